@@ -1,0 +1,123 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, ErrorCode, FieldError } from '@carnet/domain';
+
+const STATUS_OF: { readonly [C in ErrorCode]: number } = {
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.InvalidCredentials]: 401,
+  [ErrorCode.InvalidInput]: 422,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.DuplicateUpp]: 409,
+  [ErrorCode.DuplicateEmail]: 409,
+  [ErrorCode.TutorAlreadyHasPromotionTutee]: 409,
+  [ErrorCode.InternAlreadyHasTutor]: 409,
+  [ErrorCode.TutorshipEnded]: 409,
+  [ErrorCode.RoleMismatch]: 422,
+  [ErrorCode.InvalidToken]: 400,
+  [ErrorCode.TooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+/** Carries a ready problem from anywhere in the HTTP layer (validation, guards, headers). */
+export class ProblemException extends HttpException {
+  constructor(status: number, detail: string, errors?: FieldError[], code?: string) {
+    super({ detail, errors, code }, status);
+  }
+}
+
+/**
+ * Every error leaves as application/problem+json (RFC 9457). Domain errors map by code; Nest's
+ * HTTP exceptions keep their status; anything else is logged and answered as a bare 500, so no
+ * stack trace or SQL ever reaches a client.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const problem = this.toProblem(exception, request);
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.status(problem.status).type('application/problem+json').json(problem);
+  }
+
+  private toProblem(exception: unknown, request: Request): Problem {
+    if (exception instanceof DomainError) {
+      return problem(STATUS_OF[exception.code], exception.message, exception.errors, exception.code);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'object' && body !== null && 'detail' in body) {
+        const { detail, errors, code } = body as { detail: string; errors?: FieldError[]; code?: string };
+        return problem(status, detail, errors, code);
+      }
+      return problem(status, frenchDetail(status, request));
+    }
+    const bodyError = exception as { type?: string; status?: number };
+    if (bodyError?.type === 'entity.parse.failed') return problem(400, 'Le corps de la requête n’est pas du JSON valide.');
+    if (bodyError?.type === 'entity.too.large') return problem(413, 'Le corps de la requête est trop volumineux.');
+    this.logger.error({ err: exception, path: request.url }, 'Unhandled error');
+    return problem(500, 'Une erreur inattendue est survenue. Elle a été enregistrée.');
+  }
+}
+
+export function problem(status: number, detail: string, errors?: FieldError[], code?: string): Problem {
+  const result: Problem = {
+    type: code ? `https://carnet.dev/problems/${code}` : 'about:blank',
+    title: TITLES[status] ?? HttpStatus[status] ?? 'Error',
+    status,
+    detail,
+  };
+  if (code) result.code = code;
+  if (errors?.length) result.errors = errors;
+  return result;
+}
+
+function frenchDetail(status: number, request: Request): string {
+  switch (status) {
+    case 404:
+      return `Aucune ressource ici : ${request.method} ${request.originalUrl.split("?")[0]}.`;
+    case 401:
+      return 'Authentification requise.';
+    case 403:
+      return 'Action non autorisée.';
+    case 429:
+      return 'Trop de requêtes : réessayez dans un moment.';
+    default:
+      return TITLES[status] ?? 'Erreur';
+  }
+}

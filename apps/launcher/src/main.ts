@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { loadConfigOrExit } from '@carnet/config';
+import { openDatabase, startEmbeddedPostgres } from '@carnet/database';
+
+/**
+ * `npm start`: the whole product on one machine. Without DATABASE_URL it starts the embedded
+ * PostgreSQL here (one process owns the data directory), migrates it, then runs the API and the
+ * worker as two child processes on it, exactly as they run in production.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  let stopDatabase: (() => Promise<void>) | undefined;
+
+  if (!config.databaseUrl) {
+    const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+    stopDatabase = () => embedded.stop();
+    env.DATABASE_URL = embedded.url;
+    env.QUEUE_POSTGRES_SCHEMA = 'public'; // one shared session: no per-connection search_path
+    env.DATABASE_POOL_SIZE ??= '5';
+    process.stdout.write(`Embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, 'pg')}\n`);
+  }
+  // Migrate once before both children start, so neither waits on the other's lock.
+  const dataSource = await openDatabase(env.DATABASE_URL!, 2);
+  await dataSource.destroy();
+
+  const runner = path.resolve(__dirname, '../../../../scripts/run.js');
+  const dist = path.resolve(__dirname, '../../..');
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+          }),
+      ),
+    );
+    await stopDatabase?.();
+    process.exit(code);
+  };
+
+  for (const app of ['api', 'worker']) {
+    const child = spawn(process.execPath, [runner, path.join(dist, `apps/${app}/src/main.js`)], { env, stdio: 'inherit' });
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        process.stderr.write(`Carnet ${app} stopped (${signal ?? `exit code ${code}`}); stopping everything.\n`);
+        void stop(code || 1);
+      }
+    });
+    children.push(child);
+  }
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Carnet failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
+import { MailProcessor } from './processors/mail.processor';
+import { WorkerService } from './worker.service';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: ResolvedConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
+      providers: [MailProcessor, WorkerService],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** Empty strings count as unset: `FOO= npm start` must behave like no FOO at all. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+export const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    PUBLIC_URL: optional(url(['http:', 'https:'])),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: optional(url(['redis:', 'rediss:'])),
+    QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('carnet'),
+    QUEUE_POSTGRES_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('bullmq'),
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+    S3_ENDPOINT: optional(url(['http:', 'https:'])),
+    S3_ACCESS_KEY: optional(z.string()),
+    S3_SECRET_KEY: optional(z.string()),
+    S3_BUCKET: optional(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')),
+    S3_REGION: z.string().default('us-east-1'),
+    SMTP_URL: optional(url(['smtp:', 'smtps:'])),
+    MAIL_FROM: z.string().default('Carnet <no-reply@carnet.localhost>'),
+    CARNET_ADMIN_EMAIL: optional(z.email('must be an e-mail address')),
+    CARNET_ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER === 's3') {
+      for (const key of ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when STORAGE_DRIVER=s3' });
+      }
+    }
+    if (Boolean(env.CARNET_ADMIN_EMAIL) !== Boolean(env.CARNET_ADMIN_PASSWORD)) {
+      const missing = env.CARNET_ADMIN_EMAIL ? 'CARNET_ADMIN_PASSWORD' : 'CARNET_ADMIN_EMAIL';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other CARNET_ADMIN_* variable is set' });
+    }
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { environmentSchema } from './config.schema';
+
+export interface CarnetConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string; publicUrl: string };
+  dataDir: string;
+  /** Unset means the embedded PostgreSQL (PGlite) under `<dataDir>/pg`. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string };
+  storage:
+    | { driver: 'local'; root: string }
+    | { driver: 's3'; endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string };
+  mail: { smtpUrl?: string; from: string };
+  firstAdmin?: { email: string; password: string };
+  logLevel: string;
+}
+
+/** Bad configuration: the message is one line naming the variable, fit to print before exiting. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfig {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue.path.join('.') || 'environment';
+    const received = issue.path.length ? source[String(issue.path[0])] : undefined;
+    const shown = received === undefined ? '' : ` (got "${redact(variable, received)}")`;
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}${shown}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    http: { port: env.PORT, host: env.HOST, publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '') },
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    queue: {
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      postgresSchema: env.QUEUE_POSTGRES_SCHEMA,
+    },
+    storage:
+      env.STORAGE_DRIVER === 's3'
+        ? {
+            driver: 's3',
+            endpoint: env.S3_ENDPOINT!,
+            accessKey: env.S3_ACCESS_KEY!,
+            secretKey: env.S3_SECRET_KEY!,
+            bucket: env.S3_BUCKET!,
+            region: env.S3_REGION,
+          }
+        : { driver: 'local', root: path.join(dataDir, 'objects') },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    firstAdmin:
+      env.CARNET_ADMIN_EMAIL && env.CARNET_ADMIN_PASSWORD
+        ? { email: env.CARNET_ADMIN_EMAIL, password: env.CARNET_ADMIN_PASSWORD }
+        : undefined,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+function redact(variable: string, value: string): string {
+  return /SECRET|PASSWORD|KEY/.test(variable) ? '***' : value.slice(0, 80);
+}
+
+/** For the `main` of each process: print the one line and exit non-zero. */
+export function loadConfigOrExit(): CarnetConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
+
+export const CARNET_CONFIG = Symbol('CARNET_CONFIG');

@@ -1,0 +1,1 @@
+export { CarnetConfig, ConfigError, loadConfig, loadConfigOrExit, CARNET_CONFIG } from './config';

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@carnet/config';
+import { createDataSource } from './data-source';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { migrate } from './data-source';
+
+/** `npm run migration:run` / `migration:revert`, on DATABASE_URL or the embedded database. */
+async function main(command: string | undefined): Promise<void> {
+  const config = loadConfigOrExit();
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir });
+  const dataSource = createDataSource(config.databaseUrl ?? embedded!.url, 2);
+  await dataSource.initialize();
+  try {
+    switch (command) {
+      case 'migrate':
+        await migrate(dataSource);
+        process.stdout.write('Migrations applied.\n');
+        break;
+      case 'revert':
+        await dataSource.undoLastMigration();
+        process.stdout.write('Last migration reverted.\n');
+        break;
+      default:
+        throw new Error(`unknown command ${command ?? '(none)'}: use migrate or revert`);
+    }
+  } finally {
+    await dataSource.destroy();
+    await embedded?.stop();
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { entities } from './entities';
+import { migrations } from './migrations';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities,
+    migrations,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    // Failed queries surface as exceptions, logged once by whoever handles them.
+    logging: false,
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+  };
+}
+
+export function createDataSource(databaseUrl: string, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl, poolSize));
+}
+
+/** Opens a data source and brings its schema up to date. */
+export async function openDatabase(databaseUrl: string, poolSize?: number): Promise<DataSource> {
+  const dataSource = createDataSource(databaseUrl, poolSize);
+  await dataSource.initialize();
+  try {
+    await migrate(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+// The lock is held on one connection while runMigrations uses another: pools need two or more.
+const MIGRATION_LOCK = 0x6361726e; // "carn": API replicas, workers and the CLI migrate one at a time
+
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations();
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,5 @@
+import { AuditEntry } from './audit-entry.entity';
+
+export { AuditEntry };
+
+export const entities = [AuditEntry];

@@ -1,0 +1,1 @@
+export { InfrastructureModule, ResolvedConfig } from './infrastructure.module';

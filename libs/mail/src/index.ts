@@ -1,0 +1,1 @@
+export { MailSender, MailLogger } from './mail-sender';

@@ -1,0 +1,33 @@
+import nodemailer, { Transporter } from 'nodemailer';
+import type { MailJob } from '@carnet/queue';
+
+export interface MailLogger {
+  info(object: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * Outgoing mail over SMTP (SMTP_URL); without it, each message is written to the log instead,
+ * so a local run shows the invitation links it would have sent.
+ */
+export class MailSender {
+  private readonly transport?: Transporter;
+
+  constructor(
+    private readonly options: { smtpUrl?: string; from: string },
+    private readonly logger: MailLogger,
+  ) {
+    this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
+  }
+
+  async send(message: MailJob): Promise<void> {
+    if (!this.transport) {
+      this.logger.info({ mail: { to: message.to, subject: message.subject, text: message.text } }, 'mail (no SMTP_URL: logged, not sent)');
+      return;
+    }
+    await this.transport.sendMail({ from: this.options.from, ...message });
+  }
+
+  close(): void {
+    this.transport?.close();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './jobs';
+export { createQueueBackend, QueueBackend, QueueBackendConfig, redisOptions } from './queue-backend';
+export { JobProducer, EnqueueOptions } from './job-producer';
+export { JobConsumer, assertHandlersComplete, MissingJobHandlerError } from './job-consumer';
+export const JOB_PRODUCER = Symbol('JOB_PRODUCER');

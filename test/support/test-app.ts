@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@carnet/config';
+import type { ResolvedConfig } from '@carnet/infrastructure';
+import { createApiApp } from '../../apps/api/src/bootstrap';
+import { createTestDatabase, TestDatabase, testQueuePrefix } from './database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: TestAgent;
+  dataSource: DataSource;
+  config: ResolvedConfig;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API on a database of its own, Redis under a prefix of its own, local storage in a
+ * temporary directory. `env` overrides any variable, as an operator would.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-test-'));
+  const config = testConfig(database.url, dataDir, env);
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await createApiApp(config);
+    await app.init();
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.drop();
+    throw error;
+  }
+  const started = app;
+  return {
+    app: started,
+    http: request(started.getHttpServer()),
+    dataSource: started.get<DataSource>(getDataSourceToken()),
+    config,
+    database,
+    async close() {
+      await started.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function testConfig(databaseUrl: string, dataDir: string, env: Record<string, string> = {}): ResolvedConfig {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL,
+    QUEUE_PREFIX: testQueuePrefix(),
+    DATA_DIR: dataDir,
+    ...env,
+  });
+  return { ...config, databaseUrl: config.databaseUrl ?? databaseUrl };
+}
