@@ -2,7 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { StructureModule } from './structure/structure.module';
+import { TutorshipsModule } from './tutorships/tutorships.module';
+import { UsersModule } from './users/users.module';
 import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
 
 @Module({})
@@ -23,7 +27,11 @@ export class AppModule {
           },
         }),
         InfrastructureModule.forRoot(config),
+        AuthModule,
         HealthModule,
+        StructureModule,
+        UsersModule,
+        TutorshipsModule,
       ],
     };
   }

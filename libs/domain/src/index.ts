@@ -1,1 +1,5 @@
 export * from './errors';
+export * from './roles';
+export * from './identity/user-import';
+export * from './identity/tutorship-rules';
+export * from './identity/password-policy';

@@ -1,1 +1,2 @@
 export { MailSender, MailLogger } from './mail-sender';
+export { mailTemplates } from './templates';

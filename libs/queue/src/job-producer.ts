@@ -33,6 +33,16 @@ export class JobProducer {
     return this.queue(queueName).add(name, payload, { ...QUEUE_DEFAULTS[queueName], ...options });
   }
 
+  /** Many jobs of one name in one round trip (an import's invitations). */
+  async enqueueMany<K extends JobName>(name: K, jobs: { payload: JobPayloads[K]; jobId?: string }[]): Promise<void> {
+    const queueName = JOB_QUEUES[name];
+    for (let i = 0; i < jobs.length; i += 500) {
+      await this.queue(queueName).addBulk(
+        jobs.slice(i, i + 500).map((job) => ({ name, data: job.payload, opts: { ...QUEUE_DEFAULTS[queueName], jobId: job.jobId } })),
+      );
+    }
+  }
+
   /** Resolves when the queue backend answers (health check). */
   async ping(): Promise<void> {
     await this.queue(Object.values(JOB_QUEUES)[0]).getJobCounts('waiting');

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditEntry } from '@carnet/database';
+import type { AuthContext, RequestOrigin } from '../auth/auth-context';
+import { offsetOf, Page, pageOf } from '../common/paging';
+import type { ListAuditQuery } from './dto/audit.dto';
+
+export interface AuditRecord {
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  details?: Record<string, unknown>;
+}
+
+type Who = Pick<AuthContext, 'userId' | 'ip' | 'requestId'> | (RequestOrigin & { userId?: string | null });
+
+/**
+ * The append-only audit log. Written inside the caller's transaction when one is given, so an
+ * action and its audit entry are saved together or not at all.
+ */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async record(who: Who, record: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const entry = manager.create(AuditEntry, {
+      actorId: who.userId ?? null,
+      action: record.action,
+      subjectType: record.subjectType ?? null,
+      subjectId: record.subjectId ?? null,
+      ip: who.ip,
+      requestId: who.requestId,
+    });
+    entry.details = record.details ?? {};
+    await manager.getRepository(AuditEntry).save(entry, { reload: false });
+  }
+
+  /** Count of `action` entries on a subject, or from an address, since `since`. */
+  async countSince(action: string, since: Date, filter: { subjectId?: string; ip?: string }): Promise<number> {
+    const query = this.dataSource
+      .getRepository(AuditEntry)
+      .createQueryBuilder('a')
+      .where('a.action = :action AND a.occurred_at > :since', { action, since });
+    if (filter.subjectId !== undefined) query.andWhere('a.subject_id = :subjectId', { subjectId: filter.subjectId });
+    if (filter.ip !== undefined) query.andWhere('a.ip = :ip', { ip: filter.ip });
+    return query.getCount();
+  }
+
+  async list(query: ListAuditQuery): Promise<Page<Omit<AuditEntry, 'id' | 'occurredAt'> & { id: number; occurredAt: string }>> {
+    const builder = this.dataSource
+      .getRepository(AuditEntry)
+      .createQueryBuilder('a')
+      .orderBy('a.occurred_at', 'DESC')
+      .addOrderBy('a.id', 'DESC');
+    if (query.action) builder.andWhere('a.action = :action', { action: query.action });
+    if (query.actorId) builder.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
+    if (query.subjectType) builder.andWhere('a.subject_type = :subjectType', { subjectType: query.subjectType });
+    if (query.subjectId) builder.andWhere('a.subject_id = :subjectId', { subjectId: query.subjectId });
+    if (query.from) builder.andWhere('a.occurred_at >= :from', { from: query.from });
+    if (query.to) builder.andWhere('a.occurred_at < :to', { to: query.to });
+    const [rows, total] = await builder.skip(offsetOf(query)).take(query.pageSize).getManyAndCount();
+    return pageOf(rows.map((a) => ({ ...a, id: Number(a.id), occurredAt: a.occurredAt.toISOString() })), total, query);
+  }
+}

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ProblemException } from '../common/problem.filter';
+import { AnyUser, Public } from './access.decorator';
+import { Auth, AuthContext, AuthenticatedRequest, Origin, RequestOrigin } from './auth-context';
+import { AuthService, Me, TooManyAttemptsError } from './auth.service';
+import { LoginBody, PasswordResetBody, SetPasswordBody } from './dto/auth.dto';
+import { SESSION_COOKIE } from './session.guard';
+import { SESSION_LIFETIME_MS, SessionsService } from './sessions.service';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Post('auth/login')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ description: '`{ accessToken, user }` and the httpOnly `session` cookie.' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed attempts for this account or address.' })
+  async login(@Body() body: LoginBody, @Origin() origin: RequestOrigin, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+    try {
+      const { accessToken, session, user } = await this.auth.login(body.email, body.password, origin);
+      response.cookie(SESSION_COOKIE, accessToken, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.secure,
+        path: '/',
+        maxAge: SESSION_LIFETIME_MS,
+      });
+      return { accessToken, user: await this.auth.describe(user, session.csrfToken) };
+    } catch (error) {
+      if (error instanceof TooManyAttemptsError) {
+        response.setHeader('Retry-After', String(error.retryAfterSeconds));
+        throw new ProblemException(429, error.message, undefined, 'too_many_attempts');
+      }
+      throw error;
+    }
+  }
+
+  @Post('auth/logout')
+  @AnyUser()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session is revoked; its token no longer works.' })
+  async logout(@Auth() auth: AuthContext, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.auth.logout(auth);
+    response.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @AnyUser()
+  @ApiOkResponse({ description: 'The signed-in user, with tutees or tutors, and the CSRF token of the session.' })
+  async me(@Auth() auth: AuthContext): Promise<Me> {
+    const resolved = await this.sessionCsrf(auth);
+    return this.auth.me(auth, resolved);
+  }
+
+  @Post('auth/password-reset')
+  @Public()
+  @HttpCode(202)
+  @ApiOkResponse({ description: 'Accepted whether or not the address is known; a link is mailed if it is.' })
+  async requestReset(@Body() body: PasswordResetBody, @Origin() origin: RequestOrigin): Promise<{ status: 'accepted' }> {
+    await this.auth.requestPasswordReset(body.email, origin);
+    return { status: 'accepted' };
+  }
+
+  @Post('auth/password')
+  @Public()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Password set from an invitation or reset link; every session is signed out.' })
+  async setPassword(@Body() body: SetPasswordBody, @Origin() origin: RequestOrigin): Promise<void> {
+    await this.auth.setPassword(body.token, body.password, origin);
+  }
+
+  private async sessionCsrf(auth: AuthContext): Promise<string | undefined> {
+    return this.sessions.csrfOf(auth.sessionId);
+  }
+}

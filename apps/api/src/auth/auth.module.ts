@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditController } from '../audit/audit.controller';
+import { AuditService } from '../audit/audit.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { OneTimeTokensService } from './one-time-tokens.service';
+import { SessionGuard } from './session.guard';
+import { SessionsService } from './sessions.service';
+
+@Global()
+@Module({
+  controllers: [AuthController, AuditController],
+  providers: [AuthService, SessionsService, OneTimeTokensService, AuditService, { provide: APP_GUARD, useClass: SessionGuard }],
+  exports: [AuthService, SessionsService, OneTimeTokensService, AuditService],
+})
+export class AuthModule {}

@@ -1,0 +1,188 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import argon2 from 'argon2';
+import { DataSource, IsNull } from 'typeorm';
+import { CARNET_CONFIG } from '@carnet/config';
+import { Tutorship, Upp, User } from '@carnet/database';
+import { assertAcceptablePassword, displayName, DomainError, ErrorCode } from '@carnet/domain';
+import { ResolvedConfig } from '@carnet/infrastructure';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext, RequestOrigin } from './auth-context';
+import { OneTimeTokensService } from './one-time-tokens.service';
+import { OpenedSession, SessionsService } from './sessions.service';
+
+/** Failed sign-ins tolerated in the window, per account and per address, before 429. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ADDRESS = 30;
+
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Trop de tentatives de connexion : réessayez dans quelques minutes.');
+  }
+}
+
+export interface PersonSummary {
+  id: string;
+  displayName: string;
+  email: string;
+  promotion: number | null;
+  since: string;
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  displayName: string;
+  firstName: string;
+  lastName: string;
+  roles: string[];
+  upp: { code: string; name: string } | null;
+  promotion?: number;
+  tutees?: PersonSummary[];
+  tutors?: PersonSummary[];
+  csrfToken?: string;
+}
+
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuthService.name);
+  /** Verified against when the e-mail is unknown, so both failures take the same time. */
+  private readonly decoyHash = hashPassword('decoy password that matches nothing');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
+    private readonly sessions: SessionsService,
+    private readonly tokens: OneTimeTokensService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async login(emailInput: string, password: string, origin: RequestOrigin): Promise<OpenedSession & { user: User }> {
+    const email = emailInput.trim().toLowerCase();
+    const since = new Date(Date.now() - LOGIN_WINDOW_MS);
+    const [byAccount, byAddress] = await Promise.all([
+      this.audit.countSince('auth.login_failed', since, { subjectId: email }),
+      origin.ip ? this.audit.countSince('auth.login_failed', since, { ip: origin.ip }) : Promise.resolve(0),
+    ]);
+    if (byAccount >= MAX_FAILURES_PER_ACCOUNT || byAddress >= MAX_FAILURES_PER_ADDRESS) {
+      await this.audit.record(origin, { action: 'auth.login_throttled', subjectType: 'email', subjectId: email });
+      throw new TooManyAttemptsError(LOGIN_WINDOW_MS / 1000);
+    }
+
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email })
+      .getOne();
+    const hash = user?.active && user.passwordHash ? user.passwordHash : await this.decoyHash;
+    const valid = await argon2.verify(hash, password).catch(() => false);
+    if (!user || !user.active || !user.passwordHash || !valid) {
+      await this.audit.record(origin, { action: 'auth.login_failed', subjectType: 'email', subjectId: email });
+      throw new DomainError(ErrorCode.InvalidCredentials, 'Adresse e-mail ou mot de passe incorrect.');
+    }
+    const opened = await this.sessions.open(user.id, origin);
+    await this.audit.record({ ...origin, userId: user.id }, { action: 'auth.login', subjectType: 'user', subjectId: user.id });
+    return { ...opened, user };
+  }
+
+  async logout(auth: AuthContext): Promise<void> {
+    await this.sessions.revoke(auth.sessionId);
+    await this.audit.record(auth, { action: 'auth.logout', subjectType: 'user', subjectId: auth.userId });
+  }
+
+  async me(auth: AuthContext, csrfToken?: string): Promise<Me> {
+    const user = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: auth.userId }, relations: { upp: true } });
+    return this.describe(user, csrfToken);
+  }
+
+  async describe(user: User, csrfToken?: string): Promise<Me> {
+    const upp = user.upp ?? (user.uppId ? await this.dataSource.getRepository(Upp).findOneBy({ id: user.uppId }) : null);
+    const me: Me = {
+      id: user.id,
+      email: user.email,
+      displayName: displayName(user),
+      firstName: user.firstName,
+      lastName: user.lastName,
+      roles: user.roles,
+      upp: upp ? { code: upp.code, name: upp.name } : null,
+    };
+    if (user.promotion !== null) me.promotion = user.promotion;
+    const tutorships = this.dataSource.getRepository(Tutorship);
+    const summary = (other: User, t: Tutorship): PersonSummary => ({
+      id: other.id,
+      displayName: displayName(other),
+      email: other.email,
+      promotion: other.promotion,
+      since: t.startedAt.toISOString(),
+    });
+    if (user.roles.includes('tutor')) {
+      const active = await tutorships.find({ where: { tutorId: user.id, endedAt: IsNull() }, relations: { intern: true }, order: { promotion: 'DESC' } });
+      me.tutees = active.map((t) => summary(t.intern!, t));
+    }
+    if (user.roles.includes('intern')) {
+      const active = await tutorships.find({ where: { internId: user.id, endedAt: IsNull() }, relations: { tutor: true } });
+      me.tutors = active.map((t) => summary(t.tutor!, t));
+    }
+    if (csrfToken) me.csrfToken = csrfToken;
+    return me;
+  }
+
+  /** Always answers the same, whether the address is known or not. */
+  async requestPasswordReset(emailInput: string, origin: RequestOrigin): Promise<void> {
+    const email = emailInput.trim().toLowerCase();
+    const user = await this.dataSource.getRepository(User).findOneBy({ email, active: true });
+    await this.audit.record({ ...origin, userId: user?.id ?? null }, { action: 'auth.password_reset_requested', subjectType: 'email', subjectId: email });
+    if (!user) return;
+    const issued = await this.dataSource.transaction((manager) =>
+      this.tokens.issue(manager, user, user.passwordHash === null ? 'invitation' : 'password_reset'),
+    );
+    await issued.send();
+  }
+
+  /** Sets a password from an invitation or reset link; signs out every session of the user. */
+  async setPassword(token: string, password: string, origin: RequestOrigin): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.tokens.consume(manager, token);
+      if (!row) throw new DomainError(ErrorCode.InvalidToken, 'Ce lien n’est plus valable : demandez-en un nouveau.');
+      const user = await manager.getRepository(User).findOneByOrFail({ id: row.userId });
+      assertAcceptablePassword(password, user.email);
+      await manager.update(User, { id: user.id }, { passwordHash: await hashPassword(password) });
+      await this.sessions.revokeAll(user.id, manager);
+      await this.audit.record(
+        { ...origin, userId: user.id },
+        { action: row.purpose === 'invitation' ? 'auth.invitation_accepted' : 'auth.password_reset', subjectType: 'user', subjectId: user.id },
+        manager,
+      );
+    });
+  }
+
+  /** CARNET_ADMIN_EMAIL / CARNET_ADMIN_PASSWORD: the first admin, when there is none yet. */
+  async onApplicationBootstrap(): Promise<void> {
+    const first = this.config.firstAdmin;
+    if (!first) return;
+    const users = this.dataSource.getRepository(User);
+    const existing = await users.createQueryBuilder('u').where(`'admin' = ANY(u.roles)`).getCount();
+    if (existing > 0) return;
+    const email = first.email.toLowerCase();
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const found = await manager.getRepository(User).findOneBy({ email });
+        const passwordHash = await hashPassword(first.password);
+        if (found) {
+          await manager.update(User, { id: found.id }, { roles: [...new Set([...found.roles, 'admin' as const])], passwordHash, active: true });
+        } else {
+          await manager.insert(User, { email, lastName: 'DUMG', firstName: 'Administration', roles: ['admin'], passwordHash, promotion: null, uppId: null });
+        }
+        await this.audit.record({ userId: null, ip: null, requestId: null, userAgent: null }, { action: 'admin.first_admin_created', subjectType: 'email', subjectId: email }, manager);
+      });
+      this.logger.log(`First admin ${email} created`);
+    } catch (error) {
+      // Another replica starting at the same moment created it first.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In, IsNull } from 'typeorm';
+import { CARNET_CONFIG } from '@carnet/config';
+import { OneTimeToken, TokenPurpose, User } from '@carnet/database';
+import { ResolvedConfig } from '@carnet/infrastructure';
+import { mailTemplates } from '@carnet/mail';
+import { JOB_PRODUCER, JobProducer } from '@carnet/queue';
+import { hashToken, newToken } from './tokens';
+
+export const INVITATION_DAYS = 14;
+export const RESET_MINUTES = 60;
+
+/** Single-use links by mail: the first password of an imported user, or a reset. */
+@Injectable()
+export class OneTimeTokensService {
+  constructor(
+    @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
+  ) {}
+
+  /** Issues a link (voiding earlier unused ones of the same purpose); returns how to send its mail. */
+  async issue(manager: EntityManager, user: User, purpose: TokenPurpose): Promise<{ send: () => Promise<void> }> {
+    return this.issueMany(manager, [user], purpose);
+  }
+
+  /**
+   * Issues one link per user in a few statements (an import invites thousands at once). The mails
+   * are queued by `send`, to be called after the transaction commits: a rolled-back import sends nothing.
+   */
+  async issueMany(manager: EntityManager, users: User[], purpose: TokenPurpose): Promise<{ send: () => Promise<void> }> {
+    if (users.length === 0) return { send: async () => undefined };
+    await manager.update(OneTimeToken, { userId: In(users.map((u) => u.id)), purpose, usedAt: IsNull() }, { usedAt: new Date() });
+    const lifetime = purpose === 'invitation' ? INVITATION_DAYS * 86400_000 : RESET_MINUTES * 60_000;
+    const issued = users.map((user) => {
+      const token = newToken();
+      const row = manager.create(OneTimeToken, {
+        id: randomUUID(),
+        userId: user.id,
+        purpose,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(Date.now() + lifetime),
+        usedAt: null,
+      });
+      const url = `${this.config.http.publicUrl}/mot-de-passe?jeton=${encodeURIComponent(token)}`;
+      const mail =
+        purpose === 'invitation'
+          ? mailTemplates.invitation(user.email, user.firstName, url, INVITATION_DAYS)
+          : mailTemplates.passwordReset(user.email, user.firstName, url, RESET_MINUTES);
+      return { row, mail };
+    });
+    for (let i = 0; i < issued.length; i += 500) {
+      await manager.insert(OneTimeToken, issued.slice(i, i + 500).map((x) => x.row));
+    }
+    return {
+      send: () => this.jobs.enqueueMany('mail.send', issued.map(({ row, mail }) => ({ payload: mail, jobId: `mail-${row.id}` }))),
+    };
+  }
+
+  /** Consumes a valid link, or returns null (unknown, used or expired: the same answer). */
+  async consume(manager: EntityManager, token: string): Promise<OneTimeToken | null> {
+    const row = await manager.getRepository(OneTimeToken).findOne({
+      where: { tokenHash: hashToken(token), usedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!row || row.expiresAt.getTime() <= Date.now()) return null;
+    await manager.update(OneTimeToken, { id: row.id }, { usedAt: new Date() });
+    return row;
+  }
+}

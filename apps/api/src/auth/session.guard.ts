@@ -1,0 +1,59 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError, ErrorCode } from '@carnet/domain';
+import { Access, ACCESS } from './access.decorator';
+import { AuthenticatedRequest, originOf } from './auth-context';
+import { SessionsService } from './sessions.service';
+import { sameSecret } from './tokens';
+
+export const SESSION_COOKIE = 'session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Global guard: resolves the caller from `Authorization: Bearer` or the `session` cookie, then
+ * applies the route's declared access. A route that declares nothing is refused (fail closed).
+ * Cookie-authenticated writes must echo the session's CSRF token in `X-CSRF-Token`; bearer
+ * tokens are never sent by the browser on its own, so they need no such proof.
+ */
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
+    if (!access) throw new Error(`Route ${context.getClass().name}.${context.getHandler().name} declares no access rule`);
+    if (access.kind === 'public') return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.get('authorization');
+    const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const cookie: string | undefined = request.cookies?.[SESSION_COOKIE];
+    const token = bearer ?? cookie;
+    const resolved = token ? await this.sessions.resolve(token) : null;
+    if (!resolved) throw new DomainError(ErrorCode.Unauthenticated, 'Connectez-vous pour continuer.');
+
+    if (!bearer && !SAFE_METHODS.has(request.method)) {
+      const proof = request.get(CSRF_HEADER);
+      if (!proof || !sameSecret(proof, resolved.session.csrfToken)) {
+        throw new DomainError(ErrorCode.Forbidden, 'Jeton CSRF manquant ou invalide : rechargez la page.');
+      }
+    }
+
+    const origin = originOf(request);
+    request.auth = {
+      userId: resolved.user.id,
+      roles: resolved.user.roles,
+      sessionId: resolved.session.id,
+      ip: origin.ip,
+      requestId: origin.requestId,
+    };
+    if (access.kind === 'roles' && !access.roles.some((role) => resolved.user.roles.includes(role))) {
+      throw new DomainError(ErrorCode.Forbidden, 'Votre rôle ne permet pas cette action.');
+    }
+    return true;
+  }
+}

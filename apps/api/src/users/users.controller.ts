@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { UuidPipe } from '../common/uuid.pipe';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Roles } from '../auth/access.decorator';
+import { Auth, AuthContext } from '../auth/auth-context';
+import { ProblemException } from '../common/problem.filter';
+import { CreateUserBody, ImportUsersQuery, ListUsersQuery, UpdateUserBody } from './dto/users.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('admin/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post('import')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'email;lastName;firstName;role;upp;promotion\n' } })
+  @ApiOkResponse({ description: '`{ created, updated, unchanged, errors: [{ line, message }], applied }`; a file with errors imports nothing.' })
+  import(@Auth() auth: AuthContext, @Query() query: ImportUsersQuery, @Req() request: Request) {
+    if (!request.is('text/csv') && !request.is('text/plain')) {
+      throw new ProblemException(415, 'Envoyez le fichier en text/csv (UTF-8, séparateur « , » ou « ; »).');
+    }
+    const body: unknown = request.body;
+    if (typeof body !== 'string' || body.trim() === '') throw new ProblemException(400, 'Le fichier CSV est vide.');
+    return this.users.import(auth, body, query.dryRun);
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiCreatedResponse({ description: 'The user; without a password, an invitation mail is queued.' })
+  create(@Auth() auth: AuthContext, @Body() body: CreateUserBody) {
+    return this.users.create(auth, body);
+  }
+
+  @Get()
+  @Roles('admin')
+  list(@Query() query: ListUsersQuery) {
+    return this.users.list(query);
+  }
+
+  @Get(':id')
+  @Roles('admin')
+  get(@Param('id', UuidPipe) id: string) {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  update(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: UpdateUserBody) {
+    return this.users.update(auth, id, body);
+  }
+
+  @Post(':id/invitation')
+  @Roles('admin')
+  @HttpCode(204)
+  invite(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.users.invite(auth, id);
+  }
+}

@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Promotion, Upp, User } from '@carnet/database';
+import {
+  assertAcceptablePassword,
+  displayName,
+  DomainError,
+  ErrorCode,
+  notFound,
+  parseUserImport,
+  Role,
+} from '@carnet/domain';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext } from '../auth/auth-context';
+import { hashPassword } from '../auth/auth.service';
+import { OneTimeTokensService } from '../auth/one-time-tokens.service';
+import { SessionsService } from '../auth/sessions.service';
+import { isUniqueViolation } from '../common/database-errors';
+import { offsetOf, Page, pageOf } from '../common/paging';
+import { CreateUserBody, ImportReport, ListUsersQuery, UpdateUserBody, UserView } from './dto/users.dto';
+
+export function userView(user: User, uppCode: string | null): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    lastName: user.lastName,
+    firstName: user.firstName,
+    displayName: displayName(user),
+    roles: user.roles,
+    upp: uppCode,
+    promotion: user.promotion,
+    active: user.active,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((role) => b.includes(role));
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly tokens: OneTimeTokensService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async create(auth: AuthContext, body: CreateUserBody): Promise<UserView> {
+    const email = body.email.trim().toLowerCase();
+    if (body.password !== undefined) assertAcceptablePassword(body.password, email);
+    const promotion = this.checkPromotion(body.roles, body.promotion ?? null);
+    try {
+      const { user, upp, send } = await this.dataSource.transaction(async (manager) => {
+        const upp = body.upp ? await this.findUpp(manager, body.upp) : null;
+        if (promotion !== null) await this.ensurePromotions(manager, [promotion]);
+        const user = manager.create(User, {
+          email,
+          lastName: body.lastName.trim(),
+          firstName: body.firstName.trim(),
+          roles: body.roles,
+          uppId: upp?.id ?? null,
+          promotion,
+          passwordHash: body.password ? await hashPassword(body.password) : null,
+        });
+        await manager.save(user);
+        await this.audit.record(auth, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { email, roles: body.roles } }, manager);
+        const invitation = body.password ? undefined : await this.tokens.issue(manager, user, 'invitation');
+        return { user, upp, send: invitation?.send };
+      });
+      await send?.();
+      return userView(user, upp?.code ?? null);
+    } catch (error) {
+      if (isUniqueViolation(error, 'app_user_email_key')) {
+        throw new DomainError(ErrorCode.DuplicateEmail, `Un compte existe déjà pour ${email}.`, [{ path: 'email', message: 'déjà utilisée' }]);
+      }
+      throw error;
+    }
+  }
+
+  async list(query: ListUsersQuery): Promise<Page<UserView>> {
+    const builder = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .leftJoinAndSelect('u.upp', 'upp')
+      .orderBy('u.last_name', 'ASC')
+      .addOrderBy('u.first_name', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .skip(offsetOf(query))
+      .take(query.pageSize);
+    if (query.role) builder.andWhere(':role = ANY(u.roles)', { role: query.role });
+    if (query.upp) builder.andWhere('upp.code = :upp', { upp: query.upp.toLowerCase() });
+    if (query.promotion) builder.andWhere('u.promotion = :promotion', { promotion: query.promotion });
+    if (query.q?.trim()) {
+      const words = query.q.trim().toLowerCase().split(/\s+/).slice(0, 5);
+      builder.andWhere(
+        new Brackets((where) =>
+          words.forEach((word, i) =>
+            where.andWhere(`unaccent(lower(u.last_name || ' ' || u.first_name || ' ' || u.email)) LIKE unaccent(:w${i})`, {
+              [`w${i}`]: `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+            }),
+          ),
+        ),
+      );
+    }
+    const [rows, total] = await builder.getManyAndCount();
+    return pageOf(rows.map((u) => userView(u, u.upp?.code ?? null)), total, query);
+  }
+
+  async get(id: string): Promise<UserView> {
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id }, relations: { upp: true } });
+    if (!user) throw notFound('Utilisateur');
+    return userView(user, user.upp?.code ?? null);
+  }
+
+  async update(auth: AuthContext, id: string, body: UpdateUserBody): Promise<UserView> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.getRepository(User).findOne({ where: { id }, relations: { upp: true }, lock: { mode: 'pessimistic_write', tables: ['app_user'] } });
+      if (!user) throw notFound('Utilisateur');
+      const before = { roles: user.roles, upp: user.upp?.code ?? null, promotion: user.promotion, active: user.active };
+      const roles = body.roles ?? user.roles;
+      const promotion = this.checkPromotion(roles, body.promotion === undefined ? (roles.includes('intern') ? user.promotion : null) : body.promotion);
+      if (user.id === auth.userId && (!roles.includes('admin') || body.active === false)) {
+        throw new DomainError(ErrorCode.Conflict, 'Vous ne pouvez pas retirer vos propres droits d’administration ni désactiver votre compte.');
+      }
+      const upp = body.upp === undefined ? user.upp ?? null : body.upp ? await this.findUpp(manager, body.upp) : null;
+      if (promotion !== null) await this.ensurePromotions(manager, [promotion]);
+      Object.assign(user, {
+        lastName: body.lastName?.trim() ?? user.lastName,
+        firstName: body.firstName?.trim() ?? user.firstName,
+        roles,
+        uppId: upp?.id ?? null,
+        upp,
+        promotion,
+        active: body.active ?? user.active,
+      });
+      await manager.save(user);
+      const after = { roles: user.roles, upp: upp?.code ?? null, promotion: user.promotion, active: user.active };
+      if (!sameRoles(before.roles, after.roles)) {
+        await this.audit.record(auth, { action: 'user.roles_changed', subjectType: 'user', subjectId: user.id, details: { from: before.roles, to: after.roles } }, manager);
+      }
+      await this.audit.record(auth, { action: 'user.updated', subjectType: 'user', subjectId: user.id, details: { before, after } }, manager);
+      if (!user.active) await this.sessions.revokeAll(user.id, manager);
+      return userView(user, upp?.code ?? null);
+    });
+  }
+
+  /** Sends a new invitation link (the previous one stops working). */
+  async invite(auth: AuthContext, id: string): Promise<void> {
+    const send = await this.dataSource.transaction(async (manager) => {
+      const user = await manager.getRepository(User).findOneBy({ id, active: true });
+      if (!user) throw notFound('Utilisateur');
+      await this.audit.record(auth, { action: 'user.invited', subjectType: 'user', subjectId: id }, manager);
+      return (await this.tokens.issue(manager, user, 'invitation')).send;
+    });
+    await send();
+  }
+
+  /**
+   * The CSV import: every line checked first; any fault and nothing changes. Idempotent by
+   * e-mail: known users are updated (roles are added, never removed: removing is an explicit
+   * act), new users are created and invited.
+   */
+  async import(auth: AuthContext, csv: string, dryRun: boolean): Promise<ImportReport> {
+    const { report, send } = await this.dataSource.transaction(async (manager) => {
+      const upps = await manager.getRepository(Upp).find();
+      const uppIds = new Map(upps.map((u) => [u.code, u.id]));
+      const parsed = parseUserImport(csv, new Set(uppIds.keys()), new Date().getUTCFullYear());
+      const existing = await manager
+        .getRepository(User)
+        .find({ where: { email: In(parsed.rows.map((r) => r.email)) } });
+      const byEmail = new Map(existing.map((u) => [u.email, u]));
+
+      const errors = [...parsed.errors];
+      const toCreate: User[] = [];
+      const toUpdate: User[] = [];
+      let unchanged = 0;
+      for (const row of parsed.rows) {
+        const current = byEmail.get(row.email);
+        if (!current) {
+          toCreate.push(
+            manager.create(User, {
+              email: row.email,
+              lastName: row.lastName,
+              firstName: row.firstName,
+              roles: row.roles,
+              uppId: row.upp ? uppIds.get(row.upp)! : null,
+              promotion: row.promotion,
+              passwordHash: null,
+            }),
+          );
+          continue;
+        }
+        const roles = [...new Set([...current.roles, ...row.roles])];
+        const promotion = roles.includes('intern') ? (row.promotion ?? current.promotion) : null;
+        if (current.roles.includes('intern') !== roles.includes('intern') && promotion === null) {
+          errors.push({ line: row.line, message: `${row.email} devient interne : indiquez sa promotion.` });
+          continue;
+        }
+        const next = {
+          lastName: row.lastName,
+          firstName: row.firstName,
+          roles,
+          uppId: row.upp ? uppIds.get(row.upp)! : current.uppId,
+          promotion,
+        };
+        const changed =
+          next.lastName !== current.lastName ||
+          next.firstName !== current.firstName ||
+          !sameRoles(next.roles, current.roles) ||
+          next.uppId !== current.uppId ||
+          next.promotion !== current.promotion;
+        if (changed) toUpdate.push(Object.assign(current, next));
+        else unchanged++;
+      }
+      errors.sort((a, b) => a.line - b.line);
+      const report: ImportReport = { created: toCreate.length, updated: toUpdate.length, unchanged, errors, applied: false };
+      if (dryRun || errors.length) return { report, send: undefined };
+
+      const promotions = [...new Set(parsed.rows.map((r) => r.promotion).filter((p): p is number => p !== null))];
+      await this.ensurePromotions(manager, promotions);
+      for (let i = 0; i < toCreate.length; i += 500) await manager.insert(User, toCreate.slice(i, i + 500));
+      for (const user of toUpdate) await manager.save(user);
+      await this.audit.record(auth, { action: 'user.imported', subjectType: 'import', details: { created: report.created, updated: report.updated, unchanged } }, manager);
+      const invitations = await this.tokens.issueMany(manager, toCreate, 'invitation');
+      return { report: { ...report, applied: true }, send: invitations.send };
+    });
+    await send?.(); // after the commit: a failed import invites nobody
+    return report;
+  }
+
+  private checkPromotion(roles: readonly Role[], promotion: number | null): number | null {
+    if (roles.includes('intern') && promotion === null) {
+      throw new DomainError(ErrorCode.InvalidInput, 'Un interne doit être rattaché à une promotion.', [{ path: 'promotion', message: 'requise pour un interne' }]);
+    }
+    if (!roles.includes('intern') && promotion !== null) {
+      throw new DomainError(ErrorCode.InvalidInput, 'Une promotion ne s’applique qu’aux internes.', [{ path: 'promotion', message: 'réservée aux internes' }]);
+    }
+    return promotion;
+  }
+
+  private async findUpp(manager: EntityManager, code: string): Promise<Upp> {
+    const upp = await manager.getRepository(Upp).findOneBy({ code: code.toLowerCase() });
+    if (!upp) throw new DomainError(ErrorCode.InvalidInput, `UPP inconnue « ${code} ».`, [{ path: 'upp', message: 'UPP inconnue' }]);
+    return upp;
+  }
+
+  private async ensurePromotions(manager: EntityManager, years: number[]): Promise<void> {
+    if (years.length) await manager.createQueryBuilder().insert().into(Promotion).values(years.map((year) => ({ year }))).orIgnore().execute();
+  }
+}
