@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
@@ -9,10 +11,13 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@carnet/config';
 import type { ResolvedConfig } from '@carnet/infrastructure';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from './database';
 
 export interface TestApp {
   app: NestExpressApplication;
+  /** The worker, on the same configuration, when started with `{ worker: true }`. */
+  worker?: INestApplicationContext;
   http: TestAgent;
   dataSource: DataSource;
   config: ResolvedConfig;
@@ -24,15 +29,21 @@ export interface TestApp {
  * The real API on a database of its own, Redis under a prefix of its own, local storage in a
  * temporary directory. `env` overrides any variable, as an operator would.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-test-'));
   const config = testConfig(database.url, dataDir, env);
   let app: NestExpressApplication | undefined;
+  let worker: INestApplicationContext | undefined;
   try {
     app = await createApiApp(config);
     await app.init();
+    if (options.worker) {
+      worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+      await worker.init();
+    }
   } catch (error) {
+    await worker?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await database.drop();
     throw error;
@@ -40,11 +51,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const started = app;
   return {
     app: started,
+    worker,
     http: request(started.getHttpServer()),
     dataSource: started.get<DataSource>(getDataSourceToken()),
     config,
     database,
     async close() {
+      await worker?.close();
       await started.close();
       await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -2,10 +2,45 @@ import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '@carnet/domain';
 import { ProblemException } from './problem.filter';
 
+/** French messages for class-validator's constraints; a DTO's own message wins when it sets one. */
+const FRENCH: Record<string, (error: ValidationError) => string> = {
+  isString: () => 'doit être une chaîne de caractères',
+  isInt: () => 'doit être un nombre entier',
+  isBoolean: () => 'doit être vrai ou faux',
+  isArray: () => 'doit être une liste',
+  isEmail: () => 'adresse e-mail invalide',
+  isUuid: () => 'UUID attendu',
+  isIso8601: () => 'date ISO 8601 attendue',
+  isDefined: () => 'requis',
+  isNotEmpty: () => 'ne doit pas être vide',
+  isIn: () => 'valeur non autorisée',
+  isEnum: () => 'valeur non autorisée',
+  min: () => 'trop petit',
+  max: () => 'trop grand',
+  minLength: () => 'trop court',
+  maxLength: () => 'trop long',
+  isLength: () => 'longueur non autorisée',
+  arrayMinSize: () => 'liste trop courte',
+  arrayMaxSize: () => 'liste trop longue',
+  arrayUnique: () => 'éléments en double',
+  matches: () => 'format invalide',
+  whitelistValidation: (error) => `propriété inconnue « ${error.property} »`,
+  isObject: () => 'doit être un objet',
+};
+
+const isDefaultMessage = (message: string) => /^(each value in )?\S+ (must|should|has failed)|^property \S+ should not exist/.test(message);
+
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
+    if (error.constraints && error.value === undefined && !('whitelistValidation' in error.constraints)) {
+      return [{ path, message: 'requis' }];
+    }
+    const own = Object.entries(error.constraints ?? {})
+      .map(([constraint, message]) => (isDefaultMessage(message) && FRENCH[constraint] ? FRENCH[constraint](error) : message))
+      .filter((message, i, all) => all.indexOf(message) === i)
+      .slice(0, 1)
+      .map((message) => ({ path, message }));
     return own.concat(flatten(error.children ?? [], path));
   });
 }

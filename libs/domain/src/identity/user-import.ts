@@ -103,7 +103,7 @@ export function parseUserImport(text: string, knownUpps: ReadonlySet<string>, cu
       else if (!/^\d{4}$/.test(promotionText) || Number(promotionText) < 2000 || Number(promotionText) > currentYear + 1)
         problems.push(`promotion invalide « ${promotionText} » (année d’entrée dans le DES)`);
       else promotion = Number(promotionText);
-    } else if (promotionText) {
+    } else if (promotionText && badRoles.length === 0) {
       problems.push('une promotion ne s’applique qu’aux internes');
     }
 
