@@ -3,8 +3,9 @@ import { loadConfigOrExit } from '@carnet/config';
 import { createDataSource } from './data-source';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './data-source';
+import { DEMO_PASSWORD, seedDemo } from './seeds/demo.seed';
 
-/** `npm run migration:run` / `migration:revert`, on DATABASE_URL or the embedded database. */
+/** `npm run migration:run` / `migration:revert` / `seed:demo`, on DATABASE_URL or the embedded database. */
 async function main(command: string | undefined): Promise<void> {
   const config = loadConfigOrExit();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir });
@@ -20,8 +21,15 @@ async function main(command: string | undefined): Promise<void> {
         await dataSource.undoLastMigration();
         process.stdout.write('Last migration reverted.\n');
         break;
+      case 'seed-demo': {
+        await migrate(dataSource);
+        const logins = await seedDemo(dataSource);
+        process.stdout.write(`Demo DUMG ready. Every demo account uses the password "${DEMO_PASSWORD}":\n`);
+        for (const login of logins) process.stdout.write(`  ${login.email.padEnd(36)} ${login.role}\n`);
+        break;
+      }
       default:
-        throw new Error(`unknown command ${command ?? '(none)'}: use migrate or revert`);
+        throw new Error(`unknown command ${command ?? '(none)'}: use migrate, revert or seed-demo`);
     }
   } finally {
     await dataSource.destroy();
