@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { StructureModule } from './structure/structure.module';
+import { TracesModule } from './traces/traces.module';
 import { TutorshipsModule } from './tutorships/tutorships.module';
 import { UsersModule } from './users/users.module';
 import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
@@ -32,6 +33,7 @@ export class AppModule {
         StructureModule,
         UsersModule,
         TutorshipsModule,
+        TracesModule,
       ],
     };
   }

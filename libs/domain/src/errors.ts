@@ -18,6 +18,10 @@ export enum ErrorCode {
   InvalidToken = 'invalid_token',
   TooLarge = 'too_large',
   UnsupportedMediaType = 'unsupported_media_type',
+  TraceLocked = 'trace_locked',
+  TraceStateConflict = 'trace_state_conflict',
+  StaleVersion = 'stale_version',
+  VersionRequired = 'version_required',
 }
 
 export interface FieldError {

@@ -1,2 +1,2 @@
 export { MailSender, MailLogger } from './mail-sender';
-export { mailTemplates } from './templates';
+export { mailTemplates, reviewTemplates } from './templates';

@@ -38,3 +38,27 @@ export const mailTemplates = {
       { label: 'Choisir un nouveau mot de passe', url },
     ),
 };
+
+export const reviewTemplates = {
+  traceSubmitted: (to: string, tutorFirstName: string, internName: string, title: string, url: string): MailJob =>
+    compose(
+      to,
+      `Nouvelle trace à relire : ${title}`,
+      [`Bonjour ${tutorFirstName},`, `${internName} vous a soumis une trace de son portfolio : « ${title} ».`],
+      { label: 'Relire la trace', url },
+    ),
+  changesRequested: (to: string, internFirstName: string, tutorName: string, title: string, url: string): MailJob =>
+    compose(
+      to,
+      `Modifications demandées : ${title}`,
+      [`Bonjour ${internFirstName},`, `${tutorName} a relu votre trace « ${title} » et vous demande des modifications.`],
+      { label: 'Voir les commentaires', url },
+    ),
+  traceValidated: (to: string, internFirstName: string, tutorName: string, title: string, url: string): MailJob =>
+    compose(
+      to,
+      `Trace validée : ${title}`,
+      [`Bonjour ${internFirstName},`, `${tutorName} a validé votre trace « ${title} ». Elle compte désormais dans votre portfolio.`],
+      { label: 'Voir la trace', url },
+    ),
+};

@@ -18,6 +18,10 @@ const STATUS_OF: { readonly [C in ErrorCode]: number } = {
   [ErrorCode.InvalidToken]: 400,
   [ErrorCode.TooLarge]: 413,
   [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.TraceLocked]: 409,
+  [ErrorCode.TraceStateConflict]: 409,
+  [ErrorCode.StaleVersion]: 412,
+  [ErrorCode.VersionRequired]: 428,
 };
 
 const TITLES: Record<number, string> = {

@@ -1,11 +1,15 @@
+import { Attachment } from './attachment.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
 import { Promotion } from './promotion.entity';
 import { Session } from './session.entity';
+import { TraceComment } from './trace-comment.entity';
+import { TraceRevision } from './trace-revision.entity';
+import { Trace } from './trace.entity';
 import { Tutorship } from './tutorship.entity';
 import { Upp } from './upp.entity';
 import { User } from './user.entity';
 
-export { AuditEntry, OneTimeToken, TokenPurpose, Promotion, Session, Tutorship, Upp, User };
+export { Attachment, AuditEntry, OneTimeToken, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User };
 
-export const entities = [AuditEntry, OneTimeToken, Promotion, Session, Tutorship, Upp, User];
+export const entities = [Attachment, AuditEntry, OneTimeToken, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { TraceComment, TraceRevision } from '@carnet/database';
+import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext } from '../auth/auth-context';
+import { CreateCommentBody } from './dto/traces.dto';
+import { TraceAccessService } from './trace-access.service';
+
+export interface CommentView {
+  id: string;
+  traceId: string;
+  parentId: string | null;
+  author: { id: string; displayName: string };
+  body: string;
+  anchor: { from: number; to: number; quote: string } | null;
+  revision: number | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+
+const view = (c: TraceComment): CommentView => ({
+  id: c.id,
+  traceId: c.traceId,
+  parentId: c.parentId,
+  author: { id: c.authorId, displayName: c.author ? displayName(c.author) : '' },
+  body: c.body,
+  anchor: c.anchorQuote !== null ? { from: c.anchorFrom!, to: c.anchorTo!, quote: c.anchorQuote } : null,
+  revision: c.revision,
+  createdAt: c.createdAt.toISOString(),
+  resolvedAt: c.resolvedAt?.toISOString() ?? null,
+  resolvedBy: c.resolvedBy,
+});
+
+/**
+ * Threaded comments between an intern and their tutors. An anchored comment stores the quoted
+ * passage with its positions, so it still shows what it was about after the text moves.
+ */
+@Injectable()
+export class CommentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: TraceAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(auth: AuthContext, traceId: string): Promise<CommentView[]> {
+    const { relation } = await this.access.load(this.dataSource.manager, auth, traceId);
+    this.access.assertReadsContent(relation);
+    const comments = await this.dataSource.getRepository(TraceComment).find({
+      where: { traceId },
+      relations: { author: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return comments.map(view);
+  }
+
+  async create(auth: AuthContext, traceId: string, body: CreateCommentBody): Promise<CommentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const { trace, relation } = await this.access.load(manager, auth, traceId);
+      this.access.assertReadsContent(relation);
+      if (body.anchor && body.anchor.to < body.anchor.from) {
+        throw new DomainError(ErrorCode.InvalidInput, 'Passage commenté invalide.', [{ path: 'anchor.to', message: 'doit suivre « from »' }]);
+      }
+      if (body.parentId) {
+        const parent = await manager.getRepository(TraceComment).findOneBy({ id: body.parentId, traceId });
+        if (!parent) throw new DomainError(ErrorCode.InvalidInput, 'Le commentaire auquel vous répondez n’existe pas sur cette trace.', [{ path: 'parentId', message: 'introuvable' }]);
+      }
+      const latest = await manager.getRepository(TraceRevision).findOne({ where: { traceId }, order: { number: 'DESC' }, select: { number: true } });
+      const comment = manager.create(TraceComment, {
+        traceId,
+        authorId: auth.userId,
+        parentId: body.parentId ?? null,
+        body: body.body.trim(),
+        anchorFrom: body.anchor?.from ?? null,
+        anchorTo: body.anchor?.to ?? null,
+        anchorQuote: body.anchor?.quote ?? null,
+        revision: latest?.number ?? null,
+        resolvedAt: null,
+        resolvedBy: null,
+      });
+      await manager.save(comment);
+      if (relation === 'tutor') {
+        await manager.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [traceId, auth.userId]);
+      }
+      await this.audit.record(auth, { action: 'comment.created', subjectType: 'trace', subjectId: trace.id, details: { commentId: comment.id } }, manager);
+      const saved = await manager.getRepository(TraceComment).findOneOrFail({ where: { id: comment.id }, relations: { author: true } });
+      return view(saved);
+    });
+  }
+
+  async resolve(auth: AuthContext, commentId: string): Promise<CommentView> {
+    return this.dataSource.transaction(async (manager) => {
+      const comment = await manager.getRepository(TraceComment).findOne({ where: { id: commentId }, relations: { author: true } });
+      if (!comment) throw notFound('Commentaire');
+      const { relation } = await this.access.load(manager, auth, comment.traceId);
+      this.access.assertReadsContent(relation);
+      if (!comment.resolvedAt) {
+        comment.resolvedAt = new Date();
+        comment.resolvedBy = auth.userId;
+        await manager.update(TraceComment, { id: commentId }, { resolvedAt: comment.resolvedAt, resolvedBy: auth.userId });
+        await this.audit.record(auth, { action: 'comment.resolved', subjectType: 'trace', subjectId: comment.traceId, details: { commentId } }, manager);
+      }
+      return view(comment);
+    });
+  }
+}

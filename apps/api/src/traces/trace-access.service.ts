@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, IsNull, SelectQueryBuilder } from 'typeorm';
+import { Trace, Tutorship } from '@carnet/database';
+import { DomainError, ErrorCode, notFound } from '@carnet/domain';
+import { AuthContext, hasRole } from '../auth/auth-context';
+
+/**
+ * How the caller relates to a trace, which decides what they see:
+ * - `owner`: the intern who wrote it, everything;
+ * - `tutor`: their active tutor (non-draft traces), or a former tutor who reviewed it;
+ * - `admin`: metadata only (no title, no content);
+ * anything else does not exist for them (404).
+ */
+export type TraceRelation = 'owner' | 'tutor' | 'admin';
+
+/** SQL of the tutor relation, on alias `t`, for the caller `:me`. */
+const TUTOR_SQL = `(
+  (t.status <> 'draft' AND EXISTS (
+    SELECT 1 FROM tutorship ts WHERE ts.tutor_id = :me AND ts.intern_id = t.intern_id AND ts.ended_at IS NULL))
+  OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = :me))`;
+
+@Injectable()
+export class TraceAccessService {
+  /** The SQL expression giving the caller's relation to trace `t` (NULL: none). */
+  relationSql(auth: AuthContext): string {
+    const cases = [`WHEN t.intern_id = :me THEN 'owner'`];
+    if (hasRole(auth, 'tutor')) cases.push(`WHEN ${TUTOR_SQL} THEN 'tutor'`);
+    if (hasRole(auth, 'admin')) cases.push(`WHEN true THEN 'admin'`);
+    return `(CASE ${cases.join(' ')} END)`;
+  }
+
+  /** Restricts a query on alias `t` to the traces the caller may see at all. */
+  scope<T extends object>(query: SelectQueryBuilder<T>, auth: AuthContext): SelectQueryBuilder<T> {
+    return query.andWhere(`${this.relationSql(auth)} IS NOT NULL`, { me: auth.userId });
+  }
+
+  /** The trace and the caller's relation to it, or 404. `lock` takes a row lock for a change. */
+  async load(manager: EntityManager, auth: AuthContext, id: string, lock = false): Promise<{ trace: Trace; relation: TraceRelation }> {
+    const query = manager
+      .getRepository(Trace)
+      .createQueryBuilder('t')
+      .addSelect(this.relationSql(auth), 'relation')
+      .where('t.id = :id', { id, me: auth.userId });
+    if (lock) query.setLock('pessimistic_write', undefined, ['t']);
+    const { entities, raw } = await query.getRawAndEntities<{ relation: TraceRelation | null }>();
+    const relation = raw[0]?.relation;
+    if (!entities[0] || !relation) throw notFound('Trace');
+    return { trace: entities[0], relation };
+  }
+
+  /** Is `tutorId` the intern's active tutor right now? */
+  async isActiveTutor(manager: EntityManager, tutorId: string, internId: string): Promise<boolean> {
+    return manager.getRepository(Tutorship).exists({ where: { tutorId, internId, endedAt: IsNull() } });
+  }
+
+  /** Only the owner and their tutors read content and comments; an admin reads metadata only. */
+  assertReadsContent(relation: TraceRelation): void {
+    if (relation === 'admin') throw notFound('Trace');
+  }
+
+  assertOwner(relation: TraceRelation): void {
+    if (relation === 'admin') throw notFound('Trace');
+    if (relation !== 'owner') throw new DomainError(ErrorCode.Forbidden, 'Seul l’interne auteur de la trace peut faire cela.');
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AttachmentsController } from './attachments.controller';
+import { AttachmentsService } from './attachments.service';
+import { CommentsController } from './comments.controller';
+import { CommentsService } from './comments.service';
+import { TraceAccessService } from './trace-access.service';
+import { TraceReviewService } from './trace-review.service';
+import { TracesController } from './traces.controller';
+import { TracesService } from './traces.service';
+
+@Module({
+  controllers: [TracesController, CommentsController, AttachmentsController],
+  providers: [TracesService, TraceReviewService, TraceAccessService, CommentsService, AttachmentsService],
+  exports: [TraceAccessService, TracesService],
+})
+export class TracesModule {}

@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Attachment, Trace, User } from '@carnet/database';
+import { assertDeletable, assertEditable, DomainError, ErrorCode } from '@carnet/domain';
+import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateDocument } from '@carnet/editor';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext } from '../auth/auth-context';
+import { escapeHtml } from '@carnet/editor';
+import { offsetOf, Page, pageOf } from '../common/paging';
+import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
+import { TraceAccessService, TraceRelation } from './trace-access.service';
+import { attachmentView, AttachmentView } from './attachments.service';
+
+export interface TraceView {
+  id: string;
+  internId: string;
+  kind: string;
+  title?: string;
+  content?: Record<string, unknown>;
+  competences: string[];
+  familles: string[];
+  stageId: string | null;
+  status: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  validatedAt: string | null;
+  validatedBy: string | null;
+  validatedSha256: string | null;
+  attachments?: AttachmentView[];
+  /** Search results only: passages around the matches, matches in <mark>. */
+  snippet?: string;
+}
+
+export function traceView(trace: Trace, relation: TraceRelation, attachments?: Attachment[]): TraceView {
+  const view: TraceView = {
+    id: trace.id,
+    internId: trace.internId,
+    kind: trace.kind,
+    competences: trace.competences,
+    familles: trace.familles,
+    stageId: trace.stageId,
+    status: trace.status,
+    version: trace.version,
+    createdAt: trace.createdAt.toISOString(),
+    updatedAt: trace.updatedAt.toISOString(),
+    submittedAt: trace.submittedAt?.toISOString() ?? null,
+    validatedAt: trace.validatedAt?.toISOString() ?? null,
+    validatedBy: trace.validatedBy,
+    validatedSha256: trace.validatedSha256,
+  };
+  if (relation !== 'admin') {
+    view.title = trace.title;
+    if (trace.content) view.content = trace.content as Record<string, unknown>;
+    if (attachments) view.attachments = attachments.map(attachmentView);
+  }
+  return view;
+}
+
+/** Turns a schema refusal into the API's 422 / 413 with the path of each fault. */
+export function checkedContent(content: unknown): { json: Record<string, unknown>; text: string } {
+  try {
+    const { node, json } = validateDocument(content);
+    return { json: json as unknown as Record<string, unknown>, text: plainText(node) };
+  } catch (error) {
+    if (error instanceof InvalidDocumentError) {
+      throw new DomainError(
+        error.tooLarge ? ErrorCode.TooLarge : ErrorCode.InvalidInput,
+        error.tooLarge ? 'Le document dépasse 2 Mo.' : 'Le contenu ne respecte pas le schéma de l’éditeur.',
+        error.faults,
+      );
+    }
+    throw error;
+  }
+}
+
+const MARK_START = '\u0001';
+const MARK_END = '\u0002';
+
+/**
+ * French full-text search terms: "a phrase", prefix*, and plain words, all required.
+ * Returns SQL producing a tsquery, with its parameters.
+ */
+function searchQuery(q: string): { sql: string; params: Record<string, string> } | null {
+  const parts: string[] = [];
+  const params: Record<string, string> = {};
+  let rest = q;
+  for (const match of q.matchAll(/"([^"]+)"/g)) {
+    const name = `qp${parts.length}`;
+    params[name] = match[1];
+    parts.push(`phraseto_tsquery('public.french_unaccent', :${name})`);
+    rest = rest.replace(match[0], ' ');
+  }
+  for (const word of rest.split(/\s+/).filter(Boolean)) {
+    const name = `qw${parts.length}`;
+    const prefix = word.endsWith('*');
+    const clean = word.replace(/[^\p{L}\p{N}'-]/gu, '');
+    if (!clean) continue;
+    if (prefix) {
+      params[name] = clean.replace(/['-]/g, ' ').trim().split(/\s+/).pop()!;
+      parts.push(`to_tsquery('public.french_unaccent', :${name} || ':*')`);
+    } else {
+      params[name] = clean;
+      parts.push(`plainto_tsquery('public.french_unaccent', :${name})`);
+    }
+  }
+  return parts.length ? { sql: parts.join(' && '), params } : null;
+}
+
+@Injectable()
+export class TracesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: TraceAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(auth: AuthContext, body: CreateTraceBody): Promise<TraceView> {
+    const content = checkedContent(body.content ?? (body.kind === 'rsca' ? rscaTemplate() : emptyDocument()));
+    return this.dataSource.transaction(async (manager) => {
+      const trace = manager.create(Trace, {
+        internId: auth.userId,
+        kind: body.kind,
+        title: body.title.trim(),
+        content: content.json,
+        contentText: content.text,
+        competences: body.competences,
+        familles: body.familles,
+        stageId: body.stageId ?? null,
+        status: 'draft',
+        version: 1,
+        everSubmitted: false,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        submittedAt: null,
+        validatedAt: null,
+        validatedBy: null,
+        validatedSha256: null,
+      });
+      await manager.insert(Trace, trace);
+      await this.audit.record(auth, { action: 'trace.created', subjectType: 'trace', subjectId: trace.id, details: { kind: trace.kind } }, manager);
+      return traceView(trace, 'owner', []);
+    });
+  }
+
+  async get(auth: AuthContext, id: string): Promise<TraceView> {
+    const { trace, relation } = await this.access.load(this.dataSource.manager, auth, id);
+    const attachments = relation === 'admin' ? undefined : await this.dataSource.getRepository(Attachment).find({ where: { traceId: id }, order: { createdAt: 'ASC' } });
+    if (relation !== 'owner') {
+      await this.audit.record(auth, { action: 'trace.read', subjectType: 'trace', subjectId: id, details: { as: relation } });
+    }
+    return traceView(trace, relation, attachments);
+  }
+
+  /**
+   * Autosave: applies a partial change only if the client saw the current version (If-Match).
+   * The row lock makes two saves of the same version queue up; the second finds the version
+   * moved on and gets 412, so no write is ever lost silently.
+   */
+  async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody): Promise<TraceView> {
+    const content = body.content === undefined ? undefined : checkedContent(body.content);
+    return this.dataSource.transaction(async (manager) => {
+      const { trace, relation } = await this.access.load(manager, auth, id, true);
+      this.access.assertOwner(relation);
+      if (trace.version !== expectedVersion) {
+        throw new DomainError(
+          ErrorCode.StaleVersion,
+          `La trace a été modifiée ailleurs (version ${trace.version}, vous aviez la version ${expectedVersion}) : rechargez-la avant d’enregistrer.`,
+        );
+      }
+      assertEditable(trace, auth.userId);
+      const changes: Partial<Trace> = { version: trace.version + 1, updatedAt: new Date() };
+      if (body.title !== undefined) changes.title = body.title.trim();
+      if (body.kind !== undefined) changes.kind = body.kind;
+      if (body.competences !== undefined) changes.competences = body.competences;
+      if (body.familles !== undefined) changes.familles = body.familles;
+      if (body.stageId !== undefined) changes.stageId = body.stageId;
+      if (content) {
+        changes.content = content.json;
+        changes.contentText = content.text;
+      }
+      await manager.update(Trace, { id }, changes);
+      Object.assign(trace, changes);
+      return traceView(trace, 'owner');
+    });
+  }
+
+  async remove(auth: AuthContext, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const { trace, relation } = await this.access.load(manager, auth, id, true);
+      this.access.assertOwner(relation);
+      assertDeletable(trace, auth.userId);
+      const attachments = await manager.getRepository(Attachment).findBy({ traceId: id });
+      await manager.delete(Trace, { id });
+      await this.audit.record(auth, { action: 'trace.deleted', subjectType: 'trace', subjectId: id, details: { attachments: attachments.map((a) => a.storageKey) } }, manager);
+    });
+  }
+
+  async list(auth: AuthContext, query: ListTracesQuery): Promise<Page<TraceView>> {
+    const relation = this.access.relationSql(auth);
+    const builder = this.dataSource
+      .getRepository(Trace)
+      .createQueryBuilder('t')
+      .select(['t.id', 't.internId', 't.kind', 't.title', 't.competences', 't.familles', 't.stageId', 't.status', 't.version'])
+      .addSelect(['t.createdAt', 't.updatedAt', 't.submittedAt', 't.validatedAt', 't.validatedBy', 't.validatedSha256'])
+      .addSelect(relation, 'relation')
+      .setParameter('me', auth.userId);
+    this.access.scope(builder, auth);
+    if (query.internId) builder.andWhere('t.intern_id = :internId', { internId: query.internId });
+    if (query.status) builder.andWhere('t.status = :status', { status: query.status });
+    if (query.kind) builder.andWhere('t.kind = :kind', { kind: query.kind });
+    if (query.competence) builder.andWhere(':competence = ANY(t.competences)', { competence: query.competence });
+    if (query.famille) builder.andWhere(':famille = ANY(t.familles)', { famille: query.famille });
+
+    const search = query.q?.trim() ? searchQuery(query.q.trim()) : null;
+    if (query.q?.trim() && !search) return pageOf([], 0, query);
+    if (search) {
+      // Content is searched only where the caller may read it: never for an admin's metadata view.
+      builder
+        .andWhere(`${relation} IN ('owner', 'tutor')`)
+        .andWhere(`t.search @@ (${search.sql})`, search.params)
+        .addSelect(`ts_rank_cd(t.search, ${search.sql})`, 'rank')
+        .addSelect(
+          `ts_headline('public.french_unaccent', t.title || E'\\n' || t.content_text, ${search.sql}, 'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "')`,
+          'snippet',
+        )
+        .orderBy('rank', 'DESC')
+        .addOrderBy('t.updated_at', 'DESC');
+    } else {
+      builder.orderBy('t.updated_at', 'DESC');
+    }
+    builder.addOrderBy('t.id', 'ASC').offset(offsetOf(query)).limit(query.pageSize);
+
+    const [{ entities, raw }, total] = await Promise.all([builder.getRawAndEntities<{ relation: TraceRelation; snippet?: string }>(), builder.getCount()]);
+    const items = entities.map((trace, i) => {
+      const view = traceView(trace, raw[i].relation);
+      if (raw[i].snippet !== undefined) {
+        view.snippet = escapeHtml(raw[i].snippet!).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
+      }
+      return view;
+    });
+    return pageOf(items, total, query);
+  }
+
+  /** For notifications: the intern behind a trace. */
+  async ownerOf(trace: Trace): Promise<User> {
+    return this.dataSource.getRepository(User).findOneByOrFail({ id: trace.internId });
+  }
+}

@@ -1,0 +1,60 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { TraceKind, TraceStatus } from '@carnet/domain';
+
+@Entity('trace')
+export class Trace {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  internId!: string;
+
+  @Column({ type: 'text' })
+  kind!: TraceKind;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ type: 'jsonb' })
+  content!: object;
+
+  /** Derived from `content` by the shared schema, for search and the identifier scan. */
+  @Column({ type: 'text', select: false })
+  contentText?: string;
+
+  @Column({ type: 'text', array: true })
+  competences!: string[];
+
+  @Column({ type: 'text', array: true })
+  familles!: string[];
+
+  @Column({ type: 'uuid', nullable: true })
+  stageId!: string | null;
+
+  @Column({ type: 'text' })
+  status!: TraceStatus;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ type: 'boolean' })
+  everSubmitted!: boolean;
+
+  @Column({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  submittedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  validatedAt!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  validatedBy!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  validatedSha256!: string | null;
+}

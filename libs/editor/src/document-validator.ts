@@ -1,0 +1,164 @@
+import { Node as ProseMirrorNode } from '@tiptap/pm/model';
+import { HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
+import { editorSchema } from './schema';
+
+export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
+export const MAX_DEPTH = 40;
+const MAX_ATTRIBUTE_LENGTH = 2048;
+
+export interface ContentFault {
+  path: string;
+  message: string;
+}
+
+/** The document breaks the editor schema; `faults` say where. `tooLarge` maps to 413. */
+export class InvalidDocumentError extends Error {
+  override readonly name = 'InvalidDocumentError';
+  constructor(
+    readonly faults: ContentFault[],
+    readonly tooLarge = false,
+  ) {
+    super(faults.map((f) => `${f.path}: ${f.message}`).join('; '));
+  }
+}
+
+export interface TiptapJson {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: TiptapJson[];
+  marks?: { type: string; attrs?: Record<string, unknown> }[];
+  text?: string;
+}
+
+type AttributeRule = (value: unknown) => string | null;
+
+const integerBetween = (min: number, max: number): AttributeRule => (value) =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max ? null : `entier entre ${min} et ${max} attendu`;
+const optionalString = (max: number, pattern?: RegExp): AttributeRule => (value) =>
+  value === null || (typeof value === 'string' && value.length <= max && (!pattern || pattern.test(value))) ? null : 'texte invalide';
+
+/** What ProseMirror does not check itself: attribute values (it accepts a heading of level 9, a javascript: link). */
+const ATTRIBUTE_RULES: Record<string, Record<string, AttributeRule>> = {
+  heading: { level: (v) => ((HEADING_LEVELS as readonly unknown[]).includes(v) ? null : `niveau de titre entre 1 et ${HEADING_LEVELS.length}`) },
+  orderedList: { start: integerBetween(1, 100_000), type: optionalString(10, /^[1aAiI]?$/) },
+  codeBlock: { language: optionalString(30, /^[a-z0-9+#._-]*$/i) },
+  tableCell: { colspan: integerBetween(1, 50), rowspan: integerBetween(1, 200), colwidth: colwidth },
+  tableHeader: { colspan: integerBetween(1, 50), rowspan: integerBetween(1, 200), colwidth: colwidth },
+  link: {
+    href: (v) => {
+      if (typeof v !== 'string' || v.length > MAX_ATTRIBUTE_LENGTH) return 'adresse de lien invalide';
+      try {
+        return (LINK_PROTOCOLS as readonly string[]).includes(new URL(v).protocol) ? null : 'seuls les liens http, https et mailto sont permis';
+      } catch {
+        return 'adresse de lien invalide (URL complète attendue)';
+      }
+    },
+    target: (v) => (v === null || v === '_blank' ? null : 'cible de lien invalide'),
+    rel: optionalString(100, /^[a-z ]*$/),
+    class: (v) => (v === null ? null : 'classe non permise'),
+    title: optionalString(300),
+  },
+};
+
+function colwidth(value: unknown): string | null {
+  return value === null || (Array.isArray(value) && value.length <= 50 && value.every((w) => Number.isInteger(w) && w > 0 && w < 5000))
+    ? null
+    : 'largeurs de colonnes invalides';
+}
+
+function checkAttributes(kind: 'node' | 'mark', type: string, attrs: unknown, path: string, faults: ContentFault[]): void {
+  if (attrs === undefined || attrs === null) return;
+  if (typeof attrs !== 'object' || Array.isArray(attrs)) {
+    faults.push({ path: `${path}.attrs`, message: 'un objet est attendu' });
+    return;
+  }
+  const spec = (kind === 'node' ? editorSchema.nodes[type] : editorSchema.marks[type])!.spec.attrs ?? {};
+  for (const [name, value] of Object.entries(attrs)) {
+    if (!(name in spec)) {
+      faults.push({ path: `${path}.attrs.${name}`, message: `attribut inconnu pour « ${type} »` });
+      continue;
+    }
+    const rule = ATTRIBUTE_RULES[type]?.[name];
+    const fault = rule ? rule(value) : typeof value === 'string' && value.length > MAX_ATTRIBUTE_LENGTH ? 'valeur trop longue' : null;
+    if (fault) faults.push({ path: `${path}.attrs.${name}`, message: fault });
+  }
+}
+
+function walk(node: unknown, path: string, depth: number, faults: ContentFault[]): void {
+  if (faults.length >= 20) return;
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+    faults.push({ path, message: 'un nœud (objet) est attendu' });
+    return;
+  }
+  const { type, attrs, content, marks, text, ...rest } = node as Record<string, unknown>;
+  for (const key of Object.keys(rest)) faults.push({ path: `${path}.${key}`, message: 'propriété inconnue' });
+  if (typeof type !== 'string' || !editorSchema.nodes[type]) {
+    faults.push({ path: `${path}.type`, message: `type de nœud inconnu « ${String(type)} »` });
+    return;
+  }
+  if (depth > MAX_DEPTH) {
+    faults.push({ path, message: `document trop profond (${MAX_DEPTH} niveaux au plus)` });
+    return;
+  }
+  if (type === 'doc' && depth > 0) faults.push({ path: `${path}.type`, message: '« doc » seulement à la racine' });
+  checkAttributes('node', type, attrs, path, faults);
+  if (type === 'text') {
+    if (typeof text !== 'string' || text.length === 0) faults.push({ path: `${path}.text`, message: 'texte non vide attendu' });
+  } else if (text !== undefined) {
+    faults.push({ path: `${path}.text`, message: 'seul un nœud « text » porte du texte' });
+  }
+  if (marks !== undefined) {
+    if (!Array.isArray(marks)) faults.push({ path: `${path}.marks`, message: 'une liste est attendue' });
+    else
+      marks.forEach((mark: unknown, i) => {
+        const markPath = `${path}.marks[${i}]`;
+        const markType = (mark as { type?: unknown })?.type;
+        if (typeof markType !== 'string' || !editorSchema.marks[markType]) {
+          faults.push({ path: `${markPath}.type`, message: `marque inconnue « ${String(markType)} »` });
+          return;
+        }
+        const { type: _t, attrs: markAttrs, ...markRest } = mark as Record<string, unknown>;
+        for (const key of Object.keys(markRest)) faults.push({ path: `${markPath}.${key}`, message: 'propriété inconnue' });
+        checkAttributes('mark', markType, markAttrs, markPath, faults);
+      });
+  }
+  if (content !== undefined) {
+    if (!Array.isArray(content)) faults.push({ path: `${path}.content`, message: 'une liste est attendue' });
+    else content.forEach((child, i) => walk(child, `${path}.content[${i}]`, depth + 1, faults));
+  }
+}
+
+export interface ValidDocument {
+  node: ProseMirrorNode;
+  /** The canonical form to store: ProseMirror's own serialisation, defaults filled in. */
+  json: TiptapJson;
+}
+
+/**
+ * Checks a document against the editor schema, as the server must before storing it: the
+ * size, every node, mark and attribute (with the path of each fault), then ProseMirror's
+ * content rules (`Node.fromJSON` + `check()`).
+ */
+export function validateDocument(input: unknown, path = 'content'): ValidDocument {
+  const bytes = Buffer.byteLength(JSON.stringify(input ?? null));
+  if (bytes > MAX_DOCUMENT_BYTES) {
+    throw new InvalidDocumentError([{ path, message: `document trop volumineux (${bytes} octets, 2 Mo au plus)` }], true);
+  }
+  if ((input as { type?: unknown })?.type !== 'doc') {
+    throw new InvalidDocumentError([{ path: `${path}.type`, message: 'un document « doc » est attendu' }]);
+  }
+  const faults: ContentFault[] = [];
+  walk(input, path, 0, faults);
+  if (faults.length) throw new InvalidDocumentError(faults);
+  try {
+    const node = ProseMirrorNode.fromJSON(editorSchema, input);
+    node.check();
+    return { node, json: node.toJSON() as TiptapJson };
+  } catch (error) {
+    throw new InvalidDocumentError([{ path, message: `structure refusée par le schéma : ${(error as Error).message}` }]);
+  }
+}
+
+export function documentFromJson(json: unknown): ProseMirrorNode {
+  return ProseMirrorNode.fromJSON(editorSchema, json);
+}

@@ -1,0 +1,15 @@
+export { editorExtensions, HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
+export { editorSchema } from './schema';
+export {
+  validateDocument,
+  documentFromJson,
+  InvalidDocumentError,
+  ContentFault,
+  TiptapJson,
+  ValidDocument,
+  MAX_DOCUMENT_BYTES,
+} from './document-validator';
+export { plainText } from './plain-text';
+export { documentHtml, escapeHtml } from './html';
+export { canonicalJson, sha256Hex } from './canonical';
+export { rscaTemplate, emptyDocument, RSCA_SECTIONS } from './templates';

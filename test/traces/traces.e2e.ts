@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { canonicalJson, sha256Hex } from '@carnet/editor';
+import { actor, Actor } from '../support/actors';
+import { startSmtpServer, TestSmtp } from '../support/smtp-server';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const rsca = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
+const paragraph = (text: string) => ({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+
+let api: TestApp;
+let smtp: TestSmtp;
+let admin: Actor;
+let intern: Actor;
+let otherIntern: Actor;
+let tutor: Actor;
+let otherTutor: Actor;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  api = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://carnet.dumg.test' }, { worker: true });
+  admin = await actor(api.http, api.dataSource, { roles: ['admin'] });
+  intern = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2025, firstName: 'Claire' });
+  otherIntern = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2025 });
+  tutor = await actor(api.http, api.dataSource, { roles: ['tutor'], upp: 'montpellier', firstName: 'Anne' });
+  otherTutor = await actor(api.http, api.dataSource, { roles: ['tutor'], upp: 'montpellier' });
+  await api.http.post('/api/tutorships').set('Authorization', admin.bearer).send({ tutorId: tutor.user.id, internId: intern.user.id }).expect(201);
+  await api.http.post('/api/tutorships').set('Authorization', admin.bearer).send({ tutorId: otherTutor.user.id, internId: otherIntern.user.id }).expect(201);
+});
+afterAll(async () => {
+  await api.close();
+  await smtp.close();
+});
+
+const create = (who: Actor, body: Record<string, unknown>) => api.http.post('/api/traces').set('Authorization', who.bearer).send(body);
+const draft = async (who: Actor, extra: Record<string, unknown> = {}) =>
+  (await create(who, { kind: 'trace', title: 'Une trace', competences: ['relation'], familles: ['aigu'], content: paragraph('Un récit.'), ...extra }).expect(201)).body;
+const patch = (who: Actor, id: string, version: number | undefined, body: Record<string, unknown>) => {
+  const request = api.http.patch(`/api/traces/${id}`).set('Authorization', who.bearer);
+  if (version !== undefined) request.set('If-Match', `"${version}"`);
+  return request.send(body);
+};
+const act = (who: Actor, id: string, action: string, body: Record<string, unknown> = {}) =>
+  api.http.post(`/api/traces/${id}/${action}`).set('Authorization', who.bearer).send(body);
+
+describe('refusals before the happy path', () => {
+  it('401 without a session, 403 for a tutor writing a trace, 400 for a malformed id', async () => {
+    await api.http.post('/api/traces').send({}).expect(401);
+    await create(tutor, { kind: 'trace', title: 'x', competences: [], familles: [] }).expect(403);
+    await api.http.get('/api/traces/not-a-uuid').set('Authorization', intern.bearer).expect(400);
+  });
+
+  it('422 for unknown tags and kinds, naming each field', async () => {
+    const response = await create(intern, { kind: 'journal', title: '', competences: ['cardiologie'], familles: ['aigu', 'aigu'] }).expect(422);
+    expect(response.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['competences', 'familles', 'kind', 'title']);
+  });
+
+  it('422 with the path of a schema fault, 413 for a document over 2 MB', async () => {
+    const bad = { type: 'doc', content: [{ type: 'heading', attrs: { level: 9 }, content: [{ type: 'text', text: 'T' }] }] };
+    const refused = await create(intern, { kind: 'trace', title: 'x', competences: [], familles: [], content: bad }).expect(422);
+    expect(refused.body.errors).toEqual([{ path: 'content.content[0].attrs.level', message: 'niveau de titre entre 1 et 4' }]);
+    const huge = paragraph('a'.repeat(2_200_000));
+    await create(intern, { kind: 'trace', title: 'x', competences: [], familles: [], content: huge }).expect(413);
+    const list = await api.http.get('/api/traces').set('Authorization', intern.bearer).expect(200);
+    expect(list.body.items.filter((t: { title: string }) => t.title === 'x')).toEqual([]);
+  });
+});
+
+describe('the journey intern → tutor → validated', () => {
+  it('goes from draft to validated with revisions, comments, mails and a stamp', async () => {
+    const created = await create(intern, rsca).expect(201);
+    expect(created.headers.etag).toBe('"1"');
+    expect(created.headers.location).toBe(`/api/traces/${created.body.id}`);
+    const id = created.body.id;
+    expect(created.body).toMatchObject({ status: 'draft', version: 1, kind: 'rsca', competences: rsca.competences, internId: intern.user.id });
+
+    const edited = await patch(intern, id, 1, { title: 'Une douleur thoracique en fin de consultation (v2)' }).expect(200);
+    expect(edited.headers.etag).toBe('"2"');
+
+    const submitted = await act(intern, id, 'submit').expect(200);
+    expect(submitted.body.trace).toMatchObject({ status: 'submitted', version: 3 });
+    expect(submitted.body.warnings).toEqual([]);
+    const toTutor = await smtp.waitFor((m) => m.to.includes(tutor.email));
+    expect(toTutor.subject).toContain('Nouvelle trace à relire');
+    expect(toTutor.text).toContain(`https://carnet.dumg.test/traces/${id}`);
+
+    await patch(intern, id, 3, { title: 'pendant la relecture' }).expect(409);
+    const read = await api.http.get(`/api/traces/${id}`).set('Authorization', tutor.bearer).expect(200);
+    expect(read.body.content).toEqual(created.body.content);
+
+    const anchored = await api.http
+      .post(`/api/traces/${id}/comments`)
+      .set('Authorization', tutor.bearer)
+      .send({ body: 'Quel score de risque as-tu utilisé ?', anchor: { from: 120, to: 140, quote: 'douleur constrictive' } })
+      .expect(201);
+    expect(anchored.body).toMatchObject({ anchor: { from: 120, to: 140, quote: 'douleur constrictive' }, revision: 1, author: { id: tutor.user.id } });
+    await api.http.post(`/api/traces/${id}/comments`).set('Authorization', intern.bearer).send({ body: 'Aucun, je vais le préciser.', parentId: anchored.body.id }).expect(201);
+
+    const changes = await act(tutor, id, 'request-changes', { comment: 'Ajoute ta recherche documentaire.' }).expect(200);
+    expect(changes.body.status).toBe('changes_requested');
+    const toIntern = await smtp.waitFor((m) => m.to.includes(intern.email) && m.subject.startsWith('Modifications demandées'));
+    expect(toIntern.text).toContain('Bonjour Claire');
+
+    const content = { type: 'doc', content: [...rsca.content.content, { type: 'paragraph', content: [{ type: 'text', text: 'Score HEART ajouté.' }] }] };
+    await patch(intern, id, changes.body.version, { content }).expect(200);
+    await act(intern, id, 'submit').expect(200);
+    await api.http.post(`/api/comments/${anchored.body.id}/resolve`).set('Authorization', tutor.bearer).expect(200);
+
+    const validated = await act(tutor, id, 'validate', { comment: 'Très bon travail.' }).expect(200);
+    expect(validated.body).toMatchObject({ status: 'validated', validatedBy: tutor.user.id, validatedAt: expect.any(String) });
+    const final = await api.http.get(`/api/traces/${id}`).set('Authorization', intern.bearer).expect(200);
+    expect(validated.body.validatedSha256).toBe(sha256Hex(canonicalJson(final.body.content)));
+    await smtp.waitFor((m) => m.to.includes(intern.email) && m.subject.startsWith('Trace validée'));
+
+    await patch(intern, id, final.body.version, { title: 'après validation' }).expect(409);
+    await act(intern, id, 'submit').expect(409);
+    await act(tutor, id, 'validate').expect(409);
+
+    const revisions = await api.http.get(`/api/traces/${id}/revisions`).set('Authorization', tutor.bearer).expect(200);
+    expect(revisions.body.map((r: { number: number }) => r.number)).toEqual([1, 2]);
+    expect(revisions.body[1].sha256).toBe(validated.body.validatedSha256);
+    const first = await api.http.get(`/api/traces/${id}/revisions/1`).set('Authorization', intern.bearer).expect(200);
+    expect(first.body.title).toBe('Une douleur thoracique en fin de consultation (v2)');
+    expect(first.body.content.content).toHaveLength(rsca.content.content.length);
+
+    const comments = await api.http.get(`/api/traces/${id}/comments`).set('Authorization', intern.bearer).expect(200);
+    expect(comments.body.map((c: { body: string }) => c.body)).toEqual([
+      'Quel score de risque as-tu utilisé ?',
+      'Aucun, je vais le préciser.',
+      'Ajoute ta recherche documentaire.',
+      'Très bon travail.',
+    ]);
+    expect(comments.body[0].resolvedAt).toEqual(expect.any(String));
+
+    const audit = await api.http.get('/api/admin/audit').query({ subjectType: 'trace', subjectId: id }).set('Authorization', admin.bearer).expect(200);
+    const actions = audit.body.items.map((a: { action: string }) => a.action);
+    for (const action of ['trace.created', 'trace.submitted', 'trace.changes_requested', 'trace.validated', 'trace.read']) expect(actions).toContain(action);
+  });
+
+  it('starts a new RSCA from its six-section template', async () => {
+    const created = await create(intern, { kind: 'rsca', title: 'Nouveau récit', competences: [], familles: [] }).expect(201);
+    expect(created.body.content.content.filter((n: { type: string }) => n.type === 'heading')).toHaveLength(6);
+  });
+});
+
+describe('autosave with If-Match', () => {
+  it('428 without If-Match, 412 with a stale version, and nothing changes', async () => {
+    const trace = await draft(intern);
+    await patch(intern, trace.id, undefined, { title: 'sans version' }).expect(428);
+    await patch(intern, trace.id, 1, { title: 'premier' }).expect(200);
+    const stale = await patch(intern, trace.id, 1, { title: 'onglet en retard' }).expect(412);
+    expect(stale.body.detail).toContain('version 2');
+    const now = await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(200);
+    expect(now.body).toMatchObject({ title: 'premier', version: 2 });
+  });
+
+  it('lets exactly one of two saves of the same version win', async () => {
+    for (let round = 0; round < 5; round++) {
+      const trace = await draft(intern);
+      const results = await Promise.all(['onglet A', 'onglet B'].map((title) => patch(intern, trace.id, 1, { title })));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+      const winner = results.find((r) => r.status === 200)!.body.title;
+      const now = await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(200);
+      expect(now.body).toMatchObject({ title: winner, version: 2 });
+    }
+  });
+});
+
+describe('who sees what', () => {
+  it('hides an intern’s trace from another intern and another tutor (404)', async () => {
+    const trace = await draft(intern);
+    await act(intern, trace.id, 'submit').expect(200);
+    await api.http.get(`/api/traces/${trace.id}`).set('Authorization', otherIntern.bearer).expect(404);
+    await api.http.get(`/api/traces/${trace.id}`).set('Authorization', otherTutor.bearer).expect(404);
+    await act(otherTutor, trace.id, 'validate').expect(404);
+    await patch(otherIntern, trace.id, 1, { title: 'x' }).expect(404);
+  });
+
+  it('hides a tutee’s draft from the tutor, in the list too', async () => {
+    const trace = await draft(intern, { title: 'Brouillon secret' });
+    await api.http.get(`/api/traces/${trace.id}`).set('Authorization', tutor.bearer).expect(404);
+    const list = await api.http.get('/api/traces').query({ internId: intern.user.id, pageSize: '200' }).set('Authorization', tutor.bearer).expect(200);
+    expect(list.body.items.some((t: { id: string }) => t.id === trace.id)).toBe(false);
+    expect(list.body.items.every((t: { status: string }) => t.status !== 'draft')).toBe(true);
+  });
+
+  it('shows an admin metadata only, never the content', async () => {
+    const trace = await draft(intern, { title: 'Titre confidentiel' });
+    const read = await api.http.get(`/api/traces/${trace.id}`).set('Authorization', admin.bearer).expect(200);
+    expect(read.body).toMatchObject({ id: trace.id, status: 'draft', kind: 'trace' });
+    expect(read.body.title).toBeUndefined();
+    expect(read.body.content).toBeUndefined();
+    await api.http.get(`/api/traces/${trace.id}/revisions`).set('Authorization', admin.bearer).expect(404);
+    const search = await api.http.get('/api/traces').query({ q: 'confidentiel' }).set('Authorization', admin.bearer).expect(200);
+    expect(search.body.total).toBe(0);
+  });
+
+  it('lets a former tutor keep reading what they reviewed, and not review it any more', async () => {
+    const mover = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes', promotion: 2026 });
+    const first = await actor(api.http, api.dataSource, { roles: ['tutor'], upp: 'nimes' });
+    const second = await actor(api.http, api.dataSource, { roles: ['tutor'], upp: 'nimes' });
+    const tutorship = await api.http.post('/api/tutorships').set('Authorization', admin.bearer).send({ tutorId: first.user.id, internId: mover.user.id }).expect(201);
+    const reviewed = await draft(mover);
+    const notReviewed = await draft(mover);
+    await act(mover, reviewed.id, 'submit').expect(200);
+    await act(mover, notReviewed.id, 'submit').expect(200);
+    await act(first, reviewed.id, 'request-changes', { comment: 'À reprendre' }).expect(200);
+
+    await api.http.post(`/api/tutorships/${tutorship.body.id}/end`).set('Authorization', admin.bearer).send({ reason: 'Changement de tuteur' }).expect(200);
+    await api.http.post('/api/tutorships').set('Authorization', admin.bearer).send({ tutorId: second.user.id, internId: mover.user.id }).expect(201);
+
+    await api.http.get(`/api/traces/${reviewed.id}`).set('Authorization', first.bearer).expect(200);
+    await api.http.get(`/api/traces/${notReviewed.id}`).set('Authorization', first.bearer).expect(404);
+    await act(mover, reviewed.id, 'submit').expect(200);
+    await act(first, reviewed.id, 'validate').expect(403);
+    await act(second, reviewed.id, 'validate').expect(200);
+  });
+});
+
+describe('deleting', () => {
+  it('deletes a draft never submitted, and nothing else', async () => {
+    const trace = await draft(intern);
+    await api.http.delete(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(204);
+    await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(404);
+    const submitted = await draft(intern);
+    await act(intern, submitted.id, 'submit').expect(200);
+    await act(tutor, submitted.id, 'request-changes', { comment: 'non' }).expect(200);
+    await api.http.delete(`/api/traces/${submitted.id}`).set('Authorization', intern.bearer).expect(409);
+  });
+});
+
+describe('patient identifiers', () => {
+  it('warns on submit with positions, and stays quiet on "Mme X"', async () => {
+    const text = 'J’ai reçu Mme Dupont, née le 12/03/1957, joignable au 06 12 34 56 78. Puis Mme X.';
+    const trace = await draft(intern, { content: paragraph(text) });
+    const check = await act(intern, trace.id, 'check').expect(200);
+    const submitted = await act(intern, trace.id, 'submit').expect(200);
+    expect(submitted.body.warnings).toEqual(check.body.warnings);
+    expect(submitted.body.warnings.map((w: { kind: string; from: number; to: number }) => [w.kind, text.slice(w.from, w.to)])).toEqual([
+      ['name', 'Mme Dupont'],
+      ['birth_date', '12/03/1957'],
+      ['phone', '06 12 34 56 78'],
+    ]);
+  });
+});
