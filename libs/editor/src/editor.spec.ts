@@ -1,6 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson, documentHtml, InvalidDocumentError, plainText, rscaTemplate, RSCA_SECTIONS, sha256Hex, validateDocument } from './index';
+import {
+  canonicalJson,
+  documentHtml,
+  documentPdfContent,
+  editorSchema,
+  InvalidDocumentError,
+  PDF_MARK_TYPES,
+  PDF_NODE_TYPES,
+  plainText,
+  rscaTemplate,
+  RSCA_SECTIONS,
+  sha256Hex,
+  validateDocument,
+} from './index';
 
 const rsca = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
 
@@ -90,5 +103,22 @@ describe('the shared editor schema on the server', () => {
   it('starts an RSCA from its six sections', () => {
     const { node } = validateDocument(rscaTemplate());
     expect(plainText(node).split('\n').filter(Boolean)).toEqual([...RSCA_SECTIONS]);
+  });
+});
+
+describe('the PDF mapping', () => {
+  it('knows every node and mark type of the schema', () => {
+    expect(Object.keys(editorSchema.nodes).sort()).toEqual([...PDF_NODE_TYPES].sort());
+    expect(Object.keys(editorSchema.marks).sort()).toEqual([...PDF_MARK_TYPES].sort());
+  });
+
+  it('maps the RSCA fixture: headings pushed down, lists, a table with its header row, emphasis', () => {
+    const content = documentPdfContent(validateDocument(rsca.content).node, 1) as Record<string, unknown>[];
+    expect(content[0]).toMatchObject({ style: 'h3', text: [{ text: 'Récit de la situation' }] });
+    expect(content.some((c) => 'ol' in c)).toBe(true);
+    expect(content.some((c) => 'ul' in c)).toBe(true);
+    const table = content.find((c) => 'table' in c) as { table: { headerRows: number; body: unknown[][] } };
+    expect(table.table.headerRows).toBe(1);
+    expect(JSON.stringify(content)).toContain('"italics":true');
   });
 });

@@ -13,3 +13,4 @@ export { plainText } from './plain-text';
 export { documentHtml, escapeHtml } from './html';
 export { canonicalJson, sha256Hex } from './canonical';
 export { rscaTemplate, emptyDocument, RSCA_SECTIONS } from './templates';
+export { documentPdfContent, PdfContent, PDF_NODE_TYPES, PDF_MARK_TYPES } from './pdf-content';

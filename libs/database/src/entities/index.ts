@@ -1,6 +1,7 @@
 import { Attachment } from './attachment.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
+import { PortfolioExport } from './portfolio-export.entity';
 import { Promotion } from './promotion.entity';
 import { Session } from './session.entity';
 import { TraceComment } from './trace-comment.entity';
@@ -10,6 +11,7 @@ import { Tutorship } from './tutorship.entity';
 import { Upp } from './upp.entity';
 import { User } from './user.entity';
 
-export { Attachment, AuditEntry, OneTimeToken, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User };
+export { ExportFormat, ExportScope, ExportStatus } from './portfolio-export.entity';
+export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User };
 
-export const entities = [Attachment, AuditEntry, OneTimeToken, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];
+export const entities = [Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];
