@@ -49,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     throw error;
   }
   const started = app;
-  return {
+  const testApp: TestApp = {
     app: started,
     worker,
     http: request(started.getHttpServer()),
@@ -57,12 +57,13 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     config,
     database,
     async close() {
-      await worker?.close();
+      await testApp.worker?.close();
       await started.close();
       await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }
 
 export function testConfig(databaseUrl: string, dataDir: string, env: Record<string, string> = {}): ResolvedConfig {

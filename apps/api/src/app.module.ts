@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { StructureModule } from './structure/structure.module';
 import { TracesModule } from './traces/traces.module';
@@ -34,6 +35,7 @@ export class AppModule {
         UsersModule,
         TutorshipsModule,
         TracesModule,
+        ExportsModule,
       ],
     };
   }

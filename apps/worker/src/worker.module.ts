@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
+import { ExportProcessor } from './exports/export.processor';
+import { PortfolioReader } from './exports/portfolio.reader';
 import { MailProcessor } from './processors/mail.processor';
 import { WorkerService } from './worker.service';
 
@@ -10,7 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
-      providers: [MailProcessor, WorkerService],
+      providers: [MailProcessor, PortfolioReader, ExportProcessor, WorkerService],
     };
   }
 }

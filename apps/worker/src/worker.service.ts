@@ -2,18 +2,23 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { PinoLogger } from 'nestjs-pino';
 import { CARNET_CONFIG } from '@carnet/config';
 import { ResolvedConfig } from '@carnet/infrastructure';
-import { createQueueBackend, JobConsumer, JobHandlers } from '@carnet/queue';
+import { createQueueBackend, JOB_PRODUCER, JobConsumer, JobHandlers, JobProducer, QueueName } from '@carnet/queue';
+import { ExportProcessor } from './exports/export.processor';
 import { MailProcessor } from './processors/mail.processor';
 
-/** Binds every job name to its one processor, and runs the BullMQ workers. */
+export const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
+
+/** Binds every job name to its one processor, schedules the repeatable jobs, runs the workers. */
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: JobConsumer;
 
   constructor(
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(JOB_PRODUCER) private readonly producer: JobProducer,
     private readonly logger: PinoLogger,
     private readonly mail: MailProcessor,
+    private readonly exports: ExportProcessor,
   ) {
     logger.setContext('WorkerService');
   }
@@ -21,6 +26,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   handlers(): JobHandlers {
     return {
       'mail.send': (payload) => this.mail.send(payload),
+      'export.build': (payload, context) => this.exports.build(payload, context),
+      'exports.cleanup': () => this.exports.cleanup(),
     };
   }
 
@@ -31,7 +38,11 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       prefix: this.config.queue.prefix,
       postgresSchema: this.config.queue.postgresSchema,
     });
-    this.consumer = new JobConsumer(backend, this.handlers(), this.config.queue.concurrency);
+    this.consumer = new JobConsumer(backend, this.handlers(), {
+      concurrency: this.config.queue.concurrency,
+      queueConcurrency: { [QueueName.Exports]: this.config.exports.concurrency },
+      lockDurationMs: this.config.queue.lockDurationMs,
+    });
     await this.consumer.start();
     for (const worker of this.consumer.all) {
       worker.on('failed', (job, error) =>
@@ -39,6 +50,10 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       );
       worker.on('error', (error) => this.logger.error({ err: error }, 'worker error'));
     }
+    // One scheduler, whatever the number of workers: BullMQ keys it by id.
+    await this.producer
+      .queue(QueueName.Exports)
+      .upsertJobScheduler('exports-cleanup', { every: CLEANUP_EVERY_MS }, { name: 'exports.cleanup', data: {} });
     this.logger.info({ backend: backend.kind }, 'worker ready');
   }
 

@@ -37,6 +37,11 @@ export const environmentSchema = z
     CARNET_ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+    EXPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    EXPORT_RETRY_DELAY_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+    QUEUE_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    DUMG_NAME: z.string().min(1).max(200).default('Département de médecine générale'),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3') {

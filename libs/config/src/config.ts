@@ -8,7 +8,9 @@ export interface CarnetConfig {
   /** Unset means the embedded PostgreSQL (PGlite) under `<dataDir>/pg`. */
   databaseUrl?: string;
   databasePoolSize: number;
-  queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string };
+  queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string; lockDurationMs: number };
+  exports: { concurrency: number; retentionDays: number; retryDelayMs: number };
+  dumgName: string;
   storage:
     | { driver: 'local'; root: string }
     | { driver: 's3'; endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string };
@@ -44,7 +46,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
       postgresSchema: env.QUEUE_POSTGRES_SCHEMA,
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
     },
+    exports: { concurrency: env.EXPORT_CONCURRENCY, retentionDays: env.EXPORT_RETENTION_DAYS, retryDelayMs: env.EXPORT_RETRY_DELAY_MS },
+    dumgName: env.DUMG_NAME,
     storage:
       env.STORAGE_DRIVER === 's3'
         ? {

@@ -22,6 +22,7 @@ export enum ErrorCode {
   TraceStateConflict = 'trace_state_conflict',
   StaleVersion = 'stale_version',
   VersionRequired = 'version_required',
+  QueueUnavailable = 'queue_unavailable',
 }
 
 export interface FieldError {

@@ -6,3 +6,4 @@ export * from './identity/password-policy';
 export * from './traces/referential';
 export * from './traces/trace-workflow';
 export * from './traces/patient-identifiers';
+export * from './portfolio/coverage';

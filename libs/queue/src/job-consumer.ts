@@ -27,7 +27,13 @@ export class JobConsumer {
   constructor(
     private readonly backend: QueueBackend,
     private readonly handlers: JobHandlers,
-    private readonly concurrency: number,
+    private readonly options: {
+      concurrency: number;
+      /** Per queue, e.g. exports run one at a time per process to bound memory. */
+      queueConcurrency?: Partial<Record<QueueName, number>>;
+      /** How long a job stays locked to a worker that stops renewing it (then it is taken over). */
+      lockDurationMs?: number;
+    },
   ) {
     assertHandlersComplete(handlers);
   }
@@ -36,7 +42,8 @@ export class JobConsumer {
     const queues = new Set<QueueName>(Object.values(JOB_QUEUES));
     for (const queue of queues) {
       const worker = this.backend.createWorker(queue, (job) => this.dispatch(job), {
-        concurrency: this.concurrency,
+        concurrency: this.options.queueConcurrency?.[queue] ?? this.options.concurrency,
+        ...(this.options.lockDurationMs ? { lockDuration: this.options.lockDurationMs, stalledInterval: this.options.lockDurationMs } : {}),
       });
       this.workers.push(worker);
       void worker.run();
@@ -55,6 +62,7 @@ export class JobConsumer {
     return handler(job.data, {
       jobId: job.id ?? '',
       attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
       reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, Math.round(percent)))),
     });
   }

@@ -6,6 +6,8 @@ export interface EnqueueOptions {
   /** Deterministic id: retries and double clicks reuse the job instead of duplicating work. */
   jobId?: string;
   delay?: number;
+  /** Overrides the queue's default retry delay (exponential). */
+  backoff?: { type: 'exponential' | 'fixed'; delay: number };
 }
 
 /** The only way the API puts work on a queue: typed by job name. */

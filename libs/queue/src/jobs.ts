@@ -3,6 +3,7 @@ import type { JobsOptions } from 'bullmq';
 /** Queue names. One queue per kind of work, so a slow export never delays a mail. */
 export const QueueName = {
   Mail: 'mail',
+  Exports: 'exports',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -14,14 +15,23 @@ export interface MailJob {
 }
 
 /** Every job the system runs, with its payload. A worker must handle each exactly once. */
+export interface ExportJob {
+  exportId: string;
+}
+
 export interface JobPayloads {
   'mail.send': MailJob;
+  'export.build': ExportJob;
+  /** Repeatable: deletes exports past their retention. */
+  'exports.cleanup': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 /** The queue each job goes to. */
 export const JOB_QUEUES: { readonly [K in JobName]: QueueName } = {
   'mail.send': QueueName.Mail,
+  'export.build': QueueName.Exports,
+  'exports.cleanup': QueueName.Exports,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
@@ -34,6 +44,12 @@ export const QUEUE_DEFAULTS: { readonly [Q in QueueName]: JobsOptions } = {
     removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
     removeOnFail: { age: 30 * 24 * 3600 },
   },
+  [QueueName.Exports]: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  },
 };
 
 export type JobHandlers = {
@@ -42,6 +58,8 @@ export type JobHandlers = {
 
 export interface JobContext {
   jobId: string;
+  /** 1 for the first run. */
   attempt: number;
+  maxAttempts: number;
   reportProgress(percent: number): Promise<void>;
 }

@@ -18,7 +18,7 @@ type Processor = ConstructorParameters<typeof Worker<unknown, unknown, string>>[
 export interface QueueBackend {
   kind: 'redis' | 'postgres';
   createQueue(name: string): AnyQueue;
-  createWorker(name: string, processor: Processor, options: { concurrency: number; lockDuration?: number }): AnyWorker;
+  createWorker(name: string, processor: Processor, options: { concurrency: number; lockDuration?: number; stalledInterval?: number }): AnyWorker;
 }
 
 export function redisOptions(url: string): RedisOptions {

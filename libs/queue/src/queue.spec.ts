@@ -14,7 +14,8 @@ describe('job handlers', () => {
     expect(() => assertHandlersComplete({})).toThrow(/mail\.send/);
   });
   it('refuse a handler for a job nobody enqueues', () => {
-    expect(() => assertHandlersComplete({ 'mail.send': async () => 1, 'export.nothing': async () => 1 })).toThrow(
+    const all = { 'mail.send': async () => 1, 'export.build': async () => 1, 'exports.cleanup': async () => 1 };
+    expect(() => assertHandlersComplete({ ...all, 'export.nothing': async () => 1 })).toThrow(
       /unknown job export\.nothing/,
     );
   });
@@ -49,8 +50,10 @@ describe.each(['redis', 'postgres'] as const)('a mail job round trip on the %s b
         runs++;
         await sender.send(payload);
       },
+      'export.build': async () => undefined,
+      'exports.cleanup': async () => undefined,
     };
-    const consumer = new JobConsumer(createQueueBackend(config), handlers, 2);
+    const consumer = new JobConsumer(createQueueBackend(config), handlers, { concurrency: 2 });
     try {
       await consumer.start();
       const payload = { to: 'interne@dumg.test', subject: 'Votre trace a été validée', text: 'Bravo, Élodie !' };

@@ -22,6 +22,7 @@ const STATUS_OF: { readonly [C in ErrorCode]: number } = {
   [ErrorCode.TraceStateConflict]: 409,
   [ErrorCode.StaleVersion]: 412,
   [ErrorCode.VersionRequired]: 428,
+  [ErrorCode.QueueUnavailable]: 503,
 };
 
 const TITLES: Record<number, string> = {

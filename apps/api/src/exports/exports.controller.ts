@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { AnyUser, Roles } from '../auth/access.decorator';
+import { Auth, AuthContext } from '../auth/auth-context';
+import { UuidPipe } from '../common/uuid.pipe';
+import { RequestExportBody } from './exports.dto';
+import { ExportsService } from './exports.service';
+
+@ApiTags('exports')
+@Controller()
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Post('portfolios/:internId/exports')
+  @Roles('intern', 'tutor', 'jury', 'admin')
+  @ApiAcceptedResponse({ description: '`{ id, status: "queued" }` and `Location`; the same pending request answers 200 with that export.' })
+  async request(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string, @Body() body: RequestExportBody, @Res({ passthrough: true }) response: Response) {
+    const result = await this.exports.request(auth, internId, body);
+    response.status(result.created ? 202 : 200).setHeader('Location', `/api/exports/${result.export.id}`);
+    return result.export;
+  }
+
+  @Get('exports/:id')
+  @AnyUser()
+  @ApiOkResponse({ description: '`{ id, status, progress, size?, sha256?, pages?, error?, downloadUrl? }`' })
+  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.exports.get(auth, id);
+  }
+
+  @Get('exports/:id/download')
+  @AnyUser()
+  @ApiOkResponse({ description: 'The file, or a 302 to a presigned URL valid 15 minutes.' })
+  async download(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res() response: Response): Promise<void> {
+    const file = await this.exports.download(auth, id);
+    if (file.redirect) {
+      response.redirect(302, file.redirect);
+      return;
+    }
+    response.setHeader('Content-Type', file.contentType);
+    response.setHeader('Content-Length', String(file.size));
+    response.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+    response.setHeader('Cache-Control', 'private, no-store');
+    await pipeline(file.stream!, response);
+  }
+}

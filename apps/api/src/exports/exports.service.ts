@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { CARNET_CONFIG } from '@carnet/config';
+import { PortfolioExport } from '@carnet/database';
+import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
+import { ResolvedConfig } from '@carnet/infrastructure';
+import { JOB_PRODUCER, JobProducer } from '@carnet/queue';
+import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext } from '../auth/auth-context';
+import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
+import { ExportView, RequestExportBody } from './exports.dto';
+
+export const DOWNLOAD_URL_SECONDS = 15 * 60;
+
+export function exportView(row: PortfolioExport): ExportView {
+  const view: ExportView = {
+    id: row.id,
+    internId: row.internId,
+    format: row.format,
+    scope: row.scope,
+    status: row.status,
+    progress: row.progress,
+    createdAt: row.createdAt.toISOString(),
+  };
+  if (row.size !== null) view.size = row.size;
+  if (row.sha256) view.sha256 = row.sha256;
+  if (row.pages !== null) view.pages = row.pages;
+  if (row.error) view.error = row.error;
+  if (row.status === 'completed') view.downloadUrl = `/api/exports/${row.id}/download`;
+  if (row.completedAt) view.completedAt = row.completedAt.toISOString();
+  return view;
+}
+
+@Injectable()
+export class ExportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    private readonly portfolios: PortfolioAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Queues an export, or returns the one already pending for the same requester, intern,
+   * format, scope and state of the portfolio (`created: false`).
+   */
+  async request(auth: AuthContext, internId: string, body: RequestExportBody): Promise<{ export: ExportView; created: boolean }> {
+    const { relation } = await this.portfolios.relation(auth, internId);
+    if (relation === 'admin' && body.scope === 'all') {
+      throw new DomainError(ErrorCode.Forbidden, 'L’administration exporte les traces validées seulement (scope « validated »).');
+    }
+    const [{ stamp }] = await this.dataSource.query(
+      `SELECT concat_ws(':', count(t.id), max(t.updated_at), max(a.created_at)) AS stamp
+         FROM trace t LEFT JOIN attachment a ON a.trace_id = t.id WHERE t.intern_id = $1`,
+      [internId],
+    );
+    const inserted: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO portfolio_export (intern_id, requested_by, format, scope, portfolio_stamp)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (requested_by, intern_id, format, scope, portfolio_stamp) WHERE status IN ('queued', 'running') DO NOTHING
+       RETURNING id`,
+      [internId, auth.userId, body.format, body.scope, stamp],
+    );
+    const repository = this.dataSource.getRepository(PortfolioExport);
+    if (!inserted.length) {
+      const pending = await repository.findOneBy({ requestedBy: auth.userId, internId, format: body.format, scope: body.scope, portfolioStamp: stamp });
+      if (pending && (pending.status === 'queued' || pending.status === 'running')) return { export: exportView(pending), created: false };
+      return this.request(auth, internId, body); // it finished in between: ask again
+    }
+    const id = inserted[0].id;
+    await this.audit.record(auth, { action: 'export.requested', subjectType: 'portfolio', subjectId: internId, details: { exportId: id, format: body.format, scope: body.scope } });
+    try {
+      await this.jobs.enqueue('export.build', { exportId: id }, { jobId: `export-${id}`, backoff: { type: 'exponential', delay: this.config.exports.retryDelayMs } });
+    } catch {
+      await repository.update({ id }, { status: 'failed', error: 'La file de travaux est indisponible : réessayez dans un moment.' });
+      throw new DomainError(ErrorCode.QueueUnavailable, 'La file de travaux est indisponible : réessayez dans un moment.');
+    }
+    return { export: exportView(await repository.findOneByOrFail({ id })), created: true };
+  }
+
+  async get(auth: AuthContext, id: string): Promise<ExportView> {
+    return exportView(await this.own(auth, id));
+  }
+
+  async download(auth: AuthContext, id: string): Promise<{ redirect?: string; stream?: Readable; filename: string; contentType: string; size: number }> {
+    const row = await this.own(auth, id);
+    if (row.status !== 'completed' || !row.storageKey) {
+      throw new DomainError(ErrorCode.Conflict, row.status === 'expired' ? 'Cet export a expiré : demandez-en un nouveau.' : 'L’export n’est pas encore prêt.');
+    }
+    const intern = await this.portfolios.relation(auth, row.internId).catch(() => null);
+    const name = intern ? displayName(intern.intern) : 'interne';
+    const filename = `portfolio-${name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-')}-${row.createdAt.toISOString().slice(0, 10)}.${row.format}`;
+    await this.audit.record(auth, { action: 'export.downloaded', subjectType: 'portfolio', subjectId: row.internId, details: { exportId: id } });
+    const contentType = row.format === 'pdf' ? 'application/pdf' : 'application/zip';
+    const redirect = await this.storage.signedUrl(row.storageKey, DOWNLOAD_URL_SECONDS, filename);
+    if (redirect) return { redirect, filename, contentType, size: row.size ?? 0 };
+    return { stream: await this.storage.get(row.storageKey), filename, contentType, size: row.size ?? 0 };
+  }
+
+  /** An export is visible to whoever requested it, and to nobody else. */
+  private async own(auth: AuthContext, id: string): Promise<PortfolioExport> {
+    const row = await this.dataSource.getRepository(PortfolioExport).findOneBy({ id, requestedBy: auth.userId });
+    if (!row) throw notFound('Export');
+    return row;
+  }
+}

@@ -1,0 +1,180 @@
+import { COMPETENCE_CODES, COMPETENCES, coverageOf, EXTRA_FAMILLE, FAMILLE_CODES, FAMILLES } from '@carnet/domain';
+import { documentFromJson, documentPdfContent, PdfContent } from '@carnet/editor';
+import { PortfolioData, PortfolioTrace } from './portfolio';
+
+const KIND_LABELS: Record<string, string> = {
+  rsca: 'RSCA (récit de situation complexe authentique)',
+  trace: 'Trace d’apprentissage',
+  gept: 'GEPT / AEP',
+  stage_review: 'Bilan de stage',
+  other: 'Autre',
+};
+
+const STATUS_LABELS: Record<string, string> = {
+  draft: 'Brouillon',
+  submitted: 'Soumise au tuteur',
+  changes_requested: 'Modifications demandées',
+  validated: 'Validée',
+};
+
+const SHORT_FAMILLES: Record<string, string> = {
+  chronique: 'Chron.',
+  aigu: 'Aigu',
+  urgence: 'Urg.',
+  enfant_adolescent: 'Enf./ado.',
+  sexualite: 'Sexual.',
+  famille_couple: 'Famille',
+  travail: 'Travail',
+  medico_legal: 'Méd.-lég.',
+  patient_difficile: 'Diffic.',
+  social: 'Social',
+  autre_culture: 'Culture',
+  [EXTRA_FAMILLE]: 'Hors fam.',
+};
+
+const dateFr = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date(iso));
+const dateTimeFr = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+const familleLabel = (code: string) => (FAMILLES as Record<string, string>)[code] ?? 'Situation hors des onze familles';
+const competenceLabel = (code: string) => (COMPETENCES as Record<string, string>)[code] ?? code;
+
+function cover(data: PortfolioData): PdfContent[] {
+  const tutors = data.tutors.length
+    ? data.tutors.map((t) => `${t.displayName} (depuis le ${dateFr(t.since)}${t.until ? `, jusqu’au ${dateFr(t.until)}` : ''})`)
+    : ['Aucun tuteur enregistré'];
+  return [
+    { text: data.dumgName, style: 'coverDumg', margin: [0, 60, 0, 80] },
+    { text: 'Portfolio du DES de médecine générale', style: 'coverTitle' },
+    { text: data.intern.displayName, style: 'coverName', margin: [0, 24, 0, 4] },
+    {
+      text: [data.intern.promotion ? `Promotion ${data.intern.promotion}` : null, data.intern.upp ? `UPP ${data.intern.upp}` : null].filter(Boolean).join(' — ') || ' ',
+      style: 'coverMeta',
+    },
+    { text: 'Tuteur(s)', style: 'coverLabel', margin: [0, 40, 0, 4] },
+    { ul: tutors, style: 'coverMeta' },
+    {
+      text: data.scope === 'validated' ? 'Contenu : traces validées par le tuteur' : 'Contenu : toutes les traces (validées ou non)',
+      style: 'coverMeta',
+      margin: [0, 40, 0, 4],
+    },
+    { text: `${data.traces.length} trace(s)`, style: 'coverMeta' },
+    { text: `Document généré le ${dateTimeFr(data.generatedAt)} par Carnet ${data.softwareVersion}`, style: 'coverSmall', margin: [0, 60, 0, 0] },
+  ];
+}
+
+function matrix(data: PortfolioData): PdfContent[] {
+  const validated = data.traces.filter((t) => t.status === 'validated');
+  const familles = data.traces.some((t) => t.familles.includes(EXTRA_FAMILLE)) ? [...FAMILLE_CODES, EXTRA_FAMILLE] : FAMILLE_CODES;
+  const coverage = coverageOf(validated, familles);
+  const header = [
+    { text: 'Compétence \\ famille', bold: true, fontSize: 7 },
+    ...familles.map((f) => ({ text: SHORT_FAMILLES[f] ?? f, bold: true, fontSize: 7, alignment: 'center' })),
+    { text: 'Total', bold: true, fontSize: 7, alignment: 'center' },
+  ];
+  const cell = (n: number) => ({ text: n ? String(n) : '·', alignment: 'center', fillColor: n ? '#dbe8f5' : undefined, fontSize: 8 });
+  const rows = COMPETENCE_CODES.map((c) => [
+    { text: competenceLabel(c), fontSize: 7 },
+    ...familles.map((f) => cell(coverage.matrix[c][f])),
+    { text: String(coverage.byCompetence[c]), alignment: 'center', bold: true, fontSize: 8 },
+  ]);
+  const totals = [
+    { text: 'Total', bold: true, fontSize: 7 },
+    ...familles.map((f) => ({ text: String(coverage.byFamille[f]), alignment: 'center', bold: true, fontSize: 8 })),
+    { text: String(coverage.total), alignment: 'center', bold: true, fontSize: 8 },
+  ];
+  return [
+    { text: 'Couverture des compétences et des familles de situations', style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'landscape' },
+    {
+      text: `Traces validées : ${coverage.total}. Une trace compte dans chaque case de ses compétences et familles.`,
+      margin: [0, 0, 0, 8],
+    },
+    {
+      table: { headerRows: 1, widths: [150, ...familles.map(() => '*'), 34], body: [header, ...rows, totals] },
+      layout: { hLineWidth: () => 0.5, vLineWidth: () => 0.5, hLineColor: () => '#999999', vLineColor: () => '#999999' },
+    },
+    { text: 'Familles de situations', style: 'h3', margin: [0, 12, 0, 4] },
+    { ul: familles.map((f) => ({ text: [{ text: `${SHORT_FAMILLES[f] ?? f} : `, bold: true }, familleLabel(f)], fontSize: 8 })) },
+  ];
+}
+
+function stamp(trace: PortfolioTrace): PdfContent {
+  const lines = trace.validatedAt
+    ? [
+        { text: 'Validée', bold: true, color: '#1d5e20' },
+        `par ${trace.validatedBy ?? 'tuteur'}, le ${dateTimeFr(trace.validatedAt)}`,
+        { text: `SHA-256 du contenu validé : ${trace.validatedSha256}`, fontSize: 7, color: '#333333' },
+      ]
+    : [{ text: STATUS_LABELS[trace.status] ?? trace.status, bold: true, color: '#8a4b00' }, 'Non validée par le tuteur à la date du document.'];
+  return {
+    table: { widths: ['*'], body: [[{ stack: lines, margin: [6, 4, 6, 4] }]] },
+    layout: { hLineWidth: () => 0.8, vLineWidth: () => 0.8, hLineColor: () => '#888888', vLineColor: () => '#888888' },
+    margin: [0, 10, 0, 0],
+    unbreakable: true,
+  };
+}
+
+function traceSection(trace: PortfolioTrace, index: number): PdfContent[] {
+  const tags = [
+    { text: [{ text: 'Compétences : ', bold: true }, trace.competences.map(competenceLabel).join(' ; ') || '—'] },
+    { text: [{ text: 'Familles de situations : ', bold: true }, trace.familles.map(familleLabel).join(' ; ') || '—'] },
+  ];
+  const attachments: PdfContent[] = trace.attachments.length
+    ? [
+        { text: 'Pièces jointes', style: 'h3', margin: [0, 10, 0, 2] },
+        { ul: trace.attachments.map((a) => `${a.filename} (${Math.max(1, Math.round(a.size / 1024))} Ko, SHA-256 ${a.sha256.slice(0, 16)}…)`), fontSize: 8 },
+      ]
+    : [];
+  return [
+    { text: `${index + 1}. ${trace.title}`, style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
+    { text: `${KIND_LABELS[trace.kind] ?? trace.kind} — rédigée le ${dateFr(trace.createdAt)}`, style: 'meta' },
+    { stack: tags, fontSize: 8, margin: [0, 0, 0, 10], color: '#333333' },
+    ...documentPdfContent(documentFromJson(trace.content), 1),
+    ...attachments,
+    stamp(trace),
+  ];
+}
+
+/** The pdfmake document of a portfolio: cover, contents, coverage matrix, assessments, traces. */
+export function portfolioDocument(data: PortfolioData, onPageCount: (pages: number) => void): Record<string, unknown> {
+  const footerText = `${data.intern.displayName} — portfolio du DES — ${dateFr(data.generatedAt)}`;
+  return {
+    info: { title: `Portfolio — ${data.intern.displayName}`, author: data.dumgName, creator: `Carnet ${data.softwareVersion}`, subject: 'Portfolio du DES de médecine générale' },
+    language: 'fr-FR',
+    pageSize: 'A4',
+    pageMargins: [56, 56, 56, 60],
+    defaultStyle: { font: 'Roboto', fontSize: 10, lineHeight: 1.25 },
+    styles: {
+      coverDumg: { fontSize: 12, color: '#555555', alignment: 'center' },
+      coverTitle: { fontSize: 24, bold: true, alignment: 'center', color: '#0b3d66' },
+      coverName: { fontSize: 18, alignment: 'center' },
+      coverMeta: { fontSize: 11, alignment: 'center' },
+      coverLabel: { fontSize: 11, bold: true, alignment: 'center' },
+      coverSmall: { fontSize: 8, alignment: 'center', color: '#666666' },
+      h1: { fontSize: 16, bold: true, color: '#0b3d66', margin: [0, 0, 0, 6] },
+      h2: { fontSize: 14, bold: true, margin: [0, 10, 0, 4] },
+      h3: { fontSize: 12, bold: true, margin: [0, 8, 0, 4] },
+      h4: { fontSize: 11, bold: true, margin: [0, 6, 0, 3] },
+      meta: { fontSize: 9, color: '#555555', margin: [0, 0, 0, 4] },
+      code: { fontSize: 9, background: '#f2f2f2' },
+    },
+    content: [
+      ...cover(data),
+      { toc: { title: { text: 'Sommaire', style: 'h1' }, numberStyle: { bold: true } }, pageBreak: 'before' },
+      ...matrix(data),
+      { text: 'Évaluations du tuteur', style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
+      { text: 'Aucune évaluation de phase n’est enregistrée pour cet interne à la date du document.', italics: true },
+      ...data.traces.flatMap(traceSection),
+    ],
+    footer: (currentPage: number, pageCount: number) => {
+      onPageCount(pageCount);
+      if (currentPage === 1) return null;
+      return {
+        columns: [
+          { text: footerText, fontSize: 7, color: '#666666' },
+          { text: `page ${currentPage} / ${pageCount}`, fontSize: 7, color: '#666666', alignment: 'right' },
+        ],
+        margin: [56, 20, 56, 0],
+      };
+    },
+  };
+}

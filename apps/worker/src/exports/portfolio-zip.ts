@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { documentFromJson, documentHtml, escapeHtml } from '@carnet/editor';
+import type { StorageDriver } from '@carnet/storage';
+import { PortfolioData, PortfolioTrace } from './portfolio';
+
+export interface ManifestFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+const slug = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'trace';
+
+function traceHtml(trace: PortfolioTrace, data: PortfolioData): string {
+  const stamp = trace.validatedAt
+    ? `<p class="stamp">Validée par ${escapeHtml(trace.validatedBy ?? 'le tuteur')} le ${escapeHtml(trace.validatedAt)} — SHA-256 ${escapeHtml(trace.validatedSha256 ?? '')}</p>`
+    : `<p class="stamp">Statut : ${escapeHtml(trace.status)}</p>`;
+  return `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(trace.title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em}.stamp{border:1px solid #888;padding:.5em}</style></head>
+<body><p>${escapeHtml(data.intern.displayName)} — ${escapeHtml(trace.kind)}</p><h1>${escapeHtml(trace.title)}</h1>
+<p>Compétences : ${escapeHtml(trace.competences.join(', '))}<br>Familles : ${escapeHtml(trace.familles.join(', '))}</p>
+${documentHtml(documentFromJson(trace.content))}
+${stamp}
+</body></html>`;
+}
+
+/** Hashes and counts a stream on its way into the archive. */
+function metered(source: Readable, onDone: (size: number, sha256: string) => void): Readable {
+  const hash = createHash('sha256');
+  let size = 0;
+  const through = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      onDone(size, hash.digest('hex'));
+      callback();
+    },
+  });
+  source.on('error', (error) => through.destroy(error));
+  return source.pipe(through);
+}
+
+/**
+ * The ZIP of a portfolio, written to `file` as a stream: the PDF, each trace as HTML and JSON,
+ * every attachment (streamed from storage, never held in memory), then `manifest.json` listing
+ * every file with its size and SHA-256.
+ */
+export async function writePortfolioZip(
+  data: PortfolioData,
+  pdfFile: string,
+  file: string,
+  storage: StorageDriver,
+  onProgress: (fraction: number) => Promise<void>,
+): Promise<ManifestFile[]> {
+  const zip = new yazl.ZipFile();
+  const output = pipeline(zip.outputStream, createWriteStream(file));
+  const files: ManifestFile[] = [];
+  const addBuffer = (path: string, content: Buffer) => {
+    files.push({ path, size: content.length, sha256: createHash('sha256').update(content).digest('hex') });
+    zip.addBuffer(content, path);
+  };
+  /** Adds a stream and resolves once the archive has consumed it. */
+  const addStream = (path: string, source: Readable) =>
+    new Promise<void>((resolve, reject) => {
+      source.once('error', reject);
+      zip.addReadStream(
+        metered(source, (size, sha256) => {
+          files.push({ path, size, sha256 });
+          resolve();
+        }),
+        path,
+      );
+    });
+
+  await addStream('portfolio.pdf', createReadStream(pdfFile));
+  const total = data.traces.length || 1;
+  for (const [i, trace] of data.traces.entries()) {
+    const base = `traces/${String(i + 1).padStart(3, '0')}-${slug(trace.title)}`;
+    addBuffer(`${base}.html`, Buffer.from(traceHtml(trace, data)));
+    const { attachments, ...json } = trace;
+    addBuffer(`${base}.json`, Buffer.from(JSON.stringify({ ...json, attachments: attachments.map(({ storageKey: _key, ...a }) => a) }, null, 2)));
+    for (const attachment of attachments) {
+      await addStream(`${base}/pieces-jointes/${attachment.id}-${attachment.filename.replace(/[/\\]/g, '_')}`, await storage.get(attachment.storageKey));
+    }
+    await onProgress((i + 1) / total);
+  }
+  const manifest = {
+    software: { name: 'Carnet', version: data.softwareVersion },
+    generatedAt: data.generatedAt,
+    dumg: data.dumgName,
+    scope: data.scope,
+    intern: data.intern,
+    tutors: data.tutors,
+    traces: data.traces.map((t) => ({ id: t.id, title: t.title, status: t.status, validatedAt: t.validatedAt, validatedSha256: t.validatedSha256 })),
+    files: [...files],
+  };
+  zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), 'manifest.json');
+  zip.end();
+  await output;
+  return files;
+}

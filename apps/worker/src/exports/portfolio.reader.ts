@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, Not } from 'typeorm';
+import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
+import { Attachment, PortfolioExport, Trace, Tutorship, Upp, User } from '@carnet/database';
+import { displayName } from '@carnet/domain';
+import type { TiptapJson } from '@carnet/editor';
+import { PortfolioData } from './portfolio';
+
+/** Reads what an export contains, in the scope it was requested with. */
+@Injectable()
+export class PortfolioReader {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
+  ) {}
+
+  async read(request: PortfolioExport): Promise<PortfolioData> {
+    const users = this.dataSource.getRepository(User);
+    const intern = await users.findOneByOrFail({ id: request.internId });
+    const upp = intern.uppId ? await this.dataSource.getRepository(Upp).findOneBy({ id: intern.uppId }) : null;
+    const tutorships = await this.dataSource.getRepository(Tutorship).find({
+      where: { internId: intern.id },
+      relations: { tutor: true },
+      order: { startedAt: 'ASC' },
+    });
+    // "all" is the intern's whole portfolio for the intern, the non-draft traces for anyone else.
+    const statuses = request.scope === 'validated' ? ['validated'] : request.requestedBy === intern.id ? undefined : Not('draft');
+    const traces = await this.dataSource.getRepository(Trace).find({
+      where: { internId: intern.id, ...(statuses ? { status: Array.isArray(statuses) ? In(statuses) : statuses } : {}) },
+      order: { validatedAt: { direction: 'ASC', nulls: 'LAST' }, createdAt: 'ASC' },
+    });
+    const attachments = traces.length
+      ? await this.dataSource.getRepository(Attachment).find({ where: { traceId: In(traces.map((t) => t.id)) }, order: { createdAt: 'ASC' } })
+      : [];
+    const validatorIds = [...new Set(traces.map((t) => t.validatedBy).filter((id): id is string => Boolean(id)))];
+    const validators = new Map((validatorIds.length ? await users.findBy({ id: In(validatorIds) }) : []).map((u) => [u.id, displayName(u)]));
+
+    return {
+      dumgName: this.config.dumgName,
+      generatedAt: new Date().toISOString(),
+      scope: request.scope,
+      softwareVersion: softwareVersion(),
+      intern: { id: intern.id, displayName: displayName(intern), email: intern.email, promotion: intern.promotion, upp: upp?.name ?? null },
+      tutors: tutorships.map((t) => ({ displayName: displayName(t.tutor!), since: t.startedAt.toISOString(), until: t.endedAt?.toISOString() ?? null })),
+      traces: traces.map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        title: t.title,
+        status: t.status,
+        competences: t.competences,
+        familles: t.familles,
+        createdAt: t.createdAt.toISOString(),
+        submittedAt: t.submittedAt?.toISOString() ?? null,
+        validatedAt: t.validatedAt?.toISOString() ?? null,
+        validatedBy: t.validatedBy ? (validators.get(t.validatedBy) ?? null) : null,
+        validatedSha256: t.validatedSha256,
+        content: t.content as TiptapJson,
+        attachments: attachments
+          .filter((a) => a.traceId === t.id)
+          .map((a) => ({ id: a.id, filename: a.filename, size: a.size, sha256: a.sha256, mimeType: a.mimeType, storageKey: a.storageKey })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import type { TiptapJson } from '@carnet/editor';
+
+/**
+ * Everything an export shows, read once from the database: plain data, so the PDF can be laid
+ * out in a worker thread (functions and entities do not cross threads).
+ */
+export interface PortfolioData {
+  dumgName: string;
+  generatedAt: string;
+  scope: 'validated' | 'all';
+  softwareVersion: string;
+  intern: { id: string; displayName: string; email: string; promotion: number | null; upp: string | null };
+  tutors: { displayName: string; since: string; until: string | null }[];
+  traces: PortfolioTrace[];
+}
+
+export interface PortfolioTrace {
+  id: string;
+  kind: string;
+  title: string;
+  status: string;
+  competences: string[];
+  familles: string[];
+  createdAt: string;
+  submittedAt: string | null;
+  validatedAt: string | null;
+  validatedBy: string | null;
+  validatedSha256: string | null;
+  content: TiptapJson;
+  attachments: PortfolioAttachment[];
+}
+
+export interface PortfolioAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  mimeType: string;
+  storageKey: string;
+}
