@@ -51,7 +51,7 @@ function cover(data: PortfolioData): PdfContent[] {
       style: 'coverMeta',
     },
     { text: 'Tuteur(s)', style: 'coverLabel', margin: [0, 40, 0, 4] },
-    { ul: tutors, style: 'coverMeta' },
+    { stack: tutors, style: 'coverMeta' },
     {
       text: data.scope === 'validated' ? 'Contenu : traces validées par le tuteur' : 'Contenu : toutes les traces (validées ou non)',
       style: 'coverMeta',
