@@ -130,6 +130,7 @@ async function main(): Promise<void> {
       softwareVersion: 'bench',
       intern: { id: big, displayName: 'Claire Fabre', email: 'intern0@bench.test', promotion: 2025, upp: null },
       tutors: [{ displayName: 'Anne Vidal', since: new Date().toISOString(), until: null }],
+      assessments: [],
       traces: rows.map((r) => ({
         id: r.id, kind: r.kind, title: r.title, status: 'validated', competences: ['premier_recours', 'relation'], familles: ['chronique', 'urgence'],
         createdAt: new Date().toISOString(), submittedAt: null, validatedAt: r.validated_at.toISOString(), validatedBy: 'Anne Vidal', validatedSha256: r.validated_sha256, content: r.content, attachments: [],

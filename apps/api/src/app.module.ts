@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { PortfoliosModule } from './portfolios/portfolios.module';
 import { StructureModule } from './structure/structure.module';
 import { TracesModule } from './traces/traces.module';
 import { TutorshipsModule } from './tutorships/tutorships.module';
@@ -36,6 +37,7 @@ export class AppModule {
         TutorshipsModule,
         TracesModule,
         ExportsModule,
+        PortfoliosModule,
       ],
     };
   }

@@ -3,7 +3,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
 import { ExportProcessor } from './exports/export.processor';
 import { PortfolioReader } from './exports/portfolio.reader';
+import { ProgressService } from '@carnet/portfolio';
 import { MailProcessor } from './processors/mail.processor';
+import { RemindersProcessor } from './reminders/reminders.processor';
 import { WorkerService } from './worker.service';
 
 @Module({})
@@ -12,7 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
-      providers: [MailProcessor, PortfolioReader, ExportProcessor, WorkerService],
+      providers: [MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, WorkerService],
     };
   }
 }

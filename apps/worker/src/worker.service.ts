@@ -5,6 +5,7 @@ import { ResolvedConfig } from '@carnet/infrastructure';
 import { createQueueBackend, JOB_PRODUCER, JobConsumer, JobHandlers, JobProducer, QueueName } from '@carnet/queue';
 import { ExportProcessor } from './exports/export.processor';
 import { MailProcessor } from './processors/mail.processor';
+import { RemindersProcessor } from './reminders/reminders.processor';
 
 export const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 
@@ -19,6 +20,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly logger: PinoLogger,
     private readonly mail: MailProcessor,
     private readonly exports: ExportProcessor,
+    private readonly reminders: RemindersProcessor,
   ) {
     logger.setContext('WorkerService');
   }
@@ -28,6 +30,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       'mail.send': (payload) => this.mail.send(payload),
       'export.build': (payload, context) => this.exports.build(payload, context),
       'exports.cleanup': () => this.exports.cleanup(),
+      'reminders.run': () => this.reminders.run(),
     };
   }
 
@@ -54,6 +57,9 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     await this.producer
       .queue(QueueName.Exports)
       .upsertJobScheduler('exports-cleanup', { every: CLEANUP_EVERY_MS }, { name: 'exports.cleanup', data: {} });
+    await this.producer
+      .queue(QueueName.Reminders)
+      .upsertJobScheduler('reminders-daily', { pattern: '0 8 * * *', tz: 'Europe/Paris' }, { name: 'reminders.run', data: {} });
     this.logger.info({ backend: backend.kind }, 'worker ready');
   }
 

@@ -7,3 +7,5 @@ export * from './traces/referential';
 export * from './traces/trace-workflow';
 export * from './traces/patient-identifiers';
 export * from './portfolio/coverage';
+export * from './portfolio/phases';
+export * from './portfolio/requirements';

@@ -1,2 +1,2 @@
 export { MailSender, MailLogger } from './mail-sender';
-export { mailTemplates, reviewTemplates } from './templates';
+export { mailTemplates, reminderTemplates, reviewTemplates } from './templates';

@@ -62,3 +62,36 @@ export const reviewTemplates = {
       { label: 'Voir la trace', url },
     ),
 };
+
+const dateFr = (date: Date) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+
+export const reminderTemplates = {
+  traceWaiting: (to: string, firstName: string, internName: string, title: string, days: number, url: string): MailJob =>
+    compose(
+      to,
+      `Une trace attend votre relecture depuis ${days} jours`,
+      [`Bonjour ${firstName},`, `${internName} attend votre retour sur « ${title} », soumise il y a ${days} jours.`],
+      { label: 'Relire la trace', url },
+    ),
+  internIdle: (to: string, firstName: string, days: number, url: string): MailJob =>
+    compose(
+      to,
+      'Votre portfolio vous attend',
+      [`Bonjour ${firstName},`, `Aucune trace de votre portfolio n’a été validée depuis ${days} jours. Une situation vécue en stage ces dernières semaines mériterait peut-être d’être écrite.`],
+      { label: 'Ouvrir mon portfolio', url },
+    ),
+  sessionGaps: (to: string, firstName: string, summary: string, opensAt: Date, url: string): MailJob =>
+    compose(
+      to,
+      'Votre commission de validation approche',
+      [`Bonjour ${firstName},`, `Votre commission de validation s’ouvre le ${dateFr(opensAt)}.`, summary],
+      { label: 'Voir ma progression', url },
+    ),
+  weeklyDigest: (to: string, firstName: string, waiting: number, oldestDays: number, url: string): MailJob =>
+    compose(
+      to,
+      `${waiting} trace${waiting > 1 ? 's' : ''} à relire cette semaine`,
+      [`Bonjour ${firstName},`, `${waiting} trace${waiting > 1 ? 's' : ''} de vos tutorés attend${waiting > 1 ? 'ent' : ''} votre relecture ; la plus ancienne depuis ${oldestDays} jour${oldestDays > 1 ? 's' : ''}.`],
+      { label: 'Ouvrir mes relectures', url },
+    ),
+};

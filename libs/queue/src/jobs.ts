@@ -4,6 +4,7 @@ import type { JobsOptions } from 'bullmq';
 export const QueueName = {
   Mail: 'mail',
   Exports: 'exports',
+  Reminders: 'reminders',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -24,6 +25,8 @@ export interface JobPayloads {
   'export.build': ExportJob;
   /** Repeatable: deletes exports past their retention. */
   'exports.cleanup': Record<string, never>;
+  /** Repeatable, daily: reminders and digests. */
+  'reminders.run': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -32,6 +35,7 @@ export const JOB_QUEUES: { readonly [K in JobName]: QueueName } = {
   'mail.send': QueueName.Mail,
   'export.build': QueueName.Exports,
   'exports.cleanup': QueueName.Exports,
+  'reminders.run': QueueName.Reminders,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
@@ -43,6 +47,12 @@ export const QUEUE_DEFAULTS: { readonly [Q in QueueName]: JobsOptions } = {
     backoff: { type: 'exponential', delay: 5_000 },
     removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
     removeOnFail: { age: 30 * 24 * 3600 },
+  },
+  [QueueName.Reminders]: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 60_000 },
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 100 },
   },
   [QueueName.Exports]: {
     attempts: 3,

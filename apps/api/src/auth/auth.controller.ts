@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ProblemException } from '../common/problem.filter';
 import { AnyUser, Public } from './access.decorator';
 import { Auth, AuthContext, AuthenticatedRequest, Origin, RequestOrigin } from './auth-context';
 import { AuthService, Me, TooManyAttemptsError } from './auth.service';
-import { LoginBody, PasswordResetBody, SetPasswordBody } from './dto/auth.dto';
+import { LoginBody, PasswordResetBody, PreferencesBody, SetPasswordBody } from './dto/auth.dto';
 import { SESSION_COOKIE } from './session.guard';
 import { SESSION_LIFETIME_MS, SessionsService } from './sessions.service';
 
@@ -57,6 +57,14 @@ export class AuthController {
   async me(@Auth() auth: AuthContext): Promise<Me> {
     const resolved = await this.sessionCsrf(auth);
     return this.auth.me(auth, resolved);
+  }
+
+  @Patch('me/preferences')
+  @AnyUser()
+  @ApiOkResponse({ description: 'The signed-in user, preferences applied.' })
+  async preferences(@Auth() auth: AuthContext, @Body() body: PreferencesBody): Promise<Me> {
+    await this.auth.setPreferences(auth, body.reminders);
+    return this.auth.me(auth);
   }
 
   @Post('auth/password-reset')

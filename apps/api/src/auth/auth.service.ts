@@ -38,6 +38,7 @@ export interface Me {
   lastName: string;
   roles: string[];
   upp: { code: string; name: string } | null;
+  reminders: boolean;
   promotion?: number;
   tutees?: PersonSummary[];
   tutors?: PersonSummary[];
@@ -109,6 +110,7 @@ export class AuthService implements OnApplicationBootstrap {
       lastName: user.lastName,
       roles: user.roles,
       upp: upp ? { code: upp.code, name: upp.name } : null,
+      reminders: user.remindersEnabled,
     };
     if (user.promotion !== null) me.promotion = user.promotion;
     const tutorships = this.dataSource.getRepository(Tutorship);
@@ -129,6 +131,11 @@ export class AuthService implements OnApplicationBootstrap {
     }
     if (csrfToken) me.csrfToken = csrfToken;
     return me;
+  }
+
+  async setPreferences(auth: AuthContext, reminders: boolean): Promise<void> {
+    await this.dataSource.getRepository(User).update({ id: auth.userId }, { remindersEnabled: reminders });
+    await this.audit.record(auth, { action: 'user.preferences', subjectType: 'user', subjectId: auth.userId, details: { reminders } });
   }
 
   /** Always answers the same, whether the address is known or not. */

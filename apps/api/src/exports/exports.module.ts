@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
+import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 
-@Module({ controllers: [ExportsController], providers: [ExportsService, PortfolioAccessService] })
+@Module({ imports: [PortfoliosModule], controllers: [ExportsController], providers: [ExportsService] })
 export class ExportsModule {}

@@ -51,8 +51,8 @@ export class ExportsService {
    */
   async request(auth: AuthContext, internId: string, body: RequestExportBody): Promise<{ export: ExportView; created: boolean }> {
     const { relation } = await this.portfolios.relation(auth, internId);
-    if (relation === 'admin' && body.scope === 'all') {
-      throw new DomainError(ErrorCode.Forbidden, 'L’administration exporte les traces validées seulement (scope « validated »).');
+    if ((relation === 'admin' || relation === 'jury') && body.scope === 'all') {
+      throw new DomainError(ErrorCode.Forbidden, 'Seules les traces validées peuvent être exportées ici (scope « validated »).');
     }
     const [{ stamp }] = await this.dataSource.query(
       `SELECT concat_ws(':', count(t.id), max(t.updated_at), max(a.created_at)) AS stamp

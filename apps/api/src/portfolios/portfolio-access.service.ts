@@ -6,14 +6,15 @@ import { notFound } from '@carnet/domain';
 import { AuthContext, hasRole } from '../auth/auth-context';
 
 /** How the caller relates to an intern's portfolio as a whole (progress, exports). */
-export type PortfolioRelation = 'self' | 'tutor' | 'admin';
+export type PortfolioRelation = 'self' | 'tutor' | 'jury' | 'admin';
 
 @Injectable()
 export class PortfolioAccessService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * The intern themselves; a tutor who tutors or tutored them; an admin. Anyone else, or an id
+   * The intern themselves; a tutor who tutors or tutored them; a member of an open jury session
+   * the intern is on; an admin. Anyone else, or an id
    * that is not an intern: 404.
    */
   async relation(auth: AuthContext, internId: string): Promise<{ intern: User; relation: PortfolioRelation }> {
@@ -23,7 +24,19 @@ export class PortfolioAccessService {
     if (hasRole(auth, 'tutor') && (await this.dataSource.getRepository(Tutorship).exists({ where: { tutorId: auth.userId, internId } }))) {
       return { intern, relation: 'tutor' };
     }
+    if (hasRole(auth, 'jury') && (await this.sitsOnOpenSessionOf(auth.userId, internId))) return { intern, relation: 'jury' };
     if (hasRole(auth, 'admin')) return { intern, relation: 'admin' };
     throw notFound('Portfolio');
+  }
+
+  async sitsOnOpenSessionOf(userId: string, internId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM jury_intern ji
+         JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
+         JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at
+        WHERE ji.intern_id = $2 LIMIT 1`,
+      [userId, internId],
+    );
+    return rows.length > 0;
   }
 }

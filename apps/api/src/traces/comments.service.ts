@@ -48,7 +48,7 @@ export class CommentsService {
 
   async list(auth: AuthContext, traceId: string): Promise<CommentView[]> {
     const { relation } = await this.access.load(this.dataSource.manager, auth, traceId);
-    this.access.assertReadsContent(relation);
+    this.access.assertInConversation(relation);
     const comments = await this.dataSource.getRepository(TraceComment).find({
       where: { traceId },
       relations: { author: true },
@@ -60,7 +60,7 @@ export class CommentsService {
   async create(auth: AuthContext, traceId: string, body: CreateCommentBody): Promise<CommentView> {
     return this.dataSource.transaction(async (manager) => {
       const { trace, relation } = await this.access.load(manager, auth, traceId);
-      this.access.assertReadsContent(relation);
+      this.access.assertInConversation(relation);
       if (body.anchor && body.anchor.to < body.anchor.from) {
         throw new DomainError(ErrorCode.InvalidInput, 'Passage commenté invalide.', [{ path: 'anchor.to', message: 'doit suivre « from »' }]);
       }
@@ -96,7 +96,7 @@ export class CommentsService {
       const comment = await manager.getRepository(TraceComment).findOne({ where: { id: commentId }, relations: { author: true } });
       if (!comment) throw notFound('Commentaire');
       const { relation } = await this.access.load(manager, auth, comment.traceId);
-      this.access.assertReadsContent(relation);
+      this.access.assertInConversation(relation);
       if (!comment.resolvedAt) {
         comment.resolvedAt = new Date();
         comment.resolvedBy = auth.userId;

@@ -8,10 +8,11 @@ import { AuthContext, hasRole } from '../auth/auth-context';
  * How the caller relates to a trace, which decides what they see:
  * - `owner`: the intern who wrote it, everything;
  * - `tutor`: their active tutor (non-draft traces), or a former tutor who reviewed it;
+ * - `jury`: a member of a jury session the intern is on, while it is open (validated traces, read-only);
  * - `admin`: metadata only (no title, no content);
  * anything else does not exist for them (404).
  */
-export type TraceRelation = 'owner' | 'tutor' | 'admin';
+export type TraceRelation = 'owner' | 'tutor' | 'jury' | 'admin';
 
 /** SQL of the tutor relation, on alias `t`, for the caller `:me`. */
 const TUTOR_SQL = `(
@@ -19,12 +20,20 @@ const TUTOR_SQL = `(
     SELECT 1 FROM tutorship ts WHERE ts.tutor_id = :me AND ts.intern_id = t.intern_id AND ts.ended_at IS NULL))
   OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = :me))`;
 
+/** The caller sits on an open jury session that has the trace's intern. */
+export const JURY_SQL = `EXISTS (
+  SELECT 1 FROM jury_intern ji
+  JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = :me
+  JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at
+  WHERE ji.intern_id = t.intern_id)`;
+
 @Injectable()
 export class TraceAccessService {
   /** The SQL expression giving the caller's relation to trace `t` (NULL: none). */
   relationSql(auth: AuthContext): string {
     const cases = [`WHEN t.intern_id = :me THEN 'owner'`];
     if (hasRole(auth, 'tutor')) cases.push(`WHEN ${TUTOR_SQL} THEN 'tutor'`);
+    if (hasRole(auth, 'jury')) cases.push(`WHEN t.status = 'validated' AND ${JURY_SQL} THEN 'jury'`);
     if (hasRole(auth, 'admin')) cases.push(`WHEN true THEN 'admin'`);
     return `(CASE ${cases.join(' ')} END)`;
   }
@@ -53,9 +62,14 @@ export class TraceAccessService {
     return manager.getRepository(Tutorship).exists({ where: { tutorId, internId, endedAt: IsNull() } });
   }
 
-  /** Only the owner and their tutors read content and comments; an admin reads metadata only. */
+  /** The owner, their tutors and a sitting jury read content; an admin reads metadata only. */
   assertReadsContent(relation: TraceRelation): void {
     if (relation === 'admin') throw notFound('Trace');
+  }
+
+  /** Comments are the conversation between the intern and their tutors only. */
+  assertInConversation(relation: TraceRelation): void {
+    if (relation !== 'owner' && relation !== 'tutor') throw notFound('Trace');
   }
 
   assertOwner(relation: TraceRelation): void {

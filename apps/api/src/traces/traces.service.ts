@@ -219,7 +219,7 @@ export class TracesService {
     if (search) {
       // Content is searched only where the caller may read it: never for an admin's metadata view.
       builder
-        .andWhere(`${relation} IN ('owner', 'tutor')`)
+        .andWhere(`${relation} IN ('owner', 'tutor', 'jury')`)
         .andWhere(`t.search @@ (${search.sql})`, search.params)
         .addSelect(`ts_rank_cd(t.search, ${search.sql})`, 'rank')
         .addSelect(

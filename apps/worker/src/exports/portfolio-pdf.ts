@@ -1,4 +1,4 @@
-import { COMPETENCE_CODES, COMPETENCES, coverageOf, EXTRA_FAMILLE, FAMILLE_CODES, FAMILLES } from '@carnet/domain';
+import { COMPETENCE_CODES, COMPETENCES, coverageOf, EXTRA_FAMILLE, FAMILLE_CODES, FAMILLES, Phase, PHASE_LABELS } from '@carnet/domain';
 import { documentFromJson, documentPdfContent, PdfContent } from '@carnet/editor';
 import { PortfolioData, PortfolioTrace } from './portfolio';
 
@@ -97,6 +97,30 @@ function matrix(data: PortfolioData): PdfContent[] {
   ];
 }
 
+const LEVEL_LABELS: Record<string, string> = { novice: 'Novice', intermediaire: 'Intermédiaire', competent: 'Compétent', expert: 'Expert' };
+const RECOMMENDATION_LABELS: Record<string, string> = { favorable: 'Avis favorable', reserve: 'Avis réservé', defavorable: 'Avis défavorable' };
+
+function assessments(data: PortfolioData): PdfContent[] {
+  if (!data.assessments.length) return [{ text: 'Aucune évaluation de phase n’est enregistrée pour cet interne à la date du document.', italics: true }];
+  return data.assessments.flatMap((a) => [
+    { text: `${PHASE_LABELS[a.phase as Phase] ?? a.phase} — ${a.tutor}`, style: 'h2' },
+    { text: `${RECOMMENDATION_LABELS[a.recommendation] ?? a.recommendation} à la commission — évaluation du ${dateFr(a.updatedAt)}`, style: 'meta' },
+    {
+      table: {
+        widths: ['*', 100],
+        body: [
+          [{ text: 'Compétence', bold: true }, { text: 'Niveau', bold: true }],
+          ...COMPETENCE_CODES.map((c) => [competenceLabel(c), LEVEL_LABELS[a.levels[c]] ?? '—']),
+        ],
+      },
+      layout: 'lightHorizontalLines',
+      fontSize: 9,
+      margin: [0, 4, 0, 6],
+    },
+    ...(a.comment ? [{ text: a.comment, margin: [0, 0, 0, 10] }] : []),
+  ]);
+}
+
 function stamp(trace: PortfolioTrace): PdfContent {
   const lines = trace.validatedAt
     ? [
@@ -162,7 +186,7 @@ export function portfolioDocument(data: PortfolioData, onPageCount: (pages: numb
       { toc: { title: { text: 'Sommaire', style: 'h1' }, numberStyle: { bold: true } }, pageBreak: 'before' },
       ...matrix(data),
       { text: 'Évaluations du tuteur', style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
-      { text: 'Aucune évaluation de phase n’est enregistrée pour cet interne à la date du document.', italics: true },
+      ...assessments(data),
       ...data.traces.flatMap(traceSection),
     ],
     footer: (currentPage: number, pageCount: number) => {

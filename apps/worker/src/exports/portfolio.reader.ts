@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
-import { Attachment, PortfolioExport, Trace, Tutorship, Upp, User } from '@carnet/database';
+import { Assessment, Attachment, PortfolioExport, Trace, Tutorship, Upp, User } from '@carnet/database';
 import { displayName } from '@carnet/domain';
 import type { TiptapJson } from '@carnet/editor';
 import { PortfolioData } from './portfolio';
@@ -33,7 +33,8 @@ export class PortfolioReader {
     const attachments = traces.length
       ? await this.dataSource.getRepository(Attachment).find({ where: { traceId: In(traces.map((t) => t.id)) }, order: { createdAt: 'ASC' } })
       : [];
-    const validatorIds = [...new Set(traces.map((t) => t.validatedBy).filter((id): id is string => Boolean(id)))];
+    const assessments = await this.dataSource.getRepository(Assessment).find({ where: { internId: intern.id }, order: { createdAt: 'ASC' } });
+    const validatorIds = [...new Set([...traces.map((t) => t.validatedBy), ...assessments.map((a) => a.tutorId)].filter((id): id is string => Boolean(id)))];
     const validators = new Map((validatorIds.length ? await users.findBy({ id: In(validatorIds) }) : []).map((u) => [u.id, displayName(u)]));
 
     return {
@@ -42,6 +43,14 @@ export class PortfolioReader {
       scope: request.scope,
       softwareVersion: softwareVersion(),
       intern: { id: intern.id, displayName: displayName(intern), email: intern.email, promotion: intern.promotion, upp: upp?.name ?? null },
+      assessments: assessments.map((a) => ({
+        phase: a.phase,
+        tutor: validators.get(a.tutorId) ?? '',
+        levels: a.levels as Record<string, string>,
+        comment: a.comment,
+        recommendation: a.recommendation,
+        updatedAt: a.updatedAt.toISOString(),
+      })),
       tutors: tutorships.map((t) => ({ displayName: displayName(t.tutor!), since: t.startedAt.toISOString(), until: t.endedAt?.toISOString() ?? null })),
       traces: traces.map((t) => ({
         id: t.id,

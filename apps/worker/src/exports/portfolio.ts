@@ -12,6 +12,16 @@ export interface PortfolioData {
   intern: { id: string; displayName: string; email: string; promotion: number | null; upp: string | null };
   tutors: { displayName: string; since: string; until: string | null }[];
   traces: PortfolioTrace[];
+  assessments: PortfolioAssessment[];
+}
+
+export interface PortfolioAssessment {
+  phase: string;
+  tutor: string;
+  levels: Record<string, string>;
+  comment: string;
+  recommendation: string;
+  updatedAt: string;
 }
 
 export interface PortfolioTrace {

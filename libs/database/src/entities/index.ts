@@ -1,4 +1,7 @@
+import { Assessment, AssessmentRevision, PhaseRequirement, Recommendation } from './assessment.entity';
 import { Attachment } from './attachment.entity';
+import { Decision, JuryDecision, JuryIntern, JuryMember, JurySession } from './jury.entity';
+import { ReminderLog } from './reminder-log.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
 import { PortfolioExport } from './portfolio-export.entity';
@@ -12,6 +15,7 @@ import { Upp } from './upp.entity';
 import { User } from './user.entity';
 
 export { ExportFormat, ExportScope, ExportStatus } from './portfolio-export.entity';
+export { Assessment, AssessmentRevision, PhaseRequirement, Recommendation, Decision, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog };
 export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User };
 
-export const entities = [Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];
+export const entities = [Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];

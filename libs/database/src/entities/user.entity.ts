@@ -36,6 +36,9 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  @Column({ type: 'boolean', default: true })
+  remindersEnabled!: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginBody {
   @ApiProperty({ example: 'claire.fabre@etu.example.fr' })
@@ -32,4 +32,10 @@ export class SetPasswordBody {
   @IsString()
   @MaxLength(1024)
   password!: string;
+}
+
+export class PreferencesBody {
+  @ApiProperty({ description: 'Receive reminder and digest e-mails' })
+  @IsBoolean()
+  reminders!: boolean;
 }

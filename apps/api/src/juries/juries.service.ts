@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { JuryDecision, JuryIntern, JuryMember, JurySession, Trace, User } from '@carnet/database';
+import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext, hasRole } from '../auth/auth-context';
+import { isUniqueViolation } from '../common/database-errors';
+import { AssessmentsService } from '../portfolios/assessments.service';
+import { ProgressService } from '@carnet/portfolio';
+import { traceView } from '../traces/traces.service';
+import { CreateJurySessionBody, DecisionBody } from './juries.dto';
+
+const isOpen = (session: JurySession, now = new Date()) => now >= session.opensAt && now < session.closesAt;
+
+function sessionView(session: JurySession, members: User[], interns: User[], decisions: JuryDecision[], showInterns: boolean) {
+  return {
+    id: session.id,
+    title: session.title,
+    phase: session.phase,
+    opensAt: session.opensAt.toISOString(),
+    closesAt: session.closesAt.toISOString(),
+    open: isOpen(session),
+    members: members.map((m) => ({ id: m.id, displayName: displayName(m) })),
+    interns: showInterns
+      ? interns.map((i) => {
+          const decision = decisions.find((d) => d.internId === i.id);
+          return { id: i.id, displayName: displayName(i), promotion: i.promotion, decision: decision ? decisionView(decision) : null };
+        })
+      : undefined,
+  };
+}
+
+const decisionView = (d: JuryDecision) => ({
+  id: d.id,
+  sessionId: d.sessionId,
+  internId: d.internId,
+  memberId: d.memberId,
+  decision: d.decision,
+  comment: d.comment,
+  requirementVersion: d.requirementVersion,
+  createdAt: d.createdAt.toISOString(),
+});
+
+/**
+ * Jury sessions: an admin composes them; members see the interns on them, their validated
+ * portfolio, progress and assessments, only while the session is open, and record one
+ * decision per intern. Outside the window, or for an intern not on the session: 404.
+ */
+@Injectable()
+export class JuriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly progress: ProgressService,
+    private readonly assessments: AssessmentsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(auth: AuthContext, body: CreateJurySessionBody) {
+    const opensAt = new Date(body.opensAt);
+    const closesAt = new Date(body.closesAt);
+    if (closesAt <= opensAt) throw new DomainError(ErrorCode.InvalidInput, 'La session doit fermer après son ouverture.', [{ path: 'closesAt', message: 'doit suivre opensAt' }]);
+    return this.dataSource.transaction(async (manager) => {
+      const users = await manager.getRepository(User).findBy({ id: In([...body.memberIds, ...body.internIds]) });
+      const faults = [
+        ...body.memberIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('jury') && u.active)).map((id) => ({ path: 'memberIds', message: `${id} n’est pas un membre de jury actif` })),
+        ...body.internIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('intern'))).map((id) => ({ path: 'internIds', message: `${id} n’est pas un interne` })),
+      ];
+      if (faults.length) throw new DomainError(ErrorCode.RoleMismatch, 'Membres ou internes invalides.', faults);
+      const session = manager.create(JurySession, { title: body.title.trim(), phase: body.phase, opensAt, closesAt, createdBy: auth.userId });
+      await manager.save(session);
+      await manager.insert(JuryMember, body.memberIds.map((userId) => ({ sessionId: session.id, userId })));
+      if (body.internIds.length) await manager.insert(JuryIntern, body.internIds.map((internId) => ({ sessionId: session.id, internId })));
+      await this.audit.record(auth, { action: 'jury.session_created', subjectType: 'jury_session', subjectId: session.id, details: { members: body.memberIds.length, interns: body.internIds.length } }, manager);
+      return sessionView(session, users.filter((u) => body.memberIds.includes(u.id)), users.filter((u) => body.internIds.includes(u.id)), [], true);
+    });
+  }
+
+  async list(auth: AuthContext) {
+    const query = this.dataSource.getRepository(JurySession).createQueryBuilder('s').orderBy('s.opens_at', 'DESC');
+    if (!hasRole(auth, 'admin')) query.innerJoin('jury_member', 'm', 'm.session_id = s.id AND m.user_id = :me', { me: auth.userId });
+    const sessions = await query.getMany();
+    return Promise.all(sessions.map((s) => this.describe(auth, s)));
+  }
+
+  async get(auth: AuthContext, id: string) {
+    return this.describe(auth, await this.visibleSession(auth, id, false));
+  }
+
+  async portfolio(auth: AuthContext, sessionId: string, internId: string) {
+    const session = await this.visibleSession(auth, sessionId, true);
+    const intern = await this.internOn(session, internId);
+    const traces = await this.dataSource.getRepository(Trace).find({
+      where: { internId, status: 'validated' },
+      order: { validatedAt: 'ASC' },
+      select: {
+        id: true, internId: true, kind: true, title: true, competences: true, familles: true, stageId: true, status: true, version: true,
+        createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true,
+      },
+    });
+    await this.audit.record(auth, { action: 'jury.portfolio_read', subjectType: 'portfolio', subjectId: internId, details: { sessionId } });
+    return {
+      intern: { id: intern.id, displayName: displayName(intern), promotion: intern.promotion },
+      session: { id: session.id, phase: session.phase },
+      traces: traces.map((t) => traceView(t, 'jury')),
+      progress: await this.progress.progress(intern, session.phase),
+      assessments: (await this.assessments.views((await this.dataSource.query(`SELECT id FROM assessment WHERE intern_id = $1 ORDER BY created_at`, [internId])).map((r: { id: string }) => r.id))),
+    };
+  }
+
+  async decide(auth: AuthContext, sessionId: string, body: DecisionBody) {
+    const session = await this.visibleSession(auth, sessionId, true);
+    if (!hasRole(auth, 'jury') || !(await this.isMember(auth.userId, sessionId))) throw new DomainError(ErrorCode.Forbidden, 'Seuls les membres de la session décident.');
+    const intern = await this.internOn(session, body.internId);
+    const progress = await this.progress.progress(intern, session.phase);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const decision = manager.create(JuryDecision, {
+          sessionId,
+          internId: intern.id,
+          memberId: auth.userId,
+          decision: body.decision,
+          comment: body.comment.trim(),
+          requirementVersion: progress.requirementVersion,
+          progress: { requirements: progress.requirements, gaps: progress.gaps, validatedTotal: progress.validatedTotal },
+        });
+        await manager.insert(JuryDecision, decision);
+        await this.audit.record(auth, { action: 'jury.decision', subjectType: 'portfolio', subjectId: intern.id, details: { sessionId, decision: body.decision, phase: session.phase } }, manager);
+        return decisionView(decision);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'jury_decision_one_per_intern')) {
+        throw new DomainError(ErrorCode.Conflict, 'Une décision est déjà enregistrée pour cet interne dans cette session.');
+      }
+      throw error;
+    }
+  }
+
+  /** Decisions about an intern: the intern and their tutors see them once the session closed. */
+  async decisionsOf(auth: AuthContext, internId: string, relation: string) {
+    const query = this.dataSource
+      .getRepository(JuryDecision)
+      .createQueryBuilder('d')
+      .innerJoinAndMapOne('d.session', JurySession, 's', 's.id = d.session_id')
+      .where('d.intern_id = :internId', { internId })
+      .orderBy('d.created_at', 'DESC');
+    if (relation !== 'admin') query.andWhere('s.closes_at <= now()');
+    const rows = (await query.getMany()) as (JuryDecision & { session: JurySession })[];
+    return rows.map((d) => ({ ...decisionView(d), session: { id: d.session.id, title: d.session.title, phase: d.session.phase, closesAt: d.session.closesAt.toISOString() } }));
+  }
+
+  private async describe(auth: AuthContext, session: JurySession) {
+    const admin = hasRole(auth, 'admin');
+    const [memberRows, internRows, decisions] = await Promise.all([
+      this.dataSource.getRepository(JuryMember).findBy({ sessionId: session.id }),
+      this.dataSource.getRepository(JuryIntern).findBy({ sessionId: session.id }),
+      this.dataSource.getRepository(JuryDecision).findBy({ sessionId: session.id }),
+    ]);
+    const users = await this.dataSource.getRepository(User).findBy({ id: In([...memberRows.map((m) => m.userId), ...internRows.map((i) => i.internId), '00000000-0000-0000-0000-000000000000']) });
+    const members = users.filter((u) => memberRows.some((m) => m.userId === u.id));
+    const interns = users.filter((u) => internRows.some((i) => i.internId === u.id)).sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr'));
+    return sessionView(session, members, interns, decisions, admin || isOpen(session));
+  }
+
+  /** Admins see every session; a member sees theirs (and, with `mustBeOpen`, only while open). */
+  private async visibleSession(auth: AuthContext, id: string, mustBeOpen: boolean): Promise<JurySession> {
+    const session = await this.dataSource.getRepository(JurySession).findOneBy({ id });
+    if (!session) throw notFound('Session');
+    const member = await this.isMember(auth.userId, id);
+    if (!member && !hasRole(auth, 'admin')) throw notFound('Session');
+    if (mustBeOpen && (!member || !isOpen(session))) throw notFound('Session ouverte');
+    return session;
+  }
+
+  private async isMember(userId: string, sessionId: string): Promise<boolean> {
+    return this.dataSource.getRepository(JuryMember).exists({ where: { sessionId, userId } });
+  }
+
+  private async internOn(session: JurySession, internId: string): Promise<User> {
+    const on = await this.dataSource.getRepository(JuryIntern).exists({ where: { sessionId: session.id, internId } });
+    const intern = on ? await this.dataSource.getRepository(User).findOneBy({ id: internId }) : null;
+    if (!intern) throw notFound('Interne');
+    return intern;
+  }
+}

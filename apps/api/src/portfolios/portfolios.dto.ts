@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import { PHASES, Phase } from '@carnet/domain';
+
+export class ProgressQuery {
+  @ApiPropertyOptional({ enum: PHASES, description: 'Defaults to the phase the intern is in today' })
+  @IsOptional()
+  @IsIn(PHASES, { message: 'phase inconnue (socle, approfondissement, consolidation)' })
+  phase?: Phase;
+}
+
+export class AssessmentBody {
+  @ApiProperty({ enum: PHASES }) @IsIn(PHASES, { message: 'phase inconnue' }) phase!: Phase;
+
+  @ApiProperty({ description: 'A level per competence: novice, intermediaire, competent, expert (end of consolidation)', example: { relation: 'competent' } })
+  @IsObject()
+  levels!: Record<string, string>;
+
+  @ApiProperty() @IsString() @MaxLength(20000) comment!: string;
+
+  @ApiProperty({ enum: ['favorable', 'reserve', 'defavorable'], description: 'Recommendation to the commission' })
+  @IsIn(['favorable', 'reserve', 'defavorable'], { message: 'favorable, reserve ou defavorable' })
+  recommendation!: 'favorable' | 'reserve' | 'defavorable';
+}
+
+export class RulesBody {
+  @ApiProperty({ example: { rsca: 1 } }) @IsObject() kinds!: Record<string, number>;
+  @ApiProperty() @IsInt() @Min(0) @Max(200) validatedTraces!: number;
+  @ApiProperty({ enum: ['phase', 'semester'] }) @IsIn(['phase', 'semester']) per!: 'phase' | 'semester';
+  @ApiProperty() @IsInt() @Min(0) @Max(12) minFamilles!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(6) minCompetences!: number;
+}
+
+export class RequirementBody {
+  @ApiProperty({ type: RulesBody }) @ValidateNested() @Type(() => RulesBody) rules!: RulesBody;
+}

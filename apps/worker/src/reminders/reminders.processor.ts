@@ -1,0 +1,151 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
+import { User } from '@carnet/database';
+import { Phase } from '@carnet/domain';
+import { reminderTemplates } from '@carnet/mail';
+import { ProgressService } from '@carnet/portfolio';
+import { JOB_PRODUCER, JobProducer, MailJob } from '@carnet/queue';
+
+export const TUTOR_WAIT_DAYS = 14;
+export const INTERN_IDLE_DAYS = 60;
+export const SESSION_NOTICE_DAYS = 60;
+
+const DAY = 86400_000;
+
+/** ISO week of `date` in Paris ("2026-W48"): the period of the weekly digest. */
+export function parisWeek(date: Date): string {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(date)
+    .split('-')
+    .map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7) + 3); // the Thursday of that week
+  const firstThursday = new Date(Date.UTC(day.getUTCFullYear(), 0, 4));
+  const week = 1 + Math.round(((day.getTime() - firstThursday.getTime()) / DAY - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/**
+ * The reminders that keep a portfolio alive, run once a day (08:00, Europe/Paris). Each is
+ * claimed in `reminder_log` before its mail is queued: the primary key (user, kind, period)
+ * makes it go out once, whatever the number of workers or restarts. `now` is a parameter so
+ * tests drive the clock.
+ */
+@Injectable()
+export class RemindersProcessor {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
+    @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
+    private readonly progress: ProgressService,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext('RemindersProcessor');
+  }
+
+  async run(now = new Date()): Promise<number> {
+    let sent = 0;
+    sent += await this.tutorsWithWaitingTraces(now);
+    sent += await this.idleInterns(now);
+    sent += await this.internsShortBeforeSession(now);
+    sent += await this.weeklyDigests(now);
+    if (sent) this.logger.info({ sent }, 'reminders sent');
+    return sent;
+  }
+
+  /** A trace waiting for its tutor for more than 14 days: one reminder per trace. */
+  private async tutorsWithWaitingTraces(now: Date): Promise<number> {
+    const rows: { tutor_id: string; trace_id: string; title: string; intern: string; submitted_at: Date }[] = await this.dataSource.query(
+      `SELECT ts.tutor_id, t.id AS trace_id, t.title, i.first_name || ' ' || i.last_name AS intern, t.submitted_at
+         FROM trace t
+         JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL
+         JOIN app_user i ON i.id = t.intern_id
+         JOIN app_user tu ON tu.id = ts.tutor_id AND tu.active AND tu.reminders_enabled
+        WHERE t.status = 'submitted' AND t.submitted_at < $1`,
+      [new Date(now.getTime() - TUTOR_WAIT_DAYS * DAY)],
+    );
+    let sent = 0;
+    for (const row of rows) {
+      const days = Math.floor((now.getTime() - row.submitted_at.getTime()) / DAY);
+      sent += await this.once(row.tutor_id, 'tutor_waiting', `${row.trace_id}:${row.submitted_at.toISOString()}`, (tutor) =>
+        reminderTemplates.traceWaiting(tutor.email, tutor.firstName, row.intern, row.title, days, `${this.config.http.publicUrl}/traces/${row.trace_id}`),
+      );
+    }
+    return sent;
+  }
+
+  /** An intern who has validated nothing for 60 days: one nudge per idle stretch. */
+  private async idleInterns(now: Date): Promise<number> {
+    const rows: { id: string; last: Date | null }[] = await this.dataSource.query(
+      `SELECT u.id, max(t.validated_at) AS last
+         FROM app_user u
+         LEFT JOIN trace t ON t.intern_id = u.id AND t.status = 'validated'
+        WHERE 'intern' = ANY(u.roles) AND u.active AND u.reminders_enabled AND u.created_at < $1
+        GROUP BY u.id
+       HAVING max(t.validated_at) IS NULL OR max(t.validated_at) < $1`,
+      [new Date(now.getTime() - INTERN_IDLE_DAYS * DAY)],
+    );
+    let sent = 0;
+    for (const row of rows) {
+      sent += await this.once(row.id, 'intern_idle', row.last ? row.last.toISOString() : 'never', (intern) =>
+        reminderTemplates.internIdle(intern.email, intern.firstName, INTERN_IDLE_DAYS, `${this.config.http.publicUrl}/`),
+      );
+    }
+    return sent;
+  }
+
+  /** 60 days before a jury session, an intern short of the phase's requirements hears what is missing. */
+  private async internsShortBeforeSession(now: Date): Promise<number> {
+    const rows: { session_id: string; phase: Phase; opens_at: Date; intern_id: string }[] = await this.dataSource.query(
+      `SELECT s.id AS session_id, s.phase, s.opens_at, ji.intern_id
+         FROM jury_session s JOIN jury_intern ji ON ji.session_id = s.id
+         JOIN app_user u ON u.id = ji.intern_id AND u.active AND u.reminders_enabled
+        WHERE s.opens_at > $1 AND s.opens_at <= $2`,
+      [now, new Date(now.getTime() + SESSION_NOTICE_DAYS * DAY)],
+    );
+    let sent = 0;
+    for (const row of rows) {
+      const intern = await this.dataSource.getRepository(User).findOneByOrFail({ id: row.intern_id });
+      const progress = await this.progress.progress(intern, row.phase, now);
+      if (!progress.gaps.length) continue;
+      sent += await this.once(row.intern_id, 'session_gaps', row.session_id, (user) =>
+        reminderTemplates.sessionGaps(user.email, user.firstName, progress.summary, row.opens_at, `${this.config.http.publicUrl}/progression`),
+      );
+    }
+    return sent;
+  }
+
+  /** One mail a week per tutor with traces waiting: a digest, not one mail per event. */
+  private async weeklyDigests(now: Date): Promise<number> {
+    const rows: { tutor_id: string; waiting: number; oldest: Date }[] = await this.dataSource.query(
+      `SELECT ts.tutor_id, count(*)::int AS waiting, min(t.submitted_at) AS oldest
+         FROM trace t
+         JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL
+         JOIN app_user tu ON tu.id = ts.tutor_id AND tu.active AND tu.reminders_enabled
+        WHERE t.status = 'submitted'
+        GROUP BY ts.tutor_id`,
+    );
+    let sent = 0;
+    for (const row of rows) {
+      sent += await this.once(row.tutor_id, 'tutor_digest', parisWeek(now), (tutor) =>
+        reminderTemplates.weeklyDigest(tutor.email, tutor.firstName, row.waiting, Math.floor((now.getTime() - row.oldest.getTime()) / DAY), `${this.config.http.publicUrl}/relectures`),
+      );
+    }
+    return sent;
+  }
+
+  /** Claims (user, kind, period); only the claimant queues the mail. */
+  private async once(userId: string, kind: string, period: string, mail: (user: User) => MailJob): Promise<number> {
+    const claimed: unknown[] = await this.dataSource.query(
+      `INSERT INTO reminder_log (user_id, kind, period) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id`,
+      [userId, kind, period],
+    );
+    if (!claimed.length) return 0;
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
+    await this.jobs.enqueue('mail.send', mail(user), { jobId: `reminder-${userId}-${kind}-${period}`.replace(/[^\w-]/g, '_') });
+    return 1;
+  }
+}

@@ -1,0 +1,1 @@
+export { ProgressService, Progress } from './progress.service';
