@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
+import { StagesModule } from './stages/stages.module';
 import { StructureModule } from './structure/structure.module';
 import { TracesModule } from './traces/traces.module';
 import { TutorshipsModule } from './tutorships/tutorships.module';
@@ -38,6 +39,7 @@ export class AppModule {
         TracesModule,
         ExportsModule,
         PortfoliosModule,
+        StagesModule,
       ],
     };
   }

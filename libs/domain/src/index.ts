@@ -9,3 +9,5 @@ export * from './traces/patient-identifiers';
 export * from './portfolio/coverage';
 export * from './portfolio/phases';
 export * from './portfolio/requirements';
+export * from './stages/stage-rules';
+export * from './stages/fees';

@@ -20,6 +20,8 @@ import {
 export interface Progress {
   internId: string;
   phase: Phase;
+  /** When set, only the traces linked to this stage were counted. */
+  stageId: string | null;
   window: { from: string; to: string };
   requirementVersion: number;
   /** Set when a jury decided this phase: the judgement used the rules of that time. */
@@ -41,7 +43,7 @@ export interface Progress {
 export class ProgressService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async progress(intern: User, requestedPhase?: Phase, now = new Date()): Promise<Progress> {
+  async progress(intern: User, requestedPhase?: Phase, now = new Date(), stageId?: string): Promise<Progress> {
     const promotion = intern.promotion ?? now.getUTCFullYear();
     const phase = requestedPhase ?? currentPhase(promotion, now);
     const window = phaseWindow(promotion, phase);
@@ -50,8 +52,10 @@ export class ProgressService {
 
     const [traces, assessments, decision] = await Promise.all([
       this.dataSource.query(
-        `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated' AND validated_at >= $2`,
-        [intern.id, since],
+        stageId
+          ? `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated' AND stage_id = $2`
+          : `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated' AND validated_at >= $2`,
+        [intern.id, stageId ?? since],
       ) as Promise<{ kind: TraceKind; competences: string[]; familles: string[] }[]>,
       this.dataSource.getRepository(Assessment).find({ where: { internId: intern.id }, order: { updatedAt: 'ASC' } }),
       this.dataSource
@@ -77,6 +81,7 @@ export class ProgressService {
     return {
       internId: intern.id,
       phase,
+      stageId: stageId ?? null,
       window: { from: window.from.toISOString(), to: window.to.toISOString() },
       requirementVersion: requirement.version,
       decided: decision ? { decision: decision.decision, sessionId: decision.sessionId, decidedAt: decision.createdAt.toISOString() } : null,

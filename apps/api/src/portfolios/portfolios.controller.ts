@@ -26,7 +26,7 @@ export class PortfoliosController {
   @ApiOkResponse({ description: 'Per competence, famille and kind, from validated traces; requirements of the phase and the gaps in French.' })
   async getProgress(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string, @Query() query: ProgressQuery) {
     const { intern } = await this.access.relation(auth, internId);
-    return this.progress.progress(intern, query.phase);
+    return this.progress.progress(intern, query.phase, new Date(), query.stageId);
   }
 
   @Post('portfolios/:internId/assessments')

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { PHASES, Phase } from '@carnet/domain';
 
@@ -8,6 +8,11 @@ export class ProgressQuery {
   @IsOptional()
   @IsIn(PHASES, { message: 'phase inconnue (socle, approfondissement, consolidation)' })
   phase?: Phase;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Count only the traces linked to this stage' })
+  @IsOptional()
+  @IsUUID()
+  stageId?: string;
 }
 
 export class AssessmentBody {

@@ -119,6 +119,7 @@ export class TracesService {
 
   async create(auth: AuthContext, body: CreateTraceBody): Promise<TraceView> {
     const content = checkedContent(body.content ?? (body.kind === 'rsca' ? rscaTemplate() : emptyDocument()));
+    await this.assertOwnStage(auth, body.stageId);
     return this.dataSource.transaction(async (manager) => {
       const trace = manager.create(Trace, {
         internId: auth.userId,
@@ -161,6 +162,7 @@ export class TracesService {
    */
   async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody): Promise<TraceView> {
     const content = body.content === undefined ? undefined : checkedContent(body.content);
+    await this.assertOwnStage(auth, body.stageId);
     return this.dataSource.transaction(async (manager) => {
       const { trace, relation } = await this.access.load(manager, auth, id, true);
       this.access.assertOwner(relation);
@@ -242,6 +244,13 @@ export class TracesService {
       return view;
     });
     return pageOf(items, total, query);
+  }
+
+  /** A trace is linked to one of its author's own stages, or to none. */
+  private async assertOwnStage(auth: AuthContext, stageId: string | null | undefined): Promise<void> {
+    if (!stageId) return;
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM stage WHERE id = $1 AND intern_id = $2`, [stageId, auth.userId]);
+    if (!rows.length) throw new DomainError(ErrorCode.InvalidInput, 'Ce stage n’est pas l’un des vôtres.', [{ path: 'stageId', message: 'stage inconnu' }]);
   }
 
   /** For notifications: the intern behind a trace. */

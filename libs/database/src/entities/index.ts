@@ -2,6 +2,7 @@ import { Assessment, AssessmentRevision, PhaseRequirement, Recommendation } from
 import { Attachment } from './attachment.entity';
 import { Decision, JuryDecision, JuryIntern, JuryMember, JurySession } from './jury.entity';
 import { ReminderLog } from './reminder-log.entity';
+import { Stage, StageDifficulty, StagePhase, StageSupervisor } from './stage.entity';
 import { AuditEntry } from './audit-entry.entity';
 import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
 import { PortfolioExport } from './portfolio-export.entity';
@@ -15,7 +16,7 @@ import { Upp } from './upp.entity';
 import { User } from './user.entity';
 
 export { ExportFormat, ExportScope, ExportStatus } from './portfolio-export.entity';
-export { Assessment, AssessmentRevision, PhaseRequirement, Recommendation, Decision, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog };
+export { Assessment, AssessmentRevision, PhaseRequirement, Recommendation, Decision, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Stage, StageDifficulty, StagePhase, StageSupervisor };
 export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User };
 
-export const entities = [Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];
+export const entities = [Stage, StageDifficulty, StagePhase, StageSupervisor, Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];

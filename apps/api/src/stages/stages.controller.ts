@@ -1,0 +1,80 @@
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AnyUser, Roles } from '../auth/access.decorator';
+import { Auth, AuthContext } from '../auth/auth-context';
+import { UuidPipe } from '../common/uuid.pipe';
+import { ChangeSupervisorsBody, CreateStageBody, DifficultyBody, FeesQuery, ListStagesQuery, PhaseBody } from './stages.dto';
+import { StagesService } from './stages.service';
+
+const euros = (cents: number) => (cents / 100).toFixed(2).replace('.', ',');
+
+@ApiTags('stages')
+@Controller()
+export class StagesController {
+  constructor(private readonly stages: StagesService) {}
+
+  @Post('stages')
+  @Roles('admin')
+  @ApiCreatedResponse({ description: 'The stage; a praticien_n1 needs 2–3 MSU, one référent, ≥ 8 half-days a week (else 422).' })
+  create(@Auth() auth: AuthContext, @Body() body: CreateStageBody) {
+    return this.stages.create(auth, body);
+  }
+
+  @Get('stages')
+  @AnyUser()
+  list(@Auth() auth: AuthContext, @Query() query: ListStagesQuery) {
+    return this.stages.list(auth, query);
+  }
+
+  @Get('stages/:id')
+  @AnyUser()
+  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.stages.get(auth, id);
+  }
+
+  @Put('stages/:id/supervisors')
+  @Roles('admin')
+  @ApiOkResponse({ description: 'A dated change of supervisors; history is kept.' })
+  changeSupervisors(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: ChangeSupervisorsBody) {
+    return this.stages.changeSupervisors(auth, id, body.from, body.supervisors);
+  }
+
+  @Get('stages/:id/fees')
+  @Roles('admin', 'tutor')
+  @ApiOkResponse({ description: 'The 3,600 € split prorata temporis, in cents summing to 360000; `?format=csv` for accounting.' })
+  async fees(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() query: FeesQuery, @Res({ passthrough: true }) response: Response) {
+    const fees = await this.stages.fees(auth, id);
+    if (query.format !== 'csv') return fees.lines;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="honoraires-stage-${id}.csv"`);
+    const rows = fees.lines.map((l) => [id, l.tutorId, `"${l.displayName.replace(/"/g, '""')}"`, l.halfDaysPerWeek, String(l.share).replace('.', ','), euros(l.amountCents)].join(';'));
+    return '\uFEFF' + ['stage;msu;nom;demi_journees_semaine;part;montant_euros', ...rows].join('\r\n') + '\r\n';
+  }
+
+  @Post('stages/:id/phase')
+  @Roles('tutor')
+  @ApiCreatedResponse({ description: 'The supervision phase (1 la rencontre … 5 autonomie) with its note; history kept, phases may go back.' })
+  phase(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: PhaseBody) {
+    return this.stages.recordPhase(auth, id, body.phase, body.note ?? '');
+  }
+
+  @Post('stages/:id/difficulties')
+  @Roles('intern', 'tutor')
+  @ApiCreatedResponse({ description: 'Reported to the stage and UPP coordinators only.' })
+  report(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: DifficultyBody) {
+    return this.stages.reportDifficulty(auth, id, body.body);
+  }
+
+  @Get('stages/:id/difficulties')
+  @AnyUser()
+  difficulties(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.stages.difficulties(auth, id);
+  }
+
+  @Get('portfolios/:internId/maquette')
+  @Roles('intern', 'tutor', 'jury', 'admin')
+  maquette(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string) {
+    return this.stages.maquette(auth, internId);
+  }
+}

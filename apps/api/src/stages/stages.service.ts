@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { Stage, StageDifficulty, StagePhase, StageSupervisor, Upp, User } from '@carnet/database';
+import {
+  assertSupervisionFits,
+  daysInclusive,
+  displayName,
+  DomainError,
+  ErrorCode,
+  maquetteGaps,
+  notFound,
+  SEMESTER_FEE_CENTS,
+  shareFees,
+  STAGE_LABELS,
+  SUPERVISION_PHASES,
+} from '@carnet/domain';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext, hasRole } from '../auth/auth-context';
+import { offsetOf, Page, pageOf } from '../common/paging';
+import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
+import { CreateStageBody, ListStagesQuery, SupervisorBody } from './stages.dto';
+
+export interface FeeLine {
+  tutorId: string;
+  displayName: string;
+  halfDaysPerWeek: number;
+  share: number;
+  amountCents: number;
+}
+
+const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+
+/**
+ * Internships: the maquette of each intern, the binôme / trinôme of a stage chez le praticien
+ * with its dated changes, the supervision phases, the fee split, and the difficulties reported.
+ * An MSU sees only the stages they supervise; an intern their own; the DUMG all.
+ */
+@Injectable()
+export class StagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly portfolios: PortfolioAccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(auth: AuthContext, body: CreateStageBody) {
+    if (body.endsOn <= body.startsOn) throw new DomainError(ErrorCode.InvalidInput, 'Le stage doit finir après son début.', [{ path: 'endsOn', message: 'doit suivre startsOn' }]);
+    assertSupervisionFits(body.kind, body.supervisors);
+    return this.dataSource.transaction(async (manager) => {
+      const intern = await manager.getRepository(User).findOneBy({ id: body.internId });
+      if (!intern?.roles.includes('intern')) throw new DomainError(ErrorCode.RoleMismatch, 'L’interne est introuvable.', [{ path: 'internId', message: 'n’est pas un interne' }]);
+      await this.assertTutors(manager, body.supervisors);
+      const stage = manager.create(Stage, {
+        internId: body.internId,
+        kind: body.kind,
+        semester: body.semester,
+        place: body.place?.trim() ?? '',
+        startsOn: body.startsOn,
+        endsOn: body.endsOn,
+        psyMonths: body.psyMonths ?? 0,
+        createdBy: auth.userId,
+      });
+      await manager.save(stage);
+      await this.openPeriods(manager, stage.id, body.supervisors, body.startsOn);
+      await this.audit.record(auth, { action: 'stage.created', subjectType: 'stage', subjectId: stage.id, details: { kind: stage.kind, internId: stage.internId } }, manager);
+      return this.describe(manager, stage);
+    });
+  }
+
+  /** A dated change of supervisors: the current periods end the day before `from`. */
+  async changeSupervisors(auth: AuthContext, id: string, from: string, supervisors: SupervisorBody[]) {
+    return this.dataSource.transaction(async (manager) => {
+      const stage = await manager.getRepository(Stage).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!stage) throw notFound('Stage');
+      if (from <= stage.startsOn || from > stage.endsOn) {
+        throw new DomainError(ErrorCode.InvalidInput, 'La date du changement doit tomber pendant le stage, après son premier jour.', [{ path: 'from', message: 'hors du stage' }]);
+      }
+      assertSupervisionFits(stage.kind, supervisors);
+      await this.assertTutors(manager, supervisors);
+      await manager.getRepository(StageSupervisor).update({ stageId: id, toDate: IsNull() }, { toDate: dayBefore(from) });
+      await this.openPeriods(manager, id, supervisors, from);
+      await this.audit.record(auth, { action: 'stage.supervisors_changed', subjectType: 'stage', subjectId: id, details: { from, supervisors: supervisors.length } }, manager);
+      return this.describe(manager, stage);
+    });
+  }
+
+  async list(auth: AuthContext, query: ListStagesQuery): Promise<Page<unknown>> {
+    const builder = this.dataSource.getRepository(Stage).createQueryBuilder('s').orderBy('s.starts_on', 'DESC').addOrderBy('s.id');
+    if (!hasRole(auth, 'admin')) {
+      builder.andWhere(`(s.intern_id = :me OR EXISTS (SELECT 1 FROM stage_supervisor ss WHERE ss.stage_id = s.id AND ss.tutor_id = :me))`, { me: auth.userId });
+    }
+    if (query.internId) builder.andWhere('s.intern_id = :internId', { internId: query.internId });
+    const [stages, total] = await builder.skip(offsetOf(query)).take(query.pageSize).getManyAndCount();
+    return pageOf(await Promise.all(stages.map((s) => this.describe(this.dataSource.manager, s))), total, query);
+  }
+
+  async get(auth: AuthContext, id: string) {
+    const { stage } = await this.visible(auth, id);
+    return this.describe(this.dataSource.manager, stage);
+  }
+
+  async fees(auth: AuthContext, id: string): Promise<{ stageId: string; totalCents: number; lines: FeeLine[] }> {
+    const { stage, relation } = await this.visible(auth, id);
+    if (relation === 'intern') throw notFound('Stage');
+    if (stage.kind !== 'praticien_n1' && stage.kind !== 'saspas') {
+      throw new DomainError(ErrorCode.Conflict, `Pas d’honoraires pédagogiques pour un stage ${STAGE_LABELS[stage.kind]}.`);
+    }
+    const periods = await this.dataSource.getRepository(StageSupervisor).find({ where: { stageId: id }, order: { fromDate: 'ASC' } });
+    const shares = shareFees(
+      periods.map((p) => ({ tutorId: p.tutorId, halfDaysPerWeek: p.halfDaysPerWeek, days: daysInclusive(p.fromDate, p.toDate ?? stage.endsOn) })),
+    );
+    const users = new Map((await this.dataSource.getRepository(User).findBy({ id: In(shares.map((s) => s.tutorId)) })).map((u) => [u.id, u]));
+    const latest = (tutorId: string) => [...periods].reverse().find((p) => p.tutorId === tutorId)!.halfDaysPerWeek;
+    return {
+      stageId: id,
+      totalCents: SEMESTER_FEE_CENTS,
+      lines: shares.map((s) => ({
+        tutorId: s.tutorId,
+        displayName: users.get(s.tutorId) ? displayName(users.get(s.tutorId)!) : '',
+        halfDaysPerWeek: latest(s.tutorId),
+        share: Math.round(s.share * 10_000) / 10_000,
+        amountCents: s.amountCents,
+      })),
+    };
+  }
+
+  async recordPhase(auth: AuthContext, id: string, phase: number, note: string) {
+    const { stage } = await this.visible(auth, id);
+    const current = await this.dataSource.getRepository(StageSupervisor).exists({ where: { stageId: id, tutorId: auth.userId, toDate: IsNull() } });
+    if (!current) throw new DomainError(ErrorCode.Forbidden, 'Seuls les MSU qui encadrent ce stage enregistrent la phase de supervision.');
+    const row = this.dataSource.getRepository(StagePhase).create({ stageId: stage.id, phase, note: note.trim(), recordedBy: auth.userId });
+    await this.dataSource.getRepository(StagePhase).save(row);
+    await this.audit.record(auth, { action: 'stage.phase', subjectType: 'stage', subjectId: id, details: { phase } });
+    return { id: row.id, phase: row.phase, label: SUPERVISION_PHASES[row.phase as keyof typeof SUPERVISION_PHASES], note: row.note, recordedBy: row.recordedBy, recordedAt: row.recordedAt.toISOString() };
+  }
+
+  async reportDifficulty(auth: AuthContext, id: string, body: string) {
+    const { relation } = await this.visible(auth, id);
+    if (relation === 'admin') throw new DomainError(ErrorCode.Forbidden, 'Une difficulté se signale par l’interne ou un MSU du stage.');
+    const row = this.dataSource.getRepository(StageDifficulty).create({ stageId: id, reporterId: auth.userId, body: body.trim() });
+    await this.dataSource.getRepository(StageDifficulty).save(row);
+    await this.audit.record(auth, { action: 'stage.difficulty_reported', subjectType: 'stage', subjectId: id, details: { difficultyId: row.id } });
+    return { id: row.id, createdAt: row.createdAt.toISOString() };
+  }
+
+  /**
+   * Confidential: the coordinators read them (admins of the intern's UPP, and the department's
+   * admins attached to no UPP); a reporter reads their own. Every read is audited.
+   */
+  async difficulties(auth: AuthContext, id: string) {
+    const { stage, relation } = await this.visible(auth, id);
+    let rows: StageDifficulty[];
+    if (relation === 'admin') {
+      const [me, intern] = await Promise.all([
+        this.dataSource.getRepository(User).findOneByOrFail({ id: auth.userId }),
+        this.dataSource.getRepository(User).findOneByOrFail({ id: stage.internId }),
+      ]);
+      if (me.uppId && me.uppId !== intern.uppId) throw notFound('Stage');
+      rows = await this.dataSource.getRepository(StageDifficulty).find({ where: { stageId: id }, order: { createdAt: 'ASC' } });
+    } else {
+      rows = await this.dataSource.getRepository(StageDifficulty).find({ where: { stageId: id, reporterId: auth.userId }, order: { createdAt: 'ASC' } });
+    }
+    await this.audit.record(auth, { action: 'stage.difficulties_read', subjectType: 'stage', subjectId: id, details: { count: rows.length } });
+    const reporters = new Map((await this.dataSource.getRepository(User).findBy({ id: In([...rows.map((r) => r.reporterId), auth.userId]) })).map((u) => [u.id, displayName(u)]));
+    return rows.map((r) => ({ id: r.id, reporter: { id: r.reporterId, displayName: reporters.get(r.reporterId) ?? '' }, body: r.body, createdAt: r.createdAt.toISOString() }));
+  }
+
+  async maquette(auth: AuthContext, internId: string) {
+    await this.portfolios.relation(auth, internId);
+    const stages = await this.dataSource.getRepository(Stage).find({ where: { internId }, order: { startsOn: 'ASC' } });
+    return {
+      internId,
+      stages: await Promise.all(stages.map((s) => this.describe(this.dataSource.manager, s))),
+      psyMonths: stages.reduce((sum, s) => sum + s.psyMonths, 0),
+      missing: maquetteGaps(stages),
+    };
+  }
+
+  private async visible(auth: AuthContext, id: string): Promise<{ stage: Stage; relation: 'intern' | 'supervisor' | 'admin' }> {
+    const stage = await this.dataSource.getRepository(Stage).findOneBy({ id });
+    if (!stage) throw notFound('Stage');
+    if (stage.internId === auth.userId) return { stage, relation: 'intern' };
+    if (await this.dataSource.getRepository(StageSupervisor).exists({ where: { stageId: id, tutorId: auth.userId } })) return { stage, relation: 'supervisor' };
+    if (hasRole(auth, 'admin')) return { stage, relation: 'admin' };
+    throw notFound('Stage');
+  }
+
+  private async assertTutors(manager: EntityManager, supervisors: SupervisorBody[]): Promise<void> {
+    if (!supervisors.length) return;
+    const found = await manager.getRepository(User).findBy({ id: In(supervisors.map((s) => s.tutorId)) });
+    const faults = supervisors
+      .filter((s) => !found.find((u) => u.id === s.tutorId && u.roles.includes('tutor') && u.active))
+      .map((s) => ({ path: 'supervisors', message: `${s.tutorId} n’est pas un MSU actif` }));
+    if (faults.length) throw new DomainError(ErrorCode.RoleMismatch, 'Encadrants invalides.', faults);
+  }
+
+  private async openPeriods(manager: EntityManager, stageId: string, supervisors: SupervisorBody[], from: string): Promise<void> {
+    if (!supervisors.length) return;
+    await manager.insert(
+      StageSupervisor,
+      supervisors.map((s) => ({ stageId, tutorId: s.tutorId, referent: s.referent, halfDaysPerWeek: s.halfDaysPerWeek, fromDate: from, toDate: null })),
+    );
+  }
+
+  private async describe(manager: EntityManager, stage: Stage) {
+    const [periods, phases] = await Promise.all([
+      manager.getRepository(StageSupervisor).find({ where: { stageId: stage.id }, order: { fromDate: 'ASC' } }),
+      manager.getRepository(StagePhase).find({ where: { stageId: stage.id }, order: { recordedAt: 'ASC' } }),
+    ]);
+    const users = new Map((await manager.getRepository(User).findBy({ id: In([...periods.map((p) => p.tutorId), stage.internId]) })).map((u) => [u.id, u]));
+    const name = (id: string) => (users.get(id) ? displayName(users.get(id)!) : '');
+    const intern = users.get(stage.internId);
+    const upp = intern?.uppId ? await manager.getRepository(Upp).findOneBy({ id: intern.uppId }) : null;
+    return {
+      id: stage.id,
+      internId: stage.internId,
+      intern: { id: stage.internId, displayName: name(stage.internId), upp: upp?.code ?? null },
+      kind: stage.kind,
+      label: STAGE_LABELS[stage.kind],
+      semester: stage.semester,
+      place: stage.place,
+      startsOn: stage.startsOn,
+      endsOn: stage.endsOn,
+      psyMonths: stage.psyMonths,
+      supervisors: periods
+        .filter((p) => p.toDate === null)
+        .map((p) => ({ tutorId: p.tutorId, displayName: name(p.tutorId), referent: p.referent, halfDaysPerWeek: p.halfDaysPerWeek, since: p.fromDate })),
+      supervisionHistory: periods.map((p) => ({ tutorId: p.tutorId, displayName: name(p.tutorId), referent: p.referent, halfDaysPerWeek: p.halfDaysPerWeek, from: p.fromDate, to: p.toDate ?? stage.endsOn })),
+      phases: phases.map((p) => ({ phase: p.phase, label: SUPERVISION_PHASES[p.phase as keyof typeof SUPERVISION_PHASES], note: p.note, recordedBy: p.recordedBy, recordedAt: p.recordedAt.toISOString() })),
+    };
+  }
+}
