@@ -1,4 +1,10 @@
-import type { TiptapJson } from './document-validator';
+export interface TemplateJson {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: TemplateJson[];
+  text?: string;
+}
+type TiptapJson = TemplateJson;
 
 /** The six sections of a récit de situation complexe authentique. */
 export const RSCA_SECTIONS = [

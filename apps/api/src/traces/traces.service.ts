@@ -230,6 +230,8 @@ export class TracesService {
         )
         .orderBy('rank', 'DESC')
         .addOrderBy('t.updated_at', 'DESC');
+    } else if (query.sort === 'submitted') {
+      builder.orderBy('t.submitted_at', 'ASC', 'NULLS LAST');
     } else {
       builder.orderBy('t.updated_at', 'DESC');
     }

@@ -83,6 +83,11 @@ export class ListTracesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: TRACE_KINDS }) @IsOptional() @IsIn(TRACE_KINDS) kind?: TraceKind;
   @ApiPropertyOptional({ enum: COMPETENCE_CODES }) @IsOptional() @IsIn(COMPETENCE_CODES) competence?: string;
   @ApiPropertyOptional({ enum: FAMILLES_ALLOWED }) @IsOptional() @IsIn(FAMILLES_ALLOWED) famille?: string;
+  @ApiPropertyOptional({ enum: ['updated', 'submitted'], description: '`submitted`: oldest submission first (a review inbox)' })
+  @IsOptional()
+  @IsIn(['updated', 'submitted'])
+  sort?: 'updated' | 'submitted';
+
   @ApiPropertyOptional({ description: 'French full-text search: words, "a phrase", prefix*' })
   @IsOptional()
   @IsString()

@@ -1,0 +1,82 @@
+import { lazy, ReactNode, Suspense, useEffect, useRef } from 'react';
+import { Link, match, useRouter } from './router';
+import { useSession } from './session';
+import { LoginPage } from './pages/LoginPage';
+import { SetPasswordPage } from './pages/SetPasswordPage';
+import { TracesPage } from './pages/TracesPage';
+import { ReviewInboxPage } from './pages/ReviewInboxPage';
+import { ProgressPage } from './pages/ProgressPage';
+import { JuryPage } from './pages/JuryPage';
+import { AdminPage } from './pages/AdminPage';
+
+// The editor (tiptap, ProseMirror) loads only on the routes that need it.
+const TraceEditorPage = lazy(() => import('./pages/TraceEditorPage'));
+const ReviewPage = lazy(() => import('./pages/ReviewPage'));
+
+function Routes(): ReactNode {
+  const { path } = useRouter();
+  const { me } = useSession();
+  if (!me) return null;
+  let params: Record<string, string> | null;
+  if ((params = match('/traces/:id', path))) return <TraceEditorPage id={params.id} />;
+  if ((params = match('/relectures/:id', path))) return <ReviewPage id={params.id} />;
+  if (path === '/relectures') return <ReviewInboxPage />;
+  if ((params = match('/progression/:internId', path))) return <ProgressPage internId={params.internId} />;
+  if (path === '/progression') return <ProgressPage internId={me.id} />;
+  if (path === '/jury') return <JuryPage />;
+  if (path === '/administration') return <AdminPage />;
+  if (me.roles.includes('intern')) return <TracesPage />;
+  if (me.roles.includes('tutor')) return <ReviewInboxPage />;
+  if (me.roles.includes('jury')) return <JuryPage />;
+  return <AdminPage />;
+}
+
+export function App() {
+  const { me, signOut } = useSession();
+  const { path } = useRouter();
+  const main = useRef<HTMLElement>(null);
+  // Moving to a new page moves keyboard focus to its content, as a page load would.
+  useEffect(() => {
+    main.current?.focus();
+  }, [path]);
+
+  if (path === '/mot-de-passe') return <SetPasswordPage />;
+  if (me === undefined) return <p className="loading" role="status">Chargement…</p>;
+  if (me === null) return <LoginPage />;
+
+  const links: [string, string][] = [];
+  if (me.roles.includes('intern')) links.push(['/', 'Mes traces'], ['/progression', 'Ma progression']);
+  if (me.roles.includes('tutor')) links.push(['/relectures', 'Relectures']);
+  if (me.roles.includes('jury')) links.push(['/jury', 'Jury']);
+  if (me.roles.includes('admin')) links.push(['/administration', 'Administration']);
+  return (
+    <>
+      <a className="skip-link" href="#contenu">Aller au contenu</a>
+      <header className="top">
+        <div className="brand">Carnet</div>
+        <nav aria-label="Navigation principale">
+          <ul>
+            {links.map(([to, label]) => (
+              <li key={to}>
+                <Link to={to} aria-current={path === to ? 'page' : undefined}>
+                  {label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          <span>{me.displayName}</span>
+          <button type="button" className="link" onClick={() => void signOut()}>
+            Se déconnecter
+          </button>
+        </div>
+      </header>
+      <main id="contenu" ref={main} tabIndex={-1}>
+        <Suspense fallback={<p role="status">Chargement de l’éditeur…</p>}>
+          <Routes />
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,130 @@
+/** The API client: cookie session, CSRF header on writes, problem+json errors in French. */
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  code?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+  get status() {
+    return this.problem.status;
+  }
+}
+
+let csrfToken: string | undefined;
+export const setCsrfToken = (token: string | undefined) => (csrfToken = token);
+
+export interface ApiResponse<T> {
+  body: T;
+  status: number;
+  etag: string | null;
+}
+
+export async function request<T>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; raw?: BodyInit } = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+  } catch {
+    throw new ApiError({ status: 0, title: 'Hors ligne', detail: 'Le serveur ne répond pas : vérifiez votre connexion.' });
+  }
+  const type = response.headers.get('content-type') ?? '';
+  const body = response.status === 204 ? undefined : type.includes('json') ? await response.json() : await response.text();
+  if (!response.ok) {
+    const problem = (typeof body === 'object' && body ? body : { detail: String(body ?? response.statusText) }) as Partial<Problem>;
+    throw new ApiError({ status: response.status, title: problem.title ?? response.statusText, detail: problem.detail ?? 'Erreur', code: problem.code, errors: problem.errors });
+  }
+  return { body: body as T, status: response.status, etag: response.headers.get('etag') };
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path).then((r) => r.body),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }).then((r) => r.body),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }).then((r) => r.body),
+  del: (path: string) => request<void>('DELETE', path),
+};
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  displayName: string;
+  firstName: string;
+  roles: ('intern' | 'tutor' | 'jury' | 'admin')[];
+  upp: { code: string; name: string } | null;
+  promotion?: number;
+  tutees?: { id: string; displayName: string; promotion: number | null }[];
+  tutors?: { id: string; displayName: string }[];
+  csrfToken?: string;
+  reminders: boolean;
+}
+
+export interface TraceSummary {
+  id: string;
+  internId: string;
+  kind: string;
+  title?: string;
+  competences: string[];
+  familles: string[];
+  status: 'draft' | 'submitted' | 'changes_requested' | 'validated';
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  validatedAt: string | null;
+  validatedBy: string | null;
+  validatedSha256: string | null;
+  snippet?: string;
+}
+
+export interface Trace extends TraceSummary {
+  content?: Record<string, unknown>;
+  attachments?: { id: string; filename: string; size: number; sha256: string; mimeType: string }[];
+}
+
+export interface Comment {
+  id: string;
+  parentId: string | null;
+  author: { id: string; displayName: string };
+  body: string;
+  anchor: { from: number; to: number; quote: string } | null;
+  revision: number | null;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+export interface Warning {
+  kind: string;
+  from: number;
+  to: number;
+  excerpt: string;
+  message: string;
+}
+
+export interface ExportStatus {
+  id: string;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'expired';
+  progress: number;
+  pages?: number;
+  size?: number;
+  error?: string;
+  downloadUrl?: string;
+}

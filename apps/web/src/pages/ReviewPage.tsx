@@ -1,0 +1,130 @@
+import type { Editor } from '@tiptap/react';
+import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { api, Comment, Trace } from '../api';
+import { Comments } from '../components/Comments';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { EditorJson, RichEditor } from '../components/RichEditor';
+import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
+import { useRouter } from '../router';
+
+/** Reviewing a trace: read-only text, comments on a selected passage, request changes or validate. */
+export default function ReviewPage({ id }: { id: string }) {
+  const { navigate } = useRouter();
+  const [trace, setTrace] = useState<Trace | null>(null);
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [selection, setSelection] = useState<{ from: number; to: number; quote: string } | null>(null);
+  const [body, setBody] = useState('');
+  const [decision, setDecision] = useState<'changes' | 'validate' | null>(null);
+  const [decisionText, setDecisionText] = useState('');
+  const editor = useRef<Editor | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setTrace(await api.get<Trace>(`/traces/${id}`));
+      setComments(await api.get<Comment[]>(`/traces/${id}/comments`));
+    } catch (e) {
+      setError(e);
+    }
+  }, [id]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const onReady = useCallback((e: Editor) => {
+    editor.current = e;
+    e.on('selectionUpdate', ({ editor: ed }) => {
+      const { from, to } = ed.state.selection;
+      const quote = ed.state.doc.textBetween(from, to, ' ').trim().slice(0, 2000);
+      setSelection(to > from && quote ? { from, to, quote } : null);
+    });
+  }, []);
+
+  const comment = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!body.trim()) return;
+    try {
+      await api.post(`/traces/${id}/comments`, { body: body.trim(), anchor: selection ?? undefined });
+      setBody('');
+      setSelection(null);
+      await load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const decide = async () => {
+    try {
+      if (decision === 'changes') await api.post(`/traces/${id}/request-changes`, { comment: decisionText.trim() });
+      else await api.post(`/traces/${id}/validate`, decisionText.trim() ? { comment: decisionText.trim() } : {});
+      navigate('/relectures');
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  if (!trace) return error ? <ErrorMessage error={error} /> : <p role="status">Chargement…</p>;
+  const reviewable = trace.status === 'submitted';
+  return (
+    <div className="editor-page">
+      <div className="editor-main">
+        <p className="meta">
+          {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span> · soumise le {dateFr(trace.submittedAt)}
+        </p>
+        <h1>{trace.title}</h1>
+        <p className="meta">
+          {trace.competences.map((c) => COMPETENCE_LABELS[c]).join(' · ')}
+          <br />
+          {trace.familles.map((f) => FAMILLE_LABELS[f]).join(' · ')}
+        </p>
+        <ErrorMessage error={error} />
+        <RichEditor content={trace.content as EditorJson} editable={false} label="Texte de la trace (lecture seule) : sélectionnez un passage pour le commenter" onReady={onReady} />
+        {reviewable && (
+          <section className="card" aria-labelledby="decision-title">
+            <h2 id="decision-title">Votre retour</h2>
+            {!decision && (
+              <>
+                <button type="button" onClick={() => setDecision('changes')}>
+                  Demander des modifications
+                </button>{' '}
+                <button type="button" className="primary" onClick={() => setDecision('validate')}>
+                  Valider la trace
+                </button>
+              </>
+            )}
+            {decision && (
+              <div role="group" aria-labelledby="confirm-title">
+                <p id="confirm-title">
+                  <strong>{decision === 'changes' ? 'Demander des modifications à l’interne ?' : 'Valider cette trace ? Elle sera verrouillée.'}</strong>
+                </p>
+                <label htmlFor="decision-text">{decision === 'changes' ? 'Ce qu’il faut reprendre (obligatoire)' : 'Commentaire (facultatif)'}</label>
+                <textarea id="decision-text" value={decisionText} onChange={(e) => setDecisionText(e.target.value)} rows={3} />
+                <button type="button" className="primary" disabled={decision === 'changes' && !decisionText.trim()} onClick={() => void decide()}>
+                  Confirmer
+                </button>{' '}
+                <button type="button" onClick={() => setDecision(null)}>
+                  Annuler
+                </button>
+              </div>
+            )}
+          </section>
+        )}
+      </div>
+      <aside className="editor-side" aria-label="Commentaires">
+        <form className="card" onSubmit={comment} aria-labelledby="new-comment-title">
+          <h2 id="new-comment-title">Commenter</h2>
+          {selection ? (
+            <blockquote className="quote">« {selection.quote} »</blockquote>
+          ) : (
+            <p className="meta">Sélectionnez un passage du texte pour y ancrer votre commentaire, ou commentez la trace entière.</p>
+          )}
+          <label htmlFor="comment-body">Commentaire</label>
+          <textarea id="comment-body" value={body} onChange={(e) => setBody(e.target.value)} rows={3} />
+          <button type="submit" className="primary">
+            {selection ? 'Commenter ce passage' : 'Commenter'}
+          </button>
+        </form>
+        <Comments traceId={id} comments={comments} onChanged={() => void load()} canResolve />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,389 @@
+import type { Editor } from '@tiptap/react';
+import { DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError, Comment, request, Trace, Warning } from '../api';
+import { Comments } from '../components/Comments';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { EditorJson, replaceContent, RichEditor } from '../components/RichEditor';
+import { TagPicker } from '../components/TagPicker';
+import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
+import { useSession } from '../session';
+
+type SaveState = 'saved' | 'dirty' | 'saving' | 'offline' | 'conflict';
+
+interface Draft {
+  version: number;
+  title: string;
+  content: EditorJson;
+  competences: string[];
+  familles: string[];
+}
+
+const SAVE_STATE_LABELS: Record<SaveState, string> = {
+  saved: 'Enregistré',
+  dirty: 'Modifications non enregistrées',
+  saving: 'Enregistrement…',
+  offline: 'Hors ligne — vos modifications sont gardées sur cet appareil',
+  conflict: 'Conflit',
+};
+const AUTOSAVE_MS = 2000;
+
+/** JSON with sorted keys: the server's jsonb reorders keys, the editor does not. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+const sameText = (a: Draft, b: Draft) => canonical({ ...a, version: 0 }) === canonical({ ...b, version: 0 });
+const storageKey = (id: string) => `carnet:brouillon:${id}`;
+
+/** Writing a trace: autosave with If-Match, local copy across reloads and network cuts, conflict choice. */
+export default function TraceEditorPage({ id }: { id: string }) {
+  const { me } = useSession();
+  const [trace, setTrace] = useState<Trace | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [saveState, setSaveState] = useState<SaveState>('saved');
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [warnings, setWarnings] = useState<Warning[] | null>(null);
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [revisions, setRevisions] = useState<{ number: number; createdAt: string; sha256: string }[]>([]);
+  const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
+  const editorRef = useRef<Editor | null>(null);
+  const draftRef = useRef<Draft | null>(null);
+  const timer = useRef<number | undefined>(undefined);
+  draftRef.current = draft;
+
+  const owner = trace?.internId === me?.id;
+  const editable = Boolean(owner && trace && (trace.status === 'draft' || trace.status === 'changes_requested'));
+
+  const loadSide = useCallback(async () => {
+    const [c, r] = await Promise.all([
+      api.get<Comment[]>(`/traces/${id}/comments`).catch(() => []),
+      api.get<{ number: number; createdAt: string; sha256: string }[]>(`/traces/${id}/revisions`).catch(() => []),
+    ]);
+    setComments(c);
+    setRevisions(r);
+  }, [id]);
+
+  const load = useCallback(
+    async (discardLocal = false) => {
+      try {
+        const loaded = await api.get<Trace>(`/traces/${id}`);
+        setTrace(loaded);
+        const server: Draft = { version: loaded.version, title: loaded.title ?? '', content: loaded.content as EditorJson, competences: loaded.competences, familles: loaded.familles };
+        const saved = discardLocal ? null : localStorage.getItem(storageKey(id));
+        let local = saved ? (JSON.parse(saved) as Draft) : null;
+        const editableNow = loaded.internId === me?.id && (loaded.status === 'draft' || loaded.status === 'changes_requested');
+        // A local copy that says nothing new, or of a trace no longer editable, is dropped.
+        if (discardLocal || (local && (sameText(local, server) || !editableNow))) {
+          localStorage.removeItem(storageKey(id));
+          local = null;
+        }
+        if (local && local.version === loaded.version) {
+          setDraft(local);
+          setSaveState('dirty');
+          setNotice('Vos modifications non enregistrées ont été restaurées depuis cet appareil.');
+        } else if (local && local.version !== loaded.version) {
+          setDraft(local);
+          setSaveState('conflict');
+        } else {
+          setDraft(server);
+          setSaveState('saved');
+        }
+        if (editorRef.current) replaceContent(editorRef.current, (local && !discardLocal && local.version === loaded.version ? local : server).content);
+        await loadSide();
+      } catch (e) {
+        setError(e);
+      }
+    },
+    [id, loadSide, me?.id],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const save = useCallback(async () => {
+    const current = draftRef.current;
+    if (!current) return;
+    setSaveState('saving');
+    try {
+      const response = await request<Trace>('PATCH', `/traces/${id}`, {
+        body: { title: current.title || 'Sans titre', content: current.content, competences: current.competences, familles: current.familles },
+        headers: { 'If-Match': `"${current.version}"` },
+      });
+      const latest = draftRef.current!;
+      const next = { ...latest, version: response.body.version };
+      setDraft(next);
+      setTrace(response.body);
+      // Typing may have continued while saving: what was typed since stays to be saved.
+      if (sameText(latest, current)) {
+        localStorage.removeItem(storageKey(id));
+        setSaveState('saved');
+      } else {
+        localStorage.setItem(storageKey(id), JSON.stringify(next));
+        setSaveState('dirty');
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 412) setSaveState('conflict');
+      else if (e instanceof ApiError && e.status === 0) {
+        setSaveState('offline');
+        window.clearTimeout(timer.current);
+        timer.current = window.setTimeout(() => void save(), 5000);
+      } else {
+        setSaveState('dirty');
+        setError(e);
+      }
+    }
+  }, [id]);
+
+  const change = (patch: Partial<Draft>) => {
+    const next = { ...draftRef.current!, ...patch };
+    // The editor normalises its document once loaded: an identical document is not a change.
+    if (sameText(next, draftRef.current!)) return;
+    setDraft(next);
+    draftRef.current = next;
+    localStorage.setItem(storageKey(id), JSON.stringify(next));
+    if (saveState === 'conflict') return;
+    setSaveState('dirty');
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => void save(), AUTOSAVE_MS);
+  };
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  useEffect(() => {
+    const online = () => saveState === 'offline' && void save();
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [save, saveState]);
+
+  /** Keep mine: save my version on top of the one saved elsewhere. */
+  const overwrite = async () => {
+    const latest = await api.get<Trace>(`/traces/${id}`);
+    const mine = { ...draftRef.current!, version: latest.version };
+    setDraft(mine);
+    draftRef.current = mine;
+    await save();
+  };
+
+  const checkAndSubmit = async (force = false) => {
+    setError(null);
+    try {
+      if (saveState !== 'saved') await save();
+      if (!force) {
+        const check = await api.post<{ warnings: Warning[] }>(`/traces/${id}/check`);
+        if (check.warnings.length) return setWarnings(check.warnings);
+      }
+      await api.post(`/traces/${id}/submit`);
+      setWarnings(null);
+      setNotice('Trace soumise à votre tuteur.');
+      await load(true);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const uploadFile = (file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/traces/${id}/attachments`);
+    const csrf = me?.csrfToken;
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.upload.onprogress = (event) => event.lengthComputable && setUpload({ name: file.name, percent: Math.round((event.loaded / event.total) * 100) });
+    xhr.onload = () => {
+      setUpload(null);
+      if (xhr.status === 201) void load();
+      else {
+        try {
+          const problem = JSON.parse(xhr.responseText);
+          setError(new ApiError({ status: xhr.status, title: problem.title, detail: problem.detail, errors: problem.errors }));
+        } catch {
+          setError(new Error('Envoi refusé.'));
+        }
+      }
+    };
+    xhr.onerror = () => {
+      setUpload(null);
+      setError(new Error('Envoi interrompu : vérifiez votre connexion.'));
+    };
+    setUpload({ name: file.name, percent: 0 });
+    xhr.send(form);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    const file = event.dataTransfer.files[0];
+    if (file) uploadFile(file);
+  };
+
+  if (!trace || !draft) return error ? <ErrorMessage error={error} /> : <p role="status">Chargement…</p>;
+  return (
+    <div className="editor-page">
+      <div className="editor-main">
+        <p className="meta">
+          {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span>
+          {trace.validatedAt && ` · validée le ${dateFr(trace.validatedAt)}`}
+        </p>
+        {editable && (
+          <p className={`save-state ${saveState}`} role="status" aria-live="polite">
+            {SAVE_STATE_LABELS[saveState]}
+          </p>
+        )}
+        {saveState === 'conflict' && (
+          <div className="alert warning" role="alert">
+            <p>
+              <strong>Cette trace a été enregistrée ailleurs</strong> (un autre onglet ou un autre appareil) pendant que vous écriviez.
+            </p>
+            <button type="button" onClick={() => void load(true)}>
+              Recharger la version enregistrée
+            </button>{' '}
+            <button type="button" className="primary" onClick={() => void overwrite()}>
+              Garder mes modifications
+            </button>
+          </div>
+        )}
+        {notice && (
+          <p className="alert info" role="status">
+            {notice}
+          </p>
+        )}
+        <ErrorMessage error={error} />
+        <label htmlFor="trace-title" className="visually-hidden">
+          Titre
+        </label>
+        <input id="trace-title" className="title-input" value={draft.title} readOnly={!editable} onChange={(e) => change({ title: e.target.value })} />
+        <RichEditor
+          content={draft.content}
+          editable={editable}
+          label="Contenu de la trace"
+          onReady={(e) => (editorRef.current = e)}
+          onChange={(content) => change({ content })}
+        />
+        {warnings && (
+          <section className="alert warning" aria-labelledby="warnings-title">
+            <h2 id="warnings-title">Données qui pourraient identifier un patient</h2>
+            <ul>
+              {warnings.map((w, i) => (
+                <li key={i}>{w.message}</li>
+              ))}
+            </ul>
+            <button type="button" onClick={() => setWarnings(null)}>
+              Corriger
+            </button>{' '}
+            <button type="button" className="primary" onClick={() => void checkAndSubmit(true)}>
+              Soumettre quand même
+            </button>
+          </section>
+        )}
+        {editable && !warnings && (
+          <button type="button" className="primary submit" onClick={() => void checkAndSubmit()}>
+            Soumettre à mon tuteur
+          </button>
+        )}
+      </div>
+      <aside className="editor-side" aria-label="Étiquettes, pièces jointes et historique">
+        <TagPicker legend="Compétences" options={COMPETENCE_LABELS} value={draft.competences} disabled={!editable} onChange={(competences) => change({ competences })} />
+        <TagPicker legend="Familles de situations" options={FAMILLE_LABELS} value={draft.familles} disabled={!editable} onChange={(familles) => change({ familles })} />
+        <section aria-labelledby="attachments-title">
+          <h2 id="attachments-title">Pièces jointes</h2>
+          <ul>
+            {trace.attachments?.map((a) => (
+              <li key={a.id}>
+                <a href={`/api/attachments/${a.id}`}>{a.filename}</a> ({Math.max(1, Math.round(a.size / 1024))} Ko)
+              </li>
+            ))}
+          </ul>
+          {editable && (
+            <div className="dropzone" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+              <label htmlFor="attachment">Ajouter un PDF, PNG ou JPEG (10 Mo au plus) — ou déposez-le ici</label>
+              <input id="attachment" type="file" accept="application/pdf,image/png,image/jpeg" onChange={(e) => e.target.files?.[0] && uploadFile(e.target.files[0])} />
+              {upload && (
+                <p>
+                  <label htmlFor="upload-progress">{upload.name}</label>{' '}
+                  <progress id="upload-progress" max={100} value={upload.percent}>
+                    {upload.percent} %
+                  </progress>
+                </p>
+              )}
+            </div>
+          )}
+        </section>
+        <Revisions traceId={id} revisions={revisions} current={draft.content} />
+        <Comments traceId={id} comments={comments} onChanged={() => void loadSide()} canResolve />
+      </aside>
+    </div>
+  );
+}
+
+/** Text of a document, one block per line, for the diff between revisions. */
+function blocksOf(doc: EditorJson | undefined): string[] {
+  const lines: string[] = [];
+  const walk = (node: { type?: string; text?: string; content?: unknown[] }, into: string[]) => {
+    if (node.text) into.push(node.text);
+    for (const child of (node.content ?? []) as { type?: string }[]) {
+      if (['paragraph', 'heading', 'listItem', 'tableCell', 'tableHeader', 'codeBlock'].includes(child.type ?? '')) {
+        const parts: string[] = [];
+        walk(child, parts);
+        lines.push(parts.join(''));
+      } else walk(child as never, into);
+    }
+  };
+  if (doc) walk(doc as never, lines);
+  return lines.filter((l) => l.trim());
+}
+
+/** A line diff (longest common subsequence): enough to see what changed between two versions. */
+function diff(before: string[], after: string[]): { kind: 'same' | 'added' | 'removed'; text: string }[] {
+  const n = before.length;
+  const m = after.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = before[i] === after[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out: { kind: 'same' | 'added' | 'removed'; text: string }[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (before[i] === after[j]) (out.push({ kind: 'same', text: before[i] }), i++, j++);
+    else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push({ kind: 'removed', text: before[i++] });
+    else out.push({ kind: 'added', text: after[j++] });
+  }
+  while (i < n) out.push({ kind: 'removed', text: before[i++] });
+  while (j < m) out.push({ kind: 'added', text: after[j++] });
+  return out;
+}
+
+function Revisions({ traceId, revisions, current }: { traceId: string; revisions: { number: number; createdAt: string }[]; current: EditorJson }) {
+  const [shown, setShown] = useState<{ number: number; lines: ReturnType<typeof diff> } | null>(null);
+  if (!revisions.length) return null;
+  const compare = async (number: number) => {
+    const revision = await api.get<{ content: EditorJson }>(`/traces/${traceId}/revisions/${number}`);
+    setShown({ number, lines: diff(blocksOf(revision.content), blocksOf(current)) });
+  };
+  return (
+    <section aria-labelledby="revisions-title">
+      <h2 id="revisions-title">Versions soumises</h2>
+      <ul>
+        {revisions.map((r) => (
+          <li key={r.number}>
+            Version {r.number} du {dateFr(r.createdAt)}{' '}
+            <button type="button" className="link" onClick={() => void compare(r.number)}>
+              Comparer avec le texte actuel
+            </button>
+          </li>
+        ))}
+      </ul>
+      {shown && (
+        <div className="diff" aria-label={`Différences entre la version ${shown.number} et le texte actuel`}>
+          {shown.lines.map((l, i) => (
+            <p key={i} className={l.kind}>
+              {l.kind === 'added' ? <ins>+ {l.text}</ins> : l.kind === 'removed' ? <del>− {l.text}</del> : l.text}
+            </p>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,4 @@
+// What the web app takes from this library: the extension list and the RSCA template, which
+// run in a browser (the rest of the library uses Node's crypto and Buffer).
+export { editorExtensions, HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
+export { rscaTemplate, emptyDocument, RSCA_SECTIONS } from './templates';

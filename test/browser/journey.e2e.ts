@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import type { Browser, Locator } from 'playwright-core';
+import { makeUser, PASSWORD } from '../support/actors';
+import { startTestApp, TestApp } from '../support/test-app';
+import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser';
+
+/**
+ * The product in a real browser (Debian's Chromium) against the real API, database, queue and
+ * worker: the whole journey of a trace, the conflict banner, the admin import.
+ */
+let api: TestApp;
+let browser: Browser;
+let base: string;
+let emails: { admin: string; intern: string; tutor: string };
+
+/** Puts the caret at the end of a block, as a user clicking after its last word does. */
+async function clickAtEnd(block: Locator): Promise<void> {
+  const box = (await block.boundingBox())!;
+  await block.click({ position: { x: box.width - 2, y: box.height / 2 } });
+  await block.page().keyboard.press('End');
+}
+
+beforeAll(async () => {
+  api = await startTestApp({ EXPORT_RETRY_DELAY_MS: '200' }, { worker: true });
+  await api.app.listen(0, '127.0.0.1');
+  base = (await api.app.getUrl()).replace('[::1]', '127.0.0.1');
+  const admin = await makeUser(api.dataSource, { roles: ['admin'], upp: 'montpellier', firstName: 'Nadia', lastName: 'Bessière' });
+  const intern = await makeUser(api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2026, firstName: 'Claire', lastName: 'Fabre' });
+  const tutor = await makeUser(api.dataSource, { roles: ['tutor'], upp: 'montpellier', firstName: 'Anne', lastName: 'Vidal' });
+  await api.dataSource.query(`INSERT INTO tutorship (tutor_id, intern_id, promotion) VALUES ($1, $2, 2026)`, [tutor.id, intern.id]);
+  emails = { admin: admin.email, intern: intern.email, tutor: tutor.email };
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+describe('a trace, from the intern’s first line to the exported PDF', () => {
+  it('is written, submitted, commented, reworked, validated and exported', async () => {
+    const internContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const tutorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const intern = await signIn(internContext, base, emails.intern, PASSWORD);
+    expect(await accessibilityViolations(intern)).toEqual([]);
+
+    // The intern starts an RSCA: it opens on its six sections.
+    await intern.getByLabel('Titre', { exact: true }).fill('Une douleur thoracique en fin de consultation');
+    await intern.getByRole('button', { name: 'Créer' }).click();
+    const editor = intern.getByRole('textbox', { name: 'Contenu de la trace' });
+    await editor.waitFor();
+    await expect(editor.getByRole('heading', { name: 'Récit de la situation' }).count()).resolves.toBe(1);
+    await clickAtEnd(editor.getByRole('heading', { name: 'Récit de la situation' }));
+    await intern.keyboard.press('Enter');
+    await intern.keyboard.type('Un homme de 67 ans consulte pour renouveler son traitement ; en partant, il évoque une douleur thoracique.');
+    await intern.getByLabel('Premier recours, urgences').check();
+    await intern.getByLabel('Patients atteints de maladies chroniques, polymorbidité à forte prévalence').check();
+    await intern.getByText('Enregistré', { exact: true }).waitFor();
+    await screenshot(intern, 'editeur');
+    expect(await accessibilityViolations(intern)).toEqual([]);
+    await intern.getByRole('button', { name: 'Soumettre à mon tuteur' }).click();
+    await intern.getByText('Trace soumise à votre tuteur.').waitFor();
+
+    // The tutor finds it in the inbox, comments a passage, requests changes.
+    const tutor = await signIn(tutorContext, base, emails.tutor, PASSWORD);
+    await tutor.getByRole('link', { name: 'Relectures' }).click();
+    await screenshot(tutor, 'relectures');
+    await tutor.getByRole('link', { name: 'Une douleur thoracique en fin de consultation' }).click();
+    const text = tutor.getByRole('textbox', { name: /Texte de la trace/ });
+    await text.getByText('douleur thoracique', { exact: false }).waitFor();
+    // Select "douleur thoracique" with the mouse: press before it, release after it.
+    const passage = text.getByText(/Un homme de 67 ans/);
+    const box = (await passage.boundingBox())!;
+    await passage.click({ position: { x: 4, y: box.height - 6 } });
+    await tutor.keyboard.down('Shift');
+    await passage.click({ position: { x: box.width * 0.3, y: box.height - 6 } });
+    await tutor.keyboard.up('Shift');
+    await tutor.getByRole('button', { name: 'Commenter ce passage' }).waitFor();
+    await tutor.getByLabel('Commentaire', { exact: true }).fill('Quels signes de gravité as-tu cherchés ?');
+    await tutor.getByRole('button', { name: 'Commenter ce passage' }).click();
+    await tutor.getByText('Quels signes de gravité as-tu cherchés ?').waitFor();
+    const quoted = await tutor.locator('.comments blockquote.quote').first().textContent();
+    expect(quoted).toMatch(/^« \S.* »$/); // the comment is anchored to the selected passage
+    await screenshot(tutor, 'relecture');
+    expect(await accessibilityViolations(tutor)).toEqual([]);
+    await tutor.getByRole('button', { name: 'Demander des modifications' }).click();
+    await tutor.getByLabel('Ce qu’il faut reprendre (obligatoire)').fill('Ajoute ta recherche documentaire.');
+    await tutor.getByRole('button', { name: 'Confirmer' }).click();
+    await tutor.getByRole('heading', { name: 'Traces à relire' }).waitFor();
+
+    // The intern sees what to rework, edits, resubmits.
+    await intern.getByRole('link', { name: 'Mes traces' }).click();
+    await intern.getByRole('heading', { name: 'À reprendre (1)' }).waitFor();
+    await intern.getByRole('link', { name: 'Une douleur thoracique en fin de consultation' }).first().click();
+    await intern.getByText('Quels signes de gravité as-tu cherchés ?').waitFor();
+    await clickAtEnd(intern.getByRole('textbox', { name: 'Contenu de la trace' }).getByRole('heading', { name: 'Recherche documentaire' }));
+    await intern.keyboard.press('Enter');
+    await intern.keyboard.type('Recommandations de la HAS sur le syndrome coronarien chronique.');
+    await intern.getByText('Enregistré', { exact: true }).waitFor();
+    await intern.getByRole('button', { name: 'Soumettre à mon tuteur' }).click();
+    await intern.getByText('Trace soumise à votre tuteur.').waitFor();
+
+    // The tutor validates.
+    await tutor.reload();
+    await tutor.getByRole('link', { name: 'Une douleur thoracique en fin de consultation' }).click();
+    await tutor.getByRole('button', { name: 'Valider la trace' }).click();
+    await tutor.getByRole('button', { name: 'Confirmer' }).click();
+    await tutor.getByText('Aucune trace n’attend votre relecture.').waitFor();
+
+    // The intern's progress, then the export and its download.
+    await intern.getByRole('link', { name: 'Ma progression' }).click();
+    await intern.getByRole('heading', { name: 'Ma progression' }).waitFor();
+    await intern.getByText('Phase socle · 1 trace(s) validée(s)').waitFor();
+    expect(await accessibilityViolations(intern)).toEqual([]);
+    await intern.getByRole('button', { name: 'Exporter en PDF' }).click();
+    const link = intern.getByRole('link', { name: /Télécharger/ });
+    await link.waitFor({ timeout: 30_000 });
+    await screenshot(intern, 'progression');
+    const [download] = await Promise.all([intern.waitForEvent('download'), link.click()]);
+    const file = await download.path();
+    expect(fs.readFileSync(file!).subarray(0, 5).toString()).toBe('%PDF-');
+    await internContext.close();
+    await tutorContext.close();
+  });
+});
+
+describe('two tabs saving the same trace', () => {
+  it('shows the conflict banner in the late tab, which can keep its text', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const first = await signIn(context, base, emails.intern, PASSWORD);
+    await first.getByLabel('Titre', { exact: true }).fill('Deux onglets');
+    await first.getByRole('button', { name: 'Créer' }).click();
+    await first.getByRole('textbox', { name: 'Contenu de la trace' }).waitFor();
+    const url = first.url();
+    const second = await context.newPage();
+    await second.goto(url);
+    await second.getByRole('textbox', { name: 'Contenu de la trace' }).waitFor();
+
+    await first.getByRole('textbox', { name: 'Contenu de la trace' }).click();
+    await first.keyboard.type('Écrit dans le premier onglet.');
+    await first.getByText('Enregistré', { exact: true }).waitFor();
+    await second.getByRole('textbox', { name: 'Contenu de la trace' }).click();
+    await second.keyboard.type('Écrit dans le second onglet.');
+    await second.getByText('Cette trace a été enregistrée ailleurs').waitFor();
+    await screenshot(second, 'conflit');
+    await second.getByRole('button', { name: 'Garder mes modifications' }).click();
+    await second.getByText('Enregistré', { exact: true }).waitFor();
+    const saved = await second.evaluate(async (id) => ((await (await fetch(`/api/traces/${id}`)).json()) as { content: unknown }).content, url.split('/').pop());
+    expect(JSON.stringify(saved)).toContain('Écrit dans le second onglet.');
+    await context.close();
+  });
+});
+
+describe('the DUMG', () => {
+  it('previews a CSV import and sees the faulty line before importing anything', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, base, emails.admin, PASSWORD);
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByLabel('Ou collez le contenu').fill(
+      ['email;lastName;firstName;role;upp;promotion', 'lea.roux@etu.example.fr;Roux;Léa;intern;montpellier;2025', 'yanis@etu.example.fr;Haddad;Yanis;intern;toulouse;2025'].join('\n'),
+    );
+    await page.getByRole('button', { name: 'Vérifier (sans importer)' }).click();
+    await page.getByRole('cell', { name: 'UPP inconnue « toulouse ».' }).waitFor();
+    await expect(page.getByRole('row', { name: /^3 / }).count()).resolves.toBe(1);
+    await screenshot(page, 'import');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const users = await api.dataSource.query(`SELECT count(*)::int AS n FROM app_user WHERE email = 'lea.roux@etu.example.fr'`);
+    expect(users[0].n).toBe(0);
+    await context.close();
+  });
+});
