@@ -150,6 +150,42 @@ describe('two tabs saving the same trace', () => {
   });
 });
 
+describe('the phase', () => {
+  it('is assessed by the tutor and decided by a jury member in an open session', async () => {
+    const jury = await makeUser(api.dataSource, { roles: ['jury'], upp: 'montpellier', firstName: 'Luc', lastName: 'Ferrand' });
+    const [intern] = await api.dataSource.query(`SELECT id FROM app_user WHERE email = $1`, [emails.intern]);
+    await api.dataSource.query(
+      `WITH s AS (INSERT INTO jury_session (title, phase, opens_at, closes_at) VALUES ('Commission socle', 'socle', now() - interval '1 hour', now() + interval '1 day') RETURNING id)
+       , m AS (INSERT INTO jury_member (session_id, user_id) SELECT id, $1 FROM s)
+       INSERT INTO jury_intern (session_id, intern_id) SELECT id, $2 FROM s`,
+      [jury.id, intern.id],
+    );
+    const tutorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const tutor = await signIn(tutorContext, base, emails.tutor, PASSWORD);
+    await tutor.getByRole('link', { name: 'Claire Fabre' }).click();
+    await tutor.getByRole('combobox', { name: 'Relation', exact: true }).selectOption('intermediaire');
+    await tutor.getByLabel('Commentaire', { exact: true }).fill('Bonne dynamique, RSCA solide.');
+    await tutor.getByRole('button', { name: 'Enregistrer l’évaluation' }).click();
+    await tutor.getByText('Évaluation enregistrée (version 1).').waitFor();
+    expect(await accessibilityViolations(tutor)).toEqual([]);
+    await tutorContext.close();
+
+    const juryContext = await browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone
+    const member = await signIn(juryContext, base, jury.email, PASSWORD);
+    await member.getByRole('button', { name: 'Claire Fabre' }).click();
+    await member.getByText('Bonne dynamique, RSCA solide.', { exact: false }).waitFor();
+    await member.getByLabel('Phase validée').check();
+    await member.getByLabel('Motivation').fill('Portfolio complet pour la phase socle.');
+    await member.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await member.getByText('Décision enregistrée.').waitFor();
+    await screenshot(member, 'jury-telephone');
+    expect(await accessibilityViolations(member)).toEqual([]);
+    const [decision] = await api.dataSource.query(`SELECT decision FROM jury_decision WHERE intern_id = $1`, [intern.id]);
+    expect(decision.decision).toBe('validated');
+    await juryContext.close();
+  });
+});
+
 describe('the DUMG', () => {
   it('previews a CSV import and sees the faulty line before importing anything', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

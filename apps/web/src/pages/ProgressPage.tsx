@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ExportStatus } from '../api';
+import { AssessmentForm } from '../components/AssessmentForm';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { dateFr, SHORT_COMPETENCES } from '../labels';
 import { useSession } from '../session';
@@ -85,6 +86,8 @@ export function ProgressPage({ internId }: { internId: string }) {
   };
 
   const own = internId === me?.id;
+  const tutoring = Boolean(me?.tutees?.some((t) => t.id === internId));
+  const reload = () => void api.get<Progress>(`/portfolios/${internId}/progress`).then(setProgress, setError);
   if (!progress) return error ? <ErrorMessage error={error} /> : <p role="status">Chargement…</p>;
   const maxFamille = Math.max(1, ...progress.familles.map((f) => f.validated));
   return (
@@ -175,6 +178,7 @@ export function ProgressPage({ internId }: { internId: string }) {
           )}
         </section>
       </div>
+      {tutoring && me && <AssessmentForm internId={internId} phase={progress.phase} tutorId={me.id} onSaved={reload} />}
       {maquette && (
         <section aria-labelledby="stages-title">
           <h2 id="stages-title">Stages et phases de supervision</h2>
