@@ -123,6 +123,34 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
   });
 });
 
+describe('unsaved work', () => {
+  it('survives a reload before the autosave, and a network cut', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, base, emails.intern, PASSWORD);
+    await page.getByLabel('Titre', { exact: true }).fill('Hors ligne');
+    await page.getByRole('button', { name: 'Créer' }).click();
+    const editor = page.getByRole('textbox', { name: 'Contenu de la trace' });
+    await editor.waitFor();
+    await page.getByText('Enregistré', { exact: true }).waitFor();
+
+    // The network drops: the editor says so, keeps the text, and saves when it comes back.
+    await context.setOffline(true);
+    await editor.click();
+    await page.keyboard.type('Écrit dans le train, sans réseau.');
+    await page.getByText(/^Hors ligne/).waitFor({ timeout: 15_000 });
+    await context.setOffline(false);
+    await page.getByText('Enregistré', { exact: true }).waitFor({ timeout: 15_000 });
+
+    // Typed, then the page reloads before the autosave: the text comes back from this device.
+    await page.keyboard.type(' Puis rechargé trop tôt.');
+    await page.reload();
+    await page.getByText('Vos modifications non enregistrées ont été restaurées depuis cet appareil.').waitFor();
+    await page.getByText('Puis rechargé trop tôt.', { exact: false }).waitFor();
+    await page.getByText('Enregistré', { exact: true }).waitFor({ timeout: 15_000 });
+    await context.close();
+  });
+});
+
 describe('two tabs saving the same trace', () => {
   it('shows the conflict banner in the late tab, which can keep its text', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

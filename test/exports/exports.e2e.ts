@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import yauzl from 'yauzl';
+import { ExportProcessor } from '../../apps/worker/src/exports/export.processor';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { actor, Actor } from '../support/actors';
 import { startS3Server } from '../support/s3-server';
@@ -176,6 +177,26 @@ describe('the ZIP', () => {
     const html = [...files.entries()].find(([name]) => name.endsWith('.html'))![1].toString();
     expect(html).toContain('<h2>Récit de la situation</h2>');
     expect(html).toContain('<table');
+  });
+});
+
+describe('retention', () => {
+  it('deletes the files of exports older than EXPORT_RETENTION_DAYS and marks them expired', async () => {
+    const { intern } = await internWithValidatedTraces(1);
+    const requested = await api.http.post(`/api/portfolios/${intern.user.id}/exports`).set('Authorization', intern.bearer).send({ format: 'pdf', scope: 'validated' }).expect(202);
+    await waitForExport(intern, requested.body.id);
+    const [{ storage_key: key }] = await api.dataSource.query(`SELECT storage_key FROM portfolio_export WHERE id = $1`, [requested.body.id]);
+    const file = path.join(api.config.dataDir, 'objects', key);
+    expect(fs.existsSync(file)).toBe(true);
+    const processor = api.worker!.get(ExportProcessor);
+    // 29 days later nothing goes; 31 days later (retention 30) the export does.
+    expect(await processor.cleanup(new Date(Date.now() + 29 * 86400_000))).toBe(0);
+    expect(await processor.cleanup(new Date(Date.now() + 31 * 86400_000))).toBeGreaterThanOrEqual(1);
+    expect(fs.existsSync(file)).toBe(false);
+    const after = await api.http.get(`/api/exports/${requested.body.id}`).set('Authorization', intern.bearer).expect(200);
+    expect(after.body.status).toBe('expired');
+    const download = await api.http.get(`/api/exports/${requested.body.id}/download`).set('Authorization', intern.bearer).expect(409);
+    expect(download.body.detail).toContain('expiré');
   });
 });
 

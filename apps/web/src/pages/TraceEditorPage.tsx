@@ -57,6 +57,7 @@ export default function TraceEditorPage({ id }: { id: string }) {
   const editorRef = useRef<Editor | null>(null);
   const draftRef = useRef<Draft | null>(null);
   const timer = useRef<number | undefined>(undefined);
+  const saveRef = useRef<() => Promise<void>>(async () => undefined);
   draftRef.current = draft;
 
   const owner = trace?.internId === me?.id;
@@ -87,8 +88,11 @@ export default function TraceEditorPage({ id }: { id: string }) {
         }
         if (local && local.version === loaded.version) {
           setDraft(local);
+          draftRef.current = local;
           setSaveState('dirty');
           setNotice('Vos modifications non enregistrées ont été restaurées depuis cet appareil.');
+          window.clearTimeout(timer.current);
+          timer.current = window.setTimeout(() => void saveRef.current(), AUTOSAVE_MS);
         } else if (local && local.version !== loaded.version) {
           setDraft(local);
           setSaveState('conflict');
@@ -141,6 +145,8 @@ export default function TraceEditorPage({ id }: { id: string }) {
       }
     }
   }, [id]);
+
+  saveRef.current = save;
 
   const change = (patch: Partial<Draft>) => {
     const next = { ...draftRef.current!, ...patch };
