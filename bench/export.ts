@@ -9,13 +9,11 @@
  *   BENCH_TRACES=100 BENCH_BURST=20 npm run bench:export
  */
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Pool } from 'pg';
-import argon2 from 'argon2';
+import { Pool } from 'pg';
+import { startBenchSystem } from './support/bench-system';
 import { canonicalJson, plainText, sha256Hex, validateDocument } from '@carnet/editor';
 import { renderPortfolioPdf } from '../apps/worker/src/exports/pdf-renderer';
 import { PortfolioData } from '../apps/worker/src/exports/portfolio';
@@ -23,8 +21,6 @@ import { PortfolioData } from '../apps/worker/src/exports/portfolio';
 const TRACES = Number(process.env.BENCH_TRACES ?? 300);
 const BURST = Number(process.env.BENCH_BURST ?? 50);
 const BURST_TRACES = Number(process.env.BENCH_BURST_TRACES ?? 10);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = path.resolve(__dirname, '../..');
 const fixture = JSON.parse(fs.readFileSync(path.resolve(root, '../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
 
@@ -63,38 +59,18 @@ function peakRss(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const name = `carnet_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-bench-'));
-  const env = { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, QUEUE_PREFIX: name, LOG_LEVEL: 'warn', DATA_DIR: dataDir };
-  const children: ChildProcess[] = [];
-  const run = (entry: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [path.join(root, 'scripts/run.js'), path.join(root, 'dist', entry)], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
-    children.push(child);
-    return child;
-  };
-  const port = 3800 + Math.floor(Math.random() * 90);
-  run('apps/api/src/main.js', { PORT: String(port), HOST: '127.0.0.1' });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
-    if (i > 100) throw new Error('the API did not start');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const pool = new Pool({ connectionString: url.toString(), max: 4 });
+  const system = await startBenchSystem({ poolSize: 4 });
+  const { pool } = system;
   try {
-    const hash = await argon2.hash('benchmark password', { type: argon2.argon2id });
+    const hash = await system.passwordHash();
     await pool.query(`INSERT INTO promotion (year) VALUES (2025) ON CONFLICT DO NOTHING`);
     const tutor = (await pool.query(`INSERT INTO app_user (email, last_name, first_name, roles) VALUES ('tutor@bench.test', 'Vidal', 'Anne', '{tutor}') RETURNING id`)).rows[0].id;
     const makeIntern = async (i: number) =>
       (await pool.query(`INSERT INTO app_user (email, last_name, first_name, roles, promotion, password_hash) VALUES ($1, 'Fabre', 'Claire', '{intern}', 2025, $2) RETURNING id`, [`intern${i}@bench.test`, hash])).rows[0].id as string;
     const big = await makeIntern(0);
     await seedPortfolio(pool, big, tutor, TRACES);
-    const login = async (email: string) =>
-      ((await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'benchmark password' }) })).json()) as { accessToken: string }).accessToken;
+    const base = system.base;
+    const login = (email: string) => system.login(email);
     const request = async (token: string, internId: string, format: string) =>
       ((await (await fetch(`${base}/api/portfolios/${internId}/exports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ format, scope: 'validated' }) })).json()) as { id: string }).id;
     const wait = async (token: string, id: string) => {
@@ -108,7 +84,7 @@ async function main(): Promise<void> {
 
     console.log(`portfolio: ${TRACES} validated traces (a third are 10-page RSCAs with tables)`);
     const token = await login('intern0@bench.test');
-    const worker = run('apps/worker/src/main.js');
+    const worker = system.startWorker();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const results: string[] = [];
     let pdfSeconds = 0;
@@ -136,7 +112,7 @@ async function main(): Promise<void> {
         createdAt: new Date().toISOString(), submittedAt: null, validatedAt: r.validated_at.toISOString(), validatedBy: 'Anne Vidal', validatedSha256: r.validated_sha256, content: r.content, attachments: [],
       })),
     };
-    const file = path.join(dataDir, 'baseline.pdf');
+    const file = path.join(os.tmpdir(), `carnet-baseline-${process.pid}.pdf`);
     const baselineStart = Date.now();
     const { pages } = await renderPortfolioPdf(data, file);
     const baseline = (Date.now() - baselineStart) / 1000;
@@ -153,7 +129,7 @@ async function main(): Promise<void> {
     }
     const tokens = await Promise.all(small.map((_, i) => login(`intern${i + 1}@bench.test`)));
     for (const workers of [1, 2]) {
-      if (workers === 2) run('apps/worker/src/main.js');
+      if (workers === 2) system.startWorker();
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await pool.query(`UPDATE trace SET updated_at = now() WHERE intern_id = ANY($1)`, [small]); // a new portfolio state: new exports
       const started = Date.now();
@@ -165,12 +141,7 @@ async function main(): Promise<void> {
     console.log('');
     for (const line of results) console.log(line);
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
-    await pool.end();
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await system.stop();
   }
 }
 

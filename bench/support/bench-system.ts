@@ -1,0 +1,118 @@
+import argon2 from 'argon2';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+
+export const BENCH_PASSWORD = 'benchmark password';
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ROOT = path.resolve(__dirname, '../../..');
+
+export interface BenchSystem {
+  base: string;
+  databaseUrl: string;
+  pool: Pool;
+  /** Starts one more worker process; returns it (for its pid and peak RSS). */
+  startWorker(): ChildProcess;
+  login(email: string): Promise<string>;
+  passwordHash(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A whole Carnet for a benchmark: a database of its own on the local PostgreSQL server, the API
+ * in its own process (so the load generator does not share its CPU), workers on demand; all
+ * removed by `stop`. Needs `npm run build` first (the bench scripts do it).
+ */
+export async function startBenchSystem(options: { databaseName?: string; keepDatabase?: boolean; poolSize?: number } = {}): Promise<BenchSystem> {
+  const name = options.databaseName ?? `carnet_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount;
+  if (!exists) await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-bench-'));
+  const env = {
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    REDIS_URL,
+    QUEUE_PREFIX: name,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    DATABASE_POOL_SIZE: String(options.poolSize ?? 20),
+  };
+  const children: ChildProcess[] = [];
+  const run = (entry: string, extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'dist', entry)], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(child);
+    return child;
+  };
+  const port = 3800 + Math.floor(Math.random() * 190);
+  run('apps/api/src/main.js', { PORT: String(port), HOST: '127.0.0.1' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
+    if (i > 150) throw new Error('the API did not start');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const pool = new Pool({ connectionString: url.toString(), max: options.poolSize ?? 20 });
+  pool.on('error', () => undefined); // a connection cut while the database is dropped at the end
+  let hash: Promise<string> | undefined;
+  return {
+    base,
+    databaseUrl: url.toString(),
+    pool,
+    startWorker: () => run('apps/worker/src/main.js'),
+    passwordHash: () => (hash ??= argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id })),
+    async login(email) {
+      const response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
+      if (!response.ok) throw new Error(`login ${email}: ${response.status}`);
+      return ((await response.json()) as { accessToken: string }).accessToken;
+    },
+    async stop() {
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+      await pool.end();
+      if (!options.keepDatabase) await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+/** Runs `task` from `concurrency` loops for `seconds`; latencies in ms, sorted. */
+export async function measure(concurrency: number, seconds: number, task: (worker: number, n: number) => Promise<boolean>) {
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let n = 0; Date.now() < deadline; n++) {
+        const started = process.hrtime.bigint();
+        const ok = await task(worker, n).catch(() => false);
+        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        if (!ok) failures++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length, failures };
+}
+
+export type Measured = Awaited<ReturnType<typeof measure>>;
+
+export function printTable(rows: { name: string; api: Measured; raw?: Measured }[]): void {
+  const cell = (n: number) => n.toFixed(1).padStart(8);
+  console.log(`${'benchmark'.padEnd(44)}     p50      p95      p99    req/s   errors   ratio p50 (API/raw)`);
+  for (const { name, api, raw } of rows) {
+    console.log(`${name.padEnd(44)} ${cell(api.p50)} ${cell(api.p95)} ${cell(api.p99)} ${cell(api.rps)} ${String(api.failures).padStart(8)}   ${raw ? `${(api.p50 / raw.p50).toFixed(1)}x` : ''}`);
+    if (raw) console.log(`${'  raw pg baseline'.padEnd(44)} ${cell(raw.p50)} ${cell(raw.p95)} ${cell(raw.p99)} ${cell(raw.rps)} ${String(raw.failures).padStart(8)}`);
+  }
+}
