@@ -83,7 +83,7 @@ export class CommentsService {
       });
       await manager.save(comment);
       if (relation === 'tutor') {
-        await manager.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [traceId, auth.userId]);
+        await this.access.markReviewer(manager, traceId, auth.userId);
       }
       await this.audit.record(auth, { action: 'comment.created', subjectType: 'trace', subjectId: trace.id, details: { commentId: comment.id } }, manager);
       const saved = await manager.getRepository(TraceComment).findOneOrFail({ where: { id: comment.id }, relations: { author: true } });

@@ -62,6 +62,11 @@ export class TraceAccessService {
     return manager.getRepository(Tutorship).exists({ where: { tutorId, internId, endedAt: IsNull() } });
   }
 
+  /** Remembers that a tutor reviewed a trace: they keep reading it after their tutorship ends. */
+  async markReviewer(manager: EntityManager, traceId: string, tutorId: string): Promise<void> {
+    await manager.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [traceId, tutorId]);
+  }
+
   /** The owner, their tutors and a sitting jury read content; an admin reads metadata only. */
   assertReadsContent(relation: TraceRelation): void {
     if (relation === 'admin') throw notFound('Trace');

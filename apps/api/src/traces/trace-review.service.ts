@@ -98,7 +98,7 @@ export class TraceReviewService {
       const status = requestChanges(trace, { userId: auth.userId, isActiveTutor: await this.access.isActiveTutor(manager, auth.userId, trace.internId) });
       const revision = await this.latestRevisionNumber(manager, id);
       await manager.insert(TraceComment, { traceId: id, authorId: auth.userId, body: comment.trim(), revision, parentId: null, anchorFrom: null, anchorTo: null, anchorQuote: null });
-      await this.markReviewer(manager, id, auth.userId);
+      await this.access.markReviewer(manager, id, auth.userId);
       await this.move(manager, trace, status, {});
       await this.audit.record(auth, { action: 'trace.changes_requested', subjectType: 'trace', subjectId: id, details: { revision } }, manager);
       return { view: traceView(trace, 'tutor'), mail: await this.internMail(manager, trace, auth, 'changesRequested', `changes-${id}-${revision}`) };
@@ -116,7 +116,7 @@ export class TraceReviewService {
       if (comment?.trim()) {
         await manager.insert(TraceComment, { traceId: id, authorId: auth.userId, body: comment.trim(), revision: revision.number, parentId: null, anchorFrom: null, anchorTo: null, anchorQuote: null });
       }
-      await this.markReviewer(manager, id, auth.userId);
+      await this.access.markReviewer(manager, id, auth.userId);
       // The stamp: who, when, and the hash of exactly the content that was read.
       await this.move(manager, trace, status, { validatedAt: new Date(), validatedBy: auth.userId, validatedSha256: revision.sha256 });
       await this.audit.record(auth, { action: 'trace.validated', subjectType: 'trace', subjectId: id, details: { revision: revision.number, sha256: revision.sha256 } }, manager);
@@ -158,10 +158,6 @@ export class TraceReviewService {
     const changes: Partial<Trace> = { status, version: trace.version + 1, updatedAt: new Date(), ...extra };
     await manager.update(Trace, { id: trace.id }, changes);
     Object.assign(trace, changes);
-  }
-
-  private async markReviewer(manager: EntityManager, traceId: string, tutorId: string): Promise<void> {
-    await manager.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [traceId, tutorId]);
   }
 
   private async latestRevisionNumber(manager: EntityManager, traceId: string): Promise<number | null> {
