@@ -44,6 +44,7 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
     DATABASE_POOL_SIZE: String(options.poolSize ?? 20),
+    METRICS_PORT: '0',
   };
   const children: ChildProcess[] = [];
   const run = (entry: string, extra: Record<string, string> = {}) => {

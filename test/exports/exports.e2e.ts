@@ -246,6 +246,7 @@ describe('a worker killed mid-export', () => {
         QUEUE_PREFIX: api.config.queue.prefix,
         DATA_DIR: api.config.dataDir,
         QUEUE_LOCK_DURATION_MS: '3000',
+        METRICS_PORT: '0',
         LOG_LEVEL: 'warn',
       },
       stdio: 'ignore',

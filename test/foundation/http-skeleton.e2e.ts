@@ -44,9 +44,50 @@ describe('the HTTP skeleton', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('answers liveness and readiness probes', async () => {
+    await api.http.get('/api/health/live').expect(200, { status: 'ok' });
+    const ready = await api.http.get('/api/health/ready').expect(200);
+    expect(ready.body.checks).toEqual({ database: 'up', queue: 'up', storage: 'up' });
+  });
+
+  it('exposes Prometheus metrics: HTTP latencies by route, queue depths, process', async () => {
+    await api.http.get('/api/health').expect(200);
+    const metrics = await api.http.get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/text\/plain/);
+    expect(metrics.text).toMatch(/carnet_http_request_duration_seconds_count\{[^}]*route="\/api\/health"[^}]*\} \d+/);
+    expect(metrics.text).toMatch(/carnet_queue_jobs\{[^}]*queue="exports",state="waiting"[^}]*\} 0/);
+    expect(metrics.text).toContain('carnet_process_resident_memory_bytes');
+  });
+
   it('serves the French web page outside /api', async () => {
     const response = await api.http.get('/traces/abc').expect(200);
     expect(response.text).toContain('lang="fr"');
+  });
+});
+
+describe('metrics behind a token, and the worker’s own', () => {
+  let api: TestApp;
+  const port = 19000 + (process.pid % 1000);
+  beforeAll(async () => {
+    api = await startTestApp({ METRICS_TOKEN: 'un-jeton-de-metriques-assez-long', METRICS_PORT: String(port) }, { worker: true });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('refuses a scrape without the token', async () => {
+    await api.http.get('/metrics').expect(401);
+    await api.http.get('/metrics').set('Authorization', 'Bearer un-jeton-de-metriques-assez-long').expect(200);
+  });
+
+  it('lets Prometheus scrape the worker on METRICS_PORT', async () => {
+    const denied = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(denied.status).toBe(401);
+    const scraped = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer un-jeton-de-metriques-assez-long' } });
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
+    expect(text).toContain('# TYPE carnet_job_duration_seconds histogram');
+    expect(text).toContain('process="worker"');
   });
 });
 

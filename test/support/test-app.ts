@@ -74,6 +74,7 @@ export function testConfig(databaseUrl: string, dataDir: string, env: Record<str
     REDIS_URL: process.env.TEST_REDIS_URL,
     QUEUE_PREFIX: testQueuePrefix(),
     DATA_DIR: dataDir,
+    METRICS_PORT: '0',
     ...env,
   });
   return { ...config, databaseUrl: config.databaseUrl ?? databaseUrl };

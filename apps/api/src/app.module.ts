@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { StagesModule } from './stages/stages.module';
 import { StructureModule } from './structure/structure.module';
@@ -31,6 +32,7 @@ export class AppModule {
           },
         }),
         InfrastructureModule.forRoot(config),
+        ObservabilityModule,
         AuthModule,
         HealthModule,
         StructureModule,

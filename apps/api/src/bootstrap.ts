@@ -35,7 +35,7 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestExpressA
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '3mb', type: ['application/json', 'application/*+json'] });
   app.useBodyParser('text', { limit: '5mb', type: ['text/csv', 'text/plain'] });
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
@@ -68,7 +68,7 @@ function serveWebApp(app: NestExpressApplication): void {
   const index = path.join(directory, 'index.html');
   // Client-side routes: any GET outside /api answers the app's page.
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' || request.path === '/api' || request.path.startsWith('/api/')) return next();
+    if (request.method !== 'GET' || request.path === '/api' || request.path.startsWith('/api/') || request.path === '/metrics') return next();
     response.setHeader('Cache-Control', 'no-cache');
     response.sendFile(index);
   });

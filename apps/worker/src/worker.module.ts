@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
 import { ExportProcessor } from './exports/export.processor';
 import { PortfolioReader } from './exports/portfolio.reader';
+import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { ProgressService } from '@carnet/portfolio';
 import { MailProcessor } from './processors/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
@@ -14,7 +15,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
-      providers: [MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, WorkerService],
+      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, WorkerService],
     };
   }
 }

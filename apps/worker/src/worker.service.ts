@@ -1,5 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import http from 'node:http';
+import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { CARNET_CONFIG } from '@carnet/config';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { createQueueBackend, JOB_PRODUCER, JobConsumer, JobHandlers, JobProducer, QueueName } from '@carnet/queue';
@@ -13,6 +15,7 @@ export const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: JobConsumer;
+  private metricsServer?: http.Server;
 
   constructor(
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
@@ -21,6 +24,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly mail: MailProcessor,
     private readonly exports: ExportProcessor,
     private readonly reminders: RemindersProcessor,
+    @Inject(CARNET_METRICS) private readonly metrics: CarnetMetrics,
   ) {
     logger.setContext('WorkerService');
   }
@@ -45,6 +49,10 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       concurrency: this.config.queue.concurrency,
       queueConcurrency: { [QueueName.Exports]: this.config.exports.concurrency },
       lockDurationMs: this.config.queue.lockDurationMs,
+      onJobFinished: (name, seconds, ok) => {
+        this.metrics.jobDuration.observe({ job: name, outcome: ok ? 'completed' : 'failed' }, seconds);
+        if (!ok) this.metrics.jobFailures.inc({ job: name });
+      },
     });
     await this.consumer.start();
     for (const worker of this.consumer.all) {
@@ -60,10 +68,27 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     await this.producer
       .queue(QueueName.Reminders)
       .upsertJobScheduler('reminders-daily', { pattern: '0 8 * * *', tz: 'Europe/Paris' }, { name: 'reminders.run', data: {} });
+    this.serveMetrics();
     this.logger.info({ backend: backend.kind }, 'worker ready');
   }
 
+  /** The worker's metrics for Prometheus, on METRICS_PORT (0: none); a busy port only warns. */
+  private serveMetrics(): void {
+    const { port, token } = this.config.metrics;
+    if (!port) return;
+    this.metricsServer = http.createServer(async (request, response) => {
+      if (request.url !== '/metrics' || (token && request.headers.authorization !== `Bearer ${token}`)) {
+        response.writeHead(request.url === '/metrics' ? 401 : 404).end();
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': this.metrics.registry.contentType }).end(await this.metrics.registry.metrics());
+    });
+    this.metricsServer.on('error', (error) => this.logger.warn({ err: error, port }, 'metrics port unavailable: no worker metrics'));
+    this.metricsServer.listen(port);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.metricsServer?.close();
     await this.consumer?.close();
   }
 }

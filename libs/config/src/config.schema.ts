@@ -41,6 +41,9 @@ export const environmentSchema = z
     EXPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     EXPORT_RETRY_DELAY_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     QUEUE_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    PORTFOLIO_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
     DUMG_NAME: z.string().min(1).max(200).default('Département de médecine générale'),
   })
   .superRefine((env, ctx) => {

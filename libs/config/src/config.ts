@@ -11,6 +11,9 @@ export interface CarnetConfig {
   queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string; lockDurationMs: number };
   exports: { concurrency: number; retentionDays: number; retryDelayMs: number };
   dumgName: string;
+  metrics: { token?: string; port: number };
+  /** Years a departed intern's validated portfolio is kept before the purge. */
+  portfolioRetentionYears: number;
   storage:
     | { driver: 'local'; root: string }
     | { driver: 's3'; endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string };
@@ -50,6 +53,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
     },
     exports: { concurrency: env.EXPORT_CONCURRENCY, retentionDays: env.EXPORT_RETENTION_DAYS, retryDelayMs: env.EXPORT_RETRY_DELAY_MS },
     dumgName: env.DUMG_NAME,
+    metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
+    portfolioRetentionYears: env.PORTFOLIO_RETENTION_YEARS,
     storage:
       env.STORAGE_DRIVER === 's3'
         ? {

@@ -33,6 +33,8 @@ export class JobConsumer {
       queueConcurrency?: Partial<Record<QueueName, number>>;
       /** How long a job stays locked to a worker that stops renewing it (then it is taken over). */
       lockDurationMs?: number;
+      /** Told of every run: for metrics. */
+      onJobFinished?: (name: string, seconds: number, ok: boolean) => void;
     },
   ) {
     assertHandlersComplete(handlers);
@@ -59,12 +61,21 @@ export class JobConsumer {
     const name = job.name as JobName;
     const handler = this.handlers[name] as (payload: unknown, context: JobContext) => Promise<unknown>;
     if (!handler) throw new MissingJobHandlerError(`no handler for ${job.name}`);
-    return handler(job.data, {
-      jobId: job.id ?? '',
-      attempt: job.attemptsMade + 1,
-      maxAttempts: job.opts.attempts ?? 1,
-      reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, Math.round(percent)))),
-    });
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const result = await handler(job.data, {
+        jobId: job.id ?? '',
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+        reportProgress: (percent) => job.updateProgress(Math.max(0, Math.min(100, Math.round(percent)))),
+      });
+      this.options.onJobFinished?.(job.name, seconds(), true);
+      return result;
+    } catch (error) {
+      this.options.onJobFinished?.(job.name, seconds(), false);
+      throw error;
+    }
   }
 
   /** Lets running jobs finish (BullMQ hands back what it cannot finish), then disconnects. */

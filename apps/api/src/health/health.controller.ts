@@ -9,6 +9,21 @@ import { HealthReport, HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
+  @Get('live')
+  @Public()
+  @ApiOkResponse({ description: 'The process answers (liveness probe): no dependency is checked.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOkResponse({ description: 'Ready to serve (readiness probe): database, queue and storage reachable.' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down: take this replica out of the load balancer.' })
+  ready(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    return this.check(response);
+  }
+
   @Get()
   @Public()
   @ApiOkResponse({ description: 'Database, queue and storage are reachable.' })

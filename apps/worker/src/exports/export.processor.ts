@@ -11,6 +11,7 @@ import { DataSource, In, LessThan } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
 import { PortfolioExport } from '@carnet/database';
 import type { ExportJob, JobContext } from '@carnet/queue';
+import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { renderPortfolioPdf } from './pdf-renderer';
 import { PortfolioReader } from './portfolio.reader';
@@ -36,6 +37,7 @@ export class ExportProcessor {
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
     private readonly reader: PortfolioReader,
     private readonly logger: PinoLogger,
+    @Inject(CARNET_METRICS) private readonly metrics: CarnetMetrics,
   ) {
     logger.setContext('ExportProcessor');
   }
@@ -73,6 +75,7 @@ export class ExportProcessor {
         { status: 'completed', progress: 100, size, sha256, pages, storageKey, completedAt: new Date(), error: null },
       );
       await context.reportProgress(100);
+      this.metrics.exportSize.observe({ format: request.format }, size);
       this.logger.info({ exportId, format: request.format, pages, size }, 'export completed');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,1 @@
+export { CarnetMetrics, CARNET_METRICS } from './metrics';
