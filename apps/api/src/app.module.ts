@@ -7,6 +7,7 @@ import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { StagesModule } from './stages/stages.module';
 import { StructureModule } from './structure/structure.module';
 import { TracesModule } from './traces/traces.module';
@@ -42,6 +43,7 @@ export class AppModule {
         ExportsModule,
         PortfoliosModule,
         StagesModule,
+        PrivacyModule,
       ],
     };
   }

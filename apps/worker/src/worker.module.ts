@@ -7,6 +7,7 @@ import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { ProgressService } from '@carnet/portfolio';
 import { MailProcessor } from './processors/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
+import { RetentionProcessor } from './retention/retention.processor';
 import { WorkerService } from './worker.service';
 
 @Module({})
@@ -15,7 +16,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
-      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, WorkerService],
+      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, RetentionProcessor, WorkerService],
     };
   }
 }

@@ -8,6 +8,7 @@ import { createQueueBackend, JOB_PRODUCER, JobConsumer, JobHandlers, JobProducer
 import { ExportProcessor } from './exports/export.processor';
 import { MailProcessor } from './processors/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
+import { RetentionProcessor } from './retention/retention.processor';
 
 export const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 
@@ -25,6 +26,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly exports: ExportProcessor,
     private readonly reminders: RemindersProcessor,
     @Inject(CARNET_METRICS) private readonly metrics: CarnetMetrics,
+    private readonly retention: RetentionProcessor,
   ) {
     logger.setContext('WorkerService');
   }
@@ -35,6 +37,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       'export.build': (payload, context) => this.exports.build(payload, context),
       'exports.cleanup': () => this.exports.cleanup(),
       'reminders.run': () => this.reminders.run(),
+      'retention.purge': () => this.retention.purge(),
     };
   }
 
@@ -68,6 +71,9 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     await this.producer
       .queue(QueueName.Reminders)
       .upsertJobScheduler('reminders-daily', { pattern: '0 8 * * *', tz: 'Europe/Paris' }, { name: 'reminders.run', data: {} });
+    await this.producer
+      .queue(QueueName.Reminders)
+      .upsertJobScheduler('retention-daily', { pattern: '0 3 * * *', tz: 'Europe/Paris' }, { name: 'retention.purge', data: {} });
     this.serveMetrics();
     this.logger.info({ backend: backend.kind }, 'worker ready');
   }

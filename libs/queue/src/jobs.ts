@@ -27,6 +27,8 @@ export interface JobPayloads {
   'exports.cleanup': Record<string, never>;
   /** Repeatable, daily: reminders and digests. */
   'reminders.run': Record<string, never>;
+  /** Repeatable, daily: deletes portfolios past their retention. */
+  'retention.purge': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -36,6 +38,7 @@ export const JOB_QUEUES: { readonly [K in JobName]: QueueName } = {
   'export.build': QueueName.Exports,
   'exports.cleanup': QueueName.Exports,
   'reminders.run': QueueName.Reminders,
+  'retention.purge': QueueName.Reminders,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
