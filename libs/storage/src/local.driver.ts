@@ -70,6 +70,19 @@ export class LocalDriver implements StorageDriver {
     await fs.rm(`${file}.type`, { force: true });
   }
 
+  async *list(prefix = ''): AsyncIterable<string> {
+    const walk = async function* (directory: string, relative: string): AsyncIterable<string> {
+      const entries = await fs.readdir(directory, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const key = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) yield* walk(path.join(directory, entry.name), key);
+        // Content types sit beside objects; temporary files are uploads in progress.
+        else if (!entry.name.endsWith('.type') && !entry.name.endsWith('.part') && !entry.name.startsWith('.')) yield key;
+      }
+    };
+    for await (const key of walk(this.root, '')) if (key.startsWith(prefix)) yield key;
+  }
+
   async signedUrl(): Promise<string | null> {
     return null; // files are streamed through the API
   }

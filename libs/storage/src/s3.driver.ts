@@ -75,6 +75,11 @@ export class S3Driver implements StorageDriver {
     await this.client.removeObject(this.bucket, key);
   }
 
+  async *list(prefix = ''): AsyncIterable<string> {
+    const stream = this.client.listObjectsV2(this.bucket, prefix, true);
+    for await (const item of stream as AsyncIterable<{ name?: string }>) if (item.name) yield item.name;
+  }
+
   async signedUrl(key: string, expiresInSeconds: number, downloadName?: string): Promise<string | null> {
     assertValidKey(key);
     const headers = downloadName

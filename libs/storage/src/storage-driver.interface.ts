@@ -17,6 +17,8 @@ export interface StorageDriver {
   /** `null` when there is no object at `key`. */
   stat(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
+  /** Every key under `prefix` (all keys when empty), for backups. */
+  list(prefix?: string): AsyncIterable<string>;
   /** A short-lived URL the browser may fetch directly, or `null` when the driver has none. */
   signedUrl(key: string, expiresInSeconds: number, downloadName?: string): Promise<string | null>;
   /** Resolves when the storage is reachable and writable (for health checks and start-up). */

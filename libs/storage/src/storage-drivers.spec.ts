@@ -49,6 +49,14 @@ function behavesAsStorage(name: string, make: () => Promise<StorageDriver>) {
       await expect(storage.get(key)).rejects.toBeInstanceOf(InvalidObjectKeyError);
     });
 
+    it('lists its keys by prefix, for backups', async () => {
+      await storage.put('backup-test/a/1', body('1'), 1, 'text/plain');
+      await storage.put('backup-test/b/2', body('2'), 1, 'text/plain');
+      const keys: string[] = [];
+      for await (const key of storage.list('backup-test/')) keys.push(key);
+      expect(keys.sort()).toEqual(['backup-test/a/1', 'backup-test/b/2']);
+    });
+
     it('answers its health check', async () => {
       await expect(storage.check()).resolves.toBeUndefined();
     });

@@ -1,0 +1,1 @@
+export { backup, restore, verifyBackup, BackupManifest, BackupError } from './backup';
