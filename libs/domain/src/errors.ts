@@ -23,6 +23,7 @@ export enum ErrorCode {
   StaleVersion = 'stale_version',
   VersionRequired = 'version_required',
   QueueUnavailable = 'queue_unavailable',
+  StorageUnavailable = 'storage_unavailable',
 }
 
 export interface FieldError {
@@ -36,6 +37,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly errors?: FieldError[],
+    /** The underlying failure, for the logs; never shown to the client. */
+    override readonly cause?: unknown,
   ) {
     super(message);
   }

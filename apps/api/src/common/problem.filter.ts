@@ -23,6 +23,7 @@ const STATUS_OF: { readonly [C in ErrorCode]: number } = {
   [ErrorCode.StaleVersion]: 412,
   [ErrorCode.VersionRequired]: 428,
   [ErrorCode.QueueUnavailable]: 503,
+  [ErrorCode.StorageUnavailable]: 503,
 };
 
 const TITLES: Record<number, string> = {
@@ -81,7 +82,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown, request: Request): Problem {
     if (exception instanceof DomainError) {
-      return problem(STATUS_OF[exception.code], exception.message, exception.errors, exception.code);
+      const status = STATUS_OF[exception.code];
+      if (status >= 500) this.logger.error({ err: exception.cause ?? exception, path: request.url }, exception.message);
+      return problem(status, exception.message, exception.errors, exception.code);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

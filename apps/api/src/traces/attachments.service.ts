@@ -87,7 +87,10 @@ export class AttachmentsService {
       }
       const id = randomUUID();
       const storageKey = `attachments/${traceId}/${id}`;
-      await this.storage.put(storageKey, createReadStream(received.file), received.size, mimeType);
+      await this.storage.put(storageKey, createReadStream(received.file), received.size, mimeType).catch(async (error: unknown) => {
+        await this.storage.delete(storageKey).catch(() => undefined);
+        throw new DomainError(ErrorCode.StorageUnavailable, `Le stockage des fichiers est indisponible : réessayez dans un moment.`, undefined, error);
+      });
       try {
         return await this.dataSource.transaction(async (manager) => {
           const locked = await this.access.load(manager, auth, traceId, true);
