@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { S3Driver } from '@carnet/storage';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { actor, Actor } from '../support/actors';
+import { startPrivatePostgres } from '../support/private-postgres';
 import { startS3Server } from '../support/s3-server';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -121,6 +122,54 @@ describe('storage unreachable during an upload', () => {
       expect(await driver.stat('attachments/x/1')).toBeNull();
     } finally {
       await s3.close();
+    }
+  });
+});
+
+describe('PostgreSQL restarted during a burst of autosaves', () => {
+  it('gives clients errors, never an acknowledged save that is lost', async () => {
+    const port = await freePort();
+    const pg = startPrivatePostgres(port);
+    const api = await startTestApp({}, { database: pg.url });
+    try {
+      const intern = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'beziers' });
+      const traces = await Promise.all(
+        [0, 1, 2, 3].map(async (i) => (await api.http.post('/api/traces').set('Authorization', intern.bearer).send({ kind: 'trace', title: `T${i}`, competences: [], familles: [] }).expect(201)).body.id as string),
+      );
+      const acknowledged = new Map<string, { version: number; title: string }>();
+      let errors = 0;
+      const burst = async (id: string, until: number) => {
+        let version = 1;
+        for (let n = 0; Date.now() < until; n++) {
+          const response = await api.http.patch(`/api/traces/${id}`).set('Authorization', intern.bearer).set('If-Match', `"${version}"`).send({ title: `écriture ${n}` });
+          if (response.status === 200) {
+            version = response.body.version;
+            acknowledged.set(id, { version, title: response.body.title });
+          } else {
+            errors++;
+            expect(response.status).toBeGreaterThanOrEqual(400); // a clear refusal, never a false success
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            const current = await api.http.get(`/api/traces/${id}`).set('Authorization', intern.bearer);
+            if (current.status === 200) version = current.body.version;
+          }
+        }
+      };
+      const until = Date.now() + 6000;
+      const load = Promise.all(traces.map((id) => burst(id, until)));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      pg.stop(); // immediate shutdown: connections cut mid-transaction
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      pg.start();
+      await load;
+      expect(errors).toBeGreaterThan(0);
+      // After the restart, what each client last saw acknowledged is what the database holds.
+      for (const id of traces) {
+        const stored = await api.http.get(`/api/traces/${id}`).set('Authorization', intern.bearer).expect(200);
+        expect({ version: stored.body.version, title: stored.body.title }).toEqual(acknowledged.get(id));
+      }
+    } finally {
+      await api.close().catch(() => undefined);
+      pg.destroy();
     }
   });
 });

@@ -8,8 +8,8 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database on the test server, named so that parallel runs never collide. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const admin = process.env.TEST_DATABASE_URL!;
+export async function createTestDatabase(server = process.env.TEST_DATABASE_URL!): Promise<TestDatabase> {
+  const admin = server;
   const name = `carnet_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const client = new Client({ connectionString: admin });
   await client.connect();

@@ -29,8 +29,8 @@ export interface TestApp {
  * The real API on a database of its own, Redis under a prefix of its own, local storage in a
  * temporary directory. `env` overrides any variable, as an operator would.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, options: { worker?: boolean; database?: string } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(options.database);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-test-'));
   const config = testConfig(database.url, dataDir, env);
   let app: NestExpressApplication | undefined;
