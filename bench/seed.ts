@@ -1,0 +1,230 @@
+/**
+ * bench/seed: a national data set, deterministic for a seed, in bulk (unnest arrays, not one
+ * call per row), through the project's own migrations.
+ *
+ *   npm run bench:seed -- --interns 500            (database carnet_bench_500 on the local server)
+ *   npm run bench:seed -- --interns 16000 --seed 7
+ *
+ * UPP for 35 DUMG, four promotions, interns and MSU with the tutorship rules respected, stages,
+ * traces from short entries to 10-page RSCAs with tables (statuses in realistic proportions),
+ * revisions, comments, assessments, jury sessions. Prints rows per table, size, and time.
+ */
+import 'reflect-metadata';
+import argon2 from 'argon2';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { openDatabase } from '@carnet/database';
+import { canonicalJson, plainText, rscaTemplate, sha256Hex, validateDocument } from '@carnet/editor';
+import { BENCH_PASSWORD } from './support/bench-system';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const INTERNS = option('interns', 500);
+const SEED = option('seed', 42);
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const benchDatabaseName = (interns: number) => `carnet_bench_${interns}`;
+
+/** mulberry32: small, fast, deterministic. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = random(SEED);
+const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
+const uuid = () => {
+  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+
+const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
+const SENTENCES = [
+  'Une patiente de 54 ans consulte pour un renouvellement de traitement antihypertenseur et évoque une fatigue persistante.',
+  'Les enfants vaccinés selon le calendrier ont été revus avec leurs parents, inquiets des effets indésirables.',
+  'Un homme diabétique insulinotraité se présente avec une plaie du pied négligée depuis trois semaines.',
+  'La demande de certificat d’arrêt de travail masquait une souffrance au travail que nous avons explorée ensemble.',
+  'Une adolescente vient seule pour une demande de contraception ; la question de la confidentialité s’est posée.',
+  'Visite à domicile chez un patient âgé polypathologique : coordination avec l’infirmière et le kinésithérapeute.',
+  'Consultation non programmée pour une douleur thoracique atypique, électrocardiogramme réalisé au cabinet.',
+  'Un patient d’une autre culture et son interprète : difficultés de compréhension du traitement proposé.',
+];
+const paragraph = (text: string) => ({ type: 'paragraph', content: [{ type: 'text', text }] });
+
+/** Three sizes of trace, prepared once (validated, canonical, with their text and hash). */
+function templates() {
+  const make = (doc: unknown) => {
+    const { node, json } = validateDocument(doc);
+    return { json: JSON.stringify(json), text: plainText(node), sha: sha256Hex(canonicalJson(json)) };
+  };
+  return {
+    short: SENTENCES.map((s, i) => make({ type: 'doc', content: [paragraph(s), paragraph(SENTENCES[(i + 3) % SENTENCES.length])] })),
+    medium: SENTENCES.map((s) => make({ type: 'doc', content: [...rscaTemplate().content!.slice(0, 2), ...Array.from({ length: 12 }, (_, i) => paragraph(`${s} ${SENTENCES[i % SENTENCES.length]}`))] })),
+    long: [make({ type: 'doc', content: [0, 1, 2, 3].flatMap(() => fixture.content.content) })],
+  };
+}
+
+/** Multi-row insert through unnest; array-typed columns travel as text and are cast back. */
+async function insert(client: Client, table: string, columns: [string, string][], rows: unknown[][]): Promise<void> {
+  const params = columns.map(([, type]) => (type.endsWith('[]') ? 'text' : type));
+  const select = columns.map(([name, type]) => (type.endsWith('[]') ? `${name}::${type}` : name)).join(', ');
+  for (let i = 0; i < rows.length; i += 2000) {
+    const batch = rows.slice(i, i + 2000);
+    const arrays = columns.map((_, c) => batch.map((row) => row[c]));
+    await client.query(
+      `INSERT INTO ${table} (${columns.map(([name]) => name).join(', ')})
+       SELECT ${select} FROM unnest(${params.map((type, c) => `$${c + 1}::${type}[]`).join(', ')}) AS u(${columns.map(([name]) => name).join(', ')})`,
+      arrays,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const name = benchDatabaseName(INTERNS);
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const migrated = await openDatabase(url.toString(), 2);
+  await migrated.destroy();
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  const hash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id });
+  const t = templates();
+  const PROMOTIONS = [2023, 2024, 2025, 2026];
+  const now = Date.now();
+  const day = 86400_000;
+
+  // Structure: 35 DUMG × 4 UPP.
+  const upps = Array.from({ length: 140 }, (_, i) => [uuid(), `dumg${Math.floor(i / 4) + 1}-upp${(i % 4) + 1}`, `DUMG ${Math.floor(i / 4) + 1}, UPP ${(i % 4) + 1}`]);
+  await insert(client, 'upp', [['id', 'uuid'], ['code', 'text'], ['name', 'text']], upps);
+  await insert(client, 'promotion', [['year', 'int']], PROMOTIONS.map((y) => [y]));
+
+  const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'Estève', 'Sallès', 'Benoît'];
+  const FIRST = ['Claire', 'Yanis', 'Léa', 'Théo', 'Inès', 'Mathis', 'Chloé', 'Lucas', 'Manon', 'Hugo', 'Éloïse', 'Jules'];
+  const users: unknown[][] = [];
+  const interns: { id: string; promotion: number; upp: string }[] = [];
+  for (let i = 0; i < INTERNS; i++) {
+    const id = uuid();
+    const promotion = PROMOTIONS[i % 4];
+    const upp = upps[i % upps.length][0] as string;
+    interns.push({ id, promotion, upp });
+    users.push([id, `interne${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), ['intern'], upp, promotion, hash]);
+  }
+  const tutorCount = Math.ceil(INTERNS * 0.75);
+  const tutors: string[] = [];
+  for (let i = 0; i < tutorCount; i++) {
+    const id = uuid();
+    tutors.push(id);
+    users.push([id, `msu${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), i % 20 === 0 ? ['tutor', 'jury'] : ['tutor'], upps[i % upps.length][0], null, hash]);
+  }
+  const adminId = uuid();
+  users.push([adminId, 'admin@bench.carnet.fr', 'Bessière', 'Nadia', ['admin'], null, null, hash]);
+  await insert(client, 'app_user', [['id', 'uuid'], ['email', 'text'], ['last_name', 'text'], ['first_name', 'text'], ['roles', 'text[]'], ['upp_id', 'uuid'], ['promotion', 'int'], ['password_hash', 'text']], users.map((u) => [...u.slice(0, 4), `{${(u[4] as string[]).join(',')}}`, ...u.slice(5)]));
+
+  // Tutorships: the k-th intern of a promotion goes to the k-th tutor: one per promotion each.
+  const seen = new Map<number, number>();
+  const tutorOf = new Map<string, string>();
+  const tutorships = interns.map((intern) => {
+    const k = seen.get(intern.promotion) ?? 0;
+    seen.set(intern.promotion, k + 1);
+    const tutor = tutors[k % tutors.length];
+    tutorOf.set(intern.id, tutor);
+    return [uuid(), tutor, intern.id, intern.promotion];
+  });
+  await insert(client, 'tutorship', [['id', 'uuid'], ['tutor_id', 'uuid'], ['intern_id', 'uuid'], ['promotion', 'int']], tutorships);
+
+  // Stages: one per semester done.
+  const stages: unknown[][] = [];
+  const KINDS = ['praticien_n1', 'urgences', 'medecine_adulte', 'gyneco_pediatrie', 'libre', 'saspas'];
+  for (const intern of interns) {
+    const semesters = Math.min(8, (2026 - intern.promotion) * 2 + 1);
+    for (let s = 1; s <= semesters; s++) {
+      const start = new Date(Date.UTC(intern.promotion, 10, 2) + (s - 1) * 182 * day).toISOString().slice(0, 10);
+      const end = new Date(Date.UTC(intern.promotion, 10, 2) + s * 182 * day - day).toISOString().slice(0, 10);
+      stages.push([uuid(), intern.id, KINDS[(s - 1) % KINDS.length], s, start, end]);
+    }
+  }
+  await insert(client, 'stage', [['id', 'uuid'], ['intern_id', 'uuid'], ['kind', 'text'], ['semester', 'int'], ['starts_on', 'date'], ['ends_on', 'date']], stages);
+
+  // Traces: ~25 a year in the DES; 15 % drafts, 10 % submitted, 5 % changes requested, 70 % validated.
+  const COMPETENCES = ['premier_recours', 'relation', 'approche_globale', 'education', 'continuite', 'professionnalisme'];
+  const FAMILLES = ['chronique', 'aigu', 'urgence', 'enfant_adolescent', 'sexualite', 'famille_couple', 'travail', 'medico_legal', 'patient_difficile', 'social', 'autre_culture'];
+  const traces: unknown[][] = [];
+  const revisions: unknown[][] = [];
+  const comments: unknown[][] = [];
+  let traceCount = 0;
+  const flush = async () => {
+    await insert(client, 'trace', [['id', 'uuid'], ['intern_id', 'uuid'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['content_text', 'text'], ['competences', 'text[]'], ['familles', 'text[]'], ['status', 'text'], ['version', 'int'], ['ever_submitted', 'bool'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['submitted_at', 'timestamptz'], ['validated_at', 'timestamptz'], ['validated_by', 'uuid'], ['validated_sha256', 'text']], traces);
+    await insert(client, 'trace_revision', [['trace_id', 'uuid'], ['number', 'int'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['competences', 'text[]'], ['familles', 'text[]'], ['sha256', 'text'], ['created_by', 'uuid']], revisions);
+    await insert(client, 'trace_comment', [['trace_id', 'uuid'], ['author_id', 'uuid'], ['body', 'text'], ['anchor_from', 'int'], ['anchor_to', 'int'], ['anchor_quote', 'text']], comments);
+    traceCount += traces.length;
+    traces.length = 0;
+    revisions.length = 0;
+    comments.length = 0;
+  };
+  for (const intern of interns) {
+    const count = Math.max(3, Math.round((2026.9 - intern.promotion) * 25 * (0.7 + rand() * 0.6)));
+    for (let n = 0; n < count; n++) {
+      const r = rand();
+      const size = r < 0.1 ? 'long' : r < 0.4 ? 'medium' : 'short';
+      const template = pick(t[size]);
+      const kind = size === 'long' ? 'rsca' : pick(['trace', 'trace', 'trace', 'gept', 'stage_review', 'other']);
+      const s = rand();
+      const status = s < 0.15 ? 'draft' : s < 0.25 ? 'submitted' : s < 0.3 ? 'changes_requested' : 'validated';
+      const created = new Date(Date.UTC(intern.promotion, 10, 2) + rand() * Math.max(1, now - Date.UTC(intern.promotion, 10, 2)));
+      const submitted = status === 'draft' ? null : new Date(created.getTime() + rand() * 5 * day);
+      const validated = status === 'validated' ? new Date(submitted!.getTime() + rand() * 20 * day) : null;
+      const id = uuid();
+      const competences = `{${[...new Set([pick(COMPETENCES), pick(COMPETENCES)])].join(',')}}`;
+      const familles = `{${[...new Set([pick(FAMILLES), pick(FAMILLES)])].join(',')}}`;
+      const title = `${pick(SENTENCES).split(' ').slice(0, 6).join(' ')} (${n + 1})`;
+      const tutor = tutorOf.get(intern.id)!;
+      traces.push([id, intern.id, kind, title, template.json, template.text, competences, familles, status, status === 'draft' ? 1 : 3, status !== 'draft', created, validated ?? submitted ?? created, submitted, validated, validated ? tutor : null, validated ? template.sha : null]);
+      if (status !== 'draft') {
+        revisions.push([id, 1, kind, title, template.json, competences, familles, template.sha, intern.id]);
+        if (rand() < 0.4) comments.push([id, tutor, 'Peux-tu préciser ta recherche documentaire ?', 10, 40, 'passage commenté']);
+      }
+    }
+    if (traces.length > 5000) await flush();
+  }
+  await flush();
+
+  // Assessments of the socle for interns past it, and one jury session per 100 interns (open now).
+  const assessed = interns.filter((i) => i.promotion <= 2025);
+  await insert(client, 'assessment', [['intern_id', 'uuid'], ['tutor_id', 'uuid'], ['phase', 'text'], ['levels', 'jsonb'], ['comment', 'text'], ['recommendation', 'text']], assessed.map((i) => [i.id, tutorOf.get(i.id), 'socle', JSON.stringify({ relation: 'intermediaire', premier_recours: 'novice' }), 'Bonne progression.', 'favorable']));
+  const juryMembers = tutors.filter((_, i) => i % 20 === 0);
+  for (let s = 0; s * 100 < INTERNS; s++) {
+    const [{ id }] = (await client.query(`INSERT INTO jury_session (title, phase, opens_at, closes_at) VALUES ($1, 'socle', now() - interval '1 day', now() + interval '30 days') RETURNING id`, [`Commission ${s + 1}`])).rows;
+    await client.query(`INSERT INTO jury_member (session_id, user_id) SELECT $1, unnest($2::uuid[])`, [id, [juryMembers[s % juryMembers.length], juryMembers[(s + 1) % juryMembers.length]]]);
+    await client.query(`INSERT INTO jury_intern (session_id, intern_id) SELECT $1, unnest($2::uuid[])`, [id, interns.slice(s * 100, s * 100 + 100).map((i) => i.id)]);
+  }
+  await client.query('ANALYZE');
+
+  const tables = (await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows.map((r) => r.table_name as string);
+  const counts: { table: string; rows: number }[] = [];
+  for (const table of tables) counts.push({ table, rows: Number((await client.query(`SELECT count(*) FROM ${table}`)).rows[0].count) });
+  counts.sort((a, b) => b.rows - a.rows);
+  const [{ size }] = (await client.query(`SELECT pg_database_size(current_database()) AS size`)).rows;
+  await client.end();
+  await admin.end();
+  console.log(`database ${name}: ${INTERNS} interns, ${tutorCount} MSU, ${traceCount} traces (seed ${SEED})`);
+  for (const row of counts.filter((c) => c.rows > 0)) console.log(`  ${row.table.padEnd(20)} ${String(row.rows).padStart(10)}`);
+  console.log(`size: ${(Number(size) / 1e6).toFixed(0)} MB (${(Number(size) / 1e6 / (INTERNS / 1000)).toFixed(0)} MB per 1,000 interns); time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
