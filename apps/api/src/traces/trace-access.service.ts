@@ -38,9 +38,37 @@ export class TraceAccessService {
     return `(CASE ${cases.join(' ')} END)`;
   }
 
-  /** Restricts a query on alias `t` to the traces the caller may see at all. */
-  scope<T extends object>(query: SelectQueryBuilder<T>, auth: AuthContext): SelectQueryBuilder<T> {
-    return query.andWhere(`${this.relationSql(auth)} IS NOT NULL`, { me: auth.userId });
+  /**
+   * Restricts a list query on alias `t` to what the caller may see, as a predicate the planner
+   * can serve from indexes (intern ids and trace ids known beforehand, not a subquery per row),
+   * and selects the caller's relation to each row as `relation`.
+   */
+  async scope<T extends object>(manager: EntityManager, query: SelectQueryBuilder<T>, auth: AuthContext): Promise<string> {
+    const me = auth.userId;
+    const [tutees, reviewed, jury] = await Promise.all([
+      hasRole(auth, 'tutor')
+        ? manager.query(`SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL`, [me]).then((r: { intern_id: string }[]) => r.map((x) => x.intern_id))
+        : [],
+      hasRole(auth, 'tutor')
+        ? manager.query(`SELECT trace_id FROM trace_reviewer WHERE tutor_id = $1`, [me]).then((r: { trace_id: string }[]) => r.map((x) => x.trace_id))
+        : [],
+      hasRole(auth, 'jury')
+        ? manager
+            .query(
+              `SELECT DISTINCT ji.intern_id FROM jury_intern ji
+                 JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
+                 JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at`,
+              [me],
+            )
+            .then((r: { intern_id: string }[]) => r.map((x) => x.intern_id))
+        : [],
+    ]);
+    query.setParameters({ me, tutees, reviewed, jury });
+    const tutor = `((t.intern_id = ANY(:tutees) AND t.status <> 'draft') OR t.id = ANY(:reviewed))`;
+    const sitting = `(t.intern_id = ANY(:jury) AND t.status = 'validated')`;
+    const relation = `(CASE WHEN t.intern_id = :me THEN 'owner' WHEN ${tutor} THEN 'tutor' WHEN ${sitting} THEN 'jury'${hasRole(auth, 'admin') ? ` ELSE 'admin'` : ''} END)`;
+    if (!hasRole(auth, 'admin')) query.andWhere(`(t.intern_id = :me OR ${tutor} OR ${sitting})`);
+    return relation;
   }
 
   /** The trace and the caller's relation to it, or 404. `lock` takes a row lock for a change. */

@@ -201,15 +201,13 @@ export class TracesService {
   }
 
   async list(auth: AuthContext, query: ListTracesQuery): Promise<Page<TraceView>> {
-    const relation = this.access.relationSql(auth);
     const builder = this.dataSource
       .getRepository(Trace)
       .createQueryBuilder('t')
       .select(['t.id', 't.internId', 't.kind', 't.title', 't.competences', 't.familles', 't.stageId', 't.status', 't.version'])
-      .addSelect(['t.createdAt', 't.updatedAt', 't.submittedAt', 't.validatedAt', 't.validatedBy', 't.validatedSha256'])
-      .addSelect(relation, 'relation')
-      .setParameter('me', auth.userId);
-    this.access.scope(builder, auth);
+      .addSelect(['t.createdAt', 't.updatedAt', 't.submittedAt', 't.validatedAt', 't.validatedBy', 't.validatedSha256']);
+    const relation = await this.access.scope(this.dataSource.manager, builder, auth);
+    builder.addSelect(relation, 'relation');
     if (query.internId) builder.andWhere('t.intern_id = :internId', { internId: query.internId });
     if (query.status) builder.andWhere('t.status = :status', { status: query.status });
     if (query.kind) builder.andWhere('t.kind = :kind', { kind: query.kind });
@@ -225,7 +223,9 @@ export class TracesService {
         .andWhere(`t.search @@ (${search.sql})`, search.params)
         .addSelect(`ts_rank_cd(t.search, ${search.sql})`, 'rank')
         .addSelect(
-          `ts_headline('public.french_unaccent', t.title || E'\\n' || t.content_text, ${search.sql}, 'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "')`,
+          // The snippet comes from the first 20,000 characters: enough to show context, and
+          // bounded work on 10-page RSCAs.
+          `ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 20000), ${search.sql}, 'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "')`,
           'snippet',
         )
         .orderBy('rank', 'DESC')
