@@ -32,14 +32,19 @@ export class SessionsService {
     return { session, accessToken };
   }
 
-  /** The live session and its active user behind a token, or null. */
+  /** The live session and its active user behind a token, or null: one query on every request. */
   async resolve(token: string): Promise<{ session: Session; user: User } | null> {
-    const session = await this.dataSource.getRepository(Session).findOne({
-      where: { tokenHash: hashToken(token), revokedAt: IsNull() },
-    });
-    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id: session.userId, active: true } });
-    return user ? { session, user } : null;
+    const rows: { session_id: string; csrf_token: string; expires_at: Date; user_id: string; roles: User['roles'] }[] = await this.dataSource.query(
+      `SELECT s.id AS session_id, s.csrf_token, s.expires_at, u.id AS user_id, u.roles
+         FROM session s JOIN app_user u ON u.id = s.user_id AND u.active
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [hashToken(token)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const session = Object.assign(new Session(), { id: row.session_id, userId: row.user_id, csrfToken: row.csrf_token, expiresAt: row.expires_at });
+    const user = Object.assign(new User(), { id: row.user_id, roles: row.roles, active: true });
+    return { session, user };
   }
 
   async csrfOf(sessionId: string): Promise<string | undefined> {
