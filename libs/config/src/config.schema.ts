@@ -44,6 +44,7 @@ export const environmentSchema = z
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     PORTFOLIO_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
+    EXTRA_FAMILLE: z.enum(['true', 'false']).default('false'),
     DUMG_NAME: z.string().min(1).max(200).default('Département de médecine générale'),
   })
   .superRefine((env, ctx) => {

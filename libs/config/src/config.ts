@@ -11,6 +11,8 @@ export interface CarnetConfig {
   queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string; lockDurationMs: number };
   exports: { concurrency: number; retentionDays: number; retryDelayMs: number };
   dumgName: string;
+  /** A twelfth famille de situations, "hors des onze familles", for departments that use one. */
+  extraFamille: boolean;
   metrics: { token?: string; port: number };
   /** Years a departed intern's validated portfolio is kept before the purge. */
   portfolioRetentionYears: number;
@@ -53,6 +55,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
     },
     exports: { concurrency: env.EXPORT_CONCURRENCY, retentionDays: env.EXPORT_RETENTION_DAYS, retryDelayMs: env.EXPORT_RETRY_DELAY_MS },
     dumgName: env.DUMG_NAME,
+    extraFamille: env.EXTRA_FAMILLE === 'true',
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
     portfolioRetentionYears: env.PORTFOLIO_RETENTION_YEARS,
     storage:

@@ -56,6 +56,13 @@ export class TracesController {
     return this.traces.list(auth, query);
   }
 
+  @Get('referential')
+  @AnyUser()
+  @ApiOkResponse({ description: 'Competences, familles (with the twelfth where the department uses it) and kinds, with their French labels.' })
+  referential() {
+    return this.traces.referential();
+  }
+
   @Get(':id')
   @AnyUser()
   async get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response) {

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CARNET_CONFIG } from '@carnet/config';
+import { ResolvedConfig } from '@carnet/infrastructure';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Attachment, Trace, User } from '@carnet/database';
-import { assertDeletable, assertEditable, DomainError, ErrorCode } from '@carnet/domain';
+import { assertDeletable, assertEditable, COMPETENCES, DomainError, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, TRACE_KINDS } from '@carnet/domain';
 import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateDocument } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -113,12 +115,23 @@ function searchQuery(q: string): { sql: string; params: Record<string, string> }
 export class TracesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     private readonly access: TraceAccessService,
     private readonly audit: AuditService,
   ) {}
 
+  /** The referential as this department uses it, for the editor's pickers. */
+  referential() {
+    return {
+      competences: COMPETENCES,
+      familles: this.config.extraFamille ? { ...FAMILLES, [EXTRA_FAMILLE]: EXTRA_FAMILLE_LABEL } : FAMILLES,
+      kinds: TRACE_KINDS,
+    };
+  }
+
   async create(auth: AuthContext, body: CreateTraceBody): Promise<TraceView> {
     const content = checkedContent(body.content ?? (body.kind === 'rsca' ? rscaTemplate() : emptyDocument()));
+    this.assertFamillesAllowed(body.familles);
     await this.assertOwnStage(auth, body.stageId);
     return this.dataSource.transaction(async (manager) => {
       const trace = manager.create(Trace, {
@@ -162,6 +175,7 @@ export class TracesService {
    */
   async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody): Promise<TraceView> {
     const content = body.content === undefined ? undefined : checkedContent(body.content);
+    this.assertFamillesAllowed(body.familles);
     await this.assertOwnStage(auth, body.stageId);
     return this.dataSource.transaction(async (manager) => {
       const { trace, relation } = await this.access.load(manager, auth, id, true);
@@ -246,6 +260,13 @@ export class TracesService {
       return view;
     });
     return pageOf(items, total, query);
+  }
+
+  /** The twelfth famille exists only where the department turned it on (EXTRA_FAMILLE). */
+  private assertFamillesAllowed(familles: string[] | undefined): void {
+    if (!this.config.extraFamille && familles?.includes(EXTRA_FAMILLE)) {
+      throw new DomainError(ErrorCode.InvalidInput, 'Votre département n’utilise pas de famille « hors des onze familles ».', [{ path: 'familles', message: 'famille de situations inconnue' }]);
+    }
   }
 
   /** A trace is linked to one of its author's own stages, or to none. */

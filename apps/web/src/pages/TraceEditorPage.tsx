@@ -54,6 +54,7 @@ export default function TraceEditorPage({ id }: { id: string }) {
   const [comments, setComments] = useState<Comment[]>([]);
   const [revisions, setRevisions] = useState<{ number: number; createdAt: string; sha256: string }[]>([]);
   const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
+  const [familleOptions, setFamilleOptions] = useState<Record<string, string>>(FAMILLE_LABELS);
   const editorRef = useRef<Editor | null>(null);
   const draftRef = useRef<Draft | null>(null);
   const timer = useRef<number | undefined>(undefined);
@@ -111,6 +112,10 @@ export default function TraceEditorPage({ id }: { id: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The department may use a twelfth famille: the server says which ones exist.
+  useEffect(() => {
+    api.get<{ familles: Record<string, string> }>('/traces/referential').then((r) => setFamilleOptions(r.familles), () => undefined);
+  }, []);
 
   const save = useCallback(async () => {
     const current = draftRef.current;
@@ -293,7 +298,7 @@ export default function TraceEditorPage({ id }: { id: string }) {
       </div>
       <aside className="editor-side" aria-label="Étiquettes, pièces jointes et historique">
         <TagPicker legend="Compétences" options={COMPETENCE_LABELS} value={draft.competences} disabled={!editable} onChange={(competences) => change({ competences })} />
-        <TagPicker legend="Familles de situations" options={FAMILLE_LABELS} value={draft.familles} disabled={!editable} onChange={(familles) => change({ familles })} />
+        <TagPicker legend="Familles de situations" options={familleOptions} value={draft.familles} disabled={!editable} onChange={(familles) => change({ familles })} />
         <section aria-labelledby="attachments-title">
           <h2 id="attachments-title">Pièces jointes</h2>
           <ul>

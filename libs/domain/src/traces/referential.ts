@@ -38,3 +38,5 @@ export type TraceStatus = (typeof TRACE_STATUSES)[number];
 export function familleCodes(extraFamilleEnabled: boolean): Famille[] {
   return extraFamilleEnabled ? [...FAMILLE_CODES, EXTRA_FAMILLE] : FAMILLE_CODES;
 }
+
+export const EXTRA_FAMILLE_LABEL = 'Situations hors des onze familles';
