@@ -1,3 +1,5 @@
+import type { AttachmentView, CommentView, ExportView, IdentifierWarningView, TraceView } from '@carnet/contracts';
+
 /** The API client: cookie session, CSRF header on writes, problem+json errors in French. */
 export interface Problem {
   status: number;
@@ -56,6 +58,12 @@ export const api = {
   del: (path: string) => request<void>('DELETE', path),
 };
 
+export type TraceSummary = Omit<TraceView, 'content' | 'attachments'>;
+export type Trace = TraceView & { attachments?: AttachmentView[] };
+export type Comment = CommentView;
+export type Warning = IdentifierWarningView;
+export type ExportStatus = ExportView;
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -77,54 +85,7 @@ export interface Me {
   reminders: boolean;
 }
 
-export interface TraceSummary {
-  id: string;
-  internId: string;
-  kind: string;
-  title?: string;
-  competences: string[];
-  familles: string[];
-  status: 'draft' | 'submitted' | 'changes_requested' | 'validated';
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  submittedAt: string | null;
-  validatedAt: string | null;
-  validatedBy: string | null;
-  validatedSha256: string | null;
-  snippet?: string;
-}
 
-export interface Trace extends TraceSummary {
-  content?: Record<string, unknown>;
-  attachments?: { id: string; filename: string; size: number; sha256: string; mimeType: string }[];
-}
 
-export interface Comment {
-  id: string;
-  parentId: string | null;
-  author: { id: string; displayName: string };
-  body: string;
-  anchor: { from: number; to: number; quote: string } | null;
-  revision: number | null;
-  createdAt: string;
-  resolvedAt: string | null;
-}
 
-export interface Warning {
-  kind: string;
-  from: number;
-  to: number;
-  excerpt: string;
-  message: string;
-}
 
-export interface ExportStatus {
-  id: string;
-  status: 'queued' | 'running' | 'completed' | 'failed' | 'expired';
-  progress: number;
-  pages?: number;
-  size?: number;
-  error?: string;
-  downloadUrl?: string;
-}

@@ -11,18 +11,4 @@ export class RequestExportBody {
   scope!: 'validated' | 'all';
 }
 
-export interface ExportView {
-  id: string;
-  internId: string;
-  format: string;
-  scope: string;
-  status: string;
-  progress: number;
-  size?: number;
-  sha256?: string;
-  pages?: number;
-  error?: string;
-  downloadUrl?: string;
-  createdAt: string;
-  completedAt?: string;
-}
+export type { ExportView } from '@carnet/contracts';

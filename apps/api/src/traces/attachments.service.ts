@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { Attachment } from '@carnet/database';
 import { assertEditable, DomainError, ErrorCode, notFound } from '@carnet/domain';
+import type { AttachmentView } from '@carnet/contracts';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -19,14 +20,7 @@ import { TraceAccessService } from './trace-access.service';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-export interface AttachmentView {
-  id: string;
-  filename: string;
-  size: number;
-  sha256: string;
-  mimeType: string;
-  createdAt: string;
-}
+export type { AttachmentView };
 
 export const attachmentView = (a: Attachment): AttachmentView => ({
   id: a.id,

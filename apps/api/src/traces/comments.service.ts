@@ -3,23 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TraceComment, TraceRevision } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
+import type { CommentView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { CreateCommentBody } from './dto/traces.dto';
 import { TraceAccessService } from './trace-access.service';
 
-export interface CommentView {
-  id: string;
-  traceId: string;
-  parentId: string | null;
-  author: { id: string; displayName: string };
-  body: string;
-  anchor: { from: number; to: number; quote: string } | null;
-  revision: number | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-}
+export type { CommentView };
 
 const view = (c: TraceComment): CommentView => ({
   id: c.id,

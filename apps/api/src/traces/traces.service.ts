@@ -12,29 +12,10 @@ import { escapeHtml } from '@carnet/editor';
 import { offsetOf, Page, pageOf } from '../common/paging';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
-import { attachmentView, AttachmentView } from './attachments.service';
+import { attachmentView } from './attachments.service';
+import type { TraceView } from '@carnet/contracts';
 
-export interface TraceView {
-  id: string;
-  internId: string;
-  kind: string;
-  title?: string;
-  content?: Record<string, unknown>;
-  competences: string[];
-  familles: string[];
-  stageId: string | null;
-  status: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  submittedAt: string | null;
-  validatedAt: string | null;
-  validatedBy: string | null;
-  validatedSha256: string | null;
-  attachments?: AttachmentView[];
-  /** Search results only: passages around the matches, matches in <mark>. */
-  snippet?: string;
-}
+export type { TraceView };
 
 export function traceView(trace: Trace, relation: TraceRelation, attachments?: Attachment[]): TraceView {
   const view: TraceView = {
