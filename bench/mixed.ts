@@ -1,0 +1,108 @@
+/**
+ * bench/mixed: 200 simulated users at once on a seeded data set for 60 s — interns autosaving
+ * their draft every few seconds, tutors reading their inbox, a trace and commenting, one jury
+ * member reading portfolios — against the API in its own process. Prints errors and latency
+ * percentiles per action and overall.
+ *
+ *   npm run bench:seed -- --interns 500 && npm run bench:mixed -- --interns 500
+ *   BENCH_SECONDS=20 BENCH_USERS=100 npm run bench:mixed -- --interns 500
+ */
+import 'reflect-metadata';
+import { percentile, startBenchSystem } from './support/bench-system';
+
+const args = process.argv.slice(2);
+const INTERNS = Number(args[args.indexOf('--interns') + 1] || 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const USERS = Number(process.env.BENCH_USERS ?? 200);
+const THINK_MS = 2000;
+
+type Action = 'autosave' | 'inbox' | 'read trace' | 'comment' | 'jury portfolio';
+
+async function main(): Promise<void> {
+  const system = await startBenchSystem({ databaseName: `carnet_bench_${INTERNS}`, keepDatabase: true, poolSize: 20 });
+  const { pool } = system;
+  const samples = new Map<Action, number[]>();
+  let errors = 0;
+  const record = (action: Action, ms: number, ok: boolean) => {
+    if (!samples.has(action)) samples.set(action, []);
+    samples.get(action)!.push(ms);
+    if (!ok) errors++;
+  };
+  const call = async (action: Action, token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${system.base}/api${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch(() => null);
+    const json = response ? await response.json().catch(() => null) : null;
+    record(action, Number(process.hrtime.bigint() - started) / 1e6, Boolean(response?.ok));
+    return json as Record<string, unknown> | null;
+  };
+  try {
+    const internCount = Math.round(USERS * 0.7);
+    const tutorCount = USERS - internCount - 1;
+    const interns = (await pool.query(`SELECT u.id, u.email, (SELECT t.id FROM trace t WHERE t.intern_id = u.id AND t.status = 'draft' LIMIT 1) AS draft FROM app_user u WHERE 'intern' = ANY(u.roles) ORDER BY u.email LIMIT $1`, [internCount])).rows;
+    const tutors = (await pool.query(`SELECT DISTINCT u.id, u.email FROM app_user u JOIN tutorship t ON t.tutor_id = u.id AND t.ended_at IS NULL WHERE NOT 'jury' = ANY(u.roles) ORDER BY u.email LIMIT $1`, [tutorCount])).rows;
+    const [jury] = (await pool.query(`SELECT u.email, jm.session_id FROM jury_member jm JOIN app_user u ON u.id = jm.user_id LIMIT 1`)).rows;
+    const juryInterns = (await pool.query(`SELECT intern_id FROM jury_intern WHERE session_id = $1`, [jury.session_id])).rows.map((r) => r.intern_id as string);
+    console.log(`${interns.length} interns, ${tutors.length} tutors, 1 jury member; ${SECONDS} s; think time ${THINK_MS} ms`);
+    const logins = async (emails: string[]) => {
+      const tokens: string[] = [];
+      for (let i = 0; i < emails.length; i += 10) tokens.push(...(await Promise.all(emails.slice(i, i + 10).map((e) => system.login(e)))));
+      return tokens;
+    };
+    const internTokens = await logins(interns.map((i) => i.email));
+    const tutorTokens = await logins(tutors.map((t) => t.email));
+    const juryToken = await system.login(jury.email);
+
+    const deadline = Date.now() + SECONDS * 1000;
+    const think = () => new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
+    const internLoop = async (i: number) => {
+      let id = interns[i].draft as string | null;
+      if (!id) id = ((await call('autosave', internTokens[i], 'POST', '/traces', { kind: 'trace', title: 'Brouillon', competences: [], familles: [] })) as { id: string }).id;
+      let version = ((await call('autosave', internTokens[i], 'GET', `/traces/${id}`)) as { version: number }).version;
+      for (let n = 0; Date.now() < deadline; n++) {
+        const saved = await call('autosave', internTokens[i], 'PATCH', `/traces/${id}`, { content: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: `Écriture ${n} : ${'la situation se précise. '.repeat(40)}` }] }] } }, { 'if-match': `"${version}"` });
+        if (saved?.version) version = saved.version as number;
+        await think();
+      }
+    };
+    const tutorLoop = async (i: number) => {
+      for (let n = 0; Date.now() < deadline; n++) {
+        const inbox = (await call('inbox', tutorTokens[i], 'GET', '/traces?status=submitted&sort=submitted&pageSize=20')) as { items?: { id: string }[] } | null;
+        const first = inbox?.items?.[0];
+        if (first) {
+          await call('read trace', tutorTokens[i], 'GET', `/traces/${first.id}`);
+          if (n % 3 === 0) await call('comment', tutorTokens[i], 'POST', `/traces/${first.id}/comments`, { body: 'Peux-tu préciser ce point ?' });
+        }
+        await think();
+      }
+    };
+    const juryLoop = async () => {
+      for (let n = 0; Date.now() < deadline; n++) {
+        await call('jury portfolio', juryToken, 'GET', `/jury-sessions/${jury.session_id}/interns/${juryInterns[n % juryInterns.length]}/portfolio`);
+        await think();
+      }
+    };
+    await Promise.all([...interns.map((_, i) => internLoop(i)), ...tutors.map((_, i) => tutorLoop(i)), juryLoop()]);
+
+    const all: number[] = [];
+    console.log(`\n${'action'.padEnd(16)} ${'count'.padStart(7)}     p50      p95      p99`);
+    for (const [action, values] of samples) {
+      values.sort((a, b) => a - b);
+      all.push(...values);
+      console.log(`${action.padEnd(16)} ${String(values.length).padStart(7)} ${percentile(values, 50).toFixed(1).padStart(7)}  ${percentile(values, 95).toFixed(1).padStart(7)}  ${percentile(values, 99).toFixed(1).padStart(7)}`);
+    }
+    all.sort((a, b) => a - b);
+    console.log(`${'all'.padEnd(16)} ${String(all.length).padStart(7)} ${percentile(all, 50).toFixed(1).padStart(7)}  ${percentile(all, 95).toFixed(1).padStart(7)}  ${percentile(all, 99).toFixed(1).padStart(7)}`);
+    console.log(`throughput ${(all.length / SECONDS).toFixed(1)} requests/s; errors ${errors}`);
+  } finally {
+    await system.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
