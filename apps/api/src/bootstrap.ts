@@ -64,7 +64,9 @@ function serveWebApp(app: NestExpressApplication): void {
     .flatMap((root) => [path.join(root, 'apps/web/dist'), path.join(root, 'apps/web/public')])
     .find((candidate) => fs.existsSync(path.join(candidate, 'index.html')));
   if (!directory) return;
-  app.useStaticAssets(directory, { index: false, maxAge: '1h' });
+  // Built assets have content hashes in their names: cached for good. Served under /assets
+  // only, so API requests never pay a file-system lookup.
+  app.useStaticAssets(path.join(directory, 'assets'), { prefix: '/assets', index: false, immutable: true, maxAge: '365d' });
   const index = path.join(directory, 'index.html');
   // Client-side routes: any GET outside /api answers the app's page.
   app.use((request: Request, response: Response, next: NextFunction) => {
