@@ -217,6 +217,21 @@ describe('who sees what', () => {
   });
 });
 
+describe('unread comments', () => {
+  it('counts the tutor’s new comments in the intern’s list until the intern reads them', async () => {
+    const trace = await draft(intern, { title: 'À commenter' });
+    await act(intern, trace.id, 'submit').expect(200);
+    await api.http.post(`/api/traces/${trace.id}/comments`).set('Authorization', tutor.bearer).send({ body: 'Premier retour' }).expect(201);
+    await api.http.post(`/api/traces/${trace.id}/comments`).set('Authorization', tutor.bearer).send({ body: 'Second retour' }).expect(201);
+    const unread = async () => (await api.http.get('/api/traces').query({ pageSize: '200' }).set('Authorization', intern.bearer).expect(200)).body.items.find((t: { id: string }) => t.id === trace.id).unreadComments;
+    expect(await unread()).toBe(2);
+    await api.http.get(`/api/traces/${trace.id}/comments`).set('Authorization', intern.bearer).expect(200);
+    expect(await unread()).toBe(0);
+    await api.http.post(`/api/traces/${trace.id}/comments`).set('Authorization', intern.bearer).send({ body: 'Ma réponse' }).expect(201);
+    expect(await unread()).toBe(0); // one's own comments are never unread
+  });
+});
+
 describe('deleting', () => {
   it('deletes a draft never submitted, and nothing else', async () => {
     const trace = await draft(intern);

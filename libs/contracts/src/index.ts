@@ -34,6 +34,8 @@ export interface TraceView {
   attachments?: AttachmentView[];
   /** Search results only: passages around the matches, matches in <mark>, HTML-escaped. */
   snippet?: string;
+  /** Lists only: comments by others since the caller last read the conversation. */
+  unreadComments?: number;
 }
 
 export interface CommentView {

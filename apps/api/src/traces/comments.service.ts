@@ -44,6 +44,11 @@ export class CommentsService {
       relations: { author: true },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
+    // Reading the conversation marks it read for the caller.
+    await this.dataSource.query(
+      `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`,
+      [auth.userId, traceId],
+    );
     return comments.map(view);
   }
 

@@ -203,6 +203,12 @@ export class TracesService {
       .addSelect(['t.createdAt', 't.updatedAt', 't.submittedAt', 't.validatedAt', 't.validatedBy', 't.validatedSha256']);
     const relation = await this.access.scope(this.dataSource.manager, builder, auth);
     builder.addSelect(relation, 'relation');
+    // Comments by others since the caller last opened the conversation (a count for this page's rows).
+    builder.addSelect(
+      `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = t.id AND c.author_id <> :me
+          AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = :me AND r.trace_id = t.id), '-infinity'))`,
+      'unread',
+    );
     if (query.internId) builder.andWhere('t.intern_id = :internId', { internId: query.internId });
     if (query.status) builder.andWhere('t.status = :status', { status: query.status });
     if (query.kind) builder.andWhere('t.kind = :kind', { kind: query.kind });
@@ -232,9 +238,10 @@ export class TracesService {
     }
     builder.addOrderBy('t.id', 'ASC').offset(offsetOf(query)).limit(query.pageSize);
 
-    const [{ entities, raw }, total] = await Promise.all([builder.getRawAndEntities<{ relation: TraceRelation; snippet?: string }>(), builder.getCount()]);
+    const [{ entities, raw }, total] = await Promise.all([builder.getRawAndEntities<{ relation: TraceRelation; snippet?: string; unread: number }>(), builder.getCount()]);
     const items = entities.map((trace, i) => {
       const view = traceView(trace, raw[i].relation);
+      if (raw[i].relation !== 'admin') view.unreadComments = raw[i].unread;
       if (raw[i].snippet !== undefined) {
         view.snippet = escapeHtml(raw[i].snippet!).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
       }

@@ -37,6 +37,7 @@ export function TracesPage() {
     }
   };
   const toRework = page?.items.filter((t) => t.status === 'changes_requested') ?? [];
+  const toRead = page?.items.filter((t) => (t.unreadComments ?? 0) > 0 && t.status !== 'changes_requested') ?? [];
 
   return (
     <>
@@ -49,6 +50,18 @@ export function TracesPage() {
             {toRework.map((t) => (
               <li key={t.id}>
                 <Link to={`/traces/${t.id}`}>{t.title}</Link> — votre tuteur demande des modifications
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {toRead.length > 0 && (
+        <section className="alert info" aria-labelledby="unread-title">
+          <h2 id="unread-title">Nouveaux commentaires</h2>
+          <ul>
+            {toRead.map((t) => (
+              <li key={t.id}>
+                <Link to={`/traces/${t.id}`}>{t.title}</Link> — {t.unreadComments} nouveau{t.unreadComments! > 1 ? 'x' : ''} commentaire{t.unreadComments! > 1 ? 's' : ''}
               </li>
             ))}
           </ul>
@@ -94,7 +107,10 @@ export function TracesPage() {
             <li key={t.id} className="card">
               <div className="trace-head">
                 <Link to={`/traces/${t.id}`}>{t.title}</Link>
-                <span className={`badge ${t.status}`}>{STATUS_LABELS[t.status]}</span>
+                <span>
+                  {(t.unreadComments ?? 0) > 0 && <span className="badge unread">{t.unreadComments} non lu{t.unreadComments! > 1 ? 's' : ''}</span>}{' '}
+                  <span className={`badge ${t.status}`}>{STATUS_LABELS[t.status]}</span>
+                </span>
               </div>
               <p className="meta">
                 {KIND_LABELS[t.kind]} · modifiée le {dateFr(t.updatedAt)}
