@@ -235,8 +235,12 @@ describe('unread comments', () => {
 describe('deleting', () => {
   it('deletes a draft never submitted, and nothing else', async () => {
     const trace = await draft(intern);
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100, 'p')]);
+    await api.http.post(`/api/traces/${trace.id}/attachments`).set('Authorization', intern.bearer).attach('file', pdf, 'notes.pdf').expect(201);
+    const [{ storage_key: key }] = await api.dataSource.query(`SELECT storage_key FROM attachment WHERE trace_id = $1`, [trace.id]);
     await api.http.delete(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(204);
     await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(404);
+    expect(fs.existsSync(path.join(api.config.dataDir, 'objects', key))).toBe(false); // its files go too
     const submitted = await draft(intern);
     await act(intern, submitted.id, 'submit').expect(200);
     await act(tutor, submitted.id, 'request-changes', { comment: 'non' }).expect(200);

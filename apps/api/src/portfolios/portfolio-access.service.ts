@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Tutorship, User } from '@carnet/database';
 import { notFound } from '@carnet/domain';
 import { AuthContext, hasRole } from '../auth/auth-context';
+import { OPEN_SESSION_INTERNS_SQL } from '../traces/trace-access.service';
 
 /** How the caller relates to an intern's portfolio as a whole (progress, exports). */
 export type PortfolioRelation = 'self' | 'tutor' | 'jury' | 'admin';
@@ -30,13 +31,7 @@ export class PortfolioAccessService {
   }
 
   async sitsOnOpenSessionOf(userId: string, internId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM jury_intern ji
-         JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
-         JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at
-        WHERE ji.intern_id = $2 LIMIT 1`,
-      [userId, internId],
-    );
+    const rows: unknown[] = await this.dataSource.query(`${OPEN_SESSION_INTERNS_SQL} WHERE ji.intern_id = $2 LIMIT 1`, [userId, internId]);
     return rows.length > 0;
   }
 }

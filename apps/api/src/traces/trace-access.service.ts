@@ -20,12 +20,13 @@ const TUTOR_SQL = `(
     SELECT 1 FROM tutorship ts WHERE ts.tutor_id = :me AND ts.intern_id = t.intern_id AND ts.ended_at IS NULL))
   OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = :me))`;
 
+/** The interns of the open jury sessions where the member `$1` sits: the one definition of "open". */
+export const OPEN_SESSION_INTERNS_SQL = `SELECT ji.intern_id FROM jury_intern ji
+  JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
+  JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at`;
+
 /** The caller sits on an open jury session that has the trace's intern. */
-export const JURY_SQL = `EXISTS (
-  SELECT 1 FROM jury_intern ji
-  JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = :me
-  JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at
-  WHERE ji.intern_id = t.intern_id)`;
+const JURY_SQL = `t.intern_id IN (${OPEN_SESSION_INTERNS_SQL.replace('$1', ':me')})`;
 
 @Injectable()
 export class TraceAccessService {
@@ -53,14 +54,7 @@ export class TraceAccessService {
         ? manager.query(`SELECT trace_id FROM trace_reviewer WHERE tutor_id = $1`, [me]).then((r: { trace_id: string }[]) => r.map((x) => x.trace_id))
         : [],
       hasRole(auth, 'jury')
-        ? manager
-            .query(
-              `SELECT DISTINCT ji.intern_id FROM jury_intern ji
-                 JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
-                 JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at`,
-              [me],
-            )
-            .then((r: { intern_id: string }[]) => r.map((x) => x.intern_id))
+        ? manager.query(OPEN_SESSION_INTERNS_SQL, [me]).then((r: { intern_id: string }[]) => [...new Set(r.map((x) => x.intern_id))])
         : [],
     ]);
     query.setParameters({ me, tutees, reviewed, jury });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG } from '@carnet/config';
 import { ResolvedConfig } from '@carnet/infrastructure';
+import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Attachment, Trace, User } from '@carnet/database';
@@ -97,6 +98,7 @@ export class TracesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly access: TraceAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -185,14 +187,17 @@ export class TracesService {
   }
 
   async remove(auth: AuthContext, id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const keys = await this.dataSource.transaction(async (manager) => {
       const { trace, relation } = await this.access.load(manager, auth, id, true);
       this.access.assertOwner(relation);
       assertDeletable(trace, auth.userId);
       const attachments = await manager.getRepository(Attachment).findBy({ traceId: id });
       await manager.delete(Trace, { id });
       await this.audit.record(auth, { action: 'trace.deleted', subjectType: 'trace', subjectId: id, details: { attachments: attachments.map((a) => a.storageKey) } }, manager);
+      return attachments.map((a) => a.storageKey);
     });
+    // Files go once the rows are gone: a failure here leaves an orphan file, never a dangling row.
+    await Promise.all(keys.map((key) => this.storage.delete(key).catch(() => undefined)));
   }
 
   async list(auth: AuthContext, query: ListTracesQuery): Promise<Page<TraceView>> {
