@@ -24,7 +24,10 @@ export class MailSender {
       this.logger.info({ mail: { to: message.to, subject: message.subject, text: message.text } }, 'mail (no SMTP_URL: logged, not sent)');
       return;
     }
-    await this.transport.sendMail({ from: this.options.from, ...message });
+    const { reminder, ...mail } = message;
+    // A stable Message-ID for a reminder: should a send ever be repeated, mail clients see one message.
+    const messageId = reminder ? `<reminder.${reminder.userId}.${reminder.kind}.${reminder.period.replace(/[^\w.-]/g, '_')}@carnet>` : undefined;
+    await this.transport.sendMail({ from: this.options.from, ...mail, messageId });
   }
 
   close(): void {

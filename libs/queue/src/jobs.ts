@@ -13,6 +13,14 @@ export interface MailJob {
   subject: string;
   text: string;
   html?: string;
+  /** The reminder this mail delivers (its `reminder_log` key): the mail worker sends it once. */
+  reminder?: ReminderKey;
+}
+
+export interface ReminderKey {
+  userId: string;
+  kind: string;
+  period: string;
 }
 
 /** Every job the system runs, with its payload. A worker must handle each exactly once. */

@@ -30,9 +30,9 @@ export function parisWeek(date: Date): string {
 
 /**
  * The reminders that keep a portfolio alive, run once a day (08:00, Europe/Paris). Each is
- * claimed in `reminder_log` before its mail is queued: the primary key (user, kind, period)
- * makes it go out once, whatever the number of workers or restarts. `now` is a parameter so
- * tests drive the clock.
+ * claimed in `reminder_log` with its mail before it is queued: the primary key (user, kind,
+ * period) makes it go out once, whatever the number of workers, restarts or kills (see
+ * MailProcessor for the sending side). `now` is a parameter so tests drive the clock.
  */
 @Injectable()
 export class RemindersProcessor {
@@ -47,6 +47,7 @@ export class RemindersProcessor {
   }
 
   async run(now = new Date()): Promise<number> {
+    await this.requeueClaimed();
     let sent = 0;
     sent += await this.tutorsWithWaitingTraces(now);
     sent += await this.idleInterns(now);
@@ -137,15 +138,34 @@ export class RemindersProcessor {
     return sent;
   }
 
-  /** Claims (user, kind, period); only the claimant queues the mail. */
+  /**
+   * Claims (user, kind, period) with its mail, in one row: only the claimant queues it. A run
+   * killed between the claim and the queue leaves the row unqueued for the next run to finish.
+   */
   private async once(userId: string, kind: string, period: string, mail: (user: User) => MailJob): Promise<number> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
+    if (!user) return 0;
+    const message: MailJob = { ...mail(user), reminder: { userId, kind, period } };
     const claimed: unknown[] = await this.dataSource.query(
-      `INSERT INTO reminder_log (user_id, kind, period) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id`,
-      [userId, kind, period],
+      `INSERT INTO reminder_log (user_id, kind, period, mail) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING user_id`,
+      [userId, kind, period, message],
     );
     if (!claimed.length) return 0;
-    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
-    await this.jobs.enqueue('mail.send', mail(user), { jobId: `reminder-${userId}-${kind}-${period}`.replace(/[^\w-]/g, '_') });
+    await this.queue(message);
     return 1;
+  }
+
+  /** Reminders an earlier run claimed but died before queueing. Queued twice is harmless: same job id, and the mail worker sends once. */
+  private async requeueClaimed(): Promise<number> {
+    const rows: { mail: MailJob }[] = await this.dataSource.query(`SELECT mail FROM reminder_log WHERE queued_at IS NULL AND mail IS NOT NULL`);
+    for (const row of rows) await this.queue(row.mail);
+    if (rows.length) this.logger.warn({ requeued: rows.length }, 'reminders claimed by an interrupted run queued again');
+    return rows.length;
+  }
+
+  private async queue(message: MailJob): Promise<void> {
+    const { userId, kind, period } = message.reminder!;
+    await this.jobs.enqueue('mail.send', message, { jobId: `reminder-${userId}-${kind}-${period}`.replace(/[^\w-]/g, '_') });
+    await this.dataSource.query(`UPDATE reminder_log SET queued_at = now() WHERE user_id = $1 AND kind = $2 AND period = $3`, [userId, kind, period]);
   }
 }

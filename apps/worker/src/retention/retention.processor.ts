@@ -53,7 +53,7 @@ export class RetentionProcessor {
     // Housekeeping of technical data with no use once expired.
     await this.dataSource.query(`DELETE FROM session WHERE expires_at < $1`, [new Date(now.getTime() - 30 * 86400_000)]);
     await this.dataSource.query(`DELETE FROM one_time_token WHERE expires_at < $1`, [new Date(now.getTime() - 30 * 86400_000)]);
-    await this.dataSource.query(`DELETE FROM reminder_log WHERE sent_at < $1`, [new Date(now.getTime() - 2 * 365 * 86400_000)]);
+    await this.dataSource.query(`DELETE FROM reminder_log WHERE claimed_at < $1`, [new Date(now.getTime() - 2 * 365 * 86400_000)]);
     if (interns.length) this.logger.info({ interns: interns.length }, 'portfolios purged after retention');
     return interns.length;
   }
