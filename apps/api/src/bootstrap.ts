@@ -10,6 +10,7 @@ import path from 'node:path';
 import { AppModule } from './app.module';
 import { ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation.pipe';
+import { mountQueueBoard } from './observability/queue-board';
 import { ResolvedConfig } from '@carnet/infrastructure';
 
 /** Builds the HTTP application (used by main and by the tests, so both run the same app). */
@@ -52,6 +53,7 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestExpressA
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
+  mountQueueBoard(app);
   serveWebApp(app);
   return app;
 }

@@ -23,6 +23,13 @@ export function AdminPage() {
       <ImportSection />
       <TutorshipSection />
       <JurySessionSection />
+      <section className="card" aria-labelledby="queues-title">
+        <h2 id="queues-title">Tâches en arrière-plan</h2>
+        <p>
+          Envois de courriels, exports et relances : leur état, les échecs et leur relance.{' '}
+          <a href="/api/admin/queue-board/">Ouvrir le tableau des files (en anglais)</a>
+        </p>
+      </section>
     </>
   );
 }

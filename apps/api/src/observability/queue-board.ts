@@ -1,0 +1,61 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { JOB_PRODUCER, JobProducer, QueueName } from '@carnet/queue';
+import { AuditService } from '../audit/audit.service';
+import { AuthenticatedRequest, originOf } from '../auth/auth-context';
+import { SESSION_COOKIE } from '../auth/session.guard';
+import { SessionsService } from '../auth/sessions.service';
+
+/** The queue dashboard (bull-board), for the DUMG's administrators. */
+export const QUEUE_BOARD_PATH = '/api/admin/queue-board';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const refuse = (response: Response, status: number, detail: string) =>
+  response.status(status).type('application/problem+json').json({ type: 'about:blank', title: status === 401 ? 'Unauthorized' : 'Forbidden', status, detail });
+
+/**
+ * Mounts bull-board on every queue, behind an administrator's session (bearer token or the
+ * session cookie, so the page opens from the browser). bull-board's own page cannot send the
+ * app's CSRF token, so its actions (retry, clean, pause) by cookie must come from this origin
+ * (the Origin header browsers send on every such request); each action is audited.
+ */
+export function mountQueueBoard(app: NestExpressApplication): void {
+  const producer = app.get<JobProducer>(JOB_PRODUCER);
+  const sessions = app.get(SessionsService);
+  const audit = app.get(AuditService);
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({
+    queues: Object.values(QueueName).map((name) => new BullMQAdapter(producer.queue(name))),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Carnet — files' } },
+  });
+
+  const adminOnly = async (request: Request, response: Response, next: NextFunction) => {
+    try {
+      const bearer = request.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+      const token = bearer ?? (request.cookies?.[SESSION_COOKIE] as string | undefined);
+      const resolved = token ? await sessions.resolve(token) : null;
+      if (!resolved) return refuse(response, 401, 'Connectez-vous pour continuer.');
+      if (!resolved.user.roles.includes('admin')) return refuse(response, 403, 'Votre rôle ne permet pas cette action.');
+      if (SAFE_METHODS.has(request.method)) return next();
+      const origin = request.get('origin');
+      if (!bearer && origin !== `${request.protocol}://${request.get('host')}`) {
+        return refuse(response, 403, 'Action refusée : elle ne vient pas de Carnet.');
+      }
+      const from = originOf(request as AuthenticatedRequest);
+      await audit.record(
+        { userId: resolved.user.id, ip: from.ip, requestId: from.requestId },
+        { action: 'queue.board_action', details: { method: request.method, path: request.originalUrl.slice(QUEUE_BOARD_PATH.length) } },
+      );
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+  app.use(QUEUE_BOARD_PATH, adminOnly, serverAdapter.getRouter());
+}
