@@ -37,7 +37,9 @@ export interface Progress {
 
 /**
  * Progress of an intern in a phase, from validated traces only: one query for the traces of the
- * phase (their kinds and tags, not their content), one for the assessments, one for the rules.
+ * phase (their kinds and tags, not their content), one for the assessments, one for a decision,
+ * one for the rules, all at once. An index-served read of one intern's rows (a few hundred at
+ * most), so its cost does not grow with the number of interns; no summary table is needed.
  */
 @Injectable()
 export class ProgressService {
@@ -50,7 +52,7 @@ export class ProgressService {
     // The socle counts everything validated so far; later phases, what was validated since they began.
     const since = phase === 'socle' ? new Date(0) : window.from;
 
-    const [traces, assessments, decision] = await Promise.all([
+    const [traces, assessments, decision, latest] = await Promise.all([
       this.dataSource.query(
         stageId
           ? `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated' AND stage_id = $2`
@@ -65,10 +67,13 @@ export class ProgressService {
         .where('d.intern_id = :intern AND s.phase = :phase AND d.decision IN (:...final)', { intern: intern.id, phase, final: ['validated', 'not_validated'] })
         .orderBy('d.created_at', 'DESC')
         .getOne(),
+      this.latestRequirement(phase),
     ]);
-    const requirement = decision
-      ? await this.dataSource.getRepository(PhaseRequirement).findOneByOrFail({ phase, version: decision.requirementVersion })
-      : await this.latestRequirement(phase);
+    // A decided phase is judged by the rules it was decided on, which may have changed since.
+    const requirement =
+      decision && decision.requirementVersion !== latest.version
+        ? await this.dataSource.getRepository(PhaseRequirement).findOneByOrFail({ phase, version: decision.requirementVersion })
+        : latest;
 
     const coverage = coverageOf(traces, FAMILLE_CODES);
     const kinds: Partial<Record<TraceKind, number>> = {};

@@ -24,16 +24,10 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async record(who: Who, record: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    const entry = manager.create(AuditEntry, {
-      actorId: who.userId ?? null,
-      action: record.action,
-      subjectType: record.subjectType ?? null,
-      subjectId: record.subjectId ?? null,
-      ip: who.ip,
-      requestId: who.requestId,
-    });
-    entry.details = record.details ?? {};
-    await manager.getRepository(AuditEntry).save(entry, { reload: false });
+    await manager.query(
+      `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, ip, request_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [who.userId ?? null, record.action, record.subjectType ?? null, record.subjectId ?? null, who.ip, who.requestId, record.details ?? {}],
+    );
   }
 
   /** Count of `action` entries on a subject, or from an address, since `since`. */

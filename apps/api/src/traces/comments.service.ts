@@ -11,6 +11,23 @@ import { TraceAccessService } from './trace-access.service';
 
 export type { CommentView };
 
+interface CommentRow {
+  id: string;
+  trace_id: string;
+  parent_id: string | null;
+  author_id: string;
+  first_name: string;
+  last_name: string;
+  body: string;
+  anchor_from: number | null;
+  anchor_to: number | null;
+  anchor_quote: string | null;
+  revision: number | null;
+  created_at: Date;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
 const view = (c: TraceComment): CommentView => ({
   id: c.id,
   traceId: c.traceId,
@@ -37,19 +54,34 @@ export class CommentsService {
   ) {}
 
   async list(auth: AuthContext, traceId: string): Promise<CommentView[]> {
-    const { relation } = await this.access.load(this.dataSource.manager, auth, traceId);
+    const relation = await this.access.relationTo(this.dataSource.manager, auth, traceId);
     this.access.assertInConversation(relation);
-    const comments = await this.dataSource.getRepository(TraceComment).find({
-      where: { traceId },
-      relations: { author: true },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
-    // Reading the conversation marks it read for the caller.
-    await this.dataSource.query(
-      `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`,
-      [auth.userId, traceId],
-    );
-    return comments.map(view);
+    const [rows] = await Promise.all([
+      this.dataSource.query(
+        `SELECT c.id, c.trace_id, c.parent_id, c.author_id, u.first_name, u.last_name, c.body, c.anchor_from, c.anchor_to, c.anchor_quote,
+                c.revision, c.created_at, c.resolved_at, c.resolved_by
+           FROM trace_comment c JOIN app_user u ON u.id = c.author_id
+          WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
+        [traceId],
+      ) as Promise<CommentRow[]>,
+      // Reading the conversation marks it read for the caller.
+      this.dataSource.query(
+        `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`,
+        [auth.userId, traceId],
+      ),
+    ]);
+    return rows.map((c) => ({
+      id: c.id,
+      traceId: c.trace_id,
+      parentId: c.parent_id,
+      author: { id: c.author_id, displayName: displayName({ firstName: c.first_name, lastName: c.last_name }) },
+      body: c.body,
+      anchor: c.anchor_quote !== null ? { from: c.anchor_from!, to: c.anchor_to!, quote: c.anchor_quote } : null,
+      revision: c.revision,
+      createdAt: c.created_at.toISOString(),
+      resolvedAt: c.resolved_at?.toISOString() ?? null,
+      resolvedBy: c.resolved_by,
+    }));
   }
 
   async create(auth: AuthContext, traceId: string, body: CreateCommentBody): Promise<CommentView> {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { Trace, Tutorship } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuthContext, hasRole } from '../auth/auth-context';
+import { SqlParams } from '../common/sql-params';
 
 /**
  * How the caller relates to a trace, which decides what they see:
@@ -13,6 +14,12 @@ import { AuthContext, hasRole } from '../auth/auth-context';
  * anything else does not exist for them (404).
  */
 export type TraceRelation = 'owner' | 'tutor' | 'jury' | 'admin';
+
+export interface VisibleSets {
+  tutees: string[];
+  reviewed: string[];
+  jury: string[];
+}
 
 /** SQL of the tutor relation, on alias `t`, for the caller `:me`. */
 const TUTOR_SQL = `(
@@ -40,29 +47,44 @@ export class TraceAccessService {
   }
 
   /**
-   * Restricts a list query on alias `t` to what the caller may see, as a predicate the planner
-   * can serve from indexes (intern ids and trace ids known beforehand, not a subquery per row),
-   * and selects the caller's relation to each row as `relation`.
+   * What the caller may see beyond their own traces, fetched once per request in one round trip
+   * (none for a plain intern): their tutees, the traces they reviewed, the interns of the open
+   * jury sessions they sit on. Lists then filter on these ids, which indexes serve directly.
    */
-  async scope<T extends object>(manager: EntityManager, query: SelectQueryBuilder<T>, auth: AuthContext): Promise<string> {
-    const me = auth.userId;
-    const [tutees, reviewed, jury] = await Promise.all([
-      hasRole(auth, 'tutor')
-        ? manager.query(`SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL`, [me]).then((r: { intern_id: string }[]) => r.map((x) => x.intern_id))
-        : [],
-      hasRole(auth, 'tutor')
-        ? manager.query(`SELECT trace_id FROM trace_reviewer WHERE tutor_id = $1`, [me]).then((r: { trace_id: string }[]) => r.map((x) => x.trace_id))
-        : [],
-      hasRole(auth, 'jury')
-        ? manager.query(OPEN_SESSION_INTERNS_SQL, [me]).then((r: { intern_id: string }[]) => [...new Set(r.map((x) => x.intern_id))])
-        : [],
-    ]);
-    query.setParameters({ me, tutees, reviewed, jury });
-    const tutor = `((t.intern_id = ANY(:tutees) AND t.status <> 'draft') OR t.id = ANY(:reviewed))`;
-    const sitting = `(t.intern_id = ANY(:jury) AND t.status = 'validated')`;
-    const relation = `(CASE WHEN t.intern_id = :me THEN 'owner' WHEN ${tutor} THEN 'tutor' WHEN ${sitting} THEN 'jury'${hasRole(auth, 'admin') ? ` ELSE 'admin'` : ''} END)`;
-    if (!hasRole(auth, 'admin')) query.andWhere(`(t.intern_id = :me OR ${tutor} OR ${sitting})`);
-    return relation;
+  async visibleSets(manager: EntityManager, auth: AuthContext): Promise<VisibleSets> {
+    const tutor = hasRole(auth, 'tutor');
+    const jury = hasRole(auth, 'jury');
+    if (!tutor && !jury) return { tutees: [], reviewed: [], jury: [] };
+    const [row] = await manager.query(
+      `SELECT ${tutor ? `ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL)` : `'{}'::uuid[]`} AS tutees,
+              ${tutor ? `ARRAY(SELECT trace_id FROM trace_reviewer WHERE tutor_id = $1)` : `'{}'::uuid[]`} AS reviewed,
+              ${jury ? `ARRAY(SELECT DISTINCT intern_id FROM (${OPEN_SESSION_INTERNS_SQL}) j)` : `'{}'::uuid[]`} AS jury`,
+      [auth.userId],
+    );
+    return row as VisibleSets;
+  }
+
+  /**
+   * SQL on alias `t` for a list: the predicate limiting rows to those the caller may see (none
+   * for an admin), and the caller's relation to each row; each binds its parameters when used.
+   */
+  listScope(auth: AuthContext, sets: VisibleSets, params: SqlParams): { visible: string | null; relation: () => string } {
+    const me = () => params.named('me', auth.userId);
+    const tutor = () =>
+      `((t.intern_id = ANY(${params.named('tutees', sets.tutees)}::uuid[]) AND t.status <> 'draft') OR t.id = ANY(${params.named('reviewed', sets.reviewed)}::uuid[]))`;
+    const sitting = () => `(t.intern_id = ANY(${params.named('jury', sets.jury)}::uuid[]) AND t.status = 'validated')`;
+    const admin = hasRole(auth, 'admin');
+    return {
+      visible: admin ? null : `(t.intern_id = ${me()} OR ${tutor()} OR ${sitting()})`,
+      relation: () => `(CASE WHEN t.intern_id = ${me()} THEN 'owner' WHEN ${tutor()} THEN 'tutor' WHEN ${sitting()} THEN 'jury'${admin ? ` ELSE 'admin'` : ''} END)`,
+    };
+  }
+
+  /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404. */
+  async relationTo(manager: EntityManager, auth: AuthContext, id: string): Promise<TraceRelation> {
+    const [row] = await manager.query(`SELECT ${this.relationSql(auth).replaceAll(':me', '$1')} AS relation FROM trace t WHERE t.id = $2`, [auth.userId, id]);
+    if (!row?.relation) throw notFound('Trace');
+    return row.relation as TraceRelation;
   }
 
   /** The trace and the caller's relation to it, or 404. `lock` takes a row lock for a change. */

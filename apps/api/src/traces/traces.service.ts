@@ -11,6 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
 import { offsetOf, Page, pageOf } from '../common/paging';
+import { SqlParams } from '../common/sql-params';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
 import { attachmentView } from './attachments.service';
@@ -65,33 +66,49 @@ const MARK_END = '\u0002';
 
 /**
  * French full-text search terms: "a phrase", prefix*, and plain words, all required.
- * Returns SQL producing a tsquery, with its parameters.
+ * Returns SQL producing a tsquery; `bind` adds a parameter and returns its placeholder.
  */
-function searchQuery(q: string): { sql: string; params: Record<string, string> } | null {
+function searchQuery(q: string, bind: (value: unknown) => string): string | null {
   const parts: string[] = [];
-  const params: Record<string, string> = {};
   let rest = q;
   for (const match of q.matchAll(/"([^"]+)"/g)) {
-    const name = `qp${parts.length}`;
-    params[name] = match[1];
-    parts.push(`phraseto_tsquery('public.french_unaccent', :${name})`);
+    parts.push(`phraseto_tsquery('public.french_unaccent', ${bind(match[1])})`);
     rest = rest.replace(match[0], ' ');
   }
   for (const word of rest.split(/\s+/).filter(Boolean)) {
-    const name = `qw${parts.length}`;
     const prefix = word.endsWith('*');
     const clean = word.replace(/[^\p{L}\p{N}'-]/gu, '');
     if (!clean) continue;
-    if (prefix) {
-      params[name] = clean.replace(/['-]/g, ' ').trim().split(/\s+/).pop()!;
-      parts.push(`to_tsquery('public.french_unaccent', :${name} || ':*')`);
-    } else {
-      params[name] = clean;
-      parts.push(`plainto_tsquery('public.french_unaccent', :${name})`);
-    }
+    if (prefix) parts.push(`to_tsquery('public.french_unaccent', ${bind(clean.replace(/['-]/g, ' ').trim().split(/\s+/).pop()!)} || ':*')`);
+    else parts.push(`plainto_tsquery('public.french_unaccent', ${bind(clean)})`);
   }
-  return parts.length ? { sql: parts.join(' && '), params } : null;
+  return parts.length ? parts.join(' && ') : null;
 }
+
+/** A row of the list query, as PostgreSQL returns it. */
+interface TraceListRow {
+  id: string;
+  intern_id: string;
+  kind: Trace['kind'];
+  title: string;
+  competences: string[];
+  familles: string[];
+  stage_id: string | null;
+  status: Trace['status'];
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  submitted_at: Date | null;
+  validated_at: Date | null;
+  validated_by: string | null;
+  validated_sha256: string | null;
+  relation: TraceRelation;
+  unread: number;
+  snippet?: string;
+}
+
+const LIST_COLUMNS = `t.id, t.intern_id, t.kind, t.title, t.competences, t.familles, t.stage_id, t.status, t.version,
+  t.created_at, t.updated_at, t.submitted_at, t.validated_at, t.validated_by, t.validated_sha256`;
 
 @Injectable()
 export class TracesService {
@@ -144,10 +161,10 @@ export class TracesService {
 
   async get(auth: AuthContext, id: string): Promise<TraceView> {
     const { trace, relation } = await this.access.load(this.dataSource.manager, auth, id);
-    const attachments = relation === 'admin' ? undefined : await this.dataSource.getRepository(Attachment).find({ where: { traceId: id }, order: { createdAt: 'ASC' } });
-    if (relation !== 'owner') {
-      await this.audit.record(auth, { action: 'trace.read', subjectType: 'trace', subjectId: id, details: { as: relation } });
-    }
+    const [attachments] = await Promise.all([
+      relation === 'admin' ? undefined : this.dataSource.getRepository(Attachment).find({ where: { traceId: id }, order: { createdAt: 'ASC' } }),
+      relation === 'owner' ? undefined : this.audit.record(auth, { action: 'trace.read', subjectType: 'trace', subjectId: id, details: { as: relation } }),
+    ]);
     return traceView(trace, relation, attachments);
   }
 
@@ -200,56 +217,79 @@ export class TracesService {
     await Promise.all(keys.map((key) => this.storage.delete(key).catch(() => undefined)));
   }
 
+  /**
+   * A page of the traces the caller may see, filtered, sorted, or searched (French full text).
+   * Hand-written SQL in two steps: the page's ids and sort keys first (indexes, no content read),
+   * then, for those rows only, the unread-comment counts and the search snippets; the total is
+   * counted beside it. One more round trip before, for tutors and juries only: what they may see.
+   */
   async list(auth: AuthContext, query: ListTracesQuery): Promise<Page<TraceView>> {
-    const builder = this.dataSource
-      .getRepository(Trace)
-      .createQueryBuilder('t')
-      .select(['t.id', 't.internId', 't.kind', 't.title', 't.competences', 't.familles', 't.stageId', 't.status', 't.version'])
-      .addSelect(['t.createdAt', 't.updatedAt', 't.submittedAt', 't.validatedAt', 't.validatedBy', 't.validatedSha256']);
-    const relation = await this.access.scope(this.dataSource.manager, builder, auth);
-    builder.addSelect(relation, 'relation');
-    // Comments by others since the caller last opened the conversation (a count for this page's rows).
-    builder.addSelect(
-      `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = t.id AND c.author_id <> :me
-          AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = :me AND r.trace_id = t.id), '-infinity'))`,
-      'unread',
-    );
-    if (query.internId) builder.andWhere('t.intern_id = :internId', { internId: query.internId });
-    if (query.status) builder.andWhere('t.status = :status', { status: query.status });
-    if (query.kind) builder.andWhere('t.kind = :kind', { kind: query.kind });
-    if (query.competence) builder.andWhere(':competence = ANY(t.competences)', { competence: query.competence });
-    if (query.famille) builder.andWhere(':famille = ANY(t.familles)', { famille: query.famille });
-
-    const search = query.q?.trim() ? searchQuery(query.q.trim()) : null;
-    if (query.q?.trim() && !search) return pageOf([], 0, query);
-    if (search) {
+    const sets = await this.access.visibleSets(this.dataSource.manager, auth);
+    const text = query.q?.trim();
+    // The filter, built once per statement (each binds its own parameters).
+    const filterOf = (params: SqlParams) => {
+      const scope = this.access.listScope(auth, sets, params);
+      const visible = scope.visible;
+      const where = visible ? [visible] : [];
+      if (query.internId) where.push(`t.intern_id = ${params.add(query.internId)}`);
+      if (query.status) where.push(`t.status = ${params.add(query.status)}`);
+      if (query.kind) where.push(`t.kind = ${params.add(query.kind)}`);
+      if (query.competence) where.push(`${params.add(query.competence)} = ANY(t.competences)`);
+      if (query.famille) where.push(`${params.add(query.famille)} = ANY(t.familles)`);
+      const tsquery = text ? searchQuery(text, (value) => params.add(value)) : null;
       // Content is searched only where the caller may read it: never for an admin's metadata view.
-      builder
-        .andWhere(`${relation} IN ('owner', 'tutor', 'jury')`)
-        .andWhere(`t.search @@ (${search.sql})`, search.params)
-        .addSelect(`ts_rank_cd(t.search, ${search.sql})`, 'rank')
-        .addSelect(
-          // The snippet comes from the first 20,000 characters: enough to show context, and
-          // bounded work on 10-page RSCAs.
-          `ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 20000), ${search.sql}, 'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "')`,
-          'snippet',
-        )
-        .orderBy('rank', 'DESC')
-        .addOrderBy('t.updated_at', 'DESC');
-    } else if (query.sort === 'submitted') {
-      builder.orderBy('t.submitted_at', 'ASC', 'NULLS LAST');
-    } else {
-      builder.orderBy('t.updated_at', 'DESC');
-    }
-    builder.addOrderBy('t.id', 'ASC').offset(offsetOf(query)).limit(query.pageSize);
+      if (tsquery) where.push(`${scope.relation()} IN ('owner', 'tutor', 'jury')`, `t.search @@ (${tsquery})`);
+      return { relation: scope.relation, tsquery, sql: where.length ? `WHERE ${where.join(' AND ')}` : '' };
+    };
+    const counted = new SqlParams();
+    const count = filterOf(counted);
+    if (text && !count.tsquery) return pageOf([], 0, query);
 
-    const [{ entities, raw }, total] = await Promise.all([builder.getRawAndEntities<{ relation: TraceRelation; snippet?: string; unread: number }>(), builder.getCount()]);
-    const items = entities.map((trace, i) => {
-      const view = traceView(trace, raw[i].relation);
-      if (raw[i].relation !== 'admin') view.unreadComments = raw[i].unread;
-      if (raw[i].snippet !== undefined) {
-        view.snippet = escapeHtml(raw[i].snippet!).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
+    const params = new SqlParams();
+    const { relation, tsquery, sql: filter } = filterOf(params);
+    const rank = tsquery ? `, ts_rank_cd(t.search, ${tsquery}) AS rank` : '';
+    const order = tsquery ? `rank DESC, t.updated_at DESC, t.id` : query.sort === 'submitted' ? `t.submitted_at ASC NULLS LAST, t.id` : `t.updated_at DESC, t.id`;
+    const page = `SELECT ${LIST_COLUMNS}, ${relation()} AS relation${rank} FROM trace t ${filter}
+                   ORDER BY ${order} LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
+    // The snippet comes from the first 20,000 characters: enough to show context, and bounded
+    // work on 10-page RSCAs.
+    const snippet = tsquery
+      ? `, ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 20000), ${tsquery},
+           'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "') AS snippet`
+      : '';
+    const me = params.named('me', auth.userId);
+    const sql = `SELECT p.*,
+        (SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> ${me}
+            AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me} AND r.trace_id = p.id), '-infinity')) AS unread
+        ${snippet}
+      FROM (${page}) p ${tsquery ? 'JOIN trace t ON t.id = p.id' : ''}
+      ORDER BY ${order.replaceAll('t.', 'p.')}`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(sql, params.values) as Promise<TraceListRow[]>,
+      this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${count.sql}`, counted.values) as Promise<{ total: number }[]>,
+    ]);
+    const items = rows.map((row) => {
+      const view: TraceView = {
+        id: row.id,
+        internId: row.intern_id,
+        kind: row.kind,
+        competences: row.competences,
+        familles: row.familles,
+        stageId: row.stage_id,
+        status: row.status,
+        version: row.version,
+        createdAt: row.created_at.toISOString(),
+        updatedAt: row.updated_at.toISOString(),
+        submittedAt: row.submitted_at?.toISOString() ?? null,
+        validatedAt: row.validated_at?.toISOString() ?? null,
+        validatedBy: row.validated_by,
+        validatedSha256: row.validated_sha256,
+      };
+      if (row.relation !== 'admin') {
+        view.title = row.title;
+        view.unreadComments = row.unread;
       }
+      if (row.snippet !== undefined) view.snippet = escapeHtml(row.snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
       return view;
     });
     return pageOf(items, total, query);

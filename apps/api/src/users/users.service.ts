@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Promotion, Upp, User } from '@carnet/database';
 import {
   assertAcceptablePassword,
@@ -18,6 +18,7 @@ import { OneTimeTokensService } from '../auth/one-time-tokens.service';
 import { SessionsService } from '../auth/sessions.service';
 import { isUniqueViolation } from '../common/database-errors';
 import { offsetOf, Page, pageOf } from '../common/paging';
+import { SqlParams } from '../common/sql-params';
 import { CreateUserBody, ImportReport, ListUsersQuery, UpdateUserBody, UserView } from './dto/users.dto';
 
 export function userView(user: User, uppCode: string | null): UserView {
@@ -78,33 +79,46 @@ export class UsersService {
     }
   }
 
+  /**
+   * The admin's user directory: filters, and a search by words each found in the folded name or
+   * address (trigram index), sorted by name; the total counted beside the page.
+   */
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
-    const builder = this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .leftJoinAndSelect('u.upp', 'upp')
-      .orderBy('u.last_name', 'ASC')
-      .addOrderBy('u.first_name', 'ASC')
-      .addOrderBy('u.id', 'ASC')
-      .skip(offsetOf(query))
-      .take(query.pageSize);
-    if (query.role) builder.andWhere(':role = ANY(u.roles)', { role: query.role });
-    if (query.upp) builder.andWhere('upp.code = :upp', { upp: query.upp.toLowerCase() });
-    if (query.promotion) builder.andWhere('u.promotion = :promotion', { promotion: query.promotion });
-    if (query.q?.trim()) {
-      const words = query.q.trim().toLowerCase().split(/\s+/).slice(0, 5);
-      builder.andWhere(
-        new Brackets((where) =>
-          words.forEach((word, i) =>
-            where.andWhere(`unaccent(lower(u.last_name || ' ' || u.first_name || ' ' || u.email)) LIKE unaccent(:w${i})`, {
-              [`w${i}`]: `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-            }),
-          ),
-        ),
-      );
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (query.role) where.push(`${params.add(query.role)} = ANY(u.roles)`);
+    if (query.upp) where.push(`upp.code = ${params.add(query.upp.toLowerCase())}`);
+    if (query.promotion) where.push(`u.promotion = ${params.add(query.promotion)}`);
+    for (const word of query.q?.trim().toLowerCase().split(/\s+/).slice(0, 5) ?? []) {
+      const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(`public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold(${params.add(pattern)})`);
     }
-    const [rows, total] = await builder.getManyAndCount();
-    return pageOf(rows.map((u) => userView(u, u.upp?.code ?? null)), total, query);
+    const from = `FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const counted = [...params.values];
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code AS upp, u.promotion, u.active, u.created_at ${from}
+          ORDER BY u.last_name, u.first_name, u.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`,
+        params.values,
+      ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: Role[]; upp: string | null; promotion: number | null; active: boolean; created_at: Date }[]>,
+      this.dataSource.query(`SELECT count(*)::int AS total ${from}`, counted) as Promise<{ total: number }[]>,
+    ]);
+    return pageOf(
+      rows.map((u) => ({
+        id: u.id,
+        email: u.email,
+        lastName: u.last_name,
+        firstName: u.first_name,
+        displayName: displayName({ firstName: u.first_name, lastName: u.last_name }),
+        roles: u.roles,
+        upp: u.upp,
+        promotion: u.promotion,
+        active: u.active,
+        createdAt: u.created_at.toISOString(),
+      })),
+      total,
+      query,
+    );
   }
 
   async get(id: string): Promise<UserView> {

@@ -1,0 +1,20 @@
+/**
+ * The parameters of one hand-written statement, bound as they are used: PostgreSQL refuses a
+ * parameter the statement never mentions, so a fragment shared by two statements binds into each.
+ */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  private readonly names = new Map<string, string>();
+
+  /** Binds `value`; returns its placeholder (`$n`). */
+  add(value: unknown): string {
+    return `$${this.values.push(value)}`;
+  }
+
+  /** Binds `value` once under `name`, however many times the statement uses it. */
+  named(name: string, value: unknown): string {
+    let placeholder = this.names.get(name);
+    if (!placeholder) this.names.set(name, (placeholder = this.add(value)));
+    return placeholder;
+  }
+}
