@@ -1,14 +1,17 @@
 /**
  * bench/reads: the hot reads of the product on a seeded national data set (npm run bench:seed
  * first), through the API in its own process, each beside the equivalent hand-written SQL on
- * raw `pg` (the baseline), at 10 concurrent clients. Prints p50/p95/p99, throughput and the
- * ratio; saves EXPLAIN (ANALYZE, BUFFERS) of each baseline query under bench/explain/<interns>/.
+ * raw `pg` (the baseline: the session lookup, then the statements a hand-written endpoint would
+ * send), one client at a time and 10 at once. Prints p50/p95/p99, throughput and the ratio;
+ * saves EXPLAIN (ANALYZE, BUFFERS) of each baseline statement under bench/explain/<interns>/.
  *
  *   npm run bench:seed -- --interns 500 && npm run bench:reads -- --interns 500
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hashToken } from '../apps/api/src/auth/tokens';
+import { OPEN_SESSION_INTERNS_SQL } from '../apps/api/src/traces/trace-access.service';
 import { measure, Measured, printTable, startBenchSystem } from './support/bench-system';
 
 const args = process.argv.slice(2);
@@ -40,81 +43,134 @@ async function main(): Promise<void> {
       await response.arrayBuffer();
       return response.ok;
     };
-    const sql = (text: string, params: unknown[]) => async () => {
-      await pool.query(text, params);
+    // The baseline: what a hand-written endpoint would send PostgreSQL for the same answer, on
+    // raw `pg`: the session lookup every authenticated request makes, then the statements (in
+    // parallel where they do not depend on each other). The ratio is the cost of the rest.
+    const sessionLookup = (token: string) => ({
+      text: `SELECT s.id, s.csrf_token, s.expires_at, u.id AS user_id, u.roles FROM session s JOIN app_user u ON u.id = s.user_id AND u.active
+              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      params: [hashToken(token)],
+    });
+    type Statement = { text: string; params: unknown[] };
+    const sql = (token: string, ...steps: Statement[][]) => async () => {
+      const lookup = sessionLookup(token);
+      await pool.query(lookup.text, lookup.params);
+      for (const step of steps) await Promise.all(step.map((statement) => pool.query(statement.text, statement.params)));
       return true;
     };
-    const explain = async (name: string, text: string, params: unknown[]) => {
-      const plan = (await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
-      fs.writeFileSync(path.join(explainDir, `${name}.txt`), `${text}\n\n${plan}\n`);
+    const explain = async (name: string, statements: Statement[]) => {
+      const plans: string[] = [];
+      for (const statement of statements) {
+        const plan = (await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        plans.push(`${statement.text.replace(/\s+/g, ' ')}\n\n${plan}\n`);
+      }
+      fs.writeFileSync(path.join(explainDir, `${name}.txt`), plans.join('\n----\n\n'));
     };
+    const COLUMNS = `t.id, t.intern_id, t.kind, t.title, t.competences, t.familles, t.stage_id, t.status, t.version, t.created_at, t.updated_at, t.submitted_at, t.validated_at, t.validated_by, t.validated_sha256`;
+    const unread = (me: string) =>
+      `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> '${me}'
+          AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = '${me}' AND r.trace_id = p.id), '-infinity')) AS unread`;
+    const headline = (q: string) =>
+      `ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 8000), plainto_tsquery('public.french_unaccent', '${q}'), 'MaxFragments=2, MaxWords=25, MinWords=10') AS snippet`;
+    const rscaOwner = (await pool.query(`SELECT intern_id FROM trace WHERE id = $1`, [rsca.id])).rows[0].intern_id as string;
 
-    const cases: { name: string; api: () => Promise<boolean>; raw: { text: string; params: unknown[] } }[] = [
+    const cases: { name: string; api: () => Promise<boolean>; token: string; steps: Statement[][] }[] = [
       {
         name: 'intern trace list (status + competence)',
         api: get(tokens.intern, `/traces?internId=${busy.id}&status=validated&competence=relation&pageSize=50`),
-        raw: {
-          text: `SELECT id, kind, title, competences, familles, status, version, created_at, updated_at FROM trace WHERE intern_id = $1 AND status = 'validated' AND 'relation' = ANY(competences) ORDER BY updated_at DESC LIMIT 50`,
-          params: [busy.id],
-        },
+        token: tokens.intern,
+        steps: [[
+          { text: `SELECT p.*, ${unread(busy.id)} FROM (SELECT ${COLUMNS} FROM trace t WHERE t.intern_id = $1 AND t.status = 'validated' AND 'relation' = ANY(t.competences) ORDER BY t.updated_at DESC, t.id LIMIT 50) p ORDER BY p.updated_at DESC, p.id`, params: [busy.id] },
+          { text: `SELECT count(*)::int FROM trace t WHERE t.intern_id = $1 AND t.status = 'validated' AND 'relation' = ANY(t.competences)`, params: [busy.id] },
+        ]],
       },
       {
         name: 'tutor review inbox',
         api: get(tokens.tutor, `/traces?status=submitted&sort=submitted&pageSize=50`),
-        raw: {
-          text: `SELECT t.id, t.title, t.intern_id, t.submitted_at FROM trace t JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL AND ts.tutor_id = $1 WHERE t.status = 'submitted' ORDER BY t.submitted_at LIMIT 50`,
-          params: [tutor.id],
-        },
+        token: tokens.tutor,
+        steps: [[
+          { text: `SELECT p.*, ${unread(tutor.id)} FROM (SELECT ${COLUMNS} FROM trace t JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL AND ts.tutor_id = $1 WHERE t.status = 'submitted' ORDER BY t.submitted_at, t.id LIMIT 50) p ORDER BY p.submitted_at, p.id`, params: [tutor.id] },
+          { text: `SELECT count(*)::int FROM trace t JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL AND ts.tutor_id = $1 WHERE t.status = 'submitted'`, params: [tutor.id] },
+        ]],
       },
       {
         name: 'admin user search',
         api: get(tokens.admin, `/admin/users?q=mart&pageSize=50`),
-        raw: {
-          text: `SELECT id, email, last_name, first_name FROM app_user WHERE unaccent(lower(last_name || ' ' || first_name || ' ' || email)) LIKE unaccent('%mart%') ORDER BY last_name, first_name LIMIT 50`,
-          params: [],
-        },
+        token: tokens.admin,
+        steps: [[
+          { text: `SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code, u.promotion, u.active, u.created_at FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%') ORDER BY u.last_name, u.first_name, u.id LIMIT 50`, params: [] },
+          { text: `SELECT count(*)::int FROM app_user u WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')`, params: [] },
+        ]],
       },
       {
         name: 'French search, one intern',
         api: get(tokens.intern, `/traces?q=${encodeURIComponent('diabétique')}&pageSize=20`),
-        raw: {
-          text: `SELECT id, title, ts_rank_cd(search, q) AS rank FROM trace, plainto_tsquery('public.french_unaccent', 'diabétique') q WHERE intern_id = $1 AND search @@ q ORDER BY rank DESC LIMIT 20`,
-          params: [busy.id],
-        },
+        token: tokens.intern,
+        steps: [[
+          { text: `SELECT p.*, ${unread(busy.id)}, ${headline('diabétique')} FROM (SELECT ${COLUMNS}, ts_rank_cd(t.search, q) AS rank FROM trace t, plainto_tsquery('public.french_unaccent', 'diabétique') q WHERE t.intern_id = $1 AND t.search @@ q ORDER BY rank DESC, t.updated_at DESC, t.id LIMIT 20) p JOIN trace t ON t.id = p.id ORDER BY p.rank DESC, p.updated_at DESC, p.id`, params: [busy.id] },
+          { text: `SELECT count(*)::int FROM trace t WHERE t.intern_id = $1 AND t.search @@ plainto_tsquery('public.french_unaccent', 'diabétique')`, params: [busy.id] },
+        ]],
       },
       {
         name: 'French search, a jury session',
         api: get(tokens.jury, `/traces?q=${encodeURIComponent('vaccinés')}&pageSize=20`),
-        raw: {
-          text: `SELECT t.id, t.title FROM trace t JOIN jury_intern ji ON ji.intern_id = t.intern_id AND ji.session_id = $1 WHERE t.status = 'validated' AND t.search @@ plainto_tsquery('public.french_unaccent', 'vaccinés') LIMIT 20`,
-          params: [session.id],
-        },
+        token: tokens.jury,
+        steps: [[
+          { text: `SELECT p.*, ${unread(session.user_id)}, ${headline('vaccinés')} FROM (SELECT ${COLUMNS}, ts_rank_cd(t.search, q) AS rank FROM trace t, plainto_tsquery('public.french_unaccent', 'vaccinés') q WHERE t.status = 'validated' AND t.intern_id IN (${OPEN_SESSION_INTERNS_SQL}) AND t.search @@ q ORDER BY rank DESC, t.updated_at DESC, t.id LIMIT 20) p JOIN trace t ON t.id = p.id ORDER BY p.rank DESC, p.updated_at DESC, p.id`, params: [session.user_id] },
+          { text: `SELECT count(*)::int FROM trace t WHERE t.status = 'validated' AND t.intern_id IN (${OPEN_SESSION_INTERNS_SQL}) AND t.search @@ plainto_tsquery('public.french_unaccent', 'vaccinés')`, params: [session.user_id] },
+        ]],
       },
       {
         name: `progress (${busy.n} traces)`,
         api: get(tokens.intern, `/portfolios/${busy.id}/progress`),
-        raw: { text: `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated'`, params: [busy.id] },
+        token: tokens.intern,
+        steps: [
+          [{ text: `SELECT * FROM app_user WHERE id = $1`, params: [busy.id] }],
+          [
+            { text: `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated' AND validated_at >= $2`, params: [busy.id, new Date(0)] },
+            { text: `SELECT * FROM assessment WHERE intern_id = $1 ORDER BY updated_at`, params: [busy.id] },
+            { text: `SELECT d.* FROM jury_decision d JOIN jury_session s ON s.id = d.session_id WHERE d.intern_id = $1 AND s.phase = 'socle' AND d.decision IN ('validated', 'not_validated') ORDER BY d.created_at DESC LIMIT 1`, params: [busy.id] },
+            { text: `SELECT * FROM phase_requirement WHERE phase = 'socle' ORDER BY version DESC LIMIT 1`, params: [] },
+          ],
+        ],
       },
       {
         name: 'GET a 10-page RSCA',
         api: get(tokens.tutor, `/traces/${rsca.id}`),
-        raw: { text: `SELECT * FROM trace WHERE id = $1`, params: [rsca.id] },
+        token: tokens.tutor,
+        steps: [
+          [{ text: `SELECT t.*, EXISTS (SELECT 1 FROM tutorship ts WHERE ts.tutor_id = $2 AND ts.intern_id = t.intern_id AND ts.ended_at IS NULL) AS tutor FROM trace t WHERE t.id = $1`, params: [rsca.id, tutor.id] }],
+          [
+            { text: `SELECT * FROM attachment WHERE trace_id = $1 ORDER BY created_at`, params: [rsca.id] },
+            { text: `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, details) VALUES ($1, 'trace.read', 'trace', $2, '{"as":"tutor"}')`, params: [tutor.id, rsca.id] },
+          ],
+        ],
       },
       {
         name: 'its comments',
         api: get(tokens.tutor, `/traces/${rsca.id}/comments`),
-        raw: { text: `SELECT c.*, u.first_name, u.last_name FROM trace_comment c JOIN app_user u ON u.id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at`, params: [rsca.id] },
+        token: tokens.tutor,
+        steps: [
+          [{ text: `SELECT EXISTS (SELECT 1 FROM tutorship ts WHERE ts.tutor_id = $1 AND ts.intern_id = $2 AND ts.ended_at IS NULL)`, params: [tutor.id, rscaOwner] }],
+          [
+            { text: `SELECT c.*, u.first_name, u.last_name FROM trace_comment c JOIN app_user u ON u.id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`, params: [rsca.id] },
+            { text: `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`, params: [tutor.id, rsca.id] },
+          ],
+        ],
       },
     ];
 
     const rows: { name: string; api: Measured; raw: Measured }[] = [];
+    const single: { name: string; api: Measured; raw: Measured }[] = [];
     for (const c of cases) {
-      await explain(c.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), c.raw.text, c.raw.params);
-      const api = await measure(CONCURRENCY, SECONDS, c.api);
-      const raw = await measure(CONCURRENCY, SECONDS, sql(c.raw.text, c.raw.params));
-      rows.push({ name: c.name, api, raw });
+      await explain(c.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), c.steps.flat());
+      const raw = sql(c.token, ...c.steps);
+      single.push({ name: c.name, api: await measure(1, SECONDS / 2, c.api), raw: await measure(1, SECONDS / 2, raw) });
+      rows.push({ name: c.name, api: await measure(CONCURRENCY, SECONDS, c.api), raw: await measure(CONCURRENCY, SECONDS, raw) });
     }
-    console.log('');
+    console.log('\none client at a time (latency of a request on an idle system)');
+    printTable(single);
+    console.log(`\n${CONCURRENCY} clients at once (the 2 cores shared by PostgreSQL, the API and the load)`);
     printTable(rows);
     console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of each baseline: ${path.relative(process.cwd(), explainDir)}/`);
   } finally {
