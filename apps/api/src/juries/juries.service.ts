@@ -90,21 +90,25 @@ export class JuriesService {
   async portfolio(auth: AuthContext, sessionId: string, internId: string) {
     const session = await this.visibleSession(auth, sessionId, true);
     const intern = await this.internOn(session, internId);
-    const traces = await this.dataSource.getRepository(Trace).find({
-      where: { internId, status: 'validated' },
-      order: { validatedAt: 'ASC' },
-      select: {
-        id: true, internId: true, kind: true, title: true, competences: true, familles: true, stageId: true, status: true, version: true,
-        createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true,
-      },
-    });
-    await this.audit.record(auth, { action: 'jury.portfolio_read', subjectType: 'portfolio', subjectId: internId, details: { sessionId } });
+    const [traces, progress, assessmentIds] = await Promise.all([
+      this.dataSource.getRepository(Trace).find({
+        where: { internId, status: 'validated' },
+        order: { validatedAt: 'ASC' },
+        select: {
+          id: true, internId: true, kind: true, title: true, competences: true, familles: true, stageId: true, status: true, version: true,
+          createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true,
+        },
+      }),
+      this.progress.progress(intern, session.phase),
+      this.dataSource.query(`SELECT id FROM assessment WHERE intern_id = $1 ORDER BY created_at`, [internId]) as Promise<{ id: string }[]>,
+      this.audit.record(auth, { action: 'jury.portfolio_read', subjectType: 'portfolio', subjectId: internId, details: { sessionId } }),
+    ]);
     return {
       intern: { id: intern.id, displayName: displayName(intern), promotion: intern.promotion },
       session: { id: session.id, phase: session.phase },
       traces: traces.map((t) => traceView(t, 'jury')),
-      progress: await this.progress.progress(intern, session.phase),
-      assessments: (await this.assessments.views((await this.dataSource.query(`SELECT id FROM assessment WHERE intern_id = $1 ORDER BY created_at`, [internId])).map((r: { id: string }) => r.id))),
+      progress,
+      assessments: await this.assessments.views(assessmentIds.map((r) => r.id)),
     };
   }
 

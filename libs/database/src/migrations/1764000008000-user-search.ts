@@ -13,15 +13,9 @@ export class UserSearch1764000008000 implements MigrationInterface {
         RETURN public.unaccent('public.unaccent'::regdictionary, lower($1))`);
     await q.query(`CREATE INDEX app_user_search_trgm_idx ON app_user USING gin (public.carnet_fold(last_name || ' ' || first_name || ' ' || email) gin_trgm_ops)`);
     await q.query(`CREATE INDEX app_user_name_idx ON app_user (last_name, first_name, id)`);
-    // Trace search is always scoped to what the caller may read (their own traces, their
-    // tutees', a jury session's): a few thousand rows found by intern, then filtered. The
-    // global GIN index never served it well (with a common word, the planner intersected half a
-    // million index entries with the scope: 75 ms) and cost every autosave an index update.
-    await q.query(`DROP INDEX trace_search_idx`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX trace_search_idx ON trace USING gin (search)`);
     await q.query(`DROP INDEX app_user_name_idx`);
     await q.query(`DROP INDEX app_user_search_trgm_idx`);
     await q.query(`DROP FUNCTION public.carnet_fold(text)`);

@@ -7,6 +7,7 @@ import { Stages1764000005000 } from './1764000005000-stages';
 import { CommentReads1764000006000 } from './1764000006000-comment-reads';
 import { ReminderOutbox1764000007000 } from './1764000007000-reminder-outbox';
 import { UserSearch1764000008000 } from './1764000008000-user-search';
+import { ScopedSearch1764000009000 } from './1764000009000-scoped-search';
 
 /** Every migration, in order. Listed by hand so the same array serves tsc output and jest. */
-export const migrations = [Foundation1764000000000, Identity1764000001000, Traces1764000002000, Exports1764000003000, AssessmentAndJuries1764000004000, Stages1764000005000, CommentReads1764000006000, ReminderOutbox1764000007000, UserSearch1764000008000];
+export const migrations = [Foundation1764000000000, Identity1764000001000, Traces1764000002000, Exports1764000003000, AssessmentAndJuries1764000004000, Stages1764000005000, CommentReads1764000006000, ReminderOutbox1764000007000, UserSearch1764000008000, ScopedSearch1764000009000];
