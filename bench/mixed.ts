@@ -58,7 +58,10 @@ async function main(): Promise<void> {
 
     const deadline = Date.now() + SECONDS * 1000;
     const think = () => new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
+    // Users arrive spread over the first think time, as people do, not all in the same millisecond.
+    const arrive = () => new Promise((resolve) => setTimeout(resolve, THINK_MS * Math.random()));
     const internLoop = async (i: number) => {
+      await arrive();
       let id = interns[i].draft as string | null;
       if (!id) id = ((await call('autosave', internTokens[i], 'POST', '/traces', { kind: 'trace', title: 'Brouillon', competences: [], familles: [] })) as { id: string }).id;
       let version = ((await call('autosave', internTokens[i], 'GET', `/traces/${id}`)) as { version: number }).version;
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
       }
     };
     const tutorLoop = async (i: number) => {
+      await arrive();
       for (let n = 0; Date.now() < deadline; n++) {
         const inbox = (await call('inbox', tutorTokens[i], 'GET', '/traces?status=submitted&sort=submitted&pageSize=20')) as { items?: { id: string }[] } | null;
         const first = inbox?.items?.[0];
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
       }
     };
     const juryLoop = async () => {
+      await arrive();
       for (let n = 0; Date.now() < deadline; n++) {
         await call('jury portfolio', juryToken, 'GET', `/jury-sessions/${jury.session_id}/interns/${juryInterns[n % juryInterns.length]}/portfolio`);
         await think();
