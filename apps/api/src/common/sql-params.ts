@@ -1,6 +1,6 @@
 /**
- * The parameters of one hand-written statement, bound as they are used: PostgreSQL refuses a
- * parameter the statement never mentions, so a fragment shared by two statements binds into each.
+ * The parameters of a hand-written statement, bound as its fragments are written: PostgreSQL
+ * refuses a parameter the statement never mentions, so a fragment binds only when it is used.
  */
 export class SqlParams {
   readonly values: unknown[] = [];

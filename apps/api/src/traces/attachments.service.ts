@@ -116,7 +116,7 @@ export class AttachmentsService {
   async download(auth: AuthContext, id: string): Promise<{ attachment: Attachment; redirect?: string; stream?: Readable }> {
     const attachment = await this.dataSource.getRepository(Attachment).findOneBy({ id });
     if (!attachment) throw notFound('Pièce jointe');
-    const { relation } = await this.access.load(this.dataSource.manager, auth, attachment.traceId);
+    const relation = await this.access.relationTo(this.dataSource.manager, auth, attachment.traceId);
     this.access.assertReadsContent(relation);
     await this.audit.record(auth, { action: 'attachment.downloaded', subjectType: 'trace', subjectId: attachment.traceId, details: { attachmentId: id } });
     const redirect = await this.storage.signedUrl(attachment.storageKey, 300, attachment.filename);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TraceComment, TraceRevision } from '@carnet/database';
+import { TraceComment, TraceRevision, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import type { CommentView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -11,24 +11,10 @@ import { TraceAccessService } from './trace-access.service';
 
 export type { CommentView };
 
-interface CommentRow {
-  id: string;
-  trace_id: string;
-  parent_id: string | null;
-  author_id: string;
-  first_name: string;
-  last_name: string;
-  body: string;
-  anchor_from: number | null;
-  anchor_to: number | null;
-  anchor_quote: string | null;
-  revision: number | null;
-  created_at: Date;
-  resolved_at: Date | null;
-  resolved_by: string | null;
-}
+/** A comment as the entity holds it, or as the list query selects it (named alike). */
+type CommentFields = Omit<TraceComment, 'trace' | 'author'> & { author?: Pick<User, 'firstName' | 'lastName'> };
 
-const view = (c: TraceComment): CommentView => ({
+const view = (c: CommentFields): CommentView => ({
   id: c.id,
   traceId: c.traceId,
   parentId: c.parentId,
@@ -58,35 +44,26 @@ export class CommentsService {
     this.access.assertInConversation(relation);
     const [rows] = await Promise.all([
       this.dataSource.query(
-        `SELECT c.id, c.trace_id, c.parent_id, c.author_id, u.first_name, u.last_name, c.body, c.anchor_from, c.anchor_to, c.anchor_quote,
-                c.revision, c.created_at, c.resolved_at, c.resolved_by
+        `SELECT c.id, c.trace_id AS "traceId", c.parent_id AS "parentId", c.author_id AS "authorId",
+                json_build_object('firstName', u.first_name, 'lastName', u.last_name) AS author, c.body,
+                c.anchor_from AS "anchorFrom", c.anchor_to AS "anchorTo", c.anchor_quote AS "anchorQuote", c.revision,
+                c.created_at AS "createdAt", c.resolved_at AS "resolvedAt", c.resolved_by AS "resolvedBy"
            FROM trace_comment c JOIN app_user u ON u.id = c.author_id
           WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
         [traceId],
-      ) as Promise<CommentRow[]>,
+      ) as Promise<CommentFields[]>,
       // Reading the conversation marks it read for the caller.
       this.dataSource.query(
         `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`,
         [auth.userId, traceId],
       ),
     ]);
-    return rows.map((c) => ({
-      id: c.id,
-      traceId: c.trace_id,
-      parentId: c.parent_id,
-      author: { id: c.author_id, displayName: displayName({ firstName: c.first_name, lastName: c.last_name }) },
-      body: c.body,
-      anchor: c.anchor_quote !== null ? { from: c.anchor_from!, to: c.anchor_to!, quote: c.anchor_quote } : null,
-      revision: c.revision,
-      createdAt: c.created_at.toISOString(),
-      resolvedAt: c.resolved_at?.toISOString() ?? null,
-      resolvedBy: c.resolved_by,
-    }));
+    return rows.map(view);
   }
 
   async create(auth: AuthContext, traceId: string, body: CreateCommentBody): Promise<CommentView> {
     return this.dataSource.transaction(async (manager) => {
-      const { trace, relation } = await this.access.load(manager, auth, traceId);
+      const relation = await this.access.relationTo(manager, auth, traceId);
       this.access.assertInConversation(relation);
       if (body.anchor && body.anchor.to < body.anchor.from) {
         throw new DomainError(ErrorCode.InvalidInput, 'Passage commenté invalide.', [{ path: 'anchor.to', message: 'doit suivre « from »' }]);
@@ -112,7 +89,7 @@ export class CommentsService {
       if (relation === 'tutor') {
         await this.access.markReviewer(manager, traceId, auth.userId);
       }
-      await this.audit.record(auth, { action: 'comment.created', subjectType: 'trace', subjectId: trace.id, details: { commentId: comment.id } }, manager);
+      await this.audit.record(auth, { action: 'comment.created', subjectType: 'trace', subjectId: traceId, details: { commentId: comment.id } }, manager);
       const saved = await manager.getRepository(TraceComment).findOneOrFail({ where: { id: comment.id }, relations: { author: true } });
       return view(saved);
     });
@@ -122,7 +99,7 @@ export class CommentsService {
     return this.dataSource.transaction(async (manager) => {
       const comment = await manager.getRepository(TraceComment).findOne({ where: { id: commentId }, relations: { author: true } });
       if (!comment) throw notFound('Commentaire');
-      const { relation } = await this.access.load(manager, auth, comment.traceId);
+      const relation = await this.access.relationTo(manager, auth, comment.traceId);
       this.access.assertInConversation(relation);
       if (!comment.resolvedAt) {
         comment.resolvedAt = new Date();

@@ -80,7 +80,7 @@ export class TraceAccessService {
     };
   }
 
-  /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404. */
+  /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404: for every check that needs only the relation. */
   async relationTo(manager: EntityManager, auth: AuthContext, id: string): Promise<TraceRelation> {
     const [row] = await manager.query(`SELECT ${this.relationSql(auth).replaceAll(':me', '$1')} AS relation FROM trace t WHERE t.id = $2`, [auth.userId, id]);
     if (!row?.relation) throw notFound('Trace');

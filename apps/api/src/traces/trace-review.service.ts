@@ -53,7 +53,7 @@ export class TraceReviewService {
 
   /** The identifier scan alone, so the editor can warn before the intern submits. */
   async check(auth: AuthContext, id: string): Promise<{ warnings: IdentifierWarning[] }> {
-    const { relation } = await this.access.load(this.dataSource.manager, auth, id);
+    const relation = await this.access.relationTo(this.dataSource.manager, auth, id);
     this.access.assertOwner(relation);
     return { warnings: findPatientIdentifiers(await this.textOf(this.dataSource.manager, id)) };
   }
@@ -127,7 +127,7 @@ export class TraceReviewService {
   }
 
   async revisions(auth: AuthContext, id: string): Promise<RevisionSummary[]> {
-    const { relation } = await this.access.load(this.dataSource.manager, auth, id);
+    const relation = await this.access.relationTo(this.dataSource.manager, auth, id);
     this.access.assertReadsContent(relation);
     const rows = await this.dataSource.getRepository(TraceRevision).find({
       where: { traceId: id },
@@ -138,7 +138,7 @@ export class TraceReviewService {
   }
 
   async revision(auth: AuthContext, id: string, number: number): Promise<RevisionView> {
-    const { relation } = await this.access.load(this.dataSource.manager, auth, id);
+    const relation = await this.access.relationTo(this.dataSource.manager, auth, id);
     this.access.assertReadsContent(relation);
     const r = await this.dataSource.getRepository(TraceRevision).findOneBy({ traceId: id, number });
     if (!r) throw notFound('Révision');

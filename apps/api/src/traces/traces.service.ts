@@ -19,7 +19,11 @@ import type { TraceView } from '@carnet/contracts';
 
 export type { TraceView };
 
-export function traceView(trace: Trace, relation: TraceRelation, attachments?: Attachment[]): TraceView {
+/** What a view of a trace is made of: the entity, or a list row without its content. */
+type TraceFields = Pick<Trace, 'id' | 'internId' | 'kind' | 'title' | 'competences' | 'familles' | 'stageId' | 'status' | 'version'> &
+  Pick<Trace, 'createdAt' | 'updatedAt' | 'submittedAt' | 'validatedAt' | 'validatedBy' | 'validatedSha256'> & { content?: Trace['content'] };
+
+export function traceView(trace: TraceFields, relation: TraceRelation, attachments?: Attachment[]): TraceView {
   const view: TraceView = {
     id: trace.id,
     internId: trace.internId,
@@ -85,30 +89,12 @@ function searchQuery(q: string, bind: (value: unknown) => string): string | null
   return parts.length ? parts.join(' && ') : null;
 }
 
-/** A row of the list query, as PostgreSQL returns it. */
-interface TraceListRow {
-  id: string;
-  intern_id: string;
-  kind: Trace['kind'];
-  title: string;
-  competences: string[];
-  familles: string[];
-  stage_id: string | null;
-  status: Trace['status'];
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-  submitted_at: Date | null;
-  validated_at: Date | null;
-  validated_by: string | null;
-  validated_sha256: string | null;
-  relation: TraceRelation;
-  unread: number;
-  snippet?: string;
-}
+/** A row of the list query: the trace's fields (named as the entity's), and what the list adds. */
+type TraceListRow = TraceFields & { relation: TraceRelation; unread: number; snippet?: string };
 
-const LIST_COLUMNS = `t.id, t.intern_id, t.kind, t.title, t.competences, t.familles, t.stage_id, t.status, t.version,
-  t.created_at, t.updated_at, t.submitted_at, t.validated_at, t.validated_by, t.validated_sha256`;
+const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, t.competences, t.familles, t.stage_id AS "stageId", t.status, t.version,
+  t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.submitted_at AS "submittedAt", t.validated_at AS "validatedAt",
+  t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256"`;
 
 @Injectable()
 export class TracesService {
@@ -225,32 +211,28 @@ export class TracesService {
    */
   async list(auth: AuthContext, query: ListTracesQuery): Promise<Page<TraceView>> {
     const sets = await this.access.visibleSets(this.dataSource.manager, auth);
-    const text = query.q?.trim();
-    // The filter, built once per statement (each binds its own parameters).
-    const filterOf = (params: SqlParams) => {
-      const scope = this.access.listScope(auth, sets, params);
-      const visible = scope.visible;
-      const where = visible ? [visible] : [];
-      if (query.internId) where.push(`t.intern_id = ${params.add(query.internId)}`);
-      if (query.status) where.push(`t.status = ${params.add(query.status)}`);
-      if (query.kind) where.push(`t.kind = ${params.add(query.kind)}`);
-      if (query.competence) where.push(`${params.add(query.competence)} = ANY(t.competences)`);
-      if (query.famille) where.push(`${params.add(query.famille)} = ANY(t.familles)`);
-      const tsquery = text ? searchQuery(text, (value) => params.add(value)) : null;
-      // Content is searched only where the caller may read it: never for an admin's metadata view.
-      if (tsquery) where.push(`${scope.relation()} IN ('owner', 'tutor', 'jury')`, `t.search @@ (${tsquery})`);
-      return { relation: scope.relation, tsquery, sql: where.length ? `WHERE ${where.join(' AND ')}` : '' };
-    };
-    const counted = new SqlParams();
-    const count = filterOf(counted);
-    if (text && !count.tsquery) return pageOf([], 0, query);
-
     const params = new SqlParams();
-    const { relation, tsquery, sql: filter } = filterOf(params);
-    const rank = tsquery ? `, ts_rank_cd(t.search, ${tsquery}) AS rank` : '';
-    const order = tsquery ? `rank DESC, t.updated_at DESC, t.id` : query.sort === 'submitted' ? `t.submitted_at ASC NULLS LAST, t.id` : `t.updated_at DESC, t.id`;
-    const page = `SELECT ${LIST_COLUMNS}, ${relation()} AS relation${rank} FROM trace t ${filter}
-                   ORDER BY ${order} LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
+    const scope = this.access.listScope(auth, sets, params);
+    const where = scope.visible ? [scope.visible] : [];
+    if (query.internId) where.push(`t.intern_id = ${params.add(query.internId)}`);
+    if (query.status) where.push(`t.status = ${params.add(query.status)}`);
+    if (query.kind) where.push(`t.kind = ${params.add(query.kind)}`);
+    if (query.competence) where.push(`${params.add(query.competence)} = ANY(t.competences)`);
+    if (query.famille) where.push(`${params.add(query.famille)} = ANY(t.familles)`);
+    const text = query.q?.trim();
+    const tsquery = text ? searchQuery(text, (value) => params.add(value)) : null;
+    if (text && !tsquery) return pageOf([], 0, query);
+    // Content is searched only where the caller may read it: never for an admin's metadata view.
+    if (tsquery) where.push(`${scope.relation()} IN ('owner', 'tutor', 'jury')`, `t.search @@ (${tsquery})`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // The count uses exactly the parameters bound so far: the filter's.
+    const filterValues = [...params.values];
+
+    // The same order inside (on the table's columns) and outside (on the page's).
+    const order = (updated: string, submitted: string, id: string) =>
+      tsquery ? `rank DESC, ${updated} DESC, ${id}` : query.sort === 'submitted' ? `${submitted} ASC NULLS LAST, ${id}` : `${updated} DESC, ${id}`;
+    const page = `SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation${tsquery ? `, ts_rank_cd(t.search, ${tsquery}) AS rank` : ''}
+                    FROM trace t ${filter} ORDER BY ${order('t.updated_at', 't.submitted_at', 't.id')} LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
     // The snippet comes from the first 8,000 characters (about three pages): PostgreSQL parses
     // all it is given (2 ms per 10,000 characters), so this bounds the work on 10-page RSCAs; a
     // match further down still ranks the trace, with the snippet showing its beginning.
@@ -264,32 +246,14 @@ export class TracesService {
             AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me} AND r.trace_id = p.id), '-infinity')) AS unread
         ${snippet}
       FROM (${page}) p ${tsquery ? 'JOIN trace t ON t.id = p.id' : ''}
-      ORDER BY ${order.replaceAll('t.', 'p.')}`;
+      ORDER BY ${order('p."updatedAt"', 'p."submittedAt"', 'p.id')}`;
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(sql, params.values) as Promise<TraceListRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${count.sql}`, counted.values) as Promise<{ total: number }[]>,
+      this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues) as Promise<{ total: number }[]>,
     ]);
     const items = rows.map((row) => {
-      const view: TraceView = {
-        id: row.id,
-        internId: row.intern_id,
-        kind: row.kind,
-        competences: row.competences,
-        familles: row.familles,
-        stageId: row.stage_id,
-        status: row.status,
-        version: row.version,
-        createdAt: row.created_at.toISOString(),
-        updatedAt: row.updated_at.toISOString(),
-        submittedAt: row.submitted_at?.toISOString() ?? null,
-        validatedAt: row.validated_at?.toISOString() ?? null,
-        validatedBy: row.validated_by,
-        validatedSha256: row.validated_sha256,
-      };
-      if (row.relation !== 'admin') {
-        view.title = row.title;
-        view.unreadComments = row.unread;
-      }
+      const view = traceView(row, row.relation);
+      if (row.relation !== 'admin') view.unreadComments = row.unread;
       if (row.snippet !== undefined) view.snippet = escapeHtml(row.snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
       return view;
     });
