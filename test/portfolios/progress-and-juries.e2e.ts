@@ -203,4 +203,25 @@ describe('reminders', () => {
       await Promise.all(contexts.map((c) => c.close()));
     }
   });
+  it('tell an intern short of the requirements, once, before their jury session', async () => {
+    const chloe = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes', promotion: 2025, firstName: 'Chloé' });
+    // (An earlier test lowered the socle's requirements to nothing: ask for five traces again.)
+    await api.http.put('/api/admin/requirements/socle').set('Authorization', admin.bearer).send({ rules: { kinds: {}, validatedTraces: 5, per: 'phase', minFamilles: 0, minCompetences: 0 } }).expect(200);
+    const [{ id: sessionId }] = await api.dataSource.query(
+      `INSERT INTO jury_session (title, phase, opens_at, closes_at) VALUES ('Commission de printemps', 'socle', now() + interval '30 days', now() + interval '40 days') RETURNING id`,
+    );
+    await api.dataSource.query(`INSERT INTO jury_intern (session_id, intern_id) VALUES ($1, $2)`, [sessionId, chloe.user.id]);
+    const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(api.config), { logger: false });
+    await context.init();
+    try {
+      await context.get(RemindersProcessor).run();
+      const notice = await smtp.waitFor((m) => m.to.includes(chloe.email) && m.subject === 'Votre commission de validation approche');
+      expect(notice.text).toContain('Bonjour Chloé');
+      await context.get(RemindersProcessor).run(); // the next day: nothing new to say
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(smtp.messages.filter((m) => m.to.includes(chloe.email) && m.subject === 'Votre commission de validation approche')).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -15,6 +15,13 @@ export const SESSION_NOTICE_DAYS = 60;
 
 const DAY = 86400_000;
 
+/** Who a reminder goes to, selected with each candidate. */
+interface RecipientRow {
+  id: string;
+  email: string;
+  first_name: string;
+}
+
 /** ISO week of `date` in Paris ("2026-W48"): the period of the weekly digest. */
 export function parisWeek(date: Date): string {
   const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
@@ -59,8 +66,8 @@ export class RemindersProcessor {
 
   /** A trace waiting for its tutor for more than 14 days: one reminder per trace. */
   private async tutorsWithWaitingTraces(now: Date): Promise<number> {
-    const rows: { tutor_id: string; trace_id: string; title: string; intern: string; submitted_at: Date }[] = await this.dataSource.query(
-      `SELECT ts.tutor_id, t.id AS trace_id, t.title, i.first_name || ' ' || i.last_name AS intern, t.submitted_at
+    const rows: (RecipientRow & { trace_id: string; title: string; intern: string; submitted_at: Date })[] = await this.dataSource.query(
+      `SELECT tu.id, tu.email, tu.first_name, t.id AS trace_id, t.title, i.first_name || ' ' || i.last_name AS intern, t.submitted_at
          FROM trace t
          JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL
          JOIN app_user i ON i.id = t.intern_id
@@ -71,8 +78,8 @@ export class RemindersProcessor {
     let sent = 0;
     for (const row of rows) {
       const days = Math.floor((now.getTime() - row.submitted_at.getTime()) / DAY);
-      sent += await this.once(row.tutor_id, 'tutor_waiting', `${row.trace_id}:${row.submitted_at.toISOString()}`, (tutor) =>
-        reminderTemplates.traceWaiting(tutor.email, tutor.firstName, row.intern, row.title, days, `${this.config.http.publicUrl}/traces/${row.trace_id}`),
+      sent += await this.once(row, 'tutor_waiting', `${row.trace_id}:${row.submitted_at.toISOString()}`, (tutor) =>
+        reminderTemplates.traceWaiting(tutor.email, tutor.first_name, row.intern, row.title, days, `${this.config.http.publicUrl}/traces/${row.trace_id}`),
       );
     }
     return sent;
@@ -80,8 +87,8 @@ export class RemindersProcessor {
 
   /** An intern who has validated nothing for 60 days: one nudge per idle stretch. */
   private async idleInterns(now: Date): Promise<number> {
-    const rows: { id: string; last: Date | null }[] = await this.dataSource.query(
-      `SELECT u.id, max(t.validated_at) AS last
+    const rows: (RecipientRow & { last: Date | null })[] = await this.dataSource.query(
+      `SELECT u.id, u.email, u.first_name, max(t.validated_at) AS last
          FROM app_user u
          LEFT JOIN trace t ON t.intern_id = u.id AND t.status = 'validated'
         WHERE 'intern' = ANY(u.roles) AND u.active AND u.reminders_enabled AND u.created_at < $1
@@ -91,8 +98,8 @@ export class RemindersProcessor {
     );
     let sent = 0;
     for (const row of rows) {
-      sent += await this.once(row.id, 'intern_idle', row.last ? row.last.toISOString() : 'never', (intern) =>
-        reminderTemplates.internIdle(intern.email, intern.firstName, INTERN_IDLE_DAYS, `${this.config.http.publicUrl}/`),
+      sent += await this.once(row, 'intern_idle', row.last ? row.last.toISOString() : 'never', (intern) =>
+        reminderTemplates.internIdle(intern.email, intern.first_name, INTERN_IDLE_DAYS, `${this.config.http.publicUrl}/`),
       );
     }
     return sent;
@@ -104,7 +111,9 @@ export class RemindersProcessor {
       `SELECT s.id AS session_id, s.phase, s.opens_at, ji.intern_id
          FROM jury_session s JOIN jury_intern ji ON ji.session_id = s.id
          JOIN app_user u ON u.id = ji.intern_id AND u.active AND u.reminders_enabled
-        WHERE s.opens_at > $1 AND s.opens_at <= $2`,
+        WHERE s.opens_at > $1 AND s.opens_at <= $2
+          -- the gaps are worked out (a progress computation each) only for interns not yet told
+          AND NOT EXISTS (SELECT 1 FROM reminder_log l WHERE l.user_id = ji.intern_id AND l.kind = 'session_gaps' AND l.period = s.id::text)`,
       [now, new Date(now.getTime() + SESSION_NOTICE_DAYS * DAY)],
     );
     let sent = 0;
@@ -112,8 +121,8 @@ export class RemindersProcessor {
       const intern = await this.dataSource.getRepository(User).findOneByOrFail({ id: row.intern_id });
       const progress = await this.progress.progress(intern, row.phase, now);
       if (!progress.gaps.length) continue;
-      sent += await this.once(row.intern_id, 'session_gaps', row.session_id, (user) =>
-        reminderTemplates.sessionGaps(user.email, user.firstName, progress.summary, row.opens_at, `${this.config.http.publicUrl}/progression`),
+      sent += await this.once({ id: intern.id, email: intern.email, first_name: intern.firstName }, 'session_gaps', row.session_id, (user) =>
+        reminderTemplates.sessionGaps(user.email, user.first_name, progress.summary, row.opens_at, `${this.config.http.publicUrl}/progression`),
       );
     }
     return sent;
@@ -121,18 +130,18 @@ export class RemindersProcessor {
 
   /** One mail a week per tutor with traces waiting: a digest, not one mail per event. */
   private async weeklyDigests(now: Date): Promise<number> {
-    const rows: { tutor_id: string; waiting: number; oldest: Date }[] = await this.dataSource.query(
-      `SELECT ts.tutor_id, count(*)::int AS waiting, min(t.submitted_at) AS oldest
+    const rows: (RecipientRow & { waiting: number; oldest: Date })[] = await this.dataSource.query(
+      `SELECT tu.id, tu.email, tu.first_name, count(*)::int AS waiting, min(t.submitted_at) AS oldest
          FROM trace t
          JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL
          JOIN app_user tu ON tu.id = ts.tutor_id AND tu.active AND tu.reminders_enabled
         WHERE t.status = 'submitted'
-        GROUP BY ts.tutor_id`,
+        GROUP BY tu.id`,
     );
     let sent = 0;
     for (const row of rows) {
-      sent += await this.once(row.tutor_id, 'tutor_digest', parisWeek(now), (tutor) =>
-        reminderTemplates.weeklyDigest(tutor.email, tutor.firstName, row.waiting, Math.floor((now.getTime() - row.oldest.getTime()) / DAY), `${this.config.http.publicUrl}/relectures`),
+      sent += await this.once(row, 'tutor_digest', parisWeek(now), (tutor) =>
+        reminderTemplates.weeklyDigest(tutor.email, tutor.first_name, row.waiting, Math.floor((now.getTime() - row.oldest.getTime()) / DAY), `${this.config.http.publicUrl}/relectures`),
       );
     }
     return sent;
@@ -141,14 +150,13 @@ export class RemindersProcessor {
   /**
    * Claims (user, kind, period) with its mail, in one row: only the claimant queues it. A run
    * killed between the claim and the queue leaves the row unqueued for the next run to finish.
+   * The recipient comes with the candidate rows: no lookup per reminder.
    */
-  private async once(userId: string, kind: string, period: string, mail: (user: User) => MailJob): Promise<number> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
-    if (!user) return 0;
-    const message: MailJob = { ...mail(user), reminder: { userId, kind, period } };
+  private async once(recipient: RecipientRow, kind: string, period: string, mail: (recipient: RecipientRow) => MailJob): Promise<number> {
+    const message: MailJob = { ...mail(recipient), reminder: { userId: recipient.id, kind, period } };
     const claimed: unknown[] = await this.dataSource.query(
       `INSERT INTO reminder_log (user_id, kind, period, mail) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING user_id`,
-      [userId, kind, period, message],
+      [recipient.id, kind, period, message],
     );
     if (!claimed.length) return 0;
     await this.queue(message);
