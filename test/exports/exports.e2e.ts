@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { ExportProcessor } from '../../apps/worker/src/exports/export.processor'
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { actor, Actor } from '../support/actors';
 import { startS3Server } from '../support/s3-server';
+import { startCarnet } from '../support/processes';
 import { startTestApp, TestApp, testConfig } from '../support/test-app';
 
 const root = path.resolve(__dirname, '../..');
@@ -238,18 +239,12 @@ describe('failures', () => {
 describe('a worker killed mid-export', () => {
   const workers: ChildProcess[] = [];
   const startWorker = () => {
-    const child = spawn(process.execPath, [path.join(root, 'scripts/run.js'), path.join(root, 'dist/apps/worker/src/main.js')], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: api.config.databaseUrl,
-        REDIS_URL: api.config.queue.redisUrl,
-        QUEUE_PREFIX: api.config.queue.prefix,
-        DATA_DIR: api.config.dataDir,
-        QUEUE_LOCK_DURATION_MS: '3000',
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
+    const child = startCarnet('worker', {
+      DATABASE_URL: api.config.databaseUrl,
+      REDIS_URL: api.config.queue.redisUrl,
+      QUEUE_PREFIX: api.config.queue.prefix,
+      DATA_DIR: api.config.dataDir,
+      QUEUE_LOCK_DURATION_MS: '3000',
     });
     workers.push(child);
     return child;

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '@carnet/database';
 import { createQueueBackend, JobProducer } from '@carnet/queue';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from '../support/database';
+import { exited, startCarnet, until } from '../support/processes';
 import { startSmtpServer, TestSmtp } from '../support/smtp-server';
 
 /**
@@ -13,7 +14,6 @@ import { startSmtpServer, TestSmtp } from '../support/smtp-server';
  * while mails are going out, and started again. No reminder arrives twice, and every one arrives
  * but those the kill caught in the middle of an SMTP conversation.
  */
-const root = path.resolve(__dirname, '../..');
 const TUTORS = 150;
 let database: TestDatabase;
 let dataSource: DataSource;
@@ -24,32 +24,16 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-reminders-'));
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/run.js'), path.join(root, 'dist/apps/worker/src/main.js')], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env.TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      QUEUE_LOCK_DURATION_MS: '1500', // a killed worker's jobs are taken back within seconds
-      SMTP_URL: smtp.url,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      METRICS_PORT: '0',
-    },
-    stdio: 'ignore',
+  const child = startCarnet('worker', {
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    QUEUE_LOCK_DURATION_MS: '1500', // a killed worker's jobs are taken back within seconds
+    SMTP_URL: smtp.url,
+    DATA_DIR: dataDir,
   });
   workers.push(child);
   return child;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 beforeAll(async () => {
@@ -93,7 +77,7 @@ describe('the worker killed during the reminders run', () => {
       return n >= 30 && smtp.messages.length > 0 ? (n as number) : undefined;
     });
     first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await exited(first);
     const mailedAtKill = smtp.messages.length;
     expect(claimedAtKill).toBeLessThan(2 * TUTORS);
     expect(mailedAtKill).toBeLessThan(2 * TUTORS);

@@ -1,10 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { makeUser, PASSWORD } from '../support/actors';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from '../support/database';
+import { exited, startCarnet } from '../support/processes';
 import { createDataSource, migrate } from '@carnet/database';
 import type { DataSource } from 'typeorm';
 
@@ -13,7 +14,6 @@ import type { DataSource } from 'typeorm';
  * one PostgreSQL and one Redis, requests spread over both APIs. No acknowledged write is lost,
  * and every queued export is built exactly once.
  */
-const root = path.resolve(__dirname, '../..');
 let database: TestDatabase;
 let dataSource: DataSource;
 const children: ChildProcess[] = [];
@@ -21,19 +21,13 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-scale-'));
 const prefix = testQueuePrefix();
 const ports = [0, 1].map((i) => 20000 + ((process.pid * 2 + i) % 20000));
 
-function start(entry: string, extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/run.js'), path.join(root, 'dist', entry)], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env.TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      DATA_DIR: dataDir, // one shared "bucket" for all processes, as S3 would be
-      LOG_LEVEL: 'silent',
-      METRICS_PORT: '0',
-      ...extra,
-    },
-    stdio: 'ignore',
+function start(app: 'api' | 'worker', extra: Record<string, string> = {}) {
+  const child = startCarnet(app, {
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    DATA_DIR: dataDir, // one shared "bucket" for all processes, as S3 would be
+    ...extra,
   });
   children.push(child);
   return child;
@@ -44,9 +38,9 @@ beforeAll(async () => {
   dataSource = createDataSource(database.url, 2);
   await dataSource.initialize();
   await migrate(dataSource);
-  for (const port of ports) start('apps/api/src/main.js', { PORT: String(port), HOST: '127.0.0.1' });
-  start('apps/worker/src/main.js');
-  start('apps/worker/src/main.js');
+  for (const port of ports) start('api', { PORT: String(port), HOST: '127.0.0.1' });
+  start('worker');
+  start('worker');
   for (const port of ports) {
     for (let i = 0; !(await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)); i++) {
       if (i > 150) throw new Error(`API on ${port} did not start`);
@@ -56,7 +50,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+  await Promise.all(children.map(exited));
   await dataSource.destroy();
   await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
