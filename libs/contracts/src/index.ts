@@ -74,3 +74,23 @@ export interface IdentifierWarningView {
   excerpt: string;
   message: string;
 }
+
+/** An intern's progress in a phase (GET /api/portfolios/:internId/progress). */
+export interface ProgressView {
+  internId: string;
+  /** socle, approfondissement or consolidation. */
+  phase: string;
+  /** When set, only the traces linked to this stage were counted. */
+  stageId: string | null;
+  window: { from: string; to: string };
+  requirementVersion: number;
+  /** Set when a jury decided this phase: the judgement used the rules of that time. */
+  decided: { decision: string; sessionId: string; decidedAt: string } | null;
+  competences: { code: string; label: string; validated: number; lastLevel: string | null }[];
+  familles: { code: string; label: string; validated: number }[];
+  kinds: Record<string, number>;
+  requirements: { key: string; label: string; target: number; actual: number; met: boolean }[];
+  gaps: string[];
+  summary: string;
+  validatedTotal: number;
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ProgressView } from '@carnet/contracts';
 import { Assessment, JuryDecision, PhaseRequirement, User } from '@carnet/database';
 import {
   COMPETENCE_CODES,
@@ -17,22 +18,9 @@ import {
   TraceKind,
 } from '@carnet/domain';
 
-export interface Progress {
-  internId: string;
+/** The API's view of progress (shared with the web app), its phase typed for the server. */
+export interface Progress extends ProgressView {
   phase: Phase;
-  /** When set, only the traces linked to this stage were counted. */
-  stageId: string | null;
-  window: { from: string; to: string };
-  requirementVersion: number;
-  /** Set when a jury decided this phase: the judgement used the rules of that time. */
-  decided: { decision: string; sessionId: string; decidedAt: string } | null;
-  competences: { code: string; label: string; validated: number; lastLevel: string | null }[];
-  familles: { code: string; label: string; validated: number }[];
-  kinds: Record<string, number>;
-  requirements: RequirementStatus[];
-  gaps: string[];
-  summary: string;
-  validatedTotal: number;
 }
 
 /**

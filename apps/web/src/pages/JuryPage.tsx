@@ -1,3 +1,4 @@
+import type { ProgressView } from '@carnet/contracts';
 import { FormEvent, useEffect, useState } from 'react';
 import { api, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -16,7 +17,7 @@ interface Session {
 interface JuryPortfolio {
   intern: { id: string; displayName: string };
   traces: TraceSummary[];
-  progress: { summary: string; validatedTotal: number };
+  progress: Pick<ProgressView, 'summary' | 'validatedTotal'>;
   assessments: { tutor: { displayName: string }; recommendation: string; comment: string; phase: string }[];
 }
 

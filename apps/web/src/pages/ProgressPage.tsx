@@ -1,3 +1,4 @@
+import type { ProgressView } from '@carnet/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ExportStatus } from '../api';
 import { AssessmentForm } from '../components/AssessmentForm';
@@ -5,14 +6,6 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { dateFr, SHORT_COMPETENCES } from '../labels';
 import { useSession } from '../session';
 
-interface Progress {
-  phase: string;
-  competences: { code: string; label: string; validated: number; lastLevel: string | null }[];
-  familles: { code: string; label: string; validated: number }[];
-  requirements: { key: string; label: string; target: number; actual: number; met: boolean }[];
-  summary: string;
-  validatedTotal: number;
-}
 
 interface Maquette {
   stages: { id: string; label: string; semester: number; startsOn: string; endsOn: string; place: string; phases: { phase: number; label: string; note: string; recordedAt: string }[] }[];
@@ -23,7 +16,7 @@ const PHASE_NAMES: Record<string, string> = { socle: 'Phase socle', approfondiss
 const PETAL_COLORS = ['#b03a2e', '#1f618d', '#7d3c98', '#117864', '#9a7d0a', '#5d6d7e'];
 
 /** The CNGE "marguerite": one petal per competence, its length the validated traces. */
-function Marguerite({ competences }: { competences: Progress['competences'] }) {
+function Marguerite({ competences }: { competences: ProgressView['competences'] }) {
   const max = Math.max(5, ...competences.map((c) => c.validated));
   const size = 320;
   const centre = size / 2;
@@ -54,14 +47,14 @@ function Marguerite({ competences }: { competences: Progress['competences'] }) {
 
 export function ProgressPage({ internId }: { internId: string }) {
   const { me } = useSession();
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [progress, setProgress] = useState<ProgressView | null>(null);
   const [maquette, setMaquette] = useState<Maquette | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [exportJob, setExportJob] = useState<ExportStatus | null>(null);
   const poll = useRef<number | undefined>(undefined);
 
   useEffect(() => {
-    api.get<Progress>(`/portfolios/${internId}/progress`).then(setProgress, setError);
+    api.get<ProgressView>(`/portfolios/${internId}/progress`).then(setProgress, setError);
     api.get<Maquette>(`/portfolios/${internId}/maquette`).then(setMaquette, () => undefined);
     return () => window.clearInterval(poll.current);
   }, [internId]);
@@ -87,7 +80,7 @@ export function ProgressPage({ internId }: { internId: string }) {
 
   const own = internId === me?.id;
   const tutoring = Boolean(me?.tutees?.some((t) => t.id === internId));
-  const reload = () => void api.get<Progress>(`/portfolios/${internId}/progress`).then(setProgress, setError);
+  const reload = () => void api.get<ProgressView>(`/portfolios/${internId}/progress`).then(setProgress, setError);
   if (!progress) return error ? <ErrorMessage error={error} /> : <p role="status">Chargement…</p>;
   const maxFamille = Math.max(1, ...progress.familles.map((f) => f.validated));
   return (
