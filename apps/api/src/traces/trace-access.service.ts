@@ -21,29 +21,42 @@ export interface VisibleSets {
   jury: string[];
 }
 
-/** SQL of the tutor relation, on alias `t`, for the caller `:me`. */
-const TUTOR_SQL = `(
-  (t.status <> 'draft' AND EXISTS (
-    SELECT 1 FROM tutorship ts WHERE ts.tutor_id = :me AND ts.intern_id = t.intern_id AND ts.ended_at IS NULL))
-  OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = :me))`;
-
 /** The interns of the open jury sessions where the member `$1` sits: the one definition of "open". */
 export const OPEN_SESSION_INTERNS_SQL = `SELECT ji.intern_id FROM jury_intern ji
   JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
   JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at`;
 
-/** The caller sits on an open jury session that has the trace's intern. */
-const JURY_SQL = `t.intern_id IN (${OPEN_SESSION_INTERNS_SQL.replace('$1', ':me')})`;
+/** The caller's (`$1`) three sets behind the tutor and jury relations. */
+const SET_SQL = {
+  tutees: `SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL`,
+  reviewed: `SELECT trace_id FROM trace_reviewer WHERE tutor_id = $1`,
+  jury: `SELECT DISTINCT intern_id FROM (${OPEN_SESSION_INTERNS_SQL}) j`,
+};
+type SetName = keyof typeof SET_SQL;
+
+/**
+ * The one statement of who relates how to trace `t`, over SQL for the caller (`me`) and their
+ * sets (bound arrays for a list, subqueries for a single trace). Fragments are built, and their
+ * parameters bound, only when used.
+ */
+function relationRule(me: () => string, set: (name: SetName) => string, admin: boolean) {
+  const tutor = () => `((t.intern_id = ANY(${set('tutees')}) AND t.status <> 'draft') OR t.id = ANY(${set('reviewed')}))`;
+  const sitting = () => `(t.intern_id = ANY(${set('jury')}) AND t.status = 'validated')`;
+  return {
+    visible: () => `(t.intern_id = ${me()} OR ${tutor()} OR ${sitting()})`,
+    relation: () => `(CASE WHEN t.intern_id = ${me()} THEN 'owner' WHEN ${tutor()} THEN 'tutor' WHEN ${sitting()} THEN 'jury'${admin ? ` ELSE 'admin'` : ''} END)`,
+  };
+}
+
+/** A set the caller's roles give them; empty otherwise. */
+const hasSet = (auth: AuthContext, name: SetName) => hasRole(auth, name === 'jury' ? 'jury' : 'tutor');
 
 @Injectable()
 export class TraceAccessService {
-  /** The SQL expression giving the caller's relation to trace `t` (NULL: none). */
-  relationSql(auth: AuthContext): string {
-    const cases = [`WHEN t.intern_id = :me THEN 'owner'`];
-    if (hasRole(auth, 'tutor')) cases.push(`WHEN ${TUTOR_SQL} THEN 'tutor'`);
-    if (hasRole(auth, 'jury')) cases.push(`WHEN t.status = 'validated' AND ${JURY_SQL} THEN 'jury'`);
-    if (hasRole(auth, 'admin')) cases.push(`WHEN true THEN 'admin'`);
-    return `(CASE ${cases.join(' ')} END)`;
+  /** The SQL expression giving the caller's (placeholder `me`) relation to trace `t` (NULL: none). */
+  relationSql(auth: AuthContext, me: string): string {
+    const set = (name: SetName) => (hasSet(auth, name) ? `ARRAY(${SET_SQL[name].replaceAll('$1', me)})` : `'{}'::uuid[]`);
+    return relationRule(() => me, set, hasRole(auth, 'admin')).relation();
   }
 
   /**
@@ -52,15 +65,9 @@ export class TraceAccessService {
    * jury sessions they sit on. Lists then filter on these ids, which indexes serve directly.
    */
   async visibleSets(manager: EntityManager, auth: AuthContext): Promise<VisibleSets> {
-    const tutor = hasRole(auth, 'tutor');
-    const jury = hasRole(auth, 'jury');
-    if (!tutor && !jury) return { tutees: [], reviewed: [], jury: [] };
-    const [row] = await manager.query(
-      `SELECT ${tutor ? `ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL)` : `'{}'::uuid[]`} AS tutees,
-              ${tutor ? `ARRAY(SELECT trace_id FROM trace_reviewer WHERE tutor_id = $1)` : `'{}'::uuid[]`} AS reviewed,
-              ${jury ? `ARRAY(SELECT DISTINCT intern_id FROM (${OPEN_SESSION_INTERNS_SQL}) j)` : `'{}'::uuid[]`} AS jury`,
-      [auth.userId],
-    );
+    if (!hasRole(auth, 'tutor') && !hasRole(auth, 'jury')) return { tutees: [], reviewed: [], jury: [] };
+    const sets = (['tutees', 'reviewed', 'jury'] as const).map((name) => `${hasSet(auth, name) ? `ARRAY(${SET_SQL[name]})` : `'{}'::uuid[]`} AS ${name}`);
+    const [row] = await manager.query(`SELECT ${sets.join(', ')}`, [auth.userId]);
     return row as VisibleSets;
   }
 
@@ -69,20 +76,14 @@ export class TraceAccessService {
    * for an admin), and the caller's relation to each row; each binds its parameters when used.
    */
   listScope(auth: AuthContext, sets: VisibleSets, params: SqlParams): { visible: string | null; relation: () => string } {
-    const me = () => params.named('me', auth.userId);
-    const tutor = () =>
-      `((t.intern_id = ANY(${params.named('tutees', sets.tutees)}::uuid[]) AND t.status <> 'draft') OR t.id = ANY(${params.named('reviewed', sets.reviewed)}::uuid[]))`;
-    const sitting = () => `(t.intern_id = ANY(${params.named('jury', sets.jury)}::uuid[]) AND t.status = 'validated')`;
     const admin = hasRole(auth, 'admin');
-    return {
-      visible: admin ? null : `(t.intern_id = ${me()} OR ${tutor()} OR ${sitting()})`,
-      relation: () => `(CASE WHEN t.intern_id = ${me()} THEN 'owner' WHEN ${tutor()} THEN 'tutor' WHEN ${sitting()} THEN 'jury'${admin ? ` ELSE 'admin'` : ''} END)`,
-    };
+    const rule = relationRule(() => params.named('me', auth.userId), (name) => `${params.named(name, sets[name])}::uuid[]`, admin);
+    return { visible: admin ? null : rule.visible(), relation: rule.relation };
   }
 
   /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404: for every check that needs only the relation. */
   async relationTo(manager: EntityManager, auth: AuthContext, id: string): Promise<TraceRelation> {
-    const [row] = await manager.query(`SELECT ${this.relationSql(auth).replaceAll(':me', '$1')} AS relation FROM trace t WHERE t.id = $2`, [auth.userId, id]);
+    const [row] = await manager.query(`SELECT ${this.relationSql(auth, '$1')} AS relation FROM trace t WHERE t.id = $2`, [auth.userId, id]);
     if (!row?.relation) throw notFound('Trace');
     return row.relation as TraceRelation;
   }
@@ -92,7 +93,7 @@ export class TraceAccessService {
     const query = manager
       .getRepository(Trace)
       .createQueryBuilder('t')
-      .addSelect(this.relationSql(auth), 'relation')
+      .addSelect(this.relationSql(auth, ':me'), 'relation')
       .where('t.id = :id', { id, me: auth.userId });
     if (lock) query.setLock('pessimistic_write', undefined, ['t']);
     const { entities, raw } = await query.getRawAndEntities<{ relation: TraceRelation | null }>();
