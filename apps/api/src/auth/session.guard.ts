@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { Access, ACCESS } from './access.decorator';
@@ -8,7 +9,13 @@ import { sameSecret } from './tokens';
 
 export const SESSION_COOKIE = 'session';
 export const CSRF_HEADER = 'x-csrf-token';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The caller's token, from `Authorization: Bearer` or else the session cookie; `bearer` tells which. */
+export function credentialsOf(request: Request): { token?: string; bearer: boolean } {
+  const bearer = request.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return { token: bearer ?? (request.cookies?.[SESSION_COOKIE] as string | undefined), bearer: bearer !== undefined };
+}
 
 /**
  * Global guard: resolves the caller from `Authorization: Bearer` or the `session` cookie, then
@@ -29,10 +36,7 @@ export class SessionGuard implements CanActivate {
     if (access.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.get('authorization');
-    const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const cookie: string | undefined = request.cookies?.[SESSION_COOKIE];
-    const token = bearer ?? cookie;
+    const { token, bearer } = credentialsOf(request);
     const resolved = token ? await this.sessions.resolve(token) : null;
     if (!resolved) throw new DomainError(ErrorCode.Unauthenticated, 'Connectez-vous pour continuer.');
 

@@ -103,6 +103,12 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+/** Answers a domain error as the filter would, from plain Express middleware (outside Nest's filters). */
+export function sendProblem(response: Response, error: DomainError): void {
+  const body = problem(STATUS_OF[error.code], error.message, error.errors, error.code);
+  response.status(body.status).type('application/problem+json').json(body);
+}
+
 export function problem(status: number, detail: string, errors?: FieldError[], code?: string): Problem {
   const result: Problem = {
     type: code ? `https://carnet.dev/problems/${code}` : 'about:blank',

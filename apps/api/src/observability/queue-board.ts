@@ -6,16 +6,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { JOB_PRODUCER, JobProducer, QueueName } from '@carnet/queue';
 import { AuditService } from '../audit/audit.service';
 import { AuthenticatedRequest, originOf } from '../auth/auth-context';
-import { SESSION_COOKIE } from '../auth/session.guard';
+import { credentialsOf, SAFE_METHODS } from '../auth/session.guard';
+import { sendProblem } from '../common/problem.filter';
+import { DomainError, ErrorCode } from '@carnet/domain';
 import { SessionsService } from '../auth/sessions.service';
 
 /** The queue dashboard (bull-board), for the DUMG's administrators. */
 export const QUEUE_BOARD_PATH = '/api/admin/queue-board';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-const refuse = (response: Response, status: number, detail: string) =>
-  response.status(status).type('application/problem+json').json({ type: 'about:blank', title: status === 401 ? 'Unauthorized' : 'Forbidden', status, detail });
 
 /**
  * Mounts bull-board on every queue, behind an administrator's session (bearer token or the
@@ -37,15 +35,13 @@ export function mountQueueBoard(app: NestExpressApplication): void {
 
   const adminOnly = async (request: Request, response: Response, next: NextFunction) => {
     try {
-      const bearer = request.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
-      const token = bearer ?? (request.cookies?.[SESSION_COOKIE] as string | undefined);
+      const { token, bearer } = credentialsOf(request);
       const resolved = token ? await sessions.resolve(token) : null;
-      if (!resolved) return refuse(response, 401, 'Connectez-vous pour continuer.');
-      if (!resolved.user.roles.includes('admin')) return refuse(response, 403, 'Votre rôle ne permet pas cette action.');
+      if (!resolved) return sendProblem(response, new DomainError(ErrorCode.Unauthenticated, 'Connectez-vous pour continuer.'));
+      if (!resolved.user.roles.includes('admin')) return sendProblem(response, new DomainError(ErrorCode.Forbidden, 'Votre rôle ne permet pas cette action.'));
       if (SAFE_METHODS.has(request.method)) return next();
-      const origin = request.get('origin');
-      if (!bearer && origin !== `${request.protocol}://${request.get('host')}`) {
-        return refuse(response, 403, 'Action refusée : elle ne vient pas de Carnet.');
+      if (!bearer && request.get('origin') !== `${request.protocol}://${request.get('host')}`) {
+        return sendProblem(response, new DomainError(ErrorCode.Forbidden, 'Action refusée : elle ne vient pas de Carnet.'));
       }
       const from = originOf(request as AuthenticatedRequest);
       await audit.record(
