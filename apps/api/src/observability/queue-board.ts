@@ -3,12 +3,12 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { DomainError, ErrorCode } from '@carnet/domain';
 import { JOB_PRODUCER, JobProducer, QueueName } from '@carnet/queue';
 import { AuditService } from '../audit/audit.service';
 import { AuthenticatedRequest, originOf } from '../auth/auth-context';
 import { credentialsOf, SAFE_METHODS } from '../auth/session.guard';
 import { sendProblem } from '../common/problem.filter';
-import { DomainError, ErrorCode } from '@carnet/domain';
 import { SessionsService } from '../auth/sessions.service';
 
 /** The queue dashboard (bull-board), for the DUMG's administrators. */
