@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createDataSource, migrate } from '@carnet/database';
 import { createQueueBackend, JobProducer } from '@carnet/queue';
-import { createTestDatabase, TestDatabase, testQueuePrefix } from '../support/database';
+import { createMigratedDatabase, MigratedDatabase, testQueuePrefix } from '../support/database';
 import { exited, startCarnet, until } from '../support/processes';
 import { startSmtpServer, TestSmtp } from '../support/smtp-server';
 
@@ -15,7 +14,7 @@ import { startSmtpServer, TestSmtp } from '../support/smtp-server';
  * but those the kill caught in the middle of an SMTP conversation.
  */
 const TUTORS = 150;
-let database: TestDatabase;
+let database: MigratedDatabase;
 let dataSource: DataSource;
 let smtp: TestSmtp;
 let producer: JobProducer;
@@ -37,10 +36,8 @@ function startWorker(): ChildProcess {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = createDataSource(database.url, 2);
-  await dataSource.initialize();
-  await migrate(dataSource);
+  database = await createMigratedDatabase();
+  dataSource = database.dataSource;
   smtp = await startSmtpServer({ delayMs: 15 });
   producer = new JobProducer(createQueueBackend({ redisUrl: process.env.TEST_REDIS_URL, databaseUrl: database.url, prefix, postgresSchema: 'bullmq' }));
   // 150 tutors, each with one intern whose trace has waited 20 days: two reminders per tutor
@@ -62,7 +59,6 @@ afterAll(async () => {
   for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
   await producer.close();
   await smtp.close();
-  await dataSource.destroy();
   await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

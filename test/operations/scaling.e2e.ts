@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { makeUser, PASSWORD } from '../support/actors';
-import { createTestDatabase, TestDatabase, testQueuePrefix } from '../support/database';
+import { createMigratedDatabase, MigratedDatabase, testQueuePrefix } from '../support/database';
 import { exited, startCarnet } from '../support/processes';
-import { createDataSource, migrate } from '@carnet/database';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -14,7 +13,7 @@ import type { DataSource } from 'typeorm';
  * one PostgreSQL and one Redis, requests spread over both APIs. No acknowledged write is lost,
  * and every queued export is built exactly once.
  */
-let database: TestDatabase;
+let database: MigratedDatabase;
 let dataSource: DataSource;
 const children: ChildProcess[] = [];
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-scale-'));
@@ -34,10 +33,8 @@ function start(app: 'api' | 'worker', extra: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = createDataSource(database.url, 2);
-  await dataSource.initialize();
-  await migrate(dataSource);
+  database = await createMigratedDatabase();
+  dataSource = database.dataSource;
   for (const port of ports) start('api', { PORT: String(port), HOST: '127.0.0.1' });
   start('worker');
   start('worker');
@@ -51,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map(exited));
-  await dataSource.destroy();
   await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrate } from '@carnet/database';
 
 export interface TestDatabase {
   url: string;
@@ -38,4 +40,22 @@ export async function createTestDatabase(server = process.env.TEST_DATABASE_URL!
 /** A Redis key prefix of its own for each test file. */
 export function testQueuePrefix(): string {
   return `carnet-test-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A fresh database, migrated, with a small data source on it: for tests whose Carnet runs in other processes. */
+export type MigratedDatabase = TestDatabase & { dataSource: DataSource };
+
+export async function createMigratedDatabase(): Promise<MigratedDatabase> {
+  const database = await createTestDatabase();
+  const dataSource = createDataSource(database.url, 2);
+  await dataSource.initialize();
+  await migrate(dataSource);
+  return {
+    ...database,
+    dataSource,
+    async drop() {
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
 }
