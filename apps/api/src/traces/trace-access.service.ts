@@ -55,7 +55,9 @@ const hasSet = (auth: AuthContext, name: SetName) => hasRole(auth, name === 'jur
 export class TraceAccessService {
   /** The SQL expression giving the caller's (placeholder `me`) relation to trace `t` (NULL: none). */
   relationSql(auth: AuthContext, me: string): string {
-    const set = (name: SetName) => (hasSet(auth, name) ? `ARRAY(${SET_SQL[name].replaceAll('$1', me)})` : `'{}'::uuid[]`);
+    // For one trace, the reviewed set narrows to that trace (a key lookup, not a tutor's history).
+    const narrowed = (name: SetName) => (name === 'reviewed' ? `${SET_SQL.reviewed} AND trace_id = t.id` : SET_SQL[name]);
+    const set = (name: SetName) => (hasSet(auth, name) ? `ARRAY(${narrowed(name).replaceAll('$1', me)})` : `'{}'::uuid[]`);
     return relationRule(() => me, set, hasRole(auth, 'admin')).relation();
   }
 
