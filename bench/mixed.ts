@@ -30,19 +30,15 @@ async function main(): Promise<void> {
   };
   const call = async (action: Action, token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const started = process.hrtime.bigint();
-    const response = await fetch(`${system.base}/api${url}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).catch(() => null);
-    const json = response ? await response.json().catch(() => null) : null;
+    const response = await system.request(method, `/api${url}`, { token, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(() => null);
+    const json = response?.json() ?? null;
     record(action, Number(process.hrtime.bigint() - started) / 1e6, Boolean(response?.ok));
     return json as Record<string, unknown> | null;
   };
   try {
     const internCount = Math.round(USERS * 0.7);
     const tutorCount = USERS - internCount - 1;
-    const interns = (await pool.query(`SELECT u.id, u.email, (SELECT t.id FROM trace t WHERE t.intern_id = u.id AND t.status = 'draft' LIMIT 1) AS draft FROM app_user u WHERE 'intern' = ANY(u.roles) ORDER BY u.email LIMIT $1`, [internCount])).rows;
+    const interns = (await pool.query(`SELECT u.id, u.email, (SELECT t.id FROM trace t WHERE t.intern_id = u.id AND t.status = 'draft' LIMIT 1) AS draft FROM app_user u WHERE 'intern' = ANY(u.roles) AND u.active ORDER BY u.email LIMIT $1`, [internCount])).rows;
     const tutors = (await pool.query(`SELECT DISTINCT u.id, u.email FROM app_user u JOIN tutorship t ON t.tutor_id = u.id AND t.ended_at IS NULL WHERE NOT 'jury' = ANY(u.roles) ORDER BY u.email LIMIT $1`, [tutorCount])).rows;
     const [jury] = (await pool.query(`SELECT u.email, jm.session_id FROM jury_member jm JOIN app_user u ON u.id = jm.user_id LIMIT 1`)).rows;
     const juryInterns = (await pool.query(`SELECT intern_id FROM jury_intern WHERE session_id = $1`, [jury.session_id])).rows.map((r) => r.intern_id as string);

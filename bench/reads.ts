@@ -18,6 +18,8 @@ const args = process.argv.slice(2);
 const INTERNS = Number(args[args.indexOf('--interns') + 1] || 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = 10;
+/** BENCH_ONLY=inbox,progress: only the benchmarks whose names contain one of these words. */
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 
 async function main(): Promise<void> {
   const system = await startBenchSystem({ databaseName: `carnet_bench_${INTERNS}`, keepDatabase: true, poolSize: CONCURRENCY });
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   const explainDir = path.resolve(__dirname, '../../bench/explain', String(INTERNS));
   fs.mkdirSync(explainDir, { recursive: true });
   try {
-    const [busy] = (await pool.query(`SELECT intern_id AS id, count(*)::int AS n FROM trace GROUP BY 1 ORDER BY 2 DESC LIMIT 1`)).rows;
+    const [busy] = (await pool.query(`SELECT t.intern_id AS id, count(*)::int AS n FROM trace t JOIN app_user u ON u.id = t.intern_id AND u.active GROUP BY 1 ORDER BY 2 DESC LIMIT 1`)).rows;
     const [intern] = (await pool.query(`SELECT email FROM app_user WHERE id = $1`, [busy.id])).rows;
     const [tutor] = (await pool.query(`SELECT u.id, u.email FROM tutorship t JOIN app_user u ON u.id = t.tutor_id WHERE t.intern_id = $1 AND t.ended_at IS NULL`, [busy.id])).rows;
     const [session] = (await pool.query(`SELECT ji.session_id AS id, jm.user_id, u.email FROM jury_intern ji JOIN jury_member jm ON jm.session_id = ji.session_id JOIN app_user u ON u.id = jm.user_id WHERE ji.intern_id = $1 LIMIT 1`, [busy.id])).rows;
@@ -39,8 +41,7 @@ async function main(): Promise<void> {
     console.log(`data set: ${INTERNS} interns; the busiest has ${busy.n} traces; ${SECONDS} s per benchmark, ${CONCURRENCY} clients`);
 
     const get = (token: string, url: string) => async () => {
-      const response = await fetch(`${system.base}/api${url}`, { headers: { authorization: `Bearer ${token}` } });
-      await response.arrayBuffer();
+      const response = await system.request('GET', `/api${url}`, { token });
       return response.ok;
     };
     // The baseline: what a hand-written endpoint would send PostgreSQL for the same answer, on
@@ -70,8 +71,29 @@ async function main(): Promise<void> {
     const unread = (me: string) =>
       `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> '${me}'
           AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = '${me}' AND r.trace_id = p.id), '-infinity')) AS unread`;
-    const headline = (q: string) =>
-      `ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 8000), plainto_tsquery('public.french_unaccent', '${q}'), 'MaxFragments=2, MaxWords=25, MinWords=10') AS snippet`;
+    // What a member of a jury ($1) reads: their tutees' submitted traces ($2), the ones of former
+    // tutees ($3) they reviewed, the validated ones of the interns of their open sessions ($4).
+    const SETS_SQL = `SELECT ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL) AS tutees,
+      ARRAY(SELECT DISTINCT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NOT NULL) AS former,
+      ARRAY(SELECT DISTINCT intern_id FROM (${OPEN_SESSION_INTERNS_SQL}) j) AS jury`;
+    const [juryMember] = (await pool.query(SETS_SQL, [session.user_id])).rows;
+    const juryScope = `((t.intern_id = ANY($2::uuid[]) AND t.status <> 'draft')
+      OR (t.intern_id = ANY($3::uuid[]) AND EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = $1))
+      OR (t.intern_id = ANY($4::uuid[]) AND t.status = 'validated'))`;
+    // A search in one statement: the matches ranked and counted once, the page's rows then
+    // decorated (unread counts, snippets from the first 8,000 characters).
+    const search = (me: string, where: string, q: string) => `WITH m AS MATERIALIZED (
+        SELECT t.id, t.updated_at, ts_rank_cd(t.search, q) AS rank FROM trace t, plainto_tsquery('public.french_unaccent', '${q}') q WHERE ${where} AND t.search @@ q)
+      SELECT c.total, p.*, ${unread(me)},
+             ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 8000), plainto_tsquery('public.french_unaccent', '${q}'), 'MaxFragments=2, MaxWords=25, MinWords=10') AS snippet
+        FROM (SELECT count(*)::int AS total FROM m) c
+        LEFT JOIN LATERAL (SELECT ${COLUMNS}, m.rank FROM m JOIN trace t ON t.id = m.id ORDER BY m.rank DESC, m.updated_at DESC, m.id LIMIT 20) p ON true
+        LEFT JOIN trace t ON t.id = p.id
+       ORDER BY p.rank DESC, p.updated_at DESC, p.id`;
+    // A tutor's submitted traces: their tutees', and those of former tutees they reviewed.
+    // (Every intern they tutored drives the index; then a current tutee, or a reviewer row.)
+    const inbox = `t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1))
+      AND (t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL)) OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = $1))`;
     const rscaOwner = (await pool.query(`SELECT intern_id FROM trace WHERE id = $1`, [rsca.id])).rows[0].intern_id as string;
 
     const cases: { name: string; api: () => Promise<boolean>; token: string; steps: Statement[][] }[] = [
@@ -89,8 +111,8 @@ async function main(): Promise<void> {
         api: get(tokens.tutor, `/traces?status=submitted&sort=submitted&pageSize=50`),
         token: tokens.tutor,
         steps: [[
-          { text: `SELECT p.*, ${unread(tutor.id)} FROM (SELECT ${COLUMNS} FROM trace t JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL AND ts.tutor_id = $1 WHERE t.status = 'submitted' ORDER BY t.submitted_at, t.id LIMIT 50) p ORDER BY p.submitted_at, p.id`, params: [tutor.id] },
-          { text: `SELECT count(*)::int FROM trace t JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL AND ts.tutor_id = $1 WHERE t.status = 'submitted'`, params: [tutor.id] },
+          { text: `SELECT p.*, ${unread(tutor.id)} FROM (SELECT ${COLUMNS} FROM trace t WHERE t.status = 'submitted' AND ${inbox} ORDER BY t.submitted_at, t.id LIMIT 50) p ORDER BY p.submitted_at, p.id`, params: [tutor.id] },
+          { text: `SELECT count(*)::int FROM trace t WHERE t.status = 'submitted' AND ${inbox}`, params: [tutor.id] },
         ]],
       },
       {
@@ -107,18 +129,19 @@ async function main(): Promise<void> {
         api: get(tokens.intern, `/traces?q=${encodeURIComponent('diabétique')}&pageSize=20`),
         token: tokens.intern,
         steps: [[
-          { text: `SELECT p.*, ${unread(busy.id)}, ${headline('diabétique')} FROM (SELECT ${COLUMNS}, ts_rank_cd(t.search, q) AS rank FROM trace t, plainto_tsquery('public.french_unaccent', 'diabétique') q WHERE t.intern_id = $1 AND t.search @@ q ORDER BY rank DESC, t.updated_at DESC, t.id LIMIT 20) p JOIN trace t ON t.id = p.id ORDER BY p.rank DESC, p.updated_at DESC, p.id`, params: [busy.id] },
-          { text: `SELECT count(*)::int FROM trace t WHERE t.intern_id = $1 AND t.search @@ plainto_tsquery('public.french_unaccent', 'diabétique')`, params: [busy.id] },
+          { text: search(busy.id, `t.intern_id = $1`, 'diabétique'), params: [busy.id] },
         ]],
       },
       {
         name: 'French search, a jury session',
         api: get(tokens.jury, `/traces?q=${encodeURIComponent('vaccinés')}&pageSize=20`),
         token: tokens.jury,
-        steps: [[
-          { text: `SELECT p.*, ${unread(session.user_id)}, ${headline('vaccinés')} FROM (SELECT ${COLUMNS}, ts_rank_cd(t.search, q) AS rank FROM trace t, plainto_tsquery('public.french_unaccent', 'vaccinés') q WHERE t.status = 'validated' AND t.intern_id IN (${OPEN_SESSION_INTERNS_SQL}) AND t.search @@ q ORDER BY rank DESC, t.updated_at DESC, t.id LIMIT 20) p JOIN trace t ON t.id = p.id ORDER BY p.rank DESC, p.updated_at DESC, p.id`, params: [session.user_id] },
-          { text: `SELECT count(*)::int FROM trace t WHERE t.status = 'validated' AND t.intern_id IN (${OPEN_SESSION_INTERNS_SQL}) AND t.search @@ plainto_tsquery('public.french_unaccent', 'vaccinés')`, params: [session.user_id] },
-        ]],
+        // The member is an MSU too: the search also covers their tutees, as the API's does.
+        // Their sets first (one round trip), then the search on those ids.
+        steps: [
+          [{ text: SETS_SQL, params: [session.user_id] }],
+          [{ text: search(session.user_id, juryScope, 'vaccinés'), params: [session.user_id, juryMember.tutees, juryMember.former, juryMember.jury] }],
+        ],
       },
       {
         name: `progress (${busy.n} traces)`,
@@ -162,7 +185,7 @@ async function main(): Promise<void> {
 
     const rows: { name: string; api: Measured; raw: Measured }[] = [];
     const single: { name: string; api: Measured; raw: Measured }[] = [];
-    for (const c of cases) {
+    for (const c of cases.filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)))) {
       await explain(c.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), c.steps.flat());
       const raw = sql(c.token, ...c.steps);
       single.push({ name: c.name, api: await measure(1, SECONDS / 2, c.api), raw: await measure(1, SECONDS / 2, raw) });

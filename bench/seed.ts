@@ -3,11 +3,14 @@
  * call per row), through the project's own migrations.
  *
  *   npm run bench:seed -- --interns 500            (database carnet_bench_500 on the local server)
- *   npm run bench:seed -- --interns 16000 --seed 7
+ *   npm run bench:seed -- --interns 16000 --seed 7 --alumni 5
  *
- * UPP for 35 DUMG, four promotions, interns and MSU with the tutorship rules respected, stages,
- * traces from short entries to 10-page RSCAs with tables (statuses in realistic proportions),
- * revisions, comments, assessments, jury sessions. Prints rows per table, size, and time.
+ * UPP for 35 DUMG, four promotions in the DES (`--interns` in all), and `--alumni` graduated
+ * promotions before them (default 5, as many interns each): their accounts closed, their
+ * portfolios kept for the retention period, as a deployment holds them after a few years.
+ * Interns and MSU with the tutorship rules respected, stages, traces from short entries to
+ * 10-page RSCAs with tables (statuses in realistic proportions), revisions, comments, the
+ * reviewers the product records, assessments, jury sessions. Prints rows per table, size, time.
  */
 import 'reflect-metadata';
 import argon2 from 'argon2';
@@ -25,6 +28,7 @@ const option = (name: string, fallback: number) => {
 };
 const INTERNS = option('interns', 500);
 const SEED = option('seed', 42);
+const ALUMNI = option('alumni', 5);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const benchDatabaseName = (interns: number) => `carnet_bench_${interns}`;
 
@@ -103,35 +107,40 @@ async function main(): Promise<void> {
   const hash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id });
   const t = templates();
   const PROMOTIONS = [2023, 2024, 2025, 2026];
+  // Graduated promotions: a three-year DES (before the 2023 reform added the docteur junior year).
+  const GRADUATED = Array.from({ length: ALUMNI }, (_, i) => 2023 - ALUMNI + i);
+  const graduation = (promotion: number) => Date.UTC(promotion + 3, 10, 1);
   const now = Date.now();
   const day = 86400_000;
 
   // Structure: 35 DUMG × 4 UPP.
   const upps = Array.from({ length: 140 }, (_, i) => [uuid(), `dumg${Math.floor(i / 4) + 1}-upp${(i % 4) + 1}`, `DUMG ${Math.floor(i / 4) + 1}, UPP ${(i % 4) + 1}`]);
   await insert(client, 'upp', [['id', 'uuid'], ['code', 'text'], ['name', 'text']], upps);
-  await insert(client, 'promotion', [['year', 'int']], PROMOTIONS.map((y) => [y]));
+  await insert(client, 'promotion', [['year', 'int']], [...GRADUATED, ...PROMOTIONS].map((y) => [y]));
 
   const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'Estève', 'Sallès', 'Benoît'];
   const FIRST = ['Claire', 'Yanis', 'Léa', 'Théo', 'Inès', 'Mathis', 'Chloé', 'Lucas', 'Manon', 'Hugo', 'Éloïse', 'Jules'];
   const users: unknown[][] = [];
-  const interns: { id: string; promotion: number; upp: string }[] = [];
-  for (let i = 0; i < INTERNS; i++) {
+  const interns: { id: string; promotion: number; upp: string; graduated: boolean }[] = [];
+  const perPromotion = Math.ceil(INTERNS / 4);
+  for (let i = 0; i < INTERNS + perPromotion * ALUMNI; i++) {
     const id = uuid();
-    const promotion = PROMOTIONS[i % 4];
+    const graduated = i >= INTERNS;
+    const promotion = graduated ? GRADUATED[(i - INTERNS) % ALUMNI] : PROMOTIONS[i % 4];
     const upp = upps[i % upps.length][0] as string;
-    interns.push({ id, promotion, upp });
-    users.push([id, `interne${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), ['intern'], upp, promotion, hash]);
+    interns.push({ id, promotion, upp, graduated });
+    users.push([id, graduated ? `ancien${i - INTERNS}@bench.carnet.fr` : `interne${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), ['intern'], upp, promotion, hash, !graduated]);
   }
   const tutorCount = Math.ceil(INTERNS * 0.75);
   const tutors: string[] = [];
   for (let i = 0; i < tutorCount; i++) {
     const id = uuid();
     tutors.push(id);
-    users.push([id, `msu${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), i % 20 === 0 ? ['tutor', 'jury'] : ['tutor'], upps[i % upps.length][0], null, hash]);
+    users.push([id, `msu${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), i % 20 === 0 ? ['tutor', 'jury'] : ['tutor'], upps[i % upps.length][0], null, hash, true]);
   }
   const adminId = uuid();
-  users.push([adminId, 'admin@bench.carnet.fr', 'Bessière', 'Nadia', ['admin'], null, null, hash]);
-  await insert(client, 'app_user', [['id', 'uuid'], ['email', 'text'], ['last_name', 'text'], ['first_name', 'text'], ['roles', 'text[]'], ['upp_id', 'uuid'], ['promotion', 'int'], ['password_hash', 'text']], users.map((u) => [...u.slice(0, 4), `{${(u[4] as string[]).join(',')}}`, ...u.slice(5)]));
+  users.push([adminId, 'admin@bench.carnet.fr', 'Bessière', 'Nadia', ['admin'], null, null, hash, true]);
+  await insert(client, 'app_user', [['id', 'uuid'], ['email', 'text'], ['last_name', 'text'], ['first_name', 'text'], ['roles', 'text[]'], ['upp_id', 'uuid'], ['promotion', 'int'], ['password_hash', 'text'], ['active', 'bool']], users.map((u) => [...u.slice(0, 4), `{${(u[4] as string[]).join(',')}}`, ...u.slice(5)]));
 
   // Tutorships: the k-th intern of a promotion goes to the k-th tutor: one per promotion each.
   const seen = new Map<number, number>();
@@ -141,15 +150,16 @@ async function main(): Promise<void> {
     seen.set(intern.promotion, k + 1);
     const tutor = tutors[k % tutors.length];
     tutorOf.set(intern.id, tutor);
-    return [uuid(), tutor, intern.id, intern.promotion];
+    const ended = intern.graduated ? new Date(graduation(intern.promotion)) : null;
+    return [uuid(), tutor, intern.id, intern.promotion, new Date(Date.UTC(intern.promotion, 10, 2)), ended, ended && 'Fin du DES'];
   });
-  await insert(client, 'tutorship', [['id', 'uuid'], ['tutor_id', 'uuid'], ['intern_id', 'uuid'], ['promotion', 'int']], tutorships);
+  await insert(client, 'tutorship', [['id', 'uuid'], ['tutor_id', 'uuid'], ['intern_id', 'uuid'], ['promotion', 'int'], ['started_at', 'timestamptz'], ['ended_at', 'timestamptz'], ['end_reason', 'text']], tutorships);
 
   // Stages: one per semester done.
   const stages: unknown[][] = [];
   const KINDS = ['praticien_n1', 'urgences', 'medecine_adulte', 'gyneco_pediatrie', 'libre', 'saspas'];
   for (const intern of interns) {
-    const semesters = Math.min(8, (2026 - intern.promotion) * 2 + 1);
+    const semesters = intern.graduated ? 6 : Math.min(8, (2026 - intern.promotion) * 2 + 1);
     for (let s = 1; s <= semesters; s++) {
       const start = new Date(Date.UTC(intern.promotion, 10, 2) + (s - 1) * 182 * day).toISOString().slice(0, 10);
       const end = new Date(Date.UTC(intern.promotion, 10, 2) + s * 182 * day - day).toISOString().slice(0, 10);
@@ -164,26 +174,32 @@ async function main(): Promise<void> {
   const traces: unknown[][] = [];
   const revisions: unknown[][] = [];
   const comments: unknown[][] = [];
+  const reviewers: unknown[][] = [];
   let traceCount = 0;
   const flush = async () => {
     await insert(client, 'trace', [['id', 'uuid'], ['intern_id', 'uuid'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['content_text', 'text'], ['competences', 'text[]'], ['familles', 'text[]'], ['status', 'text'], ['version', 'int'], ['ever_submitted', 'bool'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['submitted_at', 'timestamptz'], ['validated_at', 'timestamptz'], ['validated_by', 'uuid'], ['validated_sha256', 'text']], traces);
     await insert(client, 'trace_revision', [['trace_id', 'uuid'], ['number', 'int'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['competences', 'text[]'], ['familles', 'text[]'], ['sha256', 'text'], ['created_by', 'uuid']], revisions);
     await insert(client, 'trace_comment', [['trace_id', 'uuid'], ['author_id', 'uuid'], ['body', 'text'], ['anchor_from', 'int'], ['anchor_to', 'int'], ['anchor_quote', 'text']], comments);
+    await insert(client, 'trace_reviewer', [['trace_id', 'uuid'], ['tutor_id', 'uuid']], reviewers);
     traceCount += traces.length;
     traces.length = 0;
     revisions.length = 0;
     comments.length = 0;
+    reviewers.length = 0;
   };
   for (const intern of interns) {
-    const count = Math.max(3, Math.round((2026.9 - intern.promotion) * 25 * (0.7 + rand() * 0.6)));
+    const start = Date.UTC(intern.promotion, 10, 2);
+    const end = intern.graduated ? graduation(intern.promotion) : now;
+    const count = Math.max(3, Math.round(((end - start) / (365.25 * day)) * 25 * (0.7 + rand() * 0.6)));
     for (let n = 0; n < count; n++) {
       const r = rand();
       const size = r < 0.1 ? 'long' : r < 0.4 ? 'medium' : 'short';
       const template = pick(t[size]);
       const kind = size === 'long' ? 'rsca' : pick(['trace', 'trace', 'trace', 'gept', 'stage_review', 'other']);
       const s = rand();
-      const status = s < 0.15 ? 'draft' : s < 0.25 ? 'submitted' : s < 0.3 ? 'changes_requested' : 'validated';
-      const created = new Date(Date.UTC(intern.promotion, 10, 2) + rand() * Math.max(1, now - Date.UTC(intern.promotion, 10, 2)));
+      // A graduate's portfolio was reviewed to the end: what is not validated is an abandoned draft.
+      const status = intern.graduated ? (s < 0.08 ? 'draft' : 'validated') : s < 0.15 ? 'draft' : s < 0.25 ? 'submitted' : s < 0.3 ? 'changes_requested' : 'validated';
+      const created = new Date(start + rand() * Math.max(1, end - 25 * day - start));
       const submitted = status === 'draft' ? null : new Date(created.getTime() + rand() * 5 * day);
       const validated = status === 'validated' ? new Date(submitted!.getTime() + rand() * 20 * day) : null;
       const id = uuid();
@@ -194,7 +210,10 @@ async function main(): Promise<void> {
       traces.push([id, intern.id, kind, title, template.json, template.text, competences, familles, status, status === 'draft' ? 1 : 3, status !== 'draft', created, validated ?? submitted ?? created, submitted, validated, validated ? tutor : null, validated ? template.sha : null]);
       if (status !== 'draft') {
         revisions.push([id, 1, kind, title, template.json, competences, familles, template.sha, intern.id]);
-        if (rand() < 0.4) comments.push([id, tutor, 'Peux-tu préciser ta recherche documentaire ?', 10, 40, 'passage commenté']);
+        const commented = rand() < 0.4;
+        if (commented) comments.push([id, tutor, 'Peux-tu préciser ta recherche documentaire ?', 10, 40, 'passage commenté']);
+        // The product records the tutor as a reviewer when they comment, request changes or validate.
+        if (commented || status === 'validated' || status === 'changes_requested') reviewers.push([id, tutor]);
       }
     }
     if (traces.length > 5000) await flush();
@@ -203,8 +222,13 @@ async function main(): Promise<void> {
 
   // Assessments of the socle for interns past it, and one jury session per 100 interns (open now).
   const assessed = interns.filter((i) => i.promotion <= 2025);
-  await insert(client, 'assessment', [['intern_id', 'uuid'], ['tutor_id', 'uuid'], ['phase', 'text'], ['levels', 'jsonb'], ['comment', 'text'], ['recommendation', 'text']], assessed.map((i) => [i.id, tutorOf.get(i.id), 'socle', JSON.stringify({ relation: 'intermediaire', premier_recours: 'novice' }), 'Bonne progression.', 'favorable']));
+  const assessment = (i: (typeof interns)[number], phase: string) => [i.id, tutorOf.get(i.id), phase, JSON.stringify({ relation: 'intermediaire', premier_recours: 'novice' }), 'Bonne progression.', 'favorable'];
+  await insert(client, 'assessment', [['intern_id', 'uuid'], ['tutor_id', 'uuid'], ['phase', 'text'], ['levels', 'jsonb'], ['comment', 'text'], ['recommendation', 'text']], [
+    ...assessed.map((i) => assessment(i, 'socle')),
+    ...assessed.filter((i) => i.graduated).map((i) => assessment(i, 'approfondissement')),
+  ]);
   const juryMembers = tutors.filter((_, i) => i % 20 === 0);
+  // Sessions sit for interns in the DES, the first `INTERNS` of the list.
   for (let s = 0; s * 100 < INTERNS; s++) {
     const [{ id }] = (await client.query(`INSERT INTO jury_session (title, phase, opens_at, closes_at) VALUES ($1, 'socle', now() - interval '1 day', now() + interval '30 days') RETURNING id`, [`Commission ${s + 1}`])).rows;
     await client.query(`INSERT INTO jury_member (session_id, user_id) SELECT $1, unnest($2::uuid[])`, [id, [juryMembers[s % juryMembers.length], juryMembers[(s + 1) % juryMembers.length]]]);
@@ -219,7 +243,7 @@ async function main(): Promise<void> {
   const [{ size }] = (await client.query(`SELECT pg_database_size(current_database()) AS size`)).rows;
   await client.end();
   await admin.end();
-  console.log(`database ${name}: ${INTERNS} interns, ${tutorCount} MSU, ${traceCount} traces (seed ${SEED})`);
+  console.log(`database ${name}: ${INTERNS} interns in the DES and ${interns.length - INTERNS} graduates (${ALUMNI} promotions), ${tutorCount} MSU, ${traceCount} traces (seed ${SEED})`);
   for (const row of counts.filter((c) => c.rows > 0)) console.log(`  ${row.table.padEnd(20)} ${String(row.rows).padStart(10)}`);
   console.log(`size: ${(Number(size) / 1e6).toFixed(0)} MB (${(Number(size) / 1e6 / (INTERNS / 1000)).toFixed(0)} MB per 1,000 interns); time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

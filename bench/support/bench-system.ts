@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import { ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,9 +11,24 @@ export const BENCH_PASSWORD = 'benchmark password';
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = path.resolve(__dirname, '../../..');
+/** Extra node flags for the API and worker processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+export interface BenchResponse {
+  status: number;
+  ok: boolean;
+  body: Buffer;
+  json<T = unknown>(): T | null;
+}
 
 export interface BenchSystem {
   base: string;
+  /**
+   * One HTTP request to the API on keep-alive sockets, as a load tool sends it (autocannon,
+   * wrk): Node's `fetch` costs 0.3–0.5 ms more per request on this machine, which is the
+   * client's cost, not the server's.
+   */
+  request(method: string, path: string, options?: { token?: string; body?: string; headers?: Record<string, string> }): Promise<BenchResponse>;
   databaseUrl: string;
   pool: Pool;
   /** Starts one more worker process; returns it (for its pid and peak RSS). */
@@ -48,7 +64,7 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
   };
   const children: ChildProcess[] = [];
   const run = (entry: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'dist', entry)], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'dist', entry)], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(child);
     return child;
   };
@@ -62,8 +78,31 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
   const pool = new Pool({ connectionString: url.toString(), max: options.poolSize ?? 20 });
   pool.on('error', () => undefined); // a connection cut while the database is dropped at the end
   let hash: Promise<string> | undefined;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const request: BenchSystem['request'] = (method, path, options = {}) =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(options.body));
+      }
+      const outgoing = http.request(`${base}${path}`, { method, agent, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const status = response.statusCode ?? 0;
+          resolve({ status, ok: status >= 200 && status < 300, body, json: () => { try { return JSON.parse(body.toString('utf8')); } catch { return null; } } });
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.end(options.body);
+    });
   return {
     base,
+    request,
     databaseUrl: url.toString(),
     pool,
     startWorker: () => run('apps/worker/src/main.js'),
@@ -76,6 +115,7 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
     async stop() {
       for (const child of children) child.kill('SIGTERM');
       await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+      agent.destroy();
       await pool.end();
       if (!options.keepDatabase) await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
       await admin.end();
@@ -90,6 +130,12 @@ export function percentile(sorted: number[], p: number): number {
 
 /** Runs `task` from `concurrency` loops for `seconds`; latencies in ms, sorted. */
 export async function measure(concurrency: number, seconds: number, task: (worker: number, n: number) => Promise<boolean>) {
+  // Two seconds unmeasured first: the JIT (a server's first thousand requests run slower), the
+  // connections and the caches warm up, as they are on a server that has been running.
+  const warm = Date.now() + 2000;
+  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
+    for (let n = 0; Date.now() < warm; n++) await task(worker, n).catch(() => false);
+  }));
   const latencies: number[] = [];
   let failures = 0;
   const deadline = Date.now() + seconds * 1000;

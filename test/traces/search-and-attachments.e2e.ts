@@ -70,6 +70,18 @@ describe('French search', () => {
     expect(page).toMatchObject({ total: 4, page: 2, pageSize: 3 });
     expect(page.items).toHaveLength(1);
   });
+
+  it('pages through a search, best match first, and keeps the total past the last page', async () => {
+    const all = await search({ q: 'consultation' });
+    expect(all.total).toBe(2);
+    const first = await search({ q: 'consultation', pageSize: '1', page: '1' });
+    const second = await search({ q: 'consultation', pageSize: '1', page: '2' });
+    expect([...first.items, ...second.items].map((t: { id: string }) => t.id)).toEqual(all.items.map((t: { id: string }) => t.id));
+    expect(new Set(all.items.map((t: { id: string }) => t.id))).toEqual(new Set([ids.diabete, ids.vaccin]));
+    // In the title of the prevention trace (weighted above the text): it ranks first.
+    expect(all.items[0].id).toBe(ids.vaccin);
+    expect(await search({ q: 'consultation', pageSize: '1', page: '3' })).toMatchObject({ total: 2, items: [] });
+  });
 });
 
 describe.each(['local', 's3'] as const)('attachments on %s storage', (driver) => {

@@ -211,6 +211,10 @@ describe('who sees what', () => {
 
     await api.http.get(`/api/traces/${reviewed.id}`).set('Authorization', first.bearer).expect(200);
     await api.http.get(`/api/traces/${notReviewed.id}`).set('Authorization', first.bearer).expect(404);
+    // Lists apply the same rule: the former tutor finds what they reviewed, the new one both.
+    const listed = async (who: Actor) => (await api.http.get('/api/traces').query({ internId: mover.user.id }).set('Authorization', who.bearer).expect(200)).body.items.map((t: { id: string }) => t.id).sort();
+    expect(await listed(first)).toEqual([reviewed.id]);
+    expect(await listed(second)).toEqual([reviewed.id, notReviewed.id].sort());
     await act(mover, reviewed.id, 'submit').expect(200);
     await act(first, reviewed.id, 'validate').expect(403);
     await act(second, reviewed.id, 'validate').expect(200);

@@ -17,7 +17,7 @@ export type TraceRelation = 'owner' | 'tutor' | 'jury' | 'admin';
 
 export interface VisibleSets {
   tutees: string[];
-  reviewed: string[];
+  former: string[];
   jury: string[];
 }
 
@@ -26,10 +26,15 @@ export const OPEN_SESSION_INTERNS_SQL = `SELECT ji.intern_id FROM jury_intern ji
   JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
   JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at`;
 
-/** The caller's (`$1`) three sets behind the tutor and jury relations. */
+/**
+ * The caller's (`$1`) three sets of interns behind the tutor and jury relations: their tutees,
+ * their former tutees (a tutorship ended), the interns of the open jury sessions they sit on.
+ * Each is a few ids, however long the caller's history: a tutor's reviewed traces are found
+ * through their former tutees, never listed.
+ */
 const SET_SQL = {
   tutees: `SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL`,
-  reviewed: `SELECT trace_id FROM trace_reviewer WHERE tutor_id = $1`,
+  former: `SELECT DISTINCT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NOT NULL`,
   jury: `SELECT DISTINCT intern_id FROM (${OPEN_SESSION_INTERNS_SQL}) j`,
 };
 type SetName = keyof typeof SET_SQL;
@@ -38,13 +43,27 @@ type SetName = keyof typeof SET_SQL;
  * The one statement of who relates how to trace `t`, over SQL for the caller (`me`) and their
  * sets (bound arrays for a list, subqueries for a single trace). Fragments are built, and their
  * parameters bound, only when used.
+ *
+ * A tutor reads their tutees' submitted traces, and keeps reading those they reviewed (commented,
+ * sent back, validated) after the tutorship ends. Reviewed traces are never drafts (a trace does
+ * not go back to draft), so for a current tutee the first rule covers them; for a former tutee,
+ * the reviewer row is probed for that trace only (its primary key), never gathered.
  */
-function relationRule(me: () => string, set: (name: SetName) => string, admin: boolean) {
-  const tutor = () => `((t.intern_id = ANY(${set('tutees')}) AND t.status <> 'draft') OR t.id = ANY(${set('reviewed')}))`;
-  const sitting = () => `(t.intern_id = ANY(${set('jury')}) AND t.status = 'validated')`;
+function relationRule(me: () => string, set: (name: SetName) => string, has: (name: SetName) => boolean, admin: boolean) {
+  // A set the caller does not have drops its arm: a plain intern's rule is `t.intern_id = me`.
+  const arms = (...given: (false | (() => string))[]) => given.filter((arm) => arm !== false).map((arm) => arm());
+  const tutor = () =>
+    arms(
+      has('tutees') && (() => `(t.intern_id = ANY(${set('tutees')}) AND t.status <> 'draft')`),
+      has('former') && (() => `(t.intern_id = ANY(${set('former')}) AND EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = ${me()}))`),
+    ).join(' OR ');
+  const sitting = () => (has('jury') ? `(t.intern_id = ANY(${set('jury')}) AND t.status = 'validated')` : '');
   return {
-    visible: () => `(t.intern_id = ${me()} OR ${tutor()} OR ${sitting()})`,
-    relation: () => `(CASE WHEN t.intern_id = ${me()} THEN 'owner' WHEN ${tutor()} THEN 'tutor' WHEN ${sitting()} THEN 'jury'${admin ? ` ELSE 'admin'` : ''} END)`,
+    visible: () => `(${[`t.intern_id = ${me()}`, tutor(), sitting()].filter(Boolean).join(' OR ')})`,
+    relation: () => {
+      const [asTutor, asJury] = [tutor(), sitting()];
+      return `(CASE WHEN t.intern_id = ${me()} THEN 'owner'${asTutor ? ` WHEN ${asTutor} THEN 'tutor'` : ''}${asJury ? ` WHEN ${asJury} THEN 'jury'` : ''}${admin ? ` ELSE 'admin'` : ''} END)`;
+    },
   };
 }
 
@@ -55,32 +74,34 @@ const hasSet = (auth: AuthContext, name: SetName) => hasRole(auth, name === 'jur
 export class TraceAccessService {
   /** The SQL expression giving the caller's (placeholder `me`) relation to trace `t` (NULL: none). */
   relationSql(auth: AuthContext, me: string): string {
-    // For one trace, the reviewed set narrows to that trace (a key lookup, not a tutor's history).
-    const narrowed = (name: SetName) => (name === 'reviewed' ? `${SET_SQL.reviewed} AND trace_id = t.id` : SET_SQL[name]);
+    // For one trace, a tutor's sets narrow to its intern (key lookups, not a tutor's history).
+    const narrowed = (name: SetName) => (name === 'jury' ? SET_SQL.jury : `${SET_SQL[name]} AND intern_id = t.intern_id`);
     const set = (name: SetName) => (hasSet(auth, name) ? `ARRAY(${narrowed(name).replaceAll('$1', me)})` : `'{}'::uuid[]`);
-    return relationRule(() => me, set, hasRole(auth, 'admin')).relation();
+    return relationRule(() => me, set, (name) => hasSet(auth, name), hasRole(auth, 'admin')).relation();
   }
 
   /**
    * What the caller may see beyond their own traces, fetched once per request in one round trip
-   * (none for a plain intern): their tutees, the traces they reviewed, the interns of the open
-   * jury sessions they sit on. Lists then filter on these ids, which indexes serve directly.
+   * (none for a plain intern): their tutees, their former tutees, the interns of the open jury
+   * sessions they sit on. Lists then filter on these ids, which indexes serve directly.
    */
   async visibleSets(manager: EntityManager, auth: AuthContext): Promise<VisibleSets> {
-    if (!hasRole(auth, 'tutor') && !hasRole(auth, 'jury')) return { tutees: [], reviewed: [], jury: [] };
-    const sets = (['tutees', 'reviewed', 'jury'] as const).map((name) => `${hasSet(auth, name) ? `ARRAY(${SET_SQL[name]})` : `'{}'::uuid[]`} AS ${name}`);
+    if (!hasRole(auth, 'tutor') && !hasRole(auth, 'jury')) return { tutees: [], former: [], jury: [] };
+    const sets = (['tutees', 'former', 'jury'] as const).map((name) => `${hasSet(auth, name) ? `ARRAY(${SET_SQL[name]})` : `'{}'::uuid[]`} AS ${name}`);
     const [row] = await manager.query(`SELECT ${sets.join(', ')}`, [auth.userId]);
     return row as VisibleSets;
   }
 
   /**
    * SQL on alias `t` for a list: the predicate limiting rows to those the caller may see (none
-   * for an admin), and the caller's relation to each row; each binds its parameters when used.
+   * for an admin, who sees every trace's metadata), the one limiting them to those whose content
+   * they may read (an admin's included), and the caller's relation to each row; each binds its
+   * parameters when used.
    */
-  listScope(auth: AuthContext, sets: VisibleSets, params: SqlParams): { visible: string | null; relation: () => string } {
+  listScope(auth: AuthContext, sets: VisibleSets, params: SqlParams): { visible: string | null; readable: () => string; relation: () => string } {
     const admin = hasRole(auth, 'admin');
-    const rule = relationRule(() => params.named('me', auth.userId), (name) => `${params.named(name, sets[name])}::uuid[]`, admin);
-    return { visible: admin ? null : rule.visible(), relation: rule.relation };
+    const rule = relationRule(() => params.named('me', auth.userId), (name) => `${params.named(name, sets[name])}::uuid[]`, (name) => sets[name].length > 0, admin);
+    return { visible: admin ? null : rule.visible(), readable: rule.visible, relation: rule.relation };
   }
 
   /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404: for every check that needs only the relation. */

@@ -205,9 +205,11 @@ export class TracesService {
 
   /**
    * A page of the traces the caller may see, filtered, sorted, or searched (French full text).
-   * Hand-written SQL in two steps: the page's ids and sort keys first (indexes, no content read),
-   * then, for those rows only, the unread-comment counts and the search snippets; the total is
-   * counted beside it. One more round trip before, for tutors and juries only: what they may see.
+   * Hand-written SQL: the page's ids and sort keys first (indexes, no content read), then, for
+   * those rows only, the unread-comment counts and the search snippets. A list counts its total
+   * beside the page; a search ranks and counts its matches in the same statement, so each
+   * candidate's search vector is read once. One more round trip before, for tutors and juries
+   * only: what they may see.
    */
   async list(auth: AuthContext, query: ListTracesQuery): Promise<Page<TraceView>> {
     const sets = await this.access.visibleSets(this.dataSource.manager, auth);
@@ -222,35 +224,48 @@ export class TracesService {
     const text = query.q?.trim();
     const tsquery = text ? searchQuery(text, (value) => params.add(value)) : null;
     if (text && !tsquery) return pageOf([], 0, query);
-    // Content is searched only where the caller may read it: never for an admin's metadata view.
-    if (tsquery) where.push(`${scope.relation()} IN ('owner', 'tutor', 'jury')`, `t.search @@ (${tsquery})`);
+    // Content is searched only where the caller may read it: never in an admin's metadata view.
+    if (tsquery) where.push(...(scope.visible ? [] : [scope.readable()]), `t.search @@ (${tsquery})`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // The count uses exactly the parameters bound so far: the filter's.
     const filterValues = [...params.values];
+    const me = () => params.named('me', auth.userId);
+    const unread = () => `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> ${me()}
+        AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me()} AND r.trace_id = p.id), '-infinity')) AS unread`;
+    const limit = () => `LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
 
-    // The same order inside (on the table's columns) and outside (on the page's).
-    const order = (updated: string, submitted: string, id: string) =>
-      tsquery ? `rank DESC, ${updated} DESC, ${id}` : query.sort === 'submitted' ? `${submitted} ASC NULLS LAST, ${id}` : `${updated} DESC, ${id}`;
-    const page = `SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation${tsquery ? `, ts_rank_cd(t.search, ${tsquery}) AS rank` : ''}
-                    FROM trace t ${filter} ORDER BY ${order('t.updated_at', 't.submitted_at', 't.id')} LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
-    // The snippet comes from the first 8,000 characters (about three pages): PostgreSQL parses
-    // all it is given (2 ms per 10,000 characters), so this bounds the work on 10-page RSCAs; a
-    // match further down still ranks the trace, with the snippet showing its beginning.
-    const snippet = tsquery
-      ? `, ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 8000), ${tsquery},
-           'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "') AS snippet`
-      : '';
-    const me = params.named('me', auth.userId);
-    const sql = `SELECT p.*,
-        (SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> ${me}
-            AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me} AND r.trace_id = p.id), '-infinity')) AS unread
-        ${snippet}
-      FROM (${page}) p ${tsquery ? 'JOIN trace t ON t.id = p.id' : ''}
-      ORDER BY ${order('p."updatedAt"', 'p."submittedAt"', 'p.id')}`;
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(sql, params.values) as Promise<TraceListRow[]>,
-      this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues) as Promise<{ total: number }[]>,
-    ]);
+    let rows: TraceListRow[];
+    let total: number;
+    if (tsquery) {
+      // The snippet comes from the first 8,000 characters (about three pages): PostgreSQL parses
+      // all it is given (2 ms per 10,000 characters), so this bounds the work on 10-page RSCAs; a
+      // match further down still ranks the trace, with the snippet showing its beginning. The
+      // count rides along on every row (and on a lone row of NULLs past the last page).
+      const sql = `WITH m AS MATERIALIZED (SELECT t.id, t.updated_at, ts_rank_cd(t.search, ${tsquery}) AS rank FROM trace t ${filter})
+        SELECT c.total, p.*, ${unread()},
+               ts_headline('public.french_unaccent', left(tc.title || E'\\n' || tc.content_text, 8000), ${tsquery},
+                 'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "') AS snippet
+          FROM (SELECT count(*)::int AS total FROM m) c
+          LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, m.rank FROM m JOIN trace t ON t.id = m.id
+                              ORDER BY m.rank DESC, m.updated_at DESC, m.id ${limit()}) p ON true
+          LEFT JOIN trace tc ON tc.id = p.id
+         ORDER BY p.rank DESC, p."updatedAt" DESC, p.id`;
+      const found = (await this.dataSource.query(sql, params.values)) as (TraceListRow & { total: number })[];
+      total = found[0]?.total ?? 0;
+      rows = found.filter((row) => row.id !== null);
+    } else {
+      // The same order inside (on the table's columns) and outside (on the page's).
+      const order = (updated: string, submitted: string, id: string) => (query.sort === 'submitted' ? `${submitted} ASC NULLS LAST, ${id}` : `${updated} DESC, ${id}`);
+      const sql = `SELECT p.*, ${unread()}
+        FROM (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation FROM trace t ${filter} ORDER BY ${order('t.updated_at', 't.submitted_at', 't.id')} ${limit()}) p
+        ORDER BY ${order('p."updatedAt"', 'p."submittedAt"', 'p.id')}`;
+      let counted: { total: number }[];
+      [rows, counted] = await Promise.all([
+        this.dataSource.query(sql, params.values) as Promise<TraceListRow[]>,
+        this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues) as Promise<{ total: number }[]>,
+      ]);
+      total = counted[0].total;
+    }
     const items = rows.map((row) => {
       const view = traceView(row, row.relation);
       if (row.relation !== 'admin') view.unreadComments = row.unread;
