@@ -64,6 +64,16 @@ describe('refusals before the happy path', () => {
     const list = await api.http.get('/api/traces').set('Authorization', intern.bearer).expect(200);
     expect(list.body.items.filter((t: { title: string }) => t.title === 'x')).toEqual([]);
   });
+
+  it('lets no browser or proxy keep a trace, and still tells its version', async () => {
+    const created = await create(intern, rsca).expect(201);
+    const read = await api.http.get(`/api/traces/${created.body.id}`).set('Authorization', intern.bearer).expect(200);
+    expect(read.headers['cache-control']).toBe('private, no-store');
+    expect(read.headers.etag).toBe('"1"');
+    const list = await api.http.get('/api/traces').set('Authorization', intern.bearer).expect(200);
+    expect(list.headers['cache-control']).toBe('private, no-store');
+    expect(list.headers.etag).toBeUndefined();
+  });
 });
 
 describe('the journey intern → tutor → validated', () => {
