@@ -72,7 +72,10 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
   run('apps/api/src/main.js', { PORT: String(port), HOST: '127.0.0.1' });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
-    if (i > 150) throw new Error('the API did not start');
+    if (i > 300) {
+      for (const child of children) child.kill('SIGKILL');
+      throw new Error('the API did not start within a minute');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const pool = new Pool({ connectionString: url.toString(), max: options.poolSize ?? 20 });

@@ -1,1 +1,1 @@
-export { ProgressService, Progress } from './progress.service';
+export { ProgressService, Progress, PROGRESS_SQL } from './progress.service';

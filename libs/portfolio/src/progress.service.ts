@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ProgressView } from '@carnet/contracts';
-import { Assessment, JuryDecision, PhaseRequirement, User } from '@carnet/database';
+import { PhaseRequirement, User } from '@carnet/database';
 import {
   COMPETENCE_CODES,
   COMPETENCES,
@@ -24,10 +24,42 @@ export interface Progress extends ProgressView {
 }
 
 /**
- * Progress of an intern in a phase, from validated traces only: one query for the traces of the
- * phase (their kinds and tags, not their content), one for the assessments, one for a decision,
- * one for the rules, all at once. An index-served read of one intern's rows (a few hundred at
- * most), so its cost does not grow with the number of interns; no summary table is needed.
+ * The progress statement ($1 intern, $2 phase, $3 validated since): the kinds and tags of the
+ * validated traces (not their content), the assessments' levels, the last final decision, and
+ * the rules it was judged by (the current ones if undecided), as JSON.
+ */
+const progressSql = (traceScope: string) => `
+  WITH decided AS (
+    SELECT d.decision, d.session_id AS "sessionId", d.requirement_version AS "requirementVersion", d.created_at AS "createdAt"
+      FROM jury_decision d JOIN jury_session s ON s.id = d.session_id
+     WHERE d.intern_id = $1 AND s.phase = $2 AND d.decision IN ('validated', 'not_validated')
+     ORDER BY d.created_at DESC LIMIT 1)
+  SELECT
+    (SELECT coalesce(json_agg(json_build_array(kind, competences, familles)), '[]') FROM trace
+      WHERE intern_id = $1 AND status = 'validated' AND ${traceScope}) AS traces,
+    (SELECT coalesce(json_agg(levels ORDER BY updated_at), '[]') FROM assessment WHERE intern_id = $1) AS levels,
+    (SELECT row_to_json(decided) FROM decided) AS decision,
+    -- A decided phase is judged by the rules it was decided on, which may have changed since.
+    (SELECT json_build_object('version', version, 'rules', rules) FROM phase_requirement
+      WHERE phase = $2 ORDER BY (version = (SELECT "requirementVersion" FROM decided)) DESC NULLS LAST, version DESC LIMIT 1) AS requirement`;
+export const PROGRESS_SQL = progressSql('validated_at >= $3');
+/** The same for one stage ($3 the stage). */
+const PROGRESS_OF_STAGE_SQL = progressSql('stage_id = $3');
+
+/** What the progress statement returns: JSON built by PostgreSQL, parsed once by the driver. */
+interface ProgressRow {
+  traces: [TraceKind, string[], string[]][];
+  levels: Record<string, string>[];
+  decision: { decision: string; sessionId: string; requirementVersion: number; createdAt: string } | null;
+  requirement: { version: number; rules: PhaseRules } | null;
+}
+
+/**
+ * Progress of an intern in a phase, from validated traces only, in one statement: the kinds and
+ * tags of the phase's traces (not their content), the assessments' levels, the last final
+ * decision, and the rules it was judged by (the current ones if undecided). An index-served read
+ * of one intern's rows (a few hundred at most), so its cost does not grow with the number of
+ * interns; no summary table is needed.
  */
 @Injectable()
 export class ProgressService {
@@ -40,44 +72,29 @@ export class ProgressService {
     // The socle counts everything validated so far; later phases, what was validated since they began.
     const since = phase === 'socle' ? new Date(0) : window.from;
 
-    const [traces, assessments, decision, latest] = await Promise.all([
-      this.dataSource.query(
-        stageId
-          ? `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated' AND stage_id = $2`
-          : `SELECT kind, competences, familles FROM trace WHERE intern_id = $1 AND status = 'validated' AND validated_at >= $2`,
-        [intern.id, stageId ?? since],
-      ) as Promise<{ kind: TraceKind; competences: string[]; familles: string[] }[]>,
-      this.dataSource.getRepository(Assessment).find({ where: { internId: intern.id }, order: { updatedAt: 'ASC' } }),
-      this.dataSource
-        .getRepository(JuryDecision)
-        .createQueryBuilder('d')
-        .innerJoin('jury_session', 's', 's.id = d.session_id')
-        .where('d.intern_id = :intern AND s.phase = :phase AND d.decision IN (:...final)', { intern: intern.id, phase, final: ['validated', 'not_validated'] })
-        .orderBy('d.created_at', 'DESC')
-        .getOne(),
-      this.latestRequirement(phase),
-    ]);
-    // A decided phase is judged by the rules it was decided on, which may have changed since.
-    const requirement =
-      decision && decision.requirementVersion !== latest.version
-        ? await this.dataSource.getRepository(PhaseRequirement).findOneByOrFail({ phase, version: decision.requirementVersion })
-        : latest;
+    const [row] = (await this.dataSource.query(
+      stageId ? PROGRESS_OF_STAGE_SQL : PROGRESS_SQL,
+      [intern.id, phase, stageId ?? since],
+    )) as ProgressRow[];
+    const { decision, requirement } = row;
+    if (!requirement) throw new Error(`no requirements for the ${phase} phase`);
 
+    const traces = row.traces.map(([kind, competences, familles]) => ({ kind, competences, familles }));
     const coverage = coverageOf(traces, FAMILLE_CODES);
     const kinds: Partial<Record<TraceKind, number>> = {};
     for (const trace of traces) kinds[trace.kind] = (kinds[trace.kind] ?? 0) + 1;
     const lastLevel = new Map<string, string>();
-    for (const assessment of assessments) {
-      for (const [competence, level] of Object.entries(assessment.levels as Record<string, string>)) lastLevel.set(competence, level);
+    for (const levels of row.levels) {
+      for (const [competence, level] of Object.entries(levels)) lastLevel.set(competence, level);
     }
-    const judged = evaluateRequirements(phase, requirement.rules as PhaseRules, kinds, coverage);
+    const judged = evaluateRequirements(phase, requirement.rules, kinds, coverage);
     return {
       internId: intern.id,
       phase,
       stageId: stageId ?? null,
       window: { from: window.from.toISOString(), to: window.to.toISOString() },
       requirementVersion: requirement.version,
-      decided: decision ? { decision: decision.decision, sessionId: decision.sessionId, decidedAt: decision.createdAt.toISOString() } : null,
+      decided: decision ? { decision: decision.decision, sessionId: decision.sessionId, decidedAt: new Date(decision.createdAt).toISOString() } : null,
       competences: COMPETENCE_CODES.map((code) => ({ code, label: COMPETENCES[code], validated: coverage.byCompetence[code], lastLevel: lastLevel.get(code) ?? null })),
       familles: FAMILLE_CODES.map((code) => ({ code, label: (FAMILLES as Record<string, string>)[code], validated: coverage.byFamille[code] })),
       kinds,
