@@ -276,3 +276,64 @@ describe('patient identifiers', () => {
     ]);
   });
 });
+
+describe('paging by cursor', () => {
+  it('walks a list page after page without repeating or skipping, even as traces are written', async () => {
+    const writer = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2025 });
+    const written = [];
+    for (let i = 0; i < 7; i++) written.push(await draft(writer, { title: `Trace ${i}` }));
+    const list = (query: Record<string, string>) => api.http.get('/api/traces').query({ pageSize: '3', ...query }).set('Authorization', writer.bearer).expect(200);
+    const byNumber = (await list({ pageSize: '200' })).body.items.map((t: { id: string }) => t.id);
+    expect(byNumber).toHaveLength(7);
+
+    const walked: string[] = [];
+    let page = (await list({})).body;
+    walked.push(...page.items.map((t: { id: string }) => t.id));
+    await draft(writer, { title: 'Écrite pendant la lecture' }); // newest: it goes on top, not into the next pages
+    while (page.nextCursor) {
+      page = (await list({ cursor: page.nextCursor })).body;
+      expect(page.total).toBe(8);
+      walked.push(...page.items.map((t: { id: string }) => t.id));
+    }
+    expect(walked).toEqual(byNumber);
+
+    // The review order too: oldest submission first, the never-submitted at the end.
+    await act(writer, written[4].id, 'submit').expect(200);
+    await act(writer, written[1].id, 'submit').expect(200);
+    const inOrder = (await list({ pageSize: '200', sort: 'submitted' })).body.items.map((t: { id: string }) => t.id);
+    const submittedWalk: string[] = [];
+    let next: string | null = null;
+    do {
+      const body: { items: { id: string }[]; nextCursor: string | null } = (await list({ sort: 'submitted', ...(next ? { cursor: next } : {}) })).body;
+      submittedWalk.push(...body.items.map((t) => t.id));
+      next = body.nextCursor;
+    } while (next);
+    expect(submittedWalk).toEqual(inOrder);
+    expect(submittedWalk.slice(0, 2)).toEqual([written[4].id, written[1].id]);
+  });
+
+  it('refuses a forged cursor, and a cursor on a search, with 422', async () => {
+    const forged = Buffer.from(JSON.stringify(["2026-01-01'; DROP TABLE trace; --", 'x'])).toString('base64url');
+    const refused = await api.http.get('/api/traces').query({ cursor: forged }).set('Authorization', intern.bearer).expect(422);
+    expect(refused.body.errors).toEqual([{ path: 'cursor', message: 'curseur invalide' }]);
+    await api.http.get('/api/traces').query({ cursor: 'pas-un-curseur' }).set('Authorization', intern.bearer).expect(422);
+    const first = (await api.http.get('/api/traces').query({ pageSize: '1' }).set('Authorization', intern.bearer).expect(200)).body;
+    await api.http.get('/api/traces').query({ q: 'douleur', cursor: first.nextCursor }).set('Authorization', intern.bearer).expect(422);
+  });
+
+  it('walks the audit log newest first by cursor, as by page number', async () => {
+    for (let i = 0; i < 5; i++) await api.http.post('/api/auth/login').send({ email: 'personne@dumg.test', password: `essai ${i}` }).expect(401);
+    const query = { action: 'auth.login_failed', subjectId: 'personne@dumg.test', pageSize: '2' };
+    const all = (await api.http.get('/api/admin/audit').query({ ...query, pageSize: '200' }).set('Authorization', admin.bearer).expect(200)).body;
+    expect(all.total).toBe(5);
+    const walked: number[] = [];
+    let next: string | null = null;
+    do {
+      const body: { items: { id: number }[]; nextCursor: string | null; total: number } = (await api.http.get('/api/admin/audit').query({ ...query, ...(next ? { cursor: next } : {}) }).set('Authorization', admin.bearer).expect(200)).body;
+      expect(body.total).toBe(5);
+      walked.push(...body.items.map((entry) => entry.id));
+      next = body.nextCursor;
+    } while (next);
+    expect(walked).toEqual(all.items.map((entry: { id: number }) => entry.id));
+  });
+});

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry } from '@carnet/database';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
-import { offsetOf, Page, pageOf } from '../common/paging';
+import { CURSOR_KEY, cursorAfter, cursorKeys, offsetOf, Page, pageOf } from '../common/paging';
 import type { ListAuditQuery } from './dto/audit.dto';
 
 export interface AuditRecord {
@@ -41,19 +41,35 @@ export class AuditService {
     return query.getCount();
   }
 
+  /**
+   * A page of the log, newest first, by page number or after a cursor (the log only grows: an
+   * admin reading far back pages by cursor, and new entries do not shift what they read).
+   */
   async list(query: ListAuditQuery): Promise<Page<Omit<AuditEntry, 'id' | 'occurredAt'> & { id: number; occurredAt: string }>> {
-    const builder = this.dataSource
-      .getRepository(AuditEntry)
-      .createQueryBuilder('a')
-      .orderBy('a.occurred_at', 'DESC')
-      .addOrderBy('a.id', 'DESC');
+    const builder = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
     if (query.action) builder.andWhere('a.action = :action', { action: query.action });
     if (query.actorId) builder.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
     if (query.subjectType) builder.andWhere('a.subject_type = :subjectType', { subjectType: query.subjectType });
     if (query.subjectId) builder.andWhere('a.subject_id = :subjectId', { subjectId: query.subjectId });
     if (query.from) builder.andWhere('a.occurred_at >= :from', { from: query.from });
     if (query.to) builder.andWhere('a.occurred_at < :to', { to: query.to });
-    const [rows, total] = await builder.skip(offsetOf(query)).take(query.pageSize).getManyAndCount();
-    return pageOf(rows.map((a) => ({ ...a, id: Number(a.id), occurredAt: a.occurredAt.toISOString() })), total, query);
+    const page = builder
+      .clone()
+      .addSelect('a.occurred_at::text', 'occurred_key')
+      .orderBy('a.occurred_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .offset(query.cursor ? 0 : offsetOf(query))
+      .limit(query.pageSize + 1); // one more tells whether another page follows
+    if (query.cursor) {
+      const [at, id] = cursorKeys(query.cursor, [{ shape: CURSOR_KEY.timestamp }, { shape: CURSOR_KEY.integer }]);
+      page.andWhere('(a.occurred_at, a.id) < (CAST(:at AS timestamptz), CAST(:id AS bigint))', { at, id });
+    }
+    const [{ entities, raw }, total] = await Promise.all([page.getRawAndEntities<{ occurred_key: string }>(), builder.getCount()]);
+    const more = entities.length > query.pageSize;
+    const rows = entities.slice(0, query.pageSize);
+    return {
+      ...pageOf(rows.map((a) => ({ ...a, id: Number(a.id), occurredAt: a.occurredAt.toISOString() })), total, query),
+      nextCursor: more ? cursorAfter([raw[query.pageSize - 1].occurred_key, String(rows[rows.length - 1].id)]) : null,
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DomainError, ErrorCode } from '@carnet/domain';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
@@ -19,11 +20,26 @@ export class PageQuery {
   pageSize: number = 50;
 }
 
+/**
+ * A list that also pages by position (keyset): `cursor` is the `nextCursor` of the page before;
+ * with it the page starts right after that page's last row, however deep, and rows written in
+ * the meantime neither shift nor repeat it. `page` is then ignored.
+ */
+export class KeysetPageQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page: the next page starts after its last row (page is then ignored)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
   page: number;
   pageSize: number;
+  /** On keyset lists: where the next page starts, or null after the last one. */
+  nextCursor?: string | null;
 }
 
 export const pageOf = <T>(items: T[], total: number, query: PageQuery): Page<T> => ({
@@ -34,3 +50,29 @@ export const pageOf = <T>(items: T[], total: number, query: PageQuery): Page<T> 
 });
 
 export const offsetOf = (query: PageQuery) => (query.page - 1) * query.pageSize;
+
+/** A sort key of a cursor: PostgreSQL's text of a timestamptz, a uuid, or an integer id. */
+export const CURSOR_KEY = {
+  timestamp: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  integer: /^\d{1,19}$/,
+};
+
+/** The opaque cursor after a row with these sort keys (exact: timestamps as PostgreSQL's text, to the microsecond). */
+export const cursorAfter = (keys: (string | null)[]): string => Buffer.from(JSON.stringify(keys)).toString('base64url');
+
+/** The sort keys a cursor holds, each checked against its shape (null allowed where `nullable`); a forged or stale one is a 422. */
+export function cursorKeys(cursor: string, shapes: { shape: RegExp; nullable?: boolean }[]): (string | null)[] {
+  let keys: unknown;
+  try {
+    keys = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    keys = undefined;
+  }
+  const valid =
+    Array.isArray(keys) &&
+    keys.length === shapes.length &&
+    keys.every((key, i) => (key === null ? shapes[i].nullable === true : typeof key === 'string' && shapes[i].shape.test(key)));
+  if (!valid) throw new DomainError(ErrorCode.InvalidInput, 'Curseur de pagination invalide : repartez de la première page.', [{ path: 'cursor', message: 'curseur invalide' }]);
+  return keys as (string | null)[];
+}

@@ -10,7 +10,7 @@ import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateD
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
-import { offsetOf, Page, pageOf } from '../common/paging';
+import { CURSOR_KEY, cursorAfter, cursorKeys, offsetOf, Page, pageOf } from '../common/paging';
 import { SqlParams } from '../common/sql-params';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
@@ -90,7 +90,7 @@ function searchQuery(q: string, bind: (value: unknown) => string): string | null
 }
 
 /** A row of the list query: the trace's fields (named as the entity's), and what the list adds. */
-type TraceListRow = TraceFields & { relation: TraceRelation; unread: number; snippet?: string };
+type TraceListRow = TraceFields & { relation: TraceRelation; unread: number; snippet?: string; updatedKey?: string; submittedKey?: string | null };
 
 const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, t.competences, t.familles, t.stage_id AS "stageId", t.status, t.version,
   t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.submitted_at AS "submittedAt", t.validated_at AS "validatedAt",
@@ -222,8 +222,11 @@ export class TracesService {
     if (query.competence) where.push(`${params.add(query.competence)} = ANY(t.competences)`);
     if (query.famille) where.push(`${params.add(query.famille)} = ANY(t.familles)`);
     const text = query.q?.trim();
+    if (text && query.cursor) {
+      throw new DomainError(ErrorCode.InvalidInput, 'Une recherche se parcourt par numéro de page, pas par curseur.', [{ path: 'cursor', message: 'sans objet pour une recherche' }]);
+    }
     const tsquery = text ? searchQuery(text, (value) => params.add(value)) : null;
-    if (text && !tsquery) return pageOf([], 0, query);
+    if (text && !tsquery) return { ...pageOf([], 0, query), nextCursor: null };
     // Content is searched only where the caller may read it: never in an admin's metadata view.
     if (tsquery) where.push(...(scope.visible ? [] : [scope.readable()]), `t.search @@ (${tsquery})`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -232,7 +235,8 @@ export class TracesService {
     const me = () => params.named('me', auth.userId);
     const unread = () => `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> ${me()}
         AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me()} AND r.trace_id = p.id), '-infinity')) AS unread`;
-    const limit = () => `LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
+    const limit = (extra = 0) => `LIMIT ${params.add(query.pageSize + extra)} OFFSET ${params.add(query.cursor ? 0 : offsetOf(query))}`;
+    let nextCursor: string | null = null;
 
     let rows: TraceListRow[];
     let total: number;
@@ -255,9 +259,14 @@ export class TracesService {
       rows = found.filter((row) => row.id !== null);
     } else {
       // The same order inside (on the table's columns) and outside (on the page's).
-      const order = (updated: string, submitted: string, id: string) => (query.sort === 'submitted' ? `${submitted} ASC NULLS LAST, ${id}` : `${updated} DESC, ${id}`);
+      const bySubmission = query.sort === 'submitted';
+      const order = (updated: string, submitted: string, id: string) => (bySubmission ? `${submitted} ASC NULLS LAST, ${id}` : `${updated} DESC, ${id}`);
+      const after = query.cursor ? [this.keyset(query.cursor, bySubmission, (value) => params.add(value))] : [];
+      const pageFilter = `WHERE ${[...where, ...after].join(' AND ') || 'true'}`;
+      // One row more than the page tells whether another page follows.
       const sql = `SELECT p.*, ${unread()}
-        FROM (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation FROM trace t ${filter} ORDER BY ${order('t.updated_at', 't.submitted_at', 't.id')} ${limit()}) p
+        FROM (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, t.updated_at::text AS "updatedKey", t.submitted_at::text AS "submittedKey"
+                FROM trace t ${pageFilter} ORDER BY ${order('t.updated_at', 't.submitted_at', 't.id')} ${limit(1)}) p
         ORDER BY ${order('p."updatedAt"', 'p."submittedAt"', 'p.id')}`;
       let counted: { total: number }[];
       [rows, counted] = await Promise.all([
@@ -265,6 +274,11 @@ export class TracesService {
         this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues) as Promise<{ total: number }[]>,
       ]);
       total = counted[0].total;
+      if (rows.length > query.pageSize) {
+        rows = rows.slice(0, query.pageSize);
+        const last = rows[rows.length - 1];
+        nextCursor = cursorAfter([bySubmission ? last.submittedKey! : last.updatedKey!, last.id]);
+      }
     }
     const items = rows.map((row) => {
       const view = traceView(row, row.relation);
@@ -272,7 +286,23 @@ export class TracesService {
       if (row.snippet !== undefined) view.snippet = escapeHtml(row.snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
       return view;
     });
-    return pageOf(items, total, query);
+    return { ...pageOf(items, total, query), nextCursor };
+  }
+
+  /**
+   * The rows after a cursor's (sort key, id), in the list's order: last updated first, or
+   * oldest submission first with the never-submitted at the end; ties broken by id.
+   */
+  private keyset(cursor: string, bySubmission: boolean, bind: (value: unknown) => string): string {
+    const [key, id] = cursorKeys(cursor, [{ shape: CURSOR_KEY.timestamp, nullable: bySubmission }, { shape: CURSOR_KEY.uuid }]);
+    const after = `t.id > ${bind(id)}::uuid`;
+    if (!bySubmission) {
+      const at = bind(key);
+      return `(t.updated_at < ${at}::timestamptz OR (t.updated_at = ${at}::timestamptz AND ${after}))`;
+    }
+    if (key === null) return `(t.submitted_at IS NULL AND ${after})`;
+    const at = bind(key);
+    return `(t.submitted_at > ${at}::timestamptz OR (t.submitted_at = ${at}::timestamptz AND ${after}) OR t.submitted_at IS NULL)`;
   }
 
   /** The twelfth famille exists only where the department turned it on (EXTRA_FAMILLE). */

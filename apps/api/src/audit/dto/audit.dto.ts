@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQuery } from '../../common/paging';
+import { KeysetPageQuery } from '../../common/paging';
 
-export class ListAuditQuery extends PageQuery {
+export class ListAuditQuery extends KeysetPageQuery {
   @ApiPropertyOptional({ example: 'auth.login_failed' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) subjectType?: string;

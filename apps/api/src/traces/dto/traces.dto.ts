@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { COMPETENCE_CODES, EXTRA_FAMILLE, FAMILLE_CODES, TRACE_KINDS, TRACE_STATUSES, TraceKind, TraceStatus } from '@carnet/domain';
-import { PageQuery } from '../../common/paging';
+import { KeysetPageQuery } from '../../common/paging';
 
 const FAMILLES_ALLOWED = [...FAMILLE_CODES, EXTRA_FAMILLE];
 
@@ -77,7 +77,7 @@ export class UpdateTraceBody {
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() stageId?: string | null;
 }
 
-export class ListTracesQuery extends PageQuery {
+export class ListTracesQuery extends KeysetPageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() internId?: string;
   @ApiPropertyOptional({ enum: TRACE_STATUSES }) @IsOptional() @IsIn(TRACE_STATUSES) status?: TraceStatus;
   @ApiPropertyOptional({ enum: TRACE_KINDS }) @IsOptional() @IsIn(TRACE_KINDS) kind?: TraceKind;
