@@ -86,11 +86,12 @@ async function main(): Promise<void> {
     // A search in one statement: the matches ranked and counted once, the page's rows then
     // decorated (unread counts, snippets from the first 8,000 characters).
     const search = (me: string, where: string, q: string) => `WITH m AS MATERIALIZED (
-        SELECT t.id, t.updated_at, ts_rank_cd(t.search, q) AS rank FROM trace t, plainto_tsquery('public.french_unaccent', '${q}') q WHERE ${where} AND t.search @@ q)
+        SELECT t.id, t.updated_at, ts_rank_cd(t.search, q) AS rank FROM trace t, plainto_tsquery('public.french_unaccent', '${q}') q WHERE ${where} AND t.search @@ q),
+        top AS (SELECT m.id, m.rank FROM m ORDER BY m.rank DESC, m.updated_at DESC, m.id LIMIT 20)
       SELECT c.total, p.*, ${unread(me)},
              ts_headline('public.french_unaccent', left(t.title || E'\\n' || t.content_text, 8000), plainto_tsquery('public.french_unaccent', '${q}'), 'MaxFragments=2, MaxWords=25, MinWords=10') AS snippet
         FROM (SELECT count(*)::int AS total FROM m) c
-        LEFT JOIN LATERAL (SELECT ${COLUMNS}, m.rank FROM m JOIN trace t ON t.id = m.id ORDER BY m.rank DESC, m.updated_at DESC, m.id LIMIT 20) p ON true
+        LEFT JOIN LATERAL (SELECT ${COLUMNS}, top.rank FROM top JOIN trace t ON t.id = top.id) p ON true
         LEFT JOIN trace t ON t.id = p.id
        ORDER BY p.rank DESC, p.updated_at DESC, p.id`;
     // A tutor's submitted traces: their tutees', and those of former tutees they reviewed.

@@ -78,7 +78,8 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const pool = new Pool({ connectionString: url.toString(), max: options.poolSize ?? 20 });
+  // The baseline's connections are set as the API's are (no JIT: libs/database/src/data-source.ts).
+  const pool = new Pool({ connectionString: url.toString(), max: options.poolSize ?? 20, options: '-c jit=off' });
   pool.on('error', () => undefined); // a connection cut while the database is dropped at the end
   let hash: Promise<string> | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });

@@ -245,13 +245,14 @@ export class TracesService {
       // all it is given (2 ms per 10,000 characters), so this bounds the work on 10-page RSCAs; a
       // match further down still ranks the trace, with the snippet showing its beginning. The
       // count rides along on every row (and on a lone row of NULLs past the last page).
-      const sql = `WITH m AS MATERIALIZED (SELECT t.id, t.updated_at, ts_rank_cd(t.search, ${tsquery}) AS rank FROM trace t ${filter})
+      // The page's rows are chosen from the matches' keys alone, then joined to their traces.
+      const sql = `WITH m AS MATERIALIZED (SELECT t.id, t.updated_at, ts_rank_cd(t.search, ${tsquery}) AS rank FROM trace t ${filter}),
+             top AS (SELECT m.id, m.rank FROM m ORDER BY m.rank DESC, m.updated_at DESC, m.id ${limit()})
         SELECT c.total, p.*, ${unread()},
                ts_headline('public.french_unaccent', left(tc.title || E'\\n' || tc.content_text, 8000), ${tsquery},
                  'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "') AS snippet
           FROM (SELECT count(*)::int AS total FROM m) c
-          LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, m.rank FROM m JOIN trace t ON t.id = m.id
-                              ORDER BY m.rank DESC, m.updated_at DESC, m.id ${limit()}) p ON true
+          LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, top.rank FROM top JOIN trace t ON t.id = top.id) p ON true
           LEFT JOIN trace tc ON tc.id = p.id
          ORDER BY p.rank DESC, p."updatedAt" DESC, p.id`;
       const found = (await this.dataSource.query(sql, params.values)) as (TraceListRow & { total: number })[];
