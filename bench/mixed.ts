@@ -23,16 +23,21 @@ async function main(): Promise<void> {
   const { pool } = system;
   const samples = new Map<Action, number[]>();
   let errors = 0;
-  const record = (action: Action, ms: number, ok: boolean) => {
+  const failures = new Map<string, number>();
+  const record = (action: Action, ms: number, status: number | null) => {
     if (!samples.has(action)) samples.set(action, []);
     samples.get(action)!.push(ms);
-    if (!ok) errors++;
+    if (status === null || status >= 400) {
+      errors++;
+      const key = `${action} ${status ?? 'no answer'}`;
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+    }
   };
   const call = async (action: Action, token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const started = process.hrtime.bigint();
     const response = await system.request(method, `/api${url}`, { token, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(() => null);
     const json = response?.json() ?? null;
-    record(action, Number(process.hrtime.bigint() - started) / 1e6, Boolean(response?.ok));
+    record(action, Number(process.hrtime.bigint() - started) / 1e6, response?.status ?? null);
     return json as Record<string, unknown> | null;
   };
   try {
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
     }
     all.sort((a, b) => a - b);
     console.log(`${'all'.padEnd(16)} ${String(all.length).padStart(7)} ${percentile(all, 50).toFixed(1).padStart(7)}  ${percentile(all, 95).toFixed(1).padStart(7)}  ${percentile(all, 99).toFixed(1).padStart(7)}`);
-    console.log(`throughput ${(all.length / SECONDS).toFixed(1)} requests/s; errors ${errors}`);
+    console.log(`throughput ${(all.length / SECONDS).toFixed(1)} requests/s; errors ${errors}${errors ? ` (${[...failures].map(([key, n]) => `${key}: ${n}`).join(', ')})` : ''}`);
   } finally {
     await system.stop();
   }

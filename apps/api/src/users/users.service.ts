@@ -81,7 +81,10 @@ export class UsersService {
 
   /**
    * The admin's user directory: filters, and a search by words each found in the folded name or
-   * address (trigram index), sorted by name; the total counted beside the page.
+   * address (trigram index), sorted by name; the total counted beside the page. A word of three
+   * letters or more is looked up in the trigram index first, then the matches sorted: walking the
+   * name index and folding each name until 50 match costs 60 ms for "mart" among 48,000 users
+   * (the Martins sort in the middle), which the planner cannot foresee.
    */
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
     const params = new SqlParams();
@@ -89,16 +92,20 @@ export class UsersService {
     if (query.role) where.push(`${params.add(query.role)} = ANY(u.roles)`);
     if (query.upp) where.push(`upp.code = ${params.add(query.upp.toLowerCase())}`);
     if (query.promotion) where.push(`u.promotion = ${params.add(query.promotion)}`);
-    for (const word of query.q?.trim().toLowerCase().split(/\s+/).slice(0, 5) ?? []) {
+    const words = query.q?.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5) ?? [];
+    for (const word of words) {
       const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(`public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold(${params.add(pattern)})`);
     }
     const from = `FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     const counted = [...params.values];
+    const columns = `u.id, u.email, u.last_name, u.first_name, u.roles, upp.code AS upp, u.promotion, u.active, u.created_at`;
+    const page = `ORDER BY u.last_name, u.first_name, u.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
-        `SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code AS upp, u.promotion, u.active, u.created_at ${from}
-          ORDER BY u.last_name, u.first_name, u.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`,
+        words.some((word) => word.length >= 3)
+          ? `WITH m AS MATERIALIZED (SELECT u.id ${from}) SELECT ${columns} FROM m JOIN app_user u ON u.id = m.id LEFT JOIN upp ON upp.id = u.upp_id ${page}`
+          : `SELECT ${columns} ${from} ${page}`,
         params.values,
       ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: Role[]; upp: string | null; promotion: number | null; active: boolean; created_at: Date }[]>,
       this.dataSource.query(`SELECT count(*)::int AS total ${from}`, counted) as Promise<{ total: number }[]>,
