@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         token: tokens.admin,
         steps: [[
           // The matches from the trigram index first, then sorted (as the API does).
-          { text: `WITH m AS MATERIALIZED (SELECT u.id FROM app_user u WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')) SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code, u.promotion, u.active, u.created_at FROM m JOIN app_user u ON u.id = m.id LEFT JOIN upp ON upp.id = u.upp_id ORDER BY u.last_name, u.first_name, u.id LIMIT 50`, params: [] },
+          { text: `WITH u AS MATERIALIZED (SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code, u.promotion, u.active, u.created_at FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')) SELECT * FROM u ORDER BY u.last_name, u.first_name, u.id LIMIT 50`, params: [] },
           { text: `SELECT count(*)::int FROM app_user u WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')`, params: [] },
         ]],
       },

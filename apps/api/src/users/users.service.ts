@@ -104,7 +104,7 @@ export class UsersService {
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
         words.some((word) => word.length >= 3)
-          ? `WITH m AS MATERIALIZED (SELECT u.id ${from}) SELECT ${columns} FROM m JOIN app_user u ON u.id = m.id LEFT JOIN upp ON upp.id = u.upp_id ${page}`
+          ? `WITH u AS MATERIALIZED (SELECT ${columns} ${from}) SELECT * FROM u ${page}`
           : `SELECT ${columns} ${from} ${page}`,
         params.values,
       ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: Role[]; upp: string | null; promotion: number | null; active: boolean; created_at: Date }[]>,
