@@ -23,8 +23,9 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestExpressA
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.disable('x-powered-by');
   // API answers carry portfolios (narratives of real consultations): no browser or proxy keeps
-  // them (a shared computer in a hospital ward is common). With nothing stored, Express's own
-  // ETag over every body (a SHA-1 per response) is useless; traces keep their version ETag.
+  // them, downloads included (a shared computer in a hospital ward is common); the one place this
+  // is said. With nothing stored, Express's own ETag over every body (a SHA-1 per response) is
+  // useless; traces keep their version ETag.
   app.set('etag', false);
   app.use('/api', (_request: Request, response: Response, next: NextFunction) => {
     response.setHeader('Cache-Control', 'private, no-store');

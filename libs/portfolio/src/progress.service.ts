@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ProgressView } from '@carnet/contracts';
-import { PhaseRequirement, User } from '@carnet/database';
+import { User } from '@carnet/database';
 import {
   COMPETENCE_CODES,
   COMPETENCES,
@@ -103,9 +103,5 @@ export class ProgressService {
       summary: judged.summary,
       validatedTotal: coverage.total,
     };
-  }
-
-  async latestRequirement(phase: Phase): Promise<PhaseRequirement> {
-    return this.dataSource.getRepository(PhaseRequirement).findOneOrFail({ where: { phase }, order: { version: 'DESC' } });
   }
 }

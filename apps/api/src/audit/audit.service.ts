@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry } from '@carnet/database';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
-import { CURSOR_KEY, cursorAfter, cursorKeys, offsetOf, Page, pageOf } from '../common/paging';
+import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
 import type { ListAuditQuery } from './dto/audit.dto';
 
 export interface AuditRecord {
@@ -65,11 +65,8 @@ export class AuditService {
       page.andWhere('(a.occurred_at, a.id) < (CAST(:at AS timestamptz), CAST(:id AS bigint))', { at, id });
     }
     const [{ entities, raw }, total] = await Promise.all([page.getRawAndEntities<{ occurred_key: string }>(), builder.getCount()]);
-    const more = entities.length > query.pageSize;
-    const rows = entities.slice(0, query.pageSize);
-    return {
-      ...pageOf(rows.map((a) => ({ ...a, id: Number(a.id), occurredAt: a.occurredAt.toISOString() })), total, query),
-      nextCursor: more ? cursorAfter([raw[query.pageSize - 1].occurred_key, String(rows[rows.length - 1].id)]) : null,
-    };
+    const read = entities.map((entry, i) => ({ entry, key: raw[i].occurred_key }));
+    const { rows, nextCursor } = keysetPage(read, query.pageSize, (last) => [last.key, String(last.entry.id)]);
+    return { ...pageOf(rows.map(({ entry: a }) => ({ ...a, id: Number(a.id), occurredAt: a.occurredAt.toISOString() })), total, query), nextCursor };
   }
 }

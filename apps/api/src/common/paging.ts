@@ -61,6 +61,16 @@ export const CURSOR_KEY = {
 /** The opaque cursor after a row with these sort keys (exact: timestamps as PostgreSQL's text, to the microsecond). */
 export const cursorAfter = (keys: (string | null)[]): string => Buffer.from(JSON.stringify(keys)).toString('base64url');
 
+/**
+ * A keyset page from `pageSize + 1` rows read: the extra row only tells that another page
+ * follows, whose cursor is made from the last row kept.
+ */
+export function keysetPage<T>(rows: T[], pageSize: number, keysOf: (last: T) => (string | null)[]): { rows: T[]; nextCursor: string | null } {
+  if (rows.length <= pageSize) return { rows, nextCursor: null };
+  const kept = rows.slice(0, pageSize);
+  return { rows: kept, nextCursor: cursorAfter(keysOf(kept[kept.length - 1])) };
+}
+
 /** The sort keys a cursor holds, each checked against its shape (null allowed where `nullable`); a forged or stale one is a 422. */
 export function cursorKeys(cursor: string, shapes: { shape: RegExp; nullable?: boolean }[]): (string | null)[] {
   let keys: unknown;

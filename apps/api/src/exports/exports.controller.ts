@@ -41,7 +41,6 @@ export class ExportsController {
     response.setHeader('Content-Type', file.contentType);
     response.setHeader('Content-Length', String(file.size));
     response.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-    response.setHeader('Cache-Control', 'private, no-store');
     await pipeline(file.stream!, response);
   }
 }

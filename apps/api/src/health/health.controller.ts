@@ -30,7 +30,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'At least one dependency is down.' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     const report = await this.health.report();
-    response.status(report.status === 'ok' ? 200 : 503).setHeader('Cache-Control', 'no-store');
+    response.status(report.status === 'ok' ? 200 : 503);
     return report;
   }
 }

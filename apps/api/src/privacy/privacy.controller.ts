@@ -24,7 +24,6 @@ export class PrivacyController {
   @ApiOkResponse({ description: 'All personal data about the caller, as a JSON file.' })
   async data(@Auth() auth: AuthContext, @Res({ passthrough: true }) response: Response) {
     response.setHeader('Content-Disposition', `attachment; filename="carnet-mes-donnees-${new Date().toISOString().slice(0, 10)}.json"`);
-    response.setHeader('Cache-Control', 'no-store');
     return this.privacy.export(auth);
   }
 

@@ -32,7 +32,6 @@ export class AttachmentsController {
     response.setHeader('Content-Type', attachment.mimeType);
     response.setHeader('Content-Length', String(attachment.size));
     response.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`);
-    response.setHeader('Cache-Control', 'private, no-store');
     await pipeline(stream!, response);
   }
 }

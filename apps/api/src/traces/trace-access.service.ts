@@ -76,7 +76,7 @@ export class TraceAccessService {
   relationSql(auth: AuthContext, me: string): string {
     // For one trace, a tutor's sets narrow to its intern (key lookups, not a tutor's history).
     const narrowed = (name: SetName) => (name === 'jury' ? SET_SQL.jury : `${SET_SQL[name]} AND intern_id = t.intern_id`);
-    const set = (name: SetName) => (hasSet(auth, name) ? `ARRAY(${narrowed(name).replaceAll('$1', me)})` : `'{}'::uuid[]`);
+    const set = (name: SetName) => `ARRAY(${narrowed(name).replaceAll('$1', me)})`;
     return relationRule(() => me, set, (name) => hasSet(auth, name), hasRole(auth, 'admin')).relation();
   }
 

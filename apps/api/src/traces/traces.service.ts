@@ -10,7 +10,7 @@ import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateD
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
-import { CURSOR_KEY, cursorAfter, cursorKeys, offsetOf, Page, pageOf } from '../common/paging';
+import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
 import { SqlParams } from '../common/sql-params';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
@@ -244,8 +244,8 @@ export class TracesService {
       // The snippet comes from the first 8,000 characters (about three pages): PostgreSQL parses
       // all it is given (2 ms per 10,000 characters), so this bounds the work on 10-page RSCAs; a
       // match further down still ranks the trace, with the snippet showing its beginning. The
+      // page's rows are chosen from the matches' keys alone, then joined to their traces; the
       // count rides along on every row (and on a lone row of NULLs past the last page).
-      // The page's rows are chosen from the matches' keys alone, then joined to their traces.
       const sql = `WITH m AS MATERIALIZED (SELECT t.id, t.updated_at, ts_rank_cd(t.search, ${tsquery}) AS rank FROM trace t ${filter}),
              top AS (SELECT m.id, m.rank FROM m ORDER BY m.rank DESC, m.updated_at DESC, m.id ${limit()})
         SELECT c.total, p.*, ${unread()},
@@ -275,11 +275,7 @@ export class TracesService {
         this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues) as Promise<{ total: number }[]>,
       ]);
       total = counted[0].total;
-      if (rows.length > query.pageSize) {
-        rows = rows.slice(0, query.pageSize);
-        const last = rows[rows.length - 1];
-        nextCursor = cursorAfter([bySubmission ? last.submittedKey! : last.updatedKey!, last.id]);
-      }
+      ({ rows, nextCursor } = keysetPage(rows, query.pageSize, (last) => [bySubmission ? last.submittedKey! : last.updatedKey!, last.id]));
     }
     const items = rows.map((row) => {
       const view = traceView(row, row.relation);
