@@ -310,6 +310,12 @@ describe('paging by cursor', () => {
     } while (next);
     expect(submittedWalk).toEqual(inOrder);
     expect(submittedWalk.slice(0, 2)).toEqual([written[4].id, written[1].id]);
+
+    // A list row tells the same times as the trace itself (PostgreSQL formats them for the list).
+    const one = (await api.http.get(`/api/traces/${written[4].id}`).set('Authorization', writer.bearer).expect(200)).body;
+    const row = (await list({ pageSize: '200' })).body.items.find((t: { id: string }) => t.id === written[4].id);
+    for (const at of ['createdAt', 'updatedAt', 'submittedAt', 'validatedAt']) expect(row[at]).toBe(one[at]);
+    expect(row.submittedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
   it('refuses a forged cursor, and a cursor on a search, with 422', async () => {

@@ -53,12 +53,12 @@ export const offsetOf = (query: PageQuery) => (query.page - 1) * query.pageSize;
 
 /** A sort key of a cursor: PostgreSQL's text of a timestamptz, a uuid, or an integer id. */
 export const CURSOR_KEY = {
-  timestamp: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/,
+  timestamp: /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/,
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
   integer: /^\d{1,19}$/,
 };
 
-/** The opaque cursor after a row with these sort keys (exact: timestamps as PostgreSQL's text, to the microsecond). */
+/** The opaque cursor after a row with these sort keys (exact: timestamps as text to the microsecond). */
 export const cursorAfter = (keys: (string | null)[]): string => Buffer.from(JSON.stringify(keys)).toString('base64url');
 
 /**

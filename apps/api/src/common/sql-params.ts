@@ -18,3 +18,20 @@ export class SqlParams {
     return placeholder;
   }
 }
+
+/**
+ * A timestamptz column as JSON carries it (`Date.prototype.toISOString`: UTC, milliseconds, `Z`),
+ * formatted by PostgreSQL: a list of 50 rows otherwise parses 200 timestamps into `Date`s only to
+ * print them back, and `JSON.stringify` of a `Date` leaves V8's fast path (0.2 ms a page).
+ */
+export function isoSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * A timestamptz column as a sort key: UTC to the microsecond in fixed width, so that its text
+ * order (`COLLATE "C"`) is the time order whatever the session's time zone; a cursor carries it.
+ */
+export function keySql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') COLLATE "C"`;
+}

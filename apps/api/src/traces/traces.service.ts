@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
 import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
-import { SqlParams } from '../common/sql-params';
+import { isoSql, keySql, SqlParams } from '../common/sql-params';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
 import { attachmentView } from './attachments.service';
@@ -19,9 +19,13 @@ import type { TraceView } from '@carnet/contracts';
 
 export type { TraceView };
 
-/** What a view of a trace is made of: the entity, or a list row without its content. */
+/** What a view of a trace is made of: the entity, or a list row without its content (its times already ISO text). */
 type TraceFields = Pick<Trace, 'id' | 'internId' | 'kind' | 'title' | 'competences' | 'familles' | 'stageId' | 'status' | 'version'> &
-  Pick<Trace, 'createdAt' | 'updatedAt' | 'submittedAt' | 'validatedAt' | 'validatedBy' | 'validatedSha256'> & { content?: Trace['content'] };
+  Pick<Trace, 'validatedBy' | 'validatedSha256'> & { content?: Trace['content'] } & {
+    [K in 'createdAt' | 'updatedAt']: Date | string;
+  } & { [K in 'submittedAt' | 'validatedAt']: Date | string | null };
+
+const iso = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString());
 
 export function traceView(trace: TraceFields, relation: TraceRelation, attachments?: Attachment[]): TraceView {
   const view: TraceView = {
@@ -33,10 +37,10 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
     stageId: trace.stageId,
     status: trace.status,
     version: trace.version,
-    createdAt: trace.createdAt.toISOString(),
-    updatedAt: trace.updatedAt.toISOString(),
-    submittedAt: trace.submittedAt?.toISOString() ?? null,
-    validatedAt: trace.validatedAt?.toISOString() ?? null,
+    createdAt: iso(trace.createdAt),
+    updatedAt: iso(trace.updatedAt),
+    submittedAt: trace.submittedAt === null ? null : iso(trace.submittedAt),
+    validatedAt: trace.validatedAt === null ? null : iso(trace.validatedAt),
     validatedBy: trace.validatedBy,
     validatedSha256: trace.validatedSha256,
   };
@@ -93,8 +97,8 @@ function searchQuery(q: string, bind: (value: unknown) => string): string | null
 type TraceListRow = TraceFields & { relation: TraceRelation; unread: number; snippet?: string; updatedKey?: string; submittedKey?: string | null };
 
 const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, t.competences, t.familles, t.stage_id AS "stageId", t.status, t.version,
-  t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.submitted_at AS "submittedAt", t.validated_at AS "validatedAt",
-  t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256"`;
+  ${isoSql('t.created_at')} AS "createdAt", ${isoSql('t.updated_at')} AS "updatedAt", ${isoSql('t.submitted_at')} AS "submittedAt",
+  ${isoSql('t.validated_at')} AS "validatedAt", t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256"`;
 
 @Injectable()
 export class TracesService {
@@ -252,9 +256,9 @@ export class TracesService {
                ts_headline('public.french_unaccent', left(tc.title || E'\\n' || tc.content_text, 8000), ${tsquery},
                  'StartSel=${MARK_START}, StopSel=${MARK_END}, MaxFragments=2, MaxWords=25, MinWords=10, FragmentDelimiter=" … "') AS snippet
           FROM (SELECT count(*)::int AS total FROM m) c
-          LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, top.rank FROM top JOIN trace t ON t.id = top.id) p ON true
+          LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, top.rank, ${keySql('t.updated_at')} AS "updatedKey" FROM top JOIN trace t ON t.id = top.id) p ON true
           LEFT JOIN trace tc ON tc.id = p.id
-         ORDER BY p.rank DESC, p."updatedAt" DESC, p.id`;
+         ORDER BY p.rank DESC, p."updatedKey" DESC, p.id`;
       const found = (await this.dataSource.query(sql, params.values)) as (TraceListRow & { total: number })[];
       total = found[0]?.total ?? 0;
       rows = found.filter((row) => row.id !== null);
@@ -266,9 +270,9 @@ export class TracesService {
       const pageFilter = `WHERE ${[...where, ...after].join(' AND ') || 'true'}`;
       // One row more than the page tells whether another page follows.
       const sql = `SELECT p.*, ${unread()}
-        FROM (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, t.updated_at::text AS "updatedKey", t.submitted_at::text AS "submittedKey"
+        FROM (SELECT ${LIST_COLUMNS}, ${scope.relation()} AS relation, ${keySql('t.updated_at')} AS "updatedKey", ${keySql('t.submitted_at')} AS "submittedKey"
                 FROM trace t ${pageFilter} ORDER BY ${order('t.updated_at', 't.submitted_at', 't.id')} ${limit(1)}) p
-        ORDER BY ${order('p."updatedAt"', 'p."submittedAt"', 'p.id')}`;
+        ORDER BY ${order('p."updatedKey"', 'p."submittedKey"', 'p.id')}`;
       let counted: { total: number }[];
       [rows, counted] = await Promise.all([
         this.dataSource.query(sql, params.values) as Promise<TraceListRow[]>,
