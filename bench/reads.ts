@@ -2,7 +2,8 @@
  * bench/reads: the hot reads of the product on a seeded national data set (npm run bench:seed
  * first), through the API in its own process, each beside the equivalent hand-written SQL on
  * raw `pg` (the baseline: the session lookup, then the statements a hand-written endpoint would
- * send), one client at a time and 10 at once. Prints p50/p95/p99, throughput and the ratio;
+ * send), and beside the same statements behind a bare node:http server (the floor under any HTTP
+ * service on this machine), one client at a time and 10 at once. Prints p50/p95/p99, throughput and the ratios;
  * saves EXPLAIN (ANALYZE, BUFFERS) of each baseline statement under bench/explain/<interns>/.
  *
  *   npm run bench:seed -- --interns 500 && npm run bench:reads -- --interns 500
@@ -14,7 +15,8 @@ import { hashToken } from '../apps/api/src/auth/tokens';
 import { OPEN_SESSION_INTERNS_SQL } from '../apps/api/src/traces/trace-access.service';
 import { currentPhase, phaseWindow } from '@carnet/domain';
 import { PROGRESS_SQL } from '@carnet/portfolio';
-import { measure, Measured, printTable, startBenchSystem } from './support/bench-system';
+import type { Statement } from './support/bare-server';
+import { measure, Measured, printTable, startBareServer, startBenchSystem } from './support/bench-system';
 
 const args = process.argv.slice(2);
 const INTERNS = Number(args[args.indexOf('--interns') + 1] || 500);
@@ -55,7 +57,6 @@ async function main(): Promise<void> {
               WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       params: [hashToken(token)],
     });
-    type Statement = { text: string; params: unknown[] };
     const sql = (token: string, ...steps: Statement[][]) => async () => {
       const lookup = sessionLookup(token);
       await pool.query(lookup.text, lookup.params);
@@ -184,17 +185,22 @@ async function main(): Promise<void> {
       },
     ];
 
-    const rows: { name: string; api: Measured; raw: Measured }[] = [];
-    const single: { name: string; api: Measured; raw: Measured }[] = [];
+    const rows: { name: string; api: Measured; raw: Measured; bare: Measured }[] = [];
+    const single: { name: string; api: Measured; raw: Measured; bare: Measured }[] = [];
     const chosen = cases.filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)));
+    // The floor under any HTTP service here: the raw baseline's statements behind a bare node:http server.
+    const bare = await startBareServer(system.databaseUrl, chosen.map((c) => ({ lookup: sessionLookup(c.token), steps: c.steps })));
     // The server warms on all of them first: the first case measured would otherwise pay for it.
     await measure(1, 0, async (_, n) => chosen[n % chosen.length].api());
-    for (const c of chosen) {
+    await measure(1, 2, async (_, n) => bare.request(n % chosen.length));
+    for (const [i, c] of chosen.entries()) {
       await explain(c.name.replace(/\s*\(.*\)/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase(), c.steps.flat());
       const raw = sql(c.token, ...c.steps);
-      single.push({ name: c.name, api: await measure(1, SECONDS / 2, c.api), raw: await measure(1, SECONDS / 2, raw) });
-      rows.push({ name: c.name, api: await measure(CONCURRENCY, SECONDS, c.api), raw: await measure(CONCURRENCY, SECONDS, raw) });
+      const viaBare = () => bare.request(i);
+      single.push({ name: c.name, api: await measure(1, SECONDS / 2, c.api), raw: await measure(1, SECONDS / 2, raw), bare: await measure(1, SECONDS / 2, viaBare) });
+      rows.push({ name: c.name, api: await measure(CONCURRENCY, SECONDS, c.api), raw: await measure(CONCURRENCY, SECONDS, raw), bare: await measure(CONCURRENCY, SECONDS, viaBare) });
     }
+    await bare.stop();
     console.log('\none client at a time (latency of a request on an idle system)');
     printTable(single);
     console.log(`\n${CONCURRENCY} clients at once (the 2 cores shared by PostgreSQL, the API and the load)`);

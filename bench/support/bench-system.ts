@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import type { BareCase } from './bare-server';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -43,6 +44,64 @@ export interface BenchSystem {
  * in its own process (so the load generator does not share its CPU), workers on demand; all
  * removed by `stop`. Needs `npm run build` first (the bench scripts do it).
  */
+/**
+ * Requests on keep-alive sockets, as a load tool sends them (autocannon, wrk): Node's `fetch`
+ * costs 0.3–0.5 ms more per request on this machine, the client's cost.
+ */
+export function keepAliveClient(base: string): { request: BenchSystem['request']; agent: http.Agent } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const request: BenchSystem['request'] = (method, path, options = {}) =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(options.body));
+      }
+      const outgoing = http.request(`${base}${path}`, { method, agent, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const status = response.statusCode ?? 0;
+          resolve({ status, ok: status >= 200 && status < 300, body, json: () => { try { return JSON.parse(body.toString('utf8')); } catch { return null; } } });
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.end(options.body);
+    });
+  return { request, agent };
+}
+
+/**
+ * The bare `node:http` server of bench/support/bare-server.ts, in its own process, answering
+ * `/n` with the statements of `cases[n]`.
+ */
+export async function startBareServer(databaseUrl: string, cases: BareCase[]): Promise<{ request: (n: number) => Promise<boolean>; stop: () => Promise<void> }> {
+  const child = fork(path.join(ROOT, 'scripts/run.js'), [path.join(ROOT, 'dist/bench/support/bare-server.js')], {
+    env: { ...process.env, BENCH_BARE_SERVER: '1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' },
+    execArgv: NODE_ARGS,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced', // the statements' parameters include Buffers (token hashes) and Dates
+  });
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { port: number }));
+    child.once('exit', (code) => reject(new Error(`the bare server exited (${code})`)));
+    child.send(cases);
+  });
+  const { request, agent } = keepAliveClient(`http://127.0.0.1:${port}`);
+  return {
+    request: async (n) => (await request('GET', `/${n}`)).ok,
+    async stop() {
+      agent.destroy();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      await exited;
+    },
+  };
+}
+
 export async function startBenchSystem(options: { databaseName?: string; keepDatabase?: boolean; poolSize?: number } = {}): Promise<BenchSystem> {
   const name = options.databaseName ?? `carnet_bench_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN_URL });
@@ -82,28 +141,7 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
   const pool = new Pool({ connectionString: url.toString(), max: options.poolSize ?? 20, options: '-c jit=off' });
   pool.on('error', () => undefined); // a connection cut while the database is dropped at the end
   let hash: Promise<string> | undefined;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  const request: BenchSystem['request'] = (method, path, options = {}) =>
-    new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      if (options.body !== undefined) {
-        headers['content-type'] ??= 'application/json';
-        headers['content-length'] = String(Buffer.byteLength(options.body));
-      }
-      const outgoing = http.request(`${base}${path}`, { method, agent, headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const body = Buffer.concat(chunks);
-          const status = response.statusCode ?? 0;
-          resolve({ status, ok: status >= 200 && status < 300, body, json: () => { try { return JSON.parse(body.toString('utf8')); } catch { return null; } } });
-        });
-      });
-      outgoing.on('error', reject);
-      outgoing.end(options.body);
-    });
+  const { request, agent } = keepAliveClient(base);
   return {
     base,
     request,
@@ -159,11 +197,16 @@ export async function measure(concurrency: number, seconds: number, task: (worke
 
 export type Measured = Awaited<ReturnType<typeof measure>>;
 
-export function printTable(rows: { name: string; api: Measured; raw?: Measured }[]): void {
+export function printTable(rows: { name: string; api: Measured; raw?: Measured; bare?: Measured }[]): void {
   const cell = (n: number) => n.toFixed(1).padStart(8);
-  console.log(`${'benchmark'.padEnd(44)}     p50      p95      p99    req/s   errors   ratio p50 (API/raw)`);
-  for (const { name, api, raw } of rows) {
-    console.log(`${name.padEnd(44)} ${cell(api.p50)} ${cell(api.p95)} ${cell(api.p99)} ${cell(api.rps)} ${String(api.failures).padStart(8)}   ${raw ? `${(api.p50 / raw.p50).toFixed(1)}x` : ''}`);
-    if (raw) console.log(`${'  raw pg baseline'.padEnd(44)} ${cell(raw.p50)} ${cell(raw.p95)} ${cell(raw.p99)} ${cell(raw.rps)} ${String(raw.failures).padStart(8)}`);
+  const bare = rows.some((row) => row.bare);
+  const line = (name: string, m: Measured, ratios = '') =>
+    console.log(`${name.padEnd(44)} ${cell(m.p50)} ${cell(m.p95)} ${cell(m.p99)} ${cell(m.rps)} ${String(m.failures).padStart(8)}   ${ratios}`);
+  console.log(`${'benchmark'.padEnd(44)}     p50      p95      p99    req/s   errors   ratio p50 (API/raw${bare ? ', API/bare HTTP' : ''})`);
+  for (const row of rows) {
+    const ratio = (base?: Measured) => (base ? `${(row.api.p50 / base.p50).toFixed(1)}x` : '');
+    line(row.name, row.api, [ratio(row.raw), ratio(row.bare)].filter(Boolean).join(', '));
+    if (row.raw) line('  raw pg baseline', row.raw);
+    if (row.bare) line('  bare node:http + the same statements', row.bare);
   }
 }

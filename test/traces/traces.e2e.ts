@@ -280,7 +280,7 @@ describe('patient identifiers', () => {
 describe('paging by cursor', () => {
   it('walks a list page after page without repeating or skipping, even as traces are written', async () => {
     const writer = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2025 });
-    const written = [];
+    const written: { id: string }[] = [];
     for (let i = 0; i < 7; i++) written.push(await draft(writer, { title: `Trace ${i}` }));
     const list = (query: Record<string, string>) => api.http.get('/api/traces').query({ pageSize: '3', ...query }).set('Authorization', writer.bearer).expect(200);
     const byNumber = (await list({ pageSize: '200' })).body.items.map((t: { id: string }) => t.id);

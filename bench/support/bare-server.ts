@@ -1,0 +1,45 @@
+/**
+ * The floor under any HTTP service on this machine: a bare `node:http` server in its own process
+ * that answers request `/n` with exactly the statements of the raw baseline `n` (the session
+ * lookup, then each step's statements in parallel) on raw `pg`, and their rows as JSON. Between
+ * it and the raw baseline lie only the HTTP hop, a second process's round trips to PostgreSQL
+ * and serialising the answer; between it and the API, everything Carnet adds (routing, guards,
+ * validation, logging, metrics, the ORM).
+ *
+ * Started by bench/reads.ts (`startBareServer`), which sends it the statements over IPC.
+ */
+import http from 'node:http';
+import { Pool } from 'pg';
+
+export type Statement = { text: string; params: unknown[] };
+export interface BareCase {
+  lookup: Statement;
+  steps: Statement[][];
+}
+
+// Run as a process by startBareServer (which sets BENCH_BARE_SERVER); importing its types starts nothing.
+if (process.env.BENCH_BARE_SERVER) {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), options: '-c jit=off' });
+  process.once('message', (cases: BareCase[]) => {
+    const server = http.createServer((request, response) => {
+      const found = cases[Number(request.url?.slice(1))];
+      const answer = async () => {
+        if (!found) return { status: 404, body: '{}' };
+        const session = await pool.query(found.lookup.text, found.lookup.params);
+        if (!session.rowCount) return { status: 401, body: '{}' };
+        let rows: unknown[][] = [];
+        for (const step of found.steps) rows = (await Promise.all(step.map((s) => pool.query(s.text, s.params)))).map((result) => result.rows);
+        return { status: 200, body: JSON.stringify(rows) };
+      };
+      answer().then(
+        ({ status, body }) => response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body),
+        (error: unknown) => {
+          process.stderr.write(`bare server: ${String(error)}\n`);
+          response.writeHead(500).end();
+        },
+      );
+    });
+    server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+  });
+  process.once('disconnect', () => process.exit(0));
+}
