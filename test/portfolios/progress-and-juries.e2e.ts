@@ -203,6 +203,45 @@ describe('reminders', () => {
       await Promise.all(contexts.map((c) => c.close()));
     }
   });
+  it('nudge an intern with nothing validated for 60 days, once per idle stretch, and not a busy one', async () => {
+    const ines = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes', promotion: 2025, firstName: 'Inès' });
+    const victor = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes', promotion: 2025, firstName: 'Victor' });
+    const day = 86400_000;
+    const clock = new Date(Date.now() + 70 * day); // both accounts are 70 days old then
+    // Victor had a trace validated five days before the clock; Inès never had one.
+    const validatedOn = async (who: typeof victor, at: Date) =>
+      api.dataSource.query(
+        `INSERT INTO trace (intern_id, kind, title, content, content_text, competences, familles, status, version, validated_at, submitted_at, validated_by, validated_sha256)
+         VALUES ($1, 'trace', 'Validée', '{"type":"doc","content":[]}', '', '{}', '{}', 'validated', 2, $2, $2, $3, repeat('0', 64))`,
+        [who.user.id, at, admin.user.id],
+      );
+    await validatedOn(victor, new Date(clock.getTime() - 5 * day));
+    const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(api.config), { logger: false });
+    await context.init();
+    const idleMails = (who: typeof ines) => smtp.messages.filter((m) => m.to.includes(who.email) && m.subject === 'Votre portfolio vous attend');
+    try {
+      await context.get(RemindersProcessor).run(clock);
+      const nudge = await smtp.waitFor((m) => m.to.includes(ines.email) && m.subject === 'Votre portfolio vous attend');
+      expect(nudge.text).toContain('Bonjour Inès');
+      expect(nudge.text).toContain('depuis 60 jours');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(idleMails(victor)).toHaveLength(0); // validated five days before
+      await context.get(RemindersProcessor).run(new Date(clock.getTime() + day)); // the next day: already told
+      // Then Inès has a trace validated; 61 days later she is idle again: a new stretch, a new nudge.
+      await validatedOn(ines, new Date(clock.getTime() + 2 * day));
+      await context.get(RemindersProcessor).run(new Date(clock.getTime() + 30 * day)); // not idle yet
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(idleMails(ines)).toHaveLength(1);
+      await context.get(RemindersProcessor).run(new Date(clock.getTime() + 63 * day));
+      await smtp.waitFor(() => idleMails(ines).length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(idleMails(ines)).toHaveLength(2);
+      // By then Victor's last validation is 68 days old: his first nudge.
+      expect(idleMails(victor)).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  });
   it('tell an intern short of the requirements, once, before their jury session', async () => {
     const chloe = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes', promotion: 2025, firstName: 'Chloé' });
     // (An earlier test lowered the socle's requirements to nothing: ask for five traces again.)
