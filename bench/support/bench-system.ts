@@ -39,15 +39,7 @@ export interface BenchSystem {
   stop(): Promise<void>;
 }
 
-/**
- * A whole Carnet for a benchmark: a database of its own on the local PostgreSQL server, the API
- * in its own process (so the load generator does not share its CPU), workers on demand; all
- * removed by `stop`. Needs `npm run build` first (the bench scripts do it).
- */
-/**
- * Requests on keep-alive sockets, as a load tool sends them (autocannon, wrk): Node's `fetch`
- * costs 0.3–0.5 ms more per request on this machine, the client's cost.
- */
+/** Requests to `base` on keep-alive sockets (see `BenchSystem.request`). */
 export function keepAliveClient(base: string): { request: BenchSystem['request']; agent: http.Agent } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const request: BenchSystem['request'] = (method, path, options = {}) =>
@@ -102,6 +94,11 @@ export async function startBareServer(databaseUrl: string, cases: BareCase[]): P
   };
 }
 
+/**
+ * A whole Carnet for a benchmark: a database of its own on the local PostgreSQL server, the API
+ * in its own process (so the load generator does not share its CPU), workers on demand; all
+ * removed by `stop`. Needs `npm run build` first (the bench scripts do it).
+ */
 export async function startBenchSystem(options: { databaseName?: string; keepDatabase?: boolean; poolSize?: number } = {}): Promise<BenchSystem> {
   const name = options.databaseName ?? `carnet_bench_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN_URL });
