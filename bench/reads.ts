@@ -15,7 +15,7 @@ import { hashToken } from '../apps/api/src/auth/tokens';
 import { OPEN_SESSION_INTERNS_SQL } from '../apps/api/src/traces/trace-access.service';
 import { currentPhase, phaseWindow } from '@carnet/domain';
 import { PROGRESS_SQL } from '@carnet/portfolio';
-import type { Statement } from './support/bare-server';
+import { runCase, Statement } from './support/bare-server';
 import { measure, Measured, printTable, startBareServer, startBenchSystem } from './support/bench-system';
 
 const args = process.argv.slice(2);
@@ -57,12 +57,7 @@ async function main(): Promise<void> {
               WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       params: [hashToken(token)],
     });
-    const sql = (token: string, ...steps: Statement[][]) => async () => {
-      const lookup = sessionLookup(token);
-      await pool.query(lookup.text, lookup.params);
-      for (const step of steps) await Promise.all(step.map((statement) => pool.query(statement.text, statement.params)));
-      return true;
-    };
+    const sql = (token: string, ...steps: Statement[][]) => async () => (await runCase(pool, { lookup: sessionLookup(token), steps })) !== null;
     const explain = async (name: string, statements: Statement[]) => {
       const plans: string[] = [];
       for (const statement of statements) {

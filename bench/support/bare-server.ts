@@ -17,6 +17,19 @@ export interface BareCase {
   steps: Statement[][];
 }
 
+/**
+ * What a hand-written endpoint sends for a case: the session lookup, then each step's statements
+ * in parallel. The raw baseline runs it in the bench process, the bare server behind HTTP; null
+ * when the session is not found, else the last step's rows.
+ */
+export async function runCase(pool: Pool, { lookup, steps }: BareCase): Promise<unknown[][] | null> {
+  const session = await pool.query(lookup.text, lookup.params);
+  if (!session.rowCount) return null;
+  let rows: unknown[][] = [];
+  for (const step of steps) rows = (await Promise.all(step.map((s) => pool.query(s.text, s.params)))).map((result) => result.rows);
+  return rows;
+}
+
 // Run as a process by startBareServer (which sets BENCH_BARE_SERVER); importing its types starts nothing.
 if (process.env.BENCH_BARE_SERVER) {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), options: '-c jit=off' });
@@ -25,11 +38,8 @@ if (process.env.BENCH_BARE_SERVER) {
       const found = cases[Number(request.url?.slice(1))];
       const answer = async () => {
         if (!found) return { status: 404, body: '{}' };
-        const session = await pool.query(found.lookup.text, found.lookup.params);
-        if (!session.rowCount) return { status: 401, body: '{}' };
-        let rows: unknown[][] = [];
-        for (const step of found.steps) rows = (await Promise.all(step.map((s) => pool.query(s.text, s.params)))).map((result) => result.rows);
-        return { status: 200, body: JSON.stringify(rows) };
+        const rows = await runCase(pool, found);
+        return rows ? { status: 200, body: JSON.stringify(rows) } : { status: 401, body: '{}' };
       };
       answer().then(
         ({ status, body }) => response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body),

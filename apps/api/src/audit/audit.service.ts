@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry } from '@carnet/database';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
 import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
+import { keySql } from '../common/sql-params';
 import type { ListAuditQuery } from './dto/audit.dto';
 
 export interface AuditRecord {
@@ -55,7 +56,7 @@ export class AuditService {
     if (query.to) builder.andWhere('a.occurred_at < :to', { to: query.to });
     const page = builder
       .clone()
-      .addSelect('a.occurred_at::text', 'occurred_key')
+      .addSelect(keySql('a.occurred_at'), 'occurred_key')
       .orderBy('a.occurred_at', 'DESC')
       .addOrderBy('a.id', 'DESC')
       .offset(query.cursor ? 0 : offsetOf(query))

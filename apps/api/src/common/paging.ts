@@ -51,7 +51,10 @@ export const pageOf = <T>(items: T[], total: number, query: PageQuery): Page<T> 
 
 export const offsetOf = (query: PageQuery) => (query.page - 1) * query.pageSize;
 
-/** A sort key of a cursor: PostgreSQL's text of a timestamptz, a uuid, or an integer id. */
+/**
+ * A sort key of a cursor: a timestamptz as `keySql` writes it (PostgreSQL's own text, which
+ * cursors carried before, is still read), a uuid, or an integer id.
+ */
 export const CURSOR_KEY = {
   timestamp: /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/,
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
