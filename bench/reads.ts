@@ -57,7 +57,7 @@ async function main(): Promise<void> {
               WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       params: [hashToken(token)],
     });
-    const sql = (token: string, ...steps: Statement[][]) => async () => (await runCase(pool, { lookup: sessionLookup(token), steps })) !== null;
+    const sql = (prepared: boolean, token: string, ...steps: Statement[][]) => async () => (await runCase(pool, { lookup: sessionLookup(token), steps }, prepared)) !== null;
     const explain = async (name: string, statements: Statement[]) => {
       const plans: string[] = [];
       for (const statement of statements) {
@@ -180,8 +180,8 @@ async function main(): Promise<void> {
       },
     ];
 
-    const rows: { name: string; api: Measured; raw: Measured; bare: Measured }[] = [];
-    const single: { name: string; api: Measured; raw: Measured; bare: Measured }[] = [];
+    type Row = { name: string; api: Measured; raw: Measured; prepared: Measured; bare: Measured };
+    const [rows, single]: Row[][] = [[], []];
     const chosen = cases.filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)));
     // The floor under any HTTP service here: the raw baseline's statements behind a bare node:http server.
     const bare = await startBareServer(system.databaseUrl, chosen.map((c) => ({ lookup: sessionLookup(c.token), steps: c.steps })));
@@ -190,10 +190,17 @@ async function main(): Promise<void> {
     await measure(1, 2, async (_, n) => bare.request(n % chosen.length));
     for (const [i, c] of chosen.entries()) {
       await explain(c.name.replace(/\s*\(.*\)/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase(), c.steps.flat());
-      const raw = sql(c.token, ...c.steps);
+      const [raw, prepared] = [sql(false, c.token, ...c.steps), sql(true, c.token, ...c.steps)];
       const viaBare = () => bare.request(i);
-      single.push({ name: c.name, api: await measure(1, SECONDS / 2, c.api), raw: await measure(1, SECONDS / 2, raw), bare: await measure(1, SECONDS / 2, viaBare) });
-      rows.push({ name: c.name, api: await measure(CONCURRENCY, SECONDS, c.api), raw: await measure(CONCURRENCY, SECONDS, raw), bare: await measure(CONCURRENCY, SECONDS, viaBare) });
+      const run = async (clients: number, seconds: number): Promise<Row> => ({
+        name: c.name,
+        api: await measure(clients, seconds, c.api),
+        raw: await measure(clients, seconds, raw),
+        prepared: await measure(clients, seconds, prepared),
+        bare: await measure(clients, seconds, viaBare),
+      });
+      single.push(await run(1, SECONDS / 2));
+      rows.push(await run(CONCURRENCY, SECONDS));
     }
     await bare.stop();
     console.log('\none client at a time (latency of a request on an idle system)');

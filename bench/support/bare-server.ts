@@ -1,13 +1,15 @@
 /**
  * The floor under any HTTP service on this machine: a bare `node:http` server in its own process
  * that answers request `/n` with exactly the statements of the raw baseline `n` (the session
- * lookup, then each step's statements in parallel) on raw `pg`, and their rows as JSON. Between
+ * lookup, then each step's statements in parallel) on raw `pg`, prepared as the API's hot reads
+ * are, and their rows as JSON. Between
  * it and the raw baseline lie only the HTTP hop, a second process's round trips to PostgreSQL
  * and serialising the answer; between it and the API, everything Carnet adds (routing, guards,
  * validation, logging, metrics, the ORM).
  *
  * Started by bench/reads.ts (`startBareServer`), which sends it the statements over IPC.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { Pool } from 'pg';
 
@@ -20,14 +22,23 @@ export interface BareCase {
 /**
  * What a hand-written endpoint sends for a case: the session lookup, then each step's statements
  * in parallel. The raw baseline runs it in the bench process, the bare server behind HTTP; null
- * when the session is not found, else the last step's rows.
+ * when the session is not found, else the last step's rows. `prepared`: each statement as a
+ * named prepared statement, planned once per connection, as the API sends its hot reads.
  */
-export async function runCase(pool: Pool, { lookup, steps }: BareCase): Promise<unknown[][] | null> {
-  const session = await pool.query(lookup.text, lookup.params);
+export async function runCase(pool: Pool, { lookup, steps }: BareCase, prepared = false): Promise<unknown[][] | null> {
+  const send = (s: Statement) => pool.query(prepared ? { name: nameOf(s.text), text: s.text, values: s.params } : { text: s.text, values: s.params });
+  const session = await send(lookup);
   if (!session.rowCount) return null;
   let rows: unknown[][] = [];
-  for (const step of steps) rows = (await Promise.all(step.map((s) => pool.query(s.text, s.params)))).map((result) => result.rows);
+  for (const step of steps) rows = (await Promise.all(step.map(send))).map((result) => result.rows);
   return rows;
+}
+
+const names = new Map<string, string>();
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `bench_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`));
+  return name;
 }
 
 // Run as a process by startBareServer (which sets BENCH_BARE_SERVER); importing its types starts nothing.
@@ -38,7 +49,7 @@ if (process.env.BENCH_BARE_SERVER) {
       const found = cases[Number(request.url?.slice(1))];
       const answer = async () => {
         if (!found) return { status: 404, body: '{}' };
-        const rows = await runCase(pool, found);
+        const rows = await runCase(pool, found, true);
         return rows ? { status: 200, body: JSON.stringify(rows) } : { status: 401, body: '{}' };
       };
       answer().then(

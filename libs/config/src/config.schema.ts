@@ -22,6 +22,7 @@ export const environmentSchema = z
     DATA_DIR: z.string().default('./data'),
     DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
     REDIS_URL: optional(url(['redis:', 'rediss:'])),
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('carnet'),
     QUEUE_POSTGRES_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('bullmq'),

@@ -8,6 +8,8 @@ export interface CarnetConfig {
   /** Unset means the embedded PostgreSQL (PGlite) under `<dataDir>/pg`. */
   databaseUrl?: string;
   databasePoolSize: number;
+  /** Hot reads sent as named prepared statements (off on the embedded PGlite, and behind a pooler in transaction mode). */
+  databasePreparedStatements: boolean;
   queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string; lockDurationMs: number };
   exports: { concurrency: number; retentionDays: number; retryDelayMs: number };
   dumgName: string;
@@ -46,6 +48,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
     dataDir,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
     queue: {
       redisUrl: env.REDIS_URL,
       prefix: env.QUEUE_PREFIX,

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { ProgressView } from '@carnet/contracts';
-import { User } from '@carnet/database';
+import { Statements, User } from '@carnet/database';
 import {
   COMPETENCE_CODES,
   COMPETENCES,
@@ -63,7 +61,7 @@ interface ProgressRow {
  */
 @Injectable()
 export class ProgressService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly statements: Statements) {}
 
   async progress(intern: User, requestedPhase?: Phase, now = new Date(), stageId?: string): Promise<Progress> {
     const promotion = intern.promotion ?? now.getUTCFullYear();
@@ -72,10 +70,7 @@ export class ProgressService {
     // The socle counts everything validated so far; later phases, what was validated since they began.
     const since = phase === 'socle' ? new Date(0) : window.from;
 
-    const [row] = (await this.dataSource.query(
-      stageId ? PROGRESS_OF_STAGE_SQL : PROGRESS_SQL,
-      [intern.id, phase, stageId ?? since],
-    )) as ProgressRow[];
+    const [row] = await this.statements.query<ProgressRow>(stageId ? PROGRESS_OF_STAGE_SQL : PROGRESS_SQL, [intern.id, phase, stageId ?? since]);
     const { decision, requirement } = row;
     if (!requirement) throw new Error(`no requirements for the ${phase} phase`);
 

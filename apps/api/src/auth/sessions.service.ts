@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { Session, User } from '@carnet/database';
+import { Session, Statements, User } from '@carnet/database';
 import type { RequestOrigin } from './auth-context';
 import { hashToken, newToken } from './tokens';
 
@@ -15,7 +15,10 @@ export interface OpenedSession {
 /** Server-side sessions behind opaque tokens: revocable at once, by logout or a password change. */
 @Injectable()
 export class SessionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly statements: Statements,
+  ) {}
 
   async open(userId: string, origin: RequestOrigin, manager: EntityManager = this.dataSource.manager): Promise<OpenedSession> {
     const accessToken = newToken();
@@ -34,7 +37,7 @@ export class SessionsService {
 
   /** The live session and its active user behind a token, or null: one query on every request. */
   async resolve(token: string): Promise<{ session: Session; user: User } | null> {
-    const rows: { session_id: string; csrf_token: string; expires_at: Date; user_id: string; roles: User['roles'] }[] = await this.dataSource.query(
+    const rows = await this.statements.query<{ session_id: string; csrf_token: string; expires_at: Date; user_id: string; roles: User['roles'] }>(
       `SELECT s.id AS session_id, s.csrf_token, s.expires_at, u.id AS user_id, u.roles
          FROM session s JOIN app_user u ON u.id = s.user_id AND u.active
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,

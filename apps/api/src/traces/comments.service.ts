@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TraceComment, TraceRevision, User } from '@carnet/database';
+import { Statements, TraceComment, TraceRevision, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import type { CommentView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -37,13 +37,14 @@ export class CommentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TraceAccessService,
     private readonly audit: AuditService,
+    private readonly statements: Statements,
   ) {}
 
   async list(auth: AuthContext, traceId: string): Promise<CommentView[]> {
     const relation = await this.access.relationTo(this.dataSource.manager, auth, traceId);
     this.access.assertInConversation(relation);
     const [rows] = await Promise.all([
-      this.dataSource.query(
+      this.statements.query<CommentFields>(
         `SELECT c.id, c.trace_id AS "traceId", c.parent_id AS "parentId", c.author_id AS "authorId",
                 json_build_object('firstName', u.first_name, 'lastName', u.last_name) AS author, c.body,
                 c.anchor_from AS "anchorFrom", c.anchor_to AS "anchorTo", c.anchor_quote AS "anchorQuote", c.revision,
@@ -51,9 +52,9 @@ export class CommentsService {
            FROM trace_comment c JOIN app_user u ON u.id = c.author_id
           WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
         [traceId],
-      ) as Promise<CommentFields[]>,
+      ),
       // Reading the conversation marks it read for the caller.
-      this.dataSource.query(
+      this.statements.query(
         `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`,
         [auth.userId, traceId],
       ),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
-import { Trace, Tutorship } from '@carnet/database';
+import { Statements, Trace, Tutorship } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuthContext, hasRole } from '../auth/auth-context';
 import { SqlParams } from '../common/sql-params';
@@ -72,6 +72,8 @@ const hasSet = (auth: AuthContext, name: SetName) => hasRole(auth, name === 'jur
 
 @Injectable()
 export class TraceAccessService {
+  constructor(private readonly statements: Statements) {}
+
   /** The SQL expression giving the caller's (placeholder `me`) relation to trace `t` (NULL: none). */
   relationSql(auth: AuthContext, me: string): string {
     // For one trace, a tutor's sets narrow to its intern (key lookups, not a tutor's history).
@@ -88,25 +90,30 @@ export class TraceAccessService {
   async visibleSets(manager: EntityManager, auth: AuthContext): Promise<VisibleSets> {
     if (!hasRole(auth, 'tutor') && !hasRole(auth, 'jury')) return { tutees: [], former: [], jury: [] };
     const sets = (['tutees', 'former', 'jury'] as const).map((name) => `${hasSet(auth, name) ? `ARRAY(${SET_SQL[name]})` : `'{}'::uuid[]`} AS ${name}`);
-    const [row] = await manager.query(`SELECT ${sets.join(', ')}`, [auth.userId]);
-    return row as VisibleSets;
+    const [row] = await this.statements.query<VisibleSets>(`SELECT ${sets.join(', ')}`, [auth.userId], manager);
+    return row;
   }
 
   /**
    * SQL on alias `t` for a list: the predicate limiting rows to those the caller may see (none
    * for an admin, who sees every trace's metadata), the one limiting them to those whose content
    * they may read (an admin's included), and the caller's relation to each row; each binds its
-   * parameters when used.
+   * parameters when used. With `sets` (fetched by `visibleSets`), they are bound arrays and a set
+   * the caller does not have drops its arm; without, each set is a subquery of the statement
+   * itself (no round trip before it), and the arms follow the caller's roles.
    */
-  listScope(auth: AuthContext, sets: VisibleSets, params: SqlParams): { visible: string | null; readable: () => string; relation: () => string } {
+  listScope(auth: AuthContext, sets: VisibleSets | null, params: SqlParams): { visible: string | null; readable: () => string; relation: () => string } {
     const admin = hasRole(auth, 'admin');
-    const rule = relationRule(() => params.named('me', auth.userId), (name) => `${params.named(name, sets[name])}::uuid[]`, (name) => sets[name].length > 0, admin);
+    const me = () => params.named('me', auth.userId);
+    const rule = sets
+      ? relationRule(me, (name) => `${params.named(name, sets[name])}::uuid[]`, (name) => sets[name].length > 0, admin)
+      : relationRule(me, (name) => `ARRAY(${SET_SQL[name].replaceAll('$1', me())})`, (name) => hasSet(auth, name), admin);
     return { visible: admin ? null : rule.visible(), readable: rule.visible, relation: rule.relation };
   }
 
   /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404: for every check that needs only the relation. */
   async relationTo(manager: EntityManager, auth: AuthContext, id: string): Promise<TraceRelation> {
-    const [row] = await manager.query(`SELECT ${this.relationSql(auth, '$1')} AS relation FROM trace t WHERE t.id = $2`, [auth.userId, id]);
+    const [row] = await this.statements.query<{ relation: TraceRelation | null }>(`SELECT ${this.relationSql(auth, '$1')} AS relation FROM trace t WHERE t.id = $2`, [auth.userId, id], manager);
     if (!row?.relation) throw notFound('Trace');
     return row.relation as TraceRelation;
   }

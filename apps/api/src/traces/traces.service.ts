@@ -4,7 +4,7 @@ import { ResolvedConfig } from '@carnet/infrastructure';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Attachment, Trace, User } from '@carnet/database';
+import { Attachment, Statements, Trace, User } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCES, DomainError, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, TRACE_KINDS } from '@carnet/domain';
 import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateDocument } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
@@ -108,6 +108,7 @@ export class TracesService {
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly access: TraceAccessService,
     private readonly audit: AuditService,
+    private readonly statements: Statements,
   ) {}
 
   /** The referential as this department uses it, for the editor's pickers. */
@@ -212,11 +213,14 @@ export class TracesService {
    * Hand-written SQL: the page's ids and sort keys first (indexes, no content read), then, for
    * those rows only, the unread-comment counts and the search snippets. A list counts its total
    * beside the page; a search ranks and counts its matches in the same statement, so each
-   * candidate's search vector is read once. One more round trip before, for tutors and juries
-   * only: what they may see.
+   * candidate's search vector is read once. A search by a tutor or a juror takes one more round
+   * trip before: what they may see.
    */
   async list(auth: AuthContext, query: ListTracesQuery): Promise<Page<TraceView>> {
-    const sets = await this.access.visibleSets(this.dataSource.manager, auth);
+    const text = query.q?.trim();
+    // A search ranks every match of its filter: the planner is given the caller's sets as
+    // arrays it can see (fetched first); a list reads a page off an index, its sets inline.
+    const sets = text ? await this.access.visibleSets(this.dataSource.manager, auth) : null;
     const params = new SqlParams();
     const scope = this.access.listScope(auth, sets, params);
     const where = scope.visible ? [scope.visible] : [];
@@ -225,7 +229,6 @@ export class TracesService {
     if (query.kind) where.push(`t.kind = ${params.add(query.kind)}`);
     if (query.competence) where.push(`${params.add(query.competence)} = ANY(t.competences)`);
     if (query.famille) where.push(`${params.add(query.famille)} = ANY(t.familles)`);
-    const text = query.q?.trim();
     if (text && query.cursor) {
       throw new DomainError(ErrorCode.InvalidInput, 'Une recherche se parcourt par numéro de page, pas par curseur.', [{ path: 'cursor', message: 'sans objet pour une recherche' }]);
     }
@@ -239,7 +242,13 @@ export class TracesService {
     const me = () => params.named('me', auth.userId);
     const unread = () => `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> ${me()}
         AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me()} AND r.trace_id = p.id), '-infinity')) AS unread`;
-    const limit = (extra = 0) => `LIMIT ${params.add(query.pageSize + extra)} OFFSET ${params.add(query.cursor ? 0 : offsetOf(query))}`;
+    // The limit is written into the text (a validated integer, a handful of values), so a
+    // prepared list keeps a plan made for its page size; the offset is bound, and left out on
+    // a first page or after a cursor.
+    const limit = (extra = 0) => {
+      const offset = query.cursor ? 0 : offsetOf(query);
+      return `LIMIT ${Math.trunc(query.pageSize) + extra}${offset ? ` OFFSET ${params.add(offset)}` : ''}`;
+    };
     let nextCursor: string | null = null;
 
     let rows: TraceListRow[];
@@ -275,8 +284,8 @@ export class TracesService {
         ORDER BY ${order('p."updatedKey"', 'p."submittedKey"', 'p.id')}`;
       let counted: { total: number }[];
       [rows, counted] = await Promise.all([
-        this.dataSource.query(sql, params.values) as Promise<TraceListRow[]>,
-        this.dataSource.query(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues) as Promise<{ total: number }[]>,
+        this.statements.query<TraceListRow>(sql, params.values),
+        this.statements.query<{ total: number }>(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues),
       ]);
       total = counted[0].total;
       ({ rows, nextCursor } = keysetPage(rows, query.pageSize, (last) => [bySubmission ? last.submittedKey! : last.updatedKey!, last.id]));
