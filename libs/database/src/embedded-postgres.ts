@@ -41,6 +41,7 @@ export async function startEmbeddedPostgres(options: {
       port: options.port ?? 0,
       maxConnections: options.maxConnections ?? 100,
     });
+    serveWholeBatches(server, db);
     await server.start();
     const address = server.getServerConn(); // "127.0.0.1:PORT"
     return {
@@ -55,6 +56,72 @@ export async function startEmbeddedPostgres(options: {
     releaseLock();
     throw error;
   }
+}
+
+/** What `serveWholeBatches` reaches of pglite-socket's query queue (private in its types). */
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (error: unknown) => void;
+}
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/** Extended-query messages that leave a batch open until its Sync: Parse, Bind, Describe, Execute, Close, Flush. */
+const BATCH_MESSAGES = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((letter) => letter.charCodeAt(0)));
+
+/**
+ * pglite-socket (0.2) serves the protocol messages of every connection in turn, one at a time,
+ * holding to one connection only inside a transaction (electric-sql/pglite#1046). A `pg` query
+ * is a batch of messages (Parse, Bind, Describe, Execute, Sync) on the one shared session, and
+ * between them the unnamed statement is the session's: two connections' batches interleaved
+ * bind one query's values to the other's statement (an error, or another query's rows); and
+ * one failed message left the queue stopped for good. This replaces the queue's loop: a
+ * connection whose batch is open is served alone until its Sync, as a transaction's is until
+ * it ends; a failed message fails its own query only.
+ */
+function serveWholeBatches(server: PGLiteSocketServer, db: PGlite): void {
+  const queue = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  let batchOf: number | null = null;
+  queue.processQueue = async function (this: QueryQueue) {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const holder = batchOf ?? (db.isInTransaction() ? this.lastHandlerId : null);
+        const index = holder === null ? 0 : this.queue.findIndex((entry) => entry.handlerId === holder);
+        if (index === -1) break; // the holder's next message starts the loop again
+        const [entry] = this.queue.splice(index, 1);
+        let bytes = 0;
+        try {
+          await db.runExclusive(() => db.execProtocolRawStream(entry.message, { onRawData: (data) => ((bytes += data.length), entry.onData(data)) }));
+        } catch (error) {
+          batchOf = null;
+          entry.reject(error);
+          continue;
+        }
+        batchOf = BATCH_MESSAGES.has(entry.message[0]) ? entry.handlerId : null;
+        this.lastHandlerId = entry.handlerId;
+        entry.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+  // A connection gone mid-batch releases the session.
+  const clear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    if (batchOf === handlerId) batchOf = null;
+    void queue.processQueue();
+  };
 }
 
 function takeLock(file: string): () => void {

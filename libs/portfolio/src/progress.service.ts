@@ -63,7 +63,7 @@ interface ProgressRow {
 export class ProgressService {
   constructor(private readonly statements: Statements) {}
 
-  async progress(intern: User, requestedPhase?: Phase, now = new Date(), stageId?: string): Promise<Progress> {
+  async progress(intern: Pick<User, 'id' | 'promotion'>, requestedPhase?: Phase, now = new Date(), stageId?: string): Promise<Progress> {
     const promotion = intern.promotion ?? now.getUTCFullYear();
     const phase = requestedPhase ?? currentPhase(promotion, now);
     const window = phaseWindow(promotion, phase);
