@@ -9,9 +9,9 @@
  *
  * Started by bench/reads.ts (`startBareServer`), which sends it the statements over IPC.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { Pool } from 'pg';
+import { statementName } from '@carnet/database';
 
 export type Statement = { text: string; params: unknown[] };
 export interface BareCase {
@@ -26,19 +26,12 @@ export interface BareCase {
  * named prepared statement, planned once per connection, as the API sends its hot reads.
  */
 export async function runCase(pool: Pool, { lookup, steps }: BareCase, prepared = false): Promise<unknown[][] | null> {
-  const send = (s: Statement) => pool.query(prepared ? { name: nameOf(s.text), text: s.text, values: s.params } : { text: s.text, values: s.params });
+  const send = (s: Statement) => pool.query(prepared ? { name: statementName(s.text), text: s.text, values: s.params } : { text: s.text, values: s.params });
   const session = await send(lookup);
   if (!session.rowCount) return null;
   let rows: unknown[][] = [];
   for (const step of steps) rows = (await Promise.all(step.map(send))).map((result) => result.rows);
   return rows;
-}
-
-const names = new Map<string, string>();
-function nameOf(text: string): string {
-  let name = names.get(text);
-  if (!name) names.set(text, (name = `bench_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`));
-  return name;
 }
 
 // Run as a process by startBareServer (which sets BENCH_BARE_SERVER); importing its types starts nothing.

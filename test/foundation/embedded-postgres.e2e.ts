@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { exited } from '../support/processes';
+import { builtScript, exited } from '../support/processes';
 
 /**
  * The embedded PostgreSQL that `npm start` runs on: one PGlite session behind a socket server,
@@ -12,20 +12,18 @@ import { exited } from '../support/processes';
  * child process, and the test connects to it as the API does.
  */
 describe('the embedded PostgreSQL', () => {
-  const root = path.resolve(__dirname, '../..');
   let dataDir: string;
   let server: ChildProcess;
   let pools: Pool[];
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-embedded-'));
-    const script = `
-      require(${JSON.stringify(path.join(root, 'node_modules/tsconfig-paths'))}).register({ baseUrl: ${JSON.stringify(path.join(root, 'dist'))}, paths: { '@carnet/*': ['libs/*/src'] } });
-      const { startEmbeddedPostgres } = require(${JSON.stringify(path.join(root, 'dist/libs/database/src/index.js'))});
+    const script = builtScript(`
+      const { startEmbeddedPostgres } = require('@carnet/database');
       startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} }).then((pg) => {
         process.stdout.write(pg.url + '\\n');
         process.stdin.on('end', () => pg.stop().then(() => process.exit(0))).resume();
-      });`;
+      });`);
     server = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
     const url = await new Promise<string>((resolve, reject) => {
       server.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));

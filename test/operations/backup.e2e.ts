@@ -9,6 +9,7 @@ import { openDatabase } from '@carnet/database';
 import { canonicalJson, sha256Hex } from '@carnet/editor';
 import { actor } from '../support/actors';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { builtScript } from '../support/processes';
 import { startTestApp, TestApp, testConfig } from '../support/test-app';
 
 const rsca = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
@@ -111,16 +112,15 @@ describe('backup and restore of the embedded database', () => {
       timeout: 120_000,
     });
   const count = (dataDir: string) => {
-    const script = `
-      require(${JSON.stringify(path.join(root, 'node_modules/tsconfig-paths'))}).register({ baseUrl: ${JSON.stringify(path.join(root, 'dist'))}, paths: { '@carnet/*': ['libs/*/src'] } });
-      const { startEmbeddedPostgres, openDatabase } = require(${JSON.stringify(path.join(root, 'dist/libs/database/src/index.js'))});
+    const script = builtScript(`
+      const { startEmbeddedPostgres, openDatabase } = require('@carnet/database');
       (async () => {
         const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
         const ds = await openDatabase(pg.url, 2);
         const [row] = await ds.query("SELECT (SELECT count(*) FROM app_user)::int AS users, (SELECT count(*) FROM tutorship)::int AS tutorships");
         await ds.destroy(); await pg.stop();
         process.stdout.write(JSON.stringify(row));
-      })();`;
+      })();`);
     return JSON.parse(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 }).stdout);
   };
 

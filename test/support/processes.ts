@@ -14,6 +14,14 @@ export function startCarnet(app: 'api' | 'worker', env: Record<string, string | 
   });
 }
 
+/**
+ * A script for `node -e` that first resolves `@carnet/*` to the build (as scripts/run.js does):
+ * for what Jest cannot load in-process, such as PGlite's WebAssembly, loaded by dynamic import.
+ */
+export const builtScript = (body: string) =>
+  `require(${JSON.stringify(path.join(root, 'node_modules/tsconfig-paths'))}).register({ baseUrl: ${JSON.stringify(path.join(root, 'dist'))}, paths: { '@carnet/*': ['libs/*/src'] } });
+${body}`;
+
 export const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
 
 /** Polls `probe` until it gives a value. */

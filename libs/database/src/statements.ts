@@ -14,8 +14,6 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
  * TypeORM's `QueryFailedError`, as from `DataSource.query`.
  */
 export class Statements {
-  private readonly names = new Map<string, string>();
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly prepare: boolean,
@@ -27,18 +25,18 @@ export class Statements {
     if (!this.prepare) return this.dataSource.query(text, values);
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     try {
-      return (await pool.query({ name: this.nameOf(text), text, values })).rows as T[];
+      return (await pool.query({ name: statementName(text), text, values })).rows as T[];
     } catch (error) {
       throw new QueryFailedError(text, values, error as Error);
     }
   }
+}
 
-  private nameOf(text: string): string {
-    let name = this.names.get(text);
-    if (!name) {
-      name = `carnet_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-      this.names.set(text, name);
-    }
-    return name;
-  }
+const names = new Map<string, string>();
+
+/** A prepared statement's name: its text's hash, so one text is one statement on a connection. */
+export function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `carnet_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`));
+  return name;
 }
