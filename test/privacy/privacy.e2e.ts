@@ -75,6 +75,10 @@ describe('anonymisation and retention', () => {
     expect(await retention.purge(new Date(Date.now() + 9 * 365 * 86400_000))).toBe(0);
     expect(await retention.purge(new Date(Date.now() + 11 * 365 * 86400_000))).toBe(1);
     expect((await api.dataSource.query(`SELECT 1 FROM trace WHERE intern_id = $1`, [intern.user.id])).length).toBe(0);
+    // The admin's totals (kept by triggers) lose the purged traces too.
+    const [{ counted }] = await api.dataSource.query(`SELECT count(*)::int AS counted FROM trace`);
+    const [{ tallied }] = await api.dataSource.query(`SELECT coalesce(sum(n), 0)::int AS tallied FROM trace_tally`);
+    expect(tallied).toBe(counted);
     expect(fs.existsSync(path.join(api.config.dataDir, 'objects', keptFile.storage_key))).toBe(false);
     // (Eleven years on, every session of today has expired and been cleared: sign in again.)
     const adminToken = await login(api.http, admin.email);

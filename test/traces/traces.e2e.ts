@@ -262,6 +262,39 @@ describe('deleting', () => {
   });
 });
 
+describe('an admin’s list of every trace', () => {
+  const totals = async () => {
+    const total = async (query: Record<string, string>) => (await api.http.get('/api/traces').query({ ...query, pageSize: '1' }).set('Authorization', admin.bearer).expect(200)).body.total as number;
+    return { all: await total({}), drafts: await total({ status: 'draft' }), submitted: await total({ status: 'submitted' }), rscas: await total({ kind: 'rsca' }), rscaDrafts: await total({ status: 'draft', kind: 'rsca' }) };
+  };
+  const counted = async () => {
+    const [row] = await api.dataSource.query(`SELECT count(*)::int AS all, count(*) FILTER (WHERE status = 'draft')::int AS drafts, count(*) FILTER (WHERE status = 'submitted')::int AS submitted,
+      count(*) FILTER (WHERE kind = 'rsca')::int AS rscas, count(*) FILTER (WHERE kind = 'rsca' AND status = 'draft')::int AS "rscaDrafts" FROM trace`);
+    return row;
+  };
+
+  it('keeps its totals right as traces are written, submitted, retyped and deleted', async () => {
+    const before = await totals();
+    expect(before).toEqual(await counted());
+    const kept = await draft(intern, { kind: 'rsca' });
+    const dropped = await draft(otherIntern);
+    await act(intern, kept.id, 'submit').expect(200);
+    await patch(otherIntern, dropped.id, dropped.version, { kind: 'rsca' }).expect(200);
+    await Promise.all([draft(intern), draft(otherIntern), draft(intern)]);
+    expect(await totals()).toEqual({ all: before.all + 5, drafts: before.drafts + 4, submitted: before.submitted + 1, rscas: before.rscas + 2, rscaDrafts: before.rscaDrafts + 1 });
+    await api.http.delete(`/api/traces/${dropped.id}`).set('Authorization', otherIntern.bearer).expect(204);
+    expect(await totals()).toEqual({ all: before.all + 4, drafts: before.drafts + 3, submitted: before.submitted + 1, rscas: before.rscas + 1, rscaDrafts: before.rscaDrafts });
+    expect(await totals()).toEqual(await counted());
+  });
+
+  it('pages every trace newest first, as a tutor pages their tutees’', async () => {
+    const page = (await api.http.get('/api/traces').query({ pageSize: '5' }).set('Authorization', admin.bearer).expect(200)).body;
+    const newest: { id: string; updated_at: string }[] = await api.dataSource.query(`SELECT id FROM trace ORDER BY updated_at DESC, id LIMIT 5`);
+    expect(page.items.map((t: { id: string }) => t.id)).toEqual(newest.map((t) => t.id));
+    expect(page.items.every((t: { title?: string }) => t.title === undefined)).toBe(true); // metadata only
+  });
+});
+
 describe('patient identifiers', () => {
   it('warns on submit with positions, and stays quiet on "Mme X"', async () => {
     const text = 'J’ai reçu Mme Dupont, née le 12/03/1957, joignable au 06 12 34 56 78. Puis Mme X.';

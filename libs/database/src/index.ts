@@ -2,4 +2,4 @@ export * from './entities';
 export { createDataSource, dataSourceOptions, openDatabase, migrate } from './data-source';
 export { startEmbeddedPostgres, EmbeddedPostgres, EmbeddedPostgresLockedError } from './embedded-postgres';
 export { migrations } from './migrations';
-export { statementName, Statements } from './statements';
+export { entityColumns, statementName, Statements } from './statements';

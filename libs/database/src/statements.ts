@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, EntityManager, EntityTarget, QueryFailedError } from 'typeorm';
 
 /**
  * The hot reads (the session lookup every request makes, a trace list, its comments, progress)
@@ -19,17 +19,31 @@ export class Statements {
     private readonly prepare: boolean,
   ) {}
 
-  /** Runs `text`; inside a transaction (`manager` holding a query runner), on its connection, unprepared. */
+  /** Runs `text`; inside a transaction (`manager` holding a query runner), on its connection. */
   async query<T>(text: string, values: unknown[], manager?: EntityManager): Promise<T[]> {
-    if (manager?.queryRunner) return manager.query(text, values);
-    if (!this.prepare) return this.dataSource.query(text, values);
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const runner = manager?.queryRunner;
+    if (!this.prepare) return (manager ?? this.dataSource).query(text, values);
+    // A transaction's connection is the query runner's (TypeORM's connect() hands back the one it holds).
+    const target = runner ? ((await runner.connect()) as PoolClient) : (this.dataSource.driver as unknown as { master: Pool }).master;
     try {
-      return (await pool.query({ name: statementName(text), text, values })).rows as T[];
+      return (await target.query({ name: statementName(text), text, values })).rows as T[];
     } catch (error) {
       throw new QueryFailedError(text, values, error as Error);
     }
   }
+}
+
+/**
+ * The select list of an entity's columns on `alias`, each named as its property, as TypeORM
+ * would hydrate it (columns marked `select: false` left out): for hand-written statements that
+ * return entities, without a second list of columns to keep in step with the entity.
+ */
+export function entityColumns(dataSource: DataSource, entity: EntityTarget<object>, alias: string): string {
+  return dataSource
+    .getMetadata(entity)
+    .columns.filter((column) => column.isSelect)
+    .map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`)
+    .join(', ');
 }
 
 const names = new Map<string, string>();

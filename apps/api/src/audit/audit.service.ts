@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditEntry } from '@carnet/database';
+import { AuditEntry, Statements } from '@carnet/database';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
 import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
 import { keySql } from '../common/sql-params';
@@ -22,12 +22,16 @@ type Who = Pick<AuthContext, 'userId' | 'ip' | 'requestId'> | (RequestOrigin & {
  */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly statements: Statements,
+  ) {}
 
-  async record(who: Who, record: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(
+  async record(who: Who, record: AuditRecord, manager?: EntityManager): Promise<void> {
+    await this.statements.query(
       `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, ip, request_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [who.userId ?? null, record.action, record.subjectType ?? null, record.subjectId ?? null, who.ip, who.requestId, record.details ?? {}],
+      manager,
     );
   }
 

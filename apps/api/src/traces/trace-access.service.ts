@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
-import { Statements, Trace, Tutorship } from '@carnet/database';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { entityColumns, Statements, Trace, Tutorship } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuthContext, hasRole } from '../auth/auth-context';
 import { SqlParams } from '../common/sql-params';
@@ -72,7 +73,15 @@ const hasSet = (auth: AuthContext, name: SetName) => hasRole(auth, name === 'jur
 
 @Injectable()
 export class TraceAccessService {
-  constructor(private readonly statements: Statements) {}
+  /** The trace's columns as the entity's properties: `load` returns what TypeORM would. */
+  private readonly traceColumns: string;
+
+  constructor(
+    private readonly statements: Statements,
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.traceColumns = entityColumns(dataSource, Trace, 't');
+  }
 
   /** The SQL expression giving the caller's (placeholder `me`) relation to trace `t` (NULL: none). */
   relationSql(auth: AuthContext, me: string): string {
@@ -118,18 +127,17 @@ export class TraceAccessService {
     return row.relation as TraceRelation;
   }
 
-  /** The trace and the caller's relation to it, or 404. `lock` takes a row lock for a change. */
+  /**
+   * The trace and the caller's relation to it, or 404. `lock` takes a row lock for a change.
+   * One prepared statement (a text per role combination and lock), on the transaction's
+   * connection when `manager` holds one.
+   */
   async load(manager: EntityManager, auth: AuthContext, id: string, lock = false): Promise<{ trace: Trace; relation: TraceRelation }> {
-    const query = manager
-      .getRepository(Trace)
-      .createQueryBuilder('t')
-      .addSelect(this.relationSql(auth, ':me'), 'relation')
-      .where('t.id = :id', { id, me: auth.userId });
-    if (lock) query.setLock('pessimistic_write', undefined, ['t']);
-    const { entities, raw } = await query.getRawAndEntities<{ relation: TraceRelation | null }>();
-    const relation = raw[0]?.relation;
-    if (!entities[0] || !relation) throw notFound('Trace');
-    return { trace: entities[0], relation };
+    const sql = `SELECT ${this.traceColumns}, ${this.relationSql(auth, '$1')} AS relation FROM trace t WHERE t.id = $2${lock ? ' FOR UPDATE OF t' : ''}`;
+    const [row] = await this.statements.query<Trace & { relation: TraceRelation | null }>(sql, [auth.userId, id], manager);
+    if (!row?.relation) throw notFound('Trace');
+    const { relation, ...trace } = row;
+    return { trace, relation };
   }
 
   /** Is `tutorId` the intern's active tutor right now? */
