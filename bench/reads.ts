@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     // (Every intern they tutored drives the index; then a current tutee, or a reviewer row.)
     const inbox = `t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1))
       AND (t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL)) OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = $1))`;
+    const monthAgo = new Date(Date.now() - 30 * 86400_000).toISOString();
     const rscaOwner = (await pool.query(`SELECT intern_id FROM trace WHERE id = $1`, [rsca.id])).rows[0].intern_id as string;
 
     const cases: { name: string; api: () => Promise<boolean>; token: string; steps: Statement[][] }[] = [
@@ -113,6 +114,28 @@ async function main(): Promise<void> {
         steps: [[
           { text: `SELECT p.*, ${unread(tutor.id)} FROM (SELECT ${COLUMNS} FROM trace t WHERE t.status = 'submitted' AND ${inbox} ORDER BY t.submitted_at, t.id LIMIT 50) p ORDER BY p.submitted_at, p.id`, params: [tutor.id] },
           { text: `SELECT count(*)::int FROM trace t WHERE t.status = 'submitted' AND ${inbox}`, params: [tutor.id] },
+        ]],
+      },
+      {
+        // Metadata of the whole country's traces, newest first: the page off the (updated_at, id)
+        // index, the total from the summary the triggers keep (as a hand-writer on this schema would).
+        name: 'admin list of every trace',
+        api: get(tokens.admin, `/traces?pageSize=50`),
+        token: tokens.admin,
+        steps: [[
+          { text: `SELECT ${COLUMNS} FROM trace t ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
+          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tally`, params: [] },
+        ]],
+      },
+      {
+        // The audit log of the whole country (millions of entries) for one action over 30 days:
+        // whole days from the daily counts, the partial ones and today from the log's index.
+        name: 'admin audit log (one action, 30 days)',
+        api: get(tokens.admin, `/admin/audit?action=trace.validated&from=${encodeURIComponent(monthAgo)}&pageSize=50`),
+        token: tokens.admin,
+        steps: [[
+          { text: `SELECT id, occurred_at, actor_id, action, subject_type, subject_id, ip, request_id, details FROM audit_log WHERE action = 'trace.validated' AND occurred_at >= $1 ORDER BY occurred_at DESC, id DESC LIMIT 51`, params: [monthAgo] },
+          { text: `SELECT audit_count('trace.validated', $1, NULL)`, params: [monthAgo] },
         ]],
       },
       {

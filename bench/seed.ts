@@ -19,6 +19,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { openDatabase } from '@carnet/database';
 import { canonicalJson, plainText, rscaTemplate, sha256Hex, validateDocument } from '@carnet/editor';
+import { AUDIT_ROLLUP_SQL } from '../apps/worker/src/audit/audit-rollup.processor';
 import { BENCH_PASSWORD } from './support/bench-system';
 
 const args = process.argv.slice(2);
@@ -90,6 +91,23 @@ async function insert(client: Client, table: string, columns: [string, string][]
     );
   }
 }
+
+/**
+ * The audit log a deployment keeps of these portfolios, in time order as it was written: each
+ * trace created, submitted, read by the tutor the next day, validated (about 3.5 entries a trace).
+ */
+const AUDIT_LOG_SQL = `
+  INSERT INTO audit_log (occurred_at, actor_id, action, subject_type, subject_id, details)
+  SELECT e.at, e.actor, e.action, 'trace', t.id::text, e.details
+    FROM trace t
+    LEFT JOIN LATERAL (SELECT tutor_id FROM tutorship ts WHERE ts.intern_id = t.intern_id ORDER BY ts.started_at DESC LIMIT 1) ts ON true
+   CROSS JOIN LATERAL (VALUES
+     (t.created_at, t.intern_id, 'trace.created', jsonb_build_object('kind', t.kind)),
+     (t.submitted_at, t.intern_id, 'trace.submitted', jsonb_build_object('revision', 1)),
+     (t.submitted_at + interval '1 day', ts.tutor_id, 'trace.read', '{"as":"tutor"}'::jsonb),
+     (t.validated_at, t.validated_by, 'trace.validated', '{}'::jsonb)) e(at, actor, action, details)
+   WHERE e.at IS NOT NULL AND e.at < now()
+   ORDER BY e.at`;
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -234,6 +252,8 @@ async function main(): Promise<void> {
     await client.query(`INSERT INTO jury_member (session_id, user_id) SELECT $1, unnest($2::uuid[])`, [id, [juryMembers[s % juryMembers.length], juryMembers[(s + 1) % juryMembers.length]]]);
     await client.query(`INSERT INTO jury_intern (session_id, intern_id) SELECT $1, unnest($2::uuid[])`, [id, interns.slice(s * 100, s * 100 + 100).map((i) => i.id)]);
   }
+  await client.query(AUDIT_LOG_SQL);
+  await client.query(AUDIT_ROLLUP_SQL);
   // As a live database is: vacuumed (hint bits and visibility map set, so index-only scans skip
   // the heap and the first reads do not write) and analysed.
   await client.query('VACUUM (ANALYZE)');

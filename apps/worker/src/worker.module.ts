@@ -8,6 +8,7 @@ import { ProgressService } from '@carnet/portfolio';
 import { MailProcessor } from './processors/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
 import { RetentionProcessor } from './retention/retention.processor';
+import { AuditRollupProcessor } from './audit/audit-rollup.processor';
 import { WorkerService } from './worker.service';
 
 @Module({})
@@ -16,7 +17,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
-      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, RetentionProcessor, WorkerService],
+      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, RetentionProcessor, AuditRollupProcessor, WorkerService],
     };
   }
 }

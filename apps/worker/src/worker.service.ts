@@ -9,6 +9,7 @@ import { ExportProcessor } from './exports/export.processor';
 import { MailProcessor } from './processors/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
 import { RetentionProcessor } from './retention/retention.processor';
+import { AuditRollupProcessor } from './audit/audit-rollup.processor';
 
 export const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 
@@ -27,6 +28,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly reminders: RemindersProcessor,
     @Inject(CARNET_METRICS) private readonly metrics: CarnetMetrics,
     private readonly retention: RetentionProcessor,
+    private readonly auditRollup: AuditRollupProcessor,
   ) {
     logger.setContext('WorkerService');
   }
@@ -38,6 +40,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       'exports.cleanup': () => this.exports.cleanup(),
       'reminders.run': () => this.reminders.run(),
       'retention.purge': () => this.retention.purge(),
+      'audit.rollup': () => this.auditRollup.run(),
     };
   }
 
@@ -74,6 +77,10 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     await this.producer
       .queue(QueueName.Reminders)
       .upsertJobScheduler('retention-daily', { pattern: '0 3 * * *', tz: 'Europe/Paris' }, { name: 'retention.purge', data: {} });
+    // Days are UTC days, final an hour after they end.
+    await this.producer.queue(QueueName.Reminders).upsertJobScheduler('audit-rollup-daily', { pattern: '30 1 * * *', tz: 'UTC' }, { name: 'audit.rollup', data: {} });
+    // And now: a deployment upgraded with years of log, or a worker down at 01:30, catches up.
+    await this.producer.enqueue('audit.rollup', {});
     this.serveMetrics();
     this.logger.info({ backend: backend.kind }, 'worker ready');
   }

@@ -37,6 +37,8 @@ export interface JobPayloads {
   'reminders.run': Record<string, never>;
   /** Repeatable, daily: deletes portfolios past their retention. */
   'retention.purge': Record<string, never>;
+  /** Repeatable, daily, and once at a worker's start: rolls the audit log's final days up into its daily counts. */
+  'audit.rollup': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -47,6 +49,7 @@ export const JOB_QUEUES: { readonly [K in JobName]: QueueName } = {
   'exports.cleanup': QueueName.Exports,
   'reminders.run': QueueName.Reminders,
   'retention.purge': QueueName.Reminders,
+  'audit.rollup': QueueName.Reminders,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];

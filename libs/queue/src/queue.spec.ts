@@ -14,7 +14,7 @@ describe('job handlers', () => {
     expect(() => assertHandlersComplete({})).toThrow(/mail\.send/);
   });
   it('refuse a handler for a job nobody enqueues', () => {
-    const all = { 'mail.send': async () => 1, 'export.build': async () => 1, 'exports.cleanup': async () => 1, 'reminders.run': async () => 1, 'retention.purge': async () => 1 };
+    const all = { 'mail.send': async () => 1, 'export.build': async () => 1, 'exports.cleanup': async () => 1, 'reminders.run': async () => 1, 'retention.purge': async () => 1, 'audit.rollup': async () => 1 };
     expect(() => assertHandlersComplete({ ...all, 'export.nothing': async () => 1 })).toThrow(
       /unknown job export\.nothing/,
     );
@@ -54,6 +54,7 @@ describe.each(['redis', 'postgres'] as const)('a mail job round trip on the %s b
       'exports.cleanup': async () => undefined,
       'reminders.run': async () => undefined,
       'retention.purge': async () => undefined,
+      'audit.rollup': async () => undefined,
     };
     const consumer = new JobConsumer(createQueueBackend(config), handlers, { concurrency: 2 });
     try {

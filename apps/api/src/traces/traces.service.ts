@@ -245,8 +245,9 @@ export class TracesService {
     // The count uses exactly the parameters bound so far: the filter's.
     const filterValues = [...params.values];
     const me = () => params.named('me', auth.userId);
-    const unread = () => `(SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> ${me()}
-        AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me()} AND r.trace_id = p.id), '-infinity')) AS unread`;
+    // Counted only where the caller is in the conversation: never over an admin's metadata rows.
+    const unread = () => `CASE WHEN p.relation = 'admin' THEN 0 ELSE (SELECT count(*)::int FROM trace_comment c WHERE c.trace_id = p.id AND c.author_id <> ${me()}
+        AND c.created_at > coalesce((SELECT r.seen_at FROM trace_read r WHERE r.user_id = ${me()} AND r.trace_id = p.id), '-infinity')) END AS unread`;
     // The limit is written into the text (a validated integer, a handful of values), so a
     // prepared list keeps a plan made for its page size; the offset is bound, and left out on
     // a first page or after a cursor.
