@@ -128,6 +128,17 @@ async function main(): Promise<void> {
         ]],
       },
       {
+        // The country's RSCAs of one competence (a third of them carry « relation »): the page off
+        // the same index, filtered; the total from the per-tag summary the triggers keep.
+        name: 'admin list of one competence',
+        api: get(tokens.admin, `/traces?competence=relation&kind=rsca&pageSize=50`),
+        token: tokens.admin,
+        steps: [[
+          { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND t.kind = 'rsca' ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
+          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'competence' AND tag = 'relation' AND kind = 'rsca'`, params: [] },
+        ]],
+      },
+      {
         // The audit log of the whole country (millions of entries) for one action over 30 days:
         // whole days from the daily counts, the partial ones and today from the log's index.
         name: 'admin audit log (one action, 30 days)',

@@ -265,26 +265,54 @@ describe('deleting', () => {
 describe('an admin’s list of every trace', () => {
   const totals = async () => {
     const total = async (query: Record<string, string>) => (await api.http.get('/api/traces').query({ ...query, pageSize: '1' }).set('Authorization', admin.bearer).expect(200)).body.total as number;
-    return { all: await total({}), drafts: await total({ status: 'draft' }), submitted: await total({ status: 'submitted' }), rscas: await total({ kind: 'rsca' }), rscaDrafts: await total({ status: 'draft', kind: 'rsca' }) };
+    return {
+      all: await total({}),
+      drafts: await total({ status: 'draft' }),
+      submitted: await total({ status: 'submitted' }),
+      rscas: await total({ kind: 'rsca' }),
+      rscaDrafts: await total({ status: 'draft', kind: 'rsca' }),
+      relation: await total({ competence: 'relation' }),
+      relationSubmitted: await total({ competence: 'relation', status: 'submitted' }),
+      aiguRscas: await total({ famille: 'aigu', kind: 'rsca' }),
+      both: await total({ competence: 'relation', famille: 'aigu' }),
+    };
   };
   const counted = async () => {
     const [row] = await api.dataSource.query(`SELECT count(*)::int AS all, count(*) FILTER (WHERE status = 'draft')::int AS drafts, count(*) FILTER (WHERE status = 'submitted')::int AS submitted,
-      count(*) FILTER (WHERE kind = 'rsca')::int AS rscas, count(*) FILTER (WHERE kind = 'rsca' AND status = 'draft')::int AS "rscaDrafts" FROM trace`);
+      count(*) FILTER (WHERE kind = 'rsca')::int AS rscas, count(*) FILTER (WHERE kind = 'rsca' AND status = 'draft')::int AS "rscaDrafts",
+      count(*) FILTER (WHERE 'relation' = ANY(competences))::int AS relation, count(*) FILTER (WHERE 'relation' = ANY(competences) AND status = 'submitted')::int AS "relationSubmitted",
+      count(*) FILTER (WHERE 'aigu' = ANY(familles) AND kind = 'rsca')::int AS "aiguRscas", count(*) FILTER (WHERE 'relation' = ANY(competences) AND 'aigu' = ANY(familles))::int AS both FROM trace`);
     return row;
   };
 
-  it('keeps its totals right as traces are written, submitted, retyped and deleted', async () => {
+  it('keeps its totals right as traces are written, submitted, retyped, retagged and deleted', async () => {
     const before = await totals();
     expect(before).toEqual(await counted());
-    const kept = await draft(intern, { kind: 'rsca' });
+    const kept = await draft(intern, { kind: 'rsca' }); // every draft here: relation, aigu
     const dropped = await draft(otherIntern);
     await act(intern, kept.id, 'submit').expect(200);
     await patch(otherIntern, dropped.id, dropped.version, { kind: 'rsca' }).expect(200);
     await Promise.all([draft(intern), draft(otherIntern), draft(intern)]);
-    expect(await totals()).toEqual({ all: before.all + 5, drafts: before.drafts + 4, submitted: before.submitted + 1, rscas: before.rscas + 2, rscaDrafts: before.rscaDrafts + 1 });
-    await api.http.delete(`/api/traces/${dropped.id}`).set('Authorization', otherIntern.bearer).expect(204);
-    expect(await totals()).toEqual({ all: before.all + 4, drafts: before.drafts + 3, submitted: before.submitted + 1, rscas: before.rscas + 1, rscaDrafts: before.rscaDrafts });
+    const grown = { all: before.all + 5, drafts: before.drafts + 4, submitted: before.submitted + 1, rscas: before.rscas + 2, rscaDrafts: before.rscaDrafts + 1 };
+    expect(await totals()).toEqual({ ...grown, relation: before.relation + 5, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 2, both: before.both + 5 });
+    // Retagged: the totals of the tags it left and joined move; an autosave of the text alone moves none.
+    const retagged = await patch(otherIntern, dropped.id, dropped.version + 1, { competences: ['education', 'continuite'], familles: ['aigu', 'chronique'] }).expect(200);
+    await patch(otherIntern, dropped.id, retagged.body.version, { content: paragraph('Un récit plus long.') }).expect(200);
+    expect(await totals()).toEqual({ ...grown, relation: before.relation + 4, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 2, both: before.both + 4 });
     expect(await totals()).toEqual(await counted());
+    await api.http.delete(`/api/traces/${dropped.id}`).set('Authorization', otherIntern.bearer).expect(204);
+    expect(await totals()).toEqual({ ...grown, all: before.all + 4, drafts: before.drafts + 3, rscas: before.rscas + 1, rscaDrafts: before.rscaDrafts,
+      relation: before.relation + 4, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 1, both: before.both + 4 });
+    expect(await totals()).toEqual(await counted());
+  });
+
+  it('finds every trace of a tag, newest first', async () => {
+    const tagged = await draft(intern, { competences: ['professionnalisme'], familles: ['aigu'] });
+    const page = (await api.http.get('/api/traces').query({ competence: 'professionnalisme', pageSize: '200' }).set('Authorization', admin.bearer).expect(200)).body;
+    const expected: { id: string }[] = await api.dataSource.query(`SELECT id FROM trace WHERE 'professionnalisme' = ANY(competences) ORDER BY updated_at DESC, id`);
+    expect(page.items[0].id).toBe(tagged.id);
+    expect(page.items.map((t: { id: string }) => t.id)).toEqual(expected.map((t) => t.id));
+    expect(page.total).toBe(expected.length);
   });
 
   it('pages every trace newest first, as a tutor pages their tutees’', async () => {

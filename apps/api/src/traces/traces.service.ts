@@ -232,6 +232,9 @@ export class TracesService {
     if (query.internId) where.push(`t.intern_id = ${params.add(query.internId)}`);
     if (query.status) where.push(`t.status = ${params.add(query.status)}`);
     if (query.kind) where.push(`t.kind = ${params.add(query.kind)}`);
+    // `= ANY`, not containment: a prepared statement's generic plan would take the arrays' GIN
+    // index for a containment (guessing 0.5 % of traces match) and AND it with an intern's own
+    // few rows: 10 ms where filtering them costs 0.3 ms.
     if (query.competence) where.push(`${params.add(query.competence)} = ANY(t.competences)`);
     if (query.famille) where.push(`${params.add(query.famille)} = ANY(t.familles)`);
     if (text && query.cursor) {
@@ -291,7 +294,7 @@ export class TracesService {
       let counted: { total: number }[];
       [rows, counted] = await Promise.all([
         this.statements.query<TraceListRow>(sql, params.values),
-        scope.visible === null && !query.internId && !query.competence && !query.famille
+        scope.visible === null && !query.internId && !(query.competence && query.famille)
           ? this.tallied(query)
           : this.statements.query<{ total: number }>(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues),
       ]);
@@ -308,13 +311,17 @@ export class TracesService {
   }
 
   /**
-   * The total of an admin's list filtered by status or kind at most, from the summary the
-   * triggers keep (`trace_tally`), where a count would read every one of 2 million traces.
+   * The total of an admin's list filtered by status, kind and one tag at most, from the
+   * summaries the triggers keep (`trace_tally`, `trace_tag_tally`), where a count would read
+   * every one of 2 million traces, or a third of them for a common competence.
    */
   private tallied(query: ListTracesQuery): Promise<{ total: number }[]> {
     const params = new SqlParams();
     const where = [...(query.status ? [`status = ${params.add(query.status)}`] : []), ...(query.kind ? [`kind = ${params.add(query.kind)}`] : [])];
-    return this.statements.query(`SELECT coalesce(sum(n), 0)::int AS total FROM trace_tally${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params.values);
+    const [axis, tag] = query.competence ? ['competence', query.competence] : query.famille ? ['famille', query.famille] : [null, null];
+    if (axis) where.push(`axis = '${axis}'`, `tag = ${params.add(tag)}`);
+    const table = axis ? 'trace_tag_tally' : 'trace_tally';
+    return this.statements.query(`SELECT coalesce(sum(n), 0)::int AS total FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params.values);
   }
 
   /**
