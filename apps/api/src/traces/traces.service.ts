@@ -294,9 +294,8 @@ export class TracesService {
       let counted: { total: number }[];
       [rows, counted] = await Promise.all([
         this.statements.query<TraceListRow>(sql, params.values),
-        scope.visible === null && !query.internId && !(query.competence && query.famille)
-          ? this.tallied(query)
-          : this.statements.query<{ total: number }>(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues),
+        (scope.visible === null && this.tallied(query)) ||
+          this.statements.query<{ total: number }>(`SELECT count(*)::int AS total FROM trace t ${filter}`, filterValues),
       ]);
       total = counted[0].total;
       ({ rows, nextCursor } = keysetPage(rows, query.pageSize, (last) => [bySubmission ? last.submittedKey! : last.updatedKey!, last.id]));
@@ -311,17 +310,18 @@ export class TracesService {
   }
 
   /**
-   * The total of an admin's list filtered by status, kind and one tag at most, from the
-   * summaries the triggers keep (`trace_tally`, `trace_tag_tally`), where a count would read
-   * every one of 2 million traces, or a third of them for a common competence.
+   * The total of a list of every trace (an admin's) filtered by status, kind and one tag at
+   * most, from the summaries the triggers keep (`trace_tally`, `trace_tag_tally`), where a count
+   * would read every one of 2 million traces, or a third of them for a common competence; null
+   * for the filters they do not answer (an intern, two tags), which are counted.
    */
-  private tallied(query: ListTracesQuery): Promise<{ total: number }[]> {
+  private tallied(query: ListTracesQuery): Promise<{ total: number }[]> | null {
+    if (query.internId || (query.competence && query.famille)) return null;
     const params = new SqlParams();
     const where = [...(query.status ? [`status = ${params.add(query.status)}`] : []), ...(query.kind ? [`kind = ${params.add(query.kind)}`] : [])];
-    const [axis, tag] = query.competence ? ['competence', query.competence] : query.famille ? ['famille', query.famille] : [null, null];
-    if (axis) where.push(`axis = '${axis}'`, `tag = ${params.add(tag)}`);
-    const table = axis ? 'trace_tag_tally' : 'trace_tally';
-    return this.statements.query(`SELECT coalesce(sum(n), 0)::int AS total FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params.values);
+    const tag = query.competence ? (['competence', query.competence] as const) : query.famille ? (['famille', query.famille] as const) : null;
+    if (tag) where.push(`axis = '${tag[0]}'`, `tag = ${params.add(tag[1])}`);
+    return this.statements.query(`SELECT coalesce(sum(n), 0)::int AS total FROM ${tag ? 'trace_tag_tally' : 'trace_tally'}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params.values);
   }
 
   /**
