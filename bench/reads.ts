@@ -139,6 +139,18 @@ async function main(): Promise<void> {
         ]],
       },
       {
+        // Both filters of the list page, a competence and a famille (one trace in twenty): the
+        // page off the same index; the total from the summary's pairs, where a count read every
+        // trace (the arrays' `= ANY` filters take no index).
+        name: 'admin list of a competence and a famille',
+        api: get(tokens.admin, `/traces?competence=relation&famille=urgence&pageSize=50`),
+        token: tokens.admin,
+        steps: [[
+          { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND 'urgence' = ANY(t.familles) ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
+          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'pair' AND tag = 'relation/urgence'`, params: [] },
+        ]],
+      },
+      {
         // The audit log of the whole country (millions of entries) for one action over 30 days:
         // whole days from the daily counts, the partial ones and today from the log's index.
         name: 'admin audit log (one action, 30 days)',

@@ -275,13 +275,15 @@ describe('an admin’s list of every trace', () => {
       relationSubmitted: await total({ competence: 'relation', status: 'submitted' }),
       aiguRscas: await total({ famille: 'aigu', kind: 'rsca' }),
       both: await total({ competence: 'relation', famille: 'aigu' }),
+      bothRetagged: await total({ competence: 'education', famille: 'chronique', kind: 'rsca' }),
     };
   };
   const counted = async () => {
     const [row] = await api.dataSource.query(`SELECT count(*)::int AS all, count(*) FILTER (WHERE status = 'draft')::int AS drafts, count(*) FILTER (WHERE status = 'submitted')::int AS submitted,
       count(*) FILTER (WHERE kind = 'rsca')::int AS rscas, count(*) FILTER (WHERE kind = 'rsca' AND status = 'draft')::int AS "rscaDrafts",
       count(*) FILTER (WHERE 'relation' = ANY(competences))::int AS relation, count(*) FILTER (WHERE 'relation' = ANY(competences) AND status = 'submitted')::int AS "relationSubmitted",
-      count(*) FILTER (WHERE 'aigu' = ANY(familles) AND kind = 'rsca')::int AS "aiguRscas", count(*) FILTER (WHERE 'relation' = ANY(competences) AND 'aigu' = ANY(familles))::int AS both FROM trace`);
+      count(*) FILTER (WHERE 'aigu' = ANY(familles) AND kind = 'rsca')::int AS "aiguRscas", count(*) FILTER (WHERE 'relation' = ANY(competences) AND 'aigu' = ANY(familles))::int AS both,
+      count(*) FILTER (WHERE 'education' = ANY(competences) AND 'chronique' = ANY(familles) AND kind = 'rsca')::int AS "bothRetagged" FROM trace`);
     return row;
   };
 
@@ -294,15 +296,15 @@ describe('an admin’s list of every trace', () => {
     await patch(otherIntern, dropped.id, dropped.version, { kind: 'rsca' }).expect(200);
     await Promise.all([draft(intern), draft(otherIntern), draft(intern)]);
     const grown = { all: before.all + 5, drafts: before.drafts + 4, submitted: before.submitted + 1, rscas: before.rscas + 2, rscaDrafts: before.rscaDrafts + 1 };
-    expect(await totals()).toEqual({ ...grown, relation: before.relation + 5, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 2, both: before.both + 5 });
+    expect(await totals()).toEqual({ ...grown, relation: before.relation + 5, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 2, both: before.both + 5, bothRetagged: before.bothRetagged });
     // Retagged: the totals of the tags it left and joined move; an autosave of the text alone moves none.
     const retagged = await patch(otherIntern, dropped.id, dropped.version + 1, { competences: ['education', 'continuite'], familles: ['aigu', 'chronique'] }).expect(200);
     await patch(otherIntern, dropped.id, retagged.body.version, { content: paragraph('Un récit plus long.') }).expect(200);
-    expect(await totals()).toEqual({ ...grown, relation: before.relation + 4, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 2, both: before.both + 4 });
+    expect(await totals()).toEqual({ ...grown, relation: before.relation + 4, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 2, both: before.both + 4, bothRetagged: before.bothRetagged + 1 });
     expect(await totals()).toEqual(await counted());
     await api.http.delete(`/api/traces/${dropped.id}`).set('Authorization', otherIntern.bearer).expect(204);
     expect(await totals()).toEqual({ ...grown, all: before.all + 4, drafts: before.drafts + 3, rscas: before.rscas + 1, rscaDrafts: before.rscaDrafts,
-      relation: before.relation + 4, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 1, both: before.both + 4 });
+      relation: before.relation + 4, relationSubmitted: before.relationSubmitted + 1, aiguRscas: before.aiguRscas + 1, both: before.both + 4, bothRetagged: before.bothRetagged });
     expect(await totals()).toEqual(await counted());
   });
 

@@ -310,16 +310,19 @@ export class TracesService {
   }
 
   /**
-   * The total of a list of every trace (an admin's) filtered by status, kind and one tag at
-   * most, from the summaries the triggers keep (`trace_tally`, `trace_tag_tally`), where a count
-   * would read every one of 2 million traces, or a third of them for a common competence; null
-   * for the filters they do not answer (an intern, two tags), which are counted.
+   * The total of a list of every trace (an admin's) filtered by status, kind, a competence and a
+   * famille, from the summaries the triggers keep (`trace_tally`; `trace_tag_tally` by tag, or
+   * by competence/famille pair), where a count would read every one of 2 million traces, or a
+   * third of them for a common competence; null for an intern's list, which is counted.
    */
   private tallied(query: ListTracesQuery): Promise<{ total: number }[]> | null {
-    if (query.internId || (query.competence && query.famille)) return null;
+    if (query.internId) return null;
     const params = new SqlParams();
     const where = [...(query.status ? [`status = ${params.add(query.status)}`] : []), ...(query.kind ? [`kind = ${params.add(query.kind)}`] : [])];
-    const tag = query.competence ? (['competence', query.competence] as const) : query.famille ? (['famille', query.famille] as const) : null;
+    const tag = query.competence && query.famille ? (['pair', `${query.competence}/${query.famille}`] as const)
+      : query.competence ? (['competence', query.competence] as const)
+      : query.famille ? (['famille', query.famille] as const)
+      : null;
     if (tag) where.push(`axis = '${tag[0]}'`, `tag = ${params.add(tag[1])}`);
     return this.statements.query(`SELECT coalesce(sum(n), 0)::int AS total FROM ${tag ? 'trace_tag_tally' : 'trace_tally'}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params.values);
   }

@@ -13,6 +13,29 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Rows are always taken in key order, and this table's triggers fire before `trace_tally`'s
  * (triggers fire by name), so writers never deadlock on either.
  */
+/** One row per (trace, tag) of the traces in `rows` (a table or an aliased subquery), signed. */
+export const tagRows = (rows: string, sign: number): string => `
+      SELECT ${sign} AS d, 'competence' AS axis, unnest(competences) AS tag, status, kind FROM ${rows}
+      UNION ALL SELECT ${sign}, 'famille', unnest(familles), status, kind FROM ${rows}`;
+
+/**
+ * The trigger functions that move `trace_tag_tally` by the rows `tags` makes of the traces
+ * inserted, deleted, or updated (old signed -1, new +1); summed by key, taken in key order.
+ */
+export function tallyFunctions(tags: (rows: string, sign: number) => string): string[] {
+  const apply = (source: string) => `
+      PERFORM trace_tag_tally_add(sum(d), axis, tag, status, kind)
+         FROM (${source}) x GROUP BY axis, tag, status, kind HAVING sum(d) <> 0 ORDER BY axis, tag, status, kind;`;
+  return [
+    `CREATE OR REPLACE FUNCTION trace_tag_tally_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN ${apply(tags('inserted', 1))} RETURN NULL; END $$`,
+    `CREATE OR REPLACE FUNCTION trace_tag_tally_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN ${apply(tags('deleted', -1))} RETURN NULL; END $$`,
+    `CREATE OR REPLACE FUNCTION trace_tag_tally_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN ${apply(`${tags('(SELECT OLD.*) o', -1)} UNION ALL ${tags('(SELECT NEW.*) n', 1)}`)} RETURN NULL; END $$`,
+  ];
+}
+
 export class TraceTagTally1764000013000 implements MigrationInterface {
   name = 'TraceTagTally1764000013000';
 
@@ -31,22 +54,7 @@ export class TraceTagTally1764000013000 implements MigrationInterface {
         INSERT INTO trace_tag_tally (axis, tag, status, kind, n) VALUES (at_axis, at_tag, at_status, at_kind, 0) ON CONFLICT DO NOTHING;
         UPDATE trace_tag_tally SET n = n + delta WHERE axis = at_axis AND tag = at_tag AND status = at_status AND kind = at_kind;
       $$`);
-    // One row per (trace, tag): the tags of a set of traces, signed.
-    const tags = (rows: string, sign: number) => `
-      SELECT ${sign} AS d, 'competence' AS axis, unnest(competences) AS tag, status, kind FROM ${rows}
-      UNION ALL SELECT ${sign}, 'famille', unnest(familles), status, kind FROM ${rows}`;
-    const apply = (source: string) => `
-      PERFORM trace_tag_tally_add(sum(d), axis, tag, status, kind)
-         FROM (${source}) x GROUP BY axis, tag, status, kind HAVING sum(d) <> 0 ORDER BY axis, tag, status, kind;`;
-    await q.query(`
-      CREATE FUNCTION trace_tag_tally_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN ${apply(tags('inserted', 1))} RETURN NULL; END $$`);
-    await q.query(`
-      CREATE FUNCTION trace_tag_tally_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN ${apply(tags('deleted', -1))} RETURN NULL; END $$`);
-    await q.query(`
-      CREATE FUNCTION trace_tag_tally_moved() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN ${apply(`${tags('(SELECT OLD.*) o', -1)} UNION ALL ${tags('(SELECT NEW.*) n', 1)}`)} RETURN NULL; END $$`);
+    for (const statement of tallyFunctions(tagRows)) await q.query(statement);
     // The triggers first: they lock the table against writers until this transaction commits,
     // so no trace is written between the count below and the triggers counting.
     await q.query(`CREATE TRIGGER trace_tag_tally_insert AFTER INSERT ON trace REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION trace_tag_tally_inserted()`);
@@ -57,7 +65,7 @@ export class TraceTagTally1764000013000 implements MigrationInterface {
         EXECUTE FUNCTION trace_tag_tally_moved()`);
     await q.query(`
       INSERT INTO trace_tag_tally (axis, tag, status, kind, n)
-      SELECT axis, tag, status, kind, sum(d) FROM (${tags('trace', 1)}) x GROUP BY axis, tag, status, kind`);
+      SELECT axis, tag, status, kind, sum(d) FROM (${tagRows('trace', 1)}) x GROUP BY axis, tag, status, kind`);
   }
 
   async down(q: QueryRunner): Promise<void> {
