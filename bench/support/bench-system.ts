@@ -99,7 +99,7 @@ export async function startBareServer(databaseUrl: string, cases: BareCase[]): P
  * in its own process (so the load generator does not share its CPU), workers on demand; all
  * removed by `stop`. Needs `npm run build` first (the bench scripts do it).
  */
-export async function startBenchSystem(options: { databaseName?: string; keepDatabase?: boolean; poolSize?: number } = {}): Promise<BenchSystem> {
+export async function startBenchSystem(options: { databaseName?: string; keepDatabase?: boolean; poolSize?: number; env?: Record<string, string> } = {}): Promise<BenchSystem> {
   const name = options.databaseName ?? `carnet_bench_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -117,6 +117,7 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
     DATA_DIR: dataDir,
     DATABASE_POOL_SIZE: String(options.poolSize ?? 20),
     METRICS_PORT: '0',
+    ...options.env,
   };
   const children: ChildProcess[] = [];
   const run = (entry: string, extra: Record<string, string> = {}) => {

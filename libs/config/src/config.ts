@@ -8,6 +8,8 @@ export interface CarnetConfig {
   /** Unset means the embedded PostgreSQL (PGlite) under `<dataDir>/pg`. */
   databaseUrl?: string;
   databasePoolSize: number;
+  /** How long an unused pool connection is kept open. */
+  databasePoolIdleSeconds: number;
   /** Hot reads sent as named prepared statements (off on the embedded PGlite, and behind a pooler in transaction mode). */
   databasePreparedStatements: boolean;
   queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string; lockDurationMs: number };
@@ -48,6 +50,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
     dataDir,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databasePoolIdleSeconds: env.DATABASE_POOL_IDLE_SECONDS,
     databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
     queue: {
       redisUrl: env.REDIS_URL,

@@ -3,7 +3,7 @@ import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolSize = 10, idleSeconds = 600): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -18,7 +18,11 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     // No JIT: it compiles a plan's expressions when its estimated cost is high, which a scoped
     // search over a few thousand candidate traces reaches: 20–30 ms of compiling for a query
     // that runs in 40. (The embedded PGlite has no JIT and ignores the option.)
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000, options: '-c jit=off' },
+    //
+    // Idle connections are kept ten minutes by default (pg's own default closes them after ten
+    // seconds): a new one makes its first requests pay for the backend's start, its catalog
+    // caches and every statement prepared again — the first click after a pause (bench:pause).
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000, idleTimeoutMillis: idleSeconds * 1000, options: '-c jit=off' },
   };
 }
 

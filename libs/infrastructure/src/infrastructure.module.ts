@@ -23,7 +23,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
       module: InfrastructureModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(config.databaseUrl, config.databasePoolSize),
+          useFactory: () => dataSourceOptions(config.databaseUrl, config.databasePoolSize, config.databasePoolIdleSeconds),
           dataSourceFactory: async (options) => {
             const dataSource = new DataSource(options!);
             await dataSource.initialize();
