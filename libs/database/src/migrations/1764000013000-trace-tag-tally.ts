@@ -1,18 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * An admin's trace list filtered by one competence or one famille, at national scale: the
- * total of "every RSCA tagged « relation »" would read a third of 2 million traces (a GIN index
- * finds them, but the count still visits each row). `trace_tag_tally` holds the number of
- * traces by tag (competence or famille), status and kind, kept by triggers in the writing
- * transaction as `trace_tally` is (migration 11).
- *
- * Inserts and deletes count once per statement (transition tables); an update counts only the
- * tags it moves: a submission moves every tag of the trace to its new status, a change of tags
- * moves the ones added or removed, an autosave that leaves them as they were touches nothing.
- * Rows are always taken in key order, and this table's triggers fire before `trace_tally`'s
- * (triggers fire by name), so writers never deadlock on either.
- */
 /** One row per (trace, tag) of the traces in `rows` (a table or an aliased subquery), signed. */
 export const tagRows = (rows: string, sign: number): string => `
       SELECT ${sign} AS d, 'competence' AS axis, unnest(competences) AS tag, status, kind FROM ${rows}
@@ -36,6 +23,19 @@ export function tallyFunctions(tags: (rows: string, sign: number) => string): st
   ];
 }
 
+/**
+ * An admin's trace list filtered by one competence or one famille, at national scale: the
+ * total of "every RSCA tagged « relation »" would read a third of 2 million traces (a GIN index
+ * finds them, but the count still visits each row). `trace_tag_tally` holds the number of
+ * traces by tag (competence or famille), status and kind, kept by triggers in the writing
+ * transaction as `trace_tally` is (migration 11).
+ *
+ * Inserts and deletes count once per statement (transition tables); an update counts only the
+ * tags it moves: a submission moves every tag of the trace to its new status, a change of tags
+ * moves the ones added or removed, an autosave that leaves them as they were touches nothing.
+ * Rows are always taken in key order, and this table's triggers fire before `trace_tally`'s
+ * (triggers fire by name), so writers never deadlock on either.
+ */
 export class TraceTagTally1764000013000 implements MigrationInterface {
   name = 'TraceTagTally1764000013000';
 
