@@ -319,6 +319,7 @@ export class TracesService {
     if (query.internId) return null;
     const params = new SqlParams();
     const where = [...(query.status ? [`status = ${params.add(query.status)}`] : []), ...(query.kind ? [`kind = ${params.add(query.kind)}`] : [])];
+    // A pair's tag is written `competence/famille`, as migration 14's triggers write it.
     const tag = query.competence && query.famille ? (['pair', `${query.competence}/${query.famille}`] as const)
       : query.competence ? (['competence', query.competence] as const)
       : query.famille ? (['famille', query.famille] as const)

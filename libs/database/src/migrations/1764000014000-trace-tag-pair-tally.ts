@@ -8,9 +8,10 @@ import { tagRows, tallyFunctions } from './1764000013000-trace-tag-tally';
  * `pair`, tag `competence/famille` — a trace with two competences and two familles counts in
  * four —, moved by the same triggers in the same writing transaction.
  */
-const PAIR = `c.tag || '/' || f.tag`;
-const withPairs = (rows: string, sign: number) => `${tagRows(rows, sign)}
-      UNION ALL SELECT ${sign}, 'pair', ${PAIR}, status, kind FROM ${rows}, unnest(competences) c(tag), unnest(familles) f(tag)`;
+/** One row per (trace, competence, famille) of the traces in `rows`, signed (as `tagRows`). */
+const pairRows = (rows: string, sign: number) => `
+      SELECT ${sign} AS d, 'pair' AS axis, c.tag || '/' || f.tag AS tag, status, kind FROM ${rows}, unnest(competences) c(tag), unnest(familles) f(tag)`;
+const withPairs = (rows: string, sign: number) => `${tagRows(rows, sign)} UNION ALL ${pairRows(rows, sign)}`;
 
 export class TraceTagPairTally1764000014000 implements MigrationInterface {
   name = 'TraceTagPairTally1764000014000';
@@ -24,7 +25,7 @@ export class TraceTagPairTally1764000014000 implements MigrationInterface {
     for (const statement of tallyFunctions(withPairs)) await q.query(statement);
     await q.query(`
       INSERT INTO trace_tag_tally (axis, tag, status, kind, n)
-      SELECT 'pair', ${PAIR}, status, kind, count(*) FROM trace, unnest(competences) c(tag), unnest(familles) f(tag) GROUP BY 2, 3, 4`);
+      SELECT axis, tag, status, kind, sum(d) FROM (${pairRows('trace', 1)}) x GROUP BY axis, tag, status, kind`);
   }
 
   async down(q: QueryRunner): Promise<void> {
