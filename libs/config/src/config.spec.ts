@@ -9,12 +9,14 @@ describe('loadConfig', () => {
     expect(config.storage).toEqual({ driver: 'local', root: expect.stringMatching(/data[/\\]objects$/) });
     expect(config.firstAdmin).toBeUndefined();
     expect(config.databasePoolIdleSeconds).toBe(600);
+    expect(config.sessionCacheSeconds).toBe(60);
   });
 
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ DATABASE_POOL_IDLE_SECONDS: '0' }, 'DATABASE_POOL_IDLE_SECONDS'],
+    [{ SESSION_CACHE_SECONDS: '-1' }, 'SESSION_CACHE_SECONDS'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ STORAGE_DRIVER: 'ftp' }, 'STORAGE_DRIVER'],
     [{ STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' }, 'S3_BUCKET'],

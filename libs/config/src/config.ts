@@ -12,6 +12,8 @@ export interface CarnetConfig {
   databasePoolIdleSeconds: number;
   /** Hot reads sent as named prepared statements (off on the embedded PGlite, and behind a pooler in transaction mode). */
   databasePreparedStatements: boolean;
+  /** How long an API process trusts a session it looked up (revocations still reach it at once); 0: every request looks it up. */
+  sessionCacheSeconds: number;
   queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string; lockDurationMs: number };
   exports: { concurrency: number; retentionDays: number; retryDelayMs: number };
   dumgName: string;
@@ -52,6 +54,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databasePoolIdleSeconds: env.DATABASE_POOL_IDLE_SECONDS,
     databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
+    sessionCacheSeconds: env.SESSION_CACHE_SECONDS,
     queue: {
       redisUrl: env.REDIS_URL,
       prefix: env.QUEUE_PREFIX,

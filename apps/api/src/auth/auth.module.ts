@@ -5,13 +5,14 @@ import { AuditService } from '../audit/audit.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { OneTimeTokensService } from './one-time-tokens.service';
+import { SessionCache } from './session-cache';
 import { SessionGuard } from './session.guard';
 import { SessionsService } from './sessions.service';
 
 @Global()
 @Module({
   controllers: [AuthController, AuditController],
-  providers: [AuthService, SessionsService, OneTimeTokensService, AuditService, { provide: APP_GUARD, useClass: SessionGuard }],
+  providers: [AuthService, SessionsService, SessionCache, OneTimeTokensService, AuditService, { provide: APP_GUARD, useClass: SessionGuard }],
   exports: [AuthService, SessionsService, OneTimeTokensService, AuditService],
 })
 export class AuthModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Session, Statements, User } from '@carnet/database';
 import type { RequestOrigin } from './auth-context';
+import { KnownSession, SessionCache } from './session-cache';
 import { hashToken, newToken } from './tokens';
 
 export const SESSION_LIFETIME_MS = 12 * 3600 * 1000;
@@ -18,6 +19,7 @@ export class SessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly statements: Statements,
+    private readonly cache: SessionCache,
   ) {}
 
   async open(userId: string, origin: RequestOrigin, manager: EntityManager = this.dataSource.manager): Promise<OpenedSession> {
@@ -35,19 +37,33 @@ export class SessionsService {
     return { session, accessToken };
   }
 
-  /** The live session and its active user behind a token, or null: one query on every request. */
+  /**
+   * The live session and its active user behind a token, or null: one query on a request, or
+   * none when this process looked the token up lately (SessionCache, which revocations empty).
+   */
   async resolve(token: string): Promise<{ session: Session; user: User } | null> {
+    const tokenHash = hashToken(token);
+    const key = tokenHash.toString('base64');
+    const known = this.cache.get(key) ?? (await this.lookUp(tokenHash, key));
+    if (!known) return null;
+    const session = Object.assign(new Session(), { id: known.sessionId, userId: known.userId, csrfToken: known.csrfToken, expiresAt: known.expiresAt });
+    const user = Object.assign(new User(), { id: known.userId, roles: known.roles, active: true });
+    return { session, user };
+  }
+
+  private async lookUp(tokenHash: Buffer, key: string): Promise<KnownSession | null> {
+    const mark = this.cache.mark;
     const rows = await this.statements.query<{ session_id: string; csrf_token: string; expires_at: Date; user_id: string; roles: User['roles'] }>(
       `SELECT s.id AS session_id, s.csrf_token, s.expires_at, u.id AS user_id, u.roles
          FROM session s JOIN app_user u ON u.id = s.user_id AND u.active
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
-      [hashToken(token)],
+      [tokenHash],
     );
     const row = rows[0];
     if (!row) return null;
-    const session = Object.assign(new Session(), { id: row.session_id, userId: row.user_id, csrfToken: row.csrf_token, expiresAt: row.expires_at });
-    const user = Object.assign(new User(), { id: row.user_id, roles: row.roles, active: true });
-    return { session, user };
+    const known = { sessionId: row.session_id, userId: row.user_id, roles: row.roles, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+    this.cache.remember(key, known, mark);
+    return known;
   }
 
   async csrfOf(sessionId: string): Promise<string | undefined> {
@@ -56,9 +72,19 @@ export class SessionsService {
 
   async revoke(sessionId: string): Promise<void> {
     await this.dataSource.getRepository(Session).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.cache.forgetSession(sessionId);
   }
 
   async revokeAll(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.getRepository(Session).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.forgetUser(userId);
+  }
+
+  /**
+   * A user's roles or activity changed: their sessions are looked up again on this process at
+   * once (other processes, and this one again at commit, hear it from the database's triggers).
+   */
+  forgetUser(userId: string): void {
+    this.cache.forgetUser(userId);
   }
 }

@@ -162,6 +162,7 @@ export class UsersService {
       }
       await this.audit.record(auth, { action: 'user.updated', subjectType: 'user', subjectId: user.id, details: { before, after } }, manager);
       if (!user.active) await this.sessions.revokeAll(user.id, manager);
+      else if (!sameRoles(before.roles, after.roles)) this.sessions.forgetUser(user.id);
       return userView(user, upp?.code ?? null);
     });
   }
@@ -241,7 +242,10 @@ export class UsersService {
       const promotions = [...new Set(parsed.rows.map((r) => r.promotion).filter((p): p is number => p !== null))];
       await this.ensurePromotions(manager, promotions);
       for (let i = 0; i < toCreate.length; i += 500) await manager.insert(User, toCreate.slice(i, i + 500));
-      for (const user of toUpdate) await manager.save(user);
+      for (const user of toUpdate) {
+        await manager.save(user);
+        this.sessions.forgetUser(user.id); // roles may have been added
+      }
       await this.audit.record(auth, { action: 'user.imported', subjectType: 'import', details: { created: report.created, updated: report.updated, unchanged } }, manager);
       const invitations = await this.tokens.issueMany(manager, toCreate, 'invitation');
       return { report: { ...report, applied: true }, send: invitations.send };
