@@ -3,7 +3,8 @@
  * first), through the API in its own process, each beside the equivalent hand-written SQL on
  * raw `pg` (the baseline: the session lookup, then the statements a hand-written endpoint would
  * send), and beside the same statements behind a bare node:http server (the floor under any HTTP
- * service on this machine), one client at a time and 10 at once. Prints p50/p95/p99, throughput and the ratios;
+ * service on this machine), and beside the statements alone, prepared (what the API sends for a
+ * session it remembers: SessionCache), one client at a time and 10 at once. Prints p50/p95/p99, throughput and the ratios;
  * saves EXPLAIN (ANALYZE, BUFFERS) of each baseline statement under bench/explain/<interns>/.
  *
  *   npm run bench:seed -- --interns 500 && npm run bench:reads -- --interns 500
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
               WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       params: [hashToken(token)],
     });
-    const sql = (prepared: boolean, token: string, ...steps: Statement[][]) => async () => (await runCase(pool, { lookup: sessionLookup(token), steps }, prepared)) !== null;
+    const sql = (prepared: boolean, token: string | null, ...steps: Statement[][]) => async () => (await runCase(pool, { lookup: token === null ? undefined : sessionLookup(token), steps }, prepared)) !== null;
     const explain = async (name: string, statements: Statement[]) => {
       const plans: string[] = [];
       for (const statement of statements) {
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
       },
     ];
 
-    type Row = { name: string; api: Measured; raw: Measured; prepared: Measured; bare: Measured };
+    type Row = { name: string; api: Measured; raw: Measured; prepared: Measured; bare: Measured; remembered: Measured };
     const [rows, single]: Row[][] = [[], []];
     const chosen = cases.filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)));
     // The floor under any HTTP service here: the raw baseline's statements behind a bare node:http server.
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
     await measure(1, 2, async (_, n) => bare.request(n % chosen.length));
     for (const [i, c] of chosen.entries()) {
       await explain(c.name.replace(/\s*\(.*\)/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase(), c.steps.flat());
-      const [raw, prepared] = [sql(false, c.token, ...c.steps), sql(true, c.token, ...c.steps)];
+      const [raw, prepared, remembered] = [sql(false, c.token, ...c.steps), sql(true, c.token, ...c.steps), sql(true, null, ...c.steps)];
       const viaBare = () => bare.request(i);
       const run = async (clients: number, seconds: number): Promise<Row> => ({
         name: c.name,
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
         raw: await measure(clients, seconds, raw),
         prepared: await measure(clients, seconds, prepared),
         bare: await measure(clients, seconds, viaBare),
+        remembered: await measure(clients, seconds, remembered),
       });
       single.push(await run(1, SECONDS / 2));
       rows.push(await run(CONCURRENCY, SECONDS));

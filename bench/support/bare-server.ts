@@ -15,20 +15,20 @@ import { statementName } from '@carnet/database';
 
 export type Statement = { text: string; params: unknown[] };
 export interface BareCase {
-  lookup: Statement;
+  /** Left out for a session the server remembers (as the API's SessionCache does). */
+  lookup?: Statement;
   steps: Statement[][];
 }
 
 /**
- * What a hand-written endpoint sends for a case: the session lookup, then each step's statements
+ * What a hand-written endpoint sends for a case: the session lookup (unless remembered), then each step's statements
  * in parallel. The raw baseline runs it in the bench process, the bare server behind HTTP; null
  * when the session is not found, else the last step's rows. `prepared`: each statement as a
  * named prepared statement, planned once per connection, as the API sends its hot reads.
  */
 export async function runCase(pool: Pool, { lookup, steps }: BareCase, prepared = false): Promise<unknown[][] | null> {
   const send = (s: Statement) => pool.query(prepared ? { name: statementName(s.text), text: s.text, values: s.params } : { text: s.text, values: s.params });
-  const session = await send(lookup);
-  if (!session.rowCount) return null;
+  if (lookup && !(await send(lookup)).rowCount) return null;
   let rows: unknown[][] = [];
   for (const step of steps) rows = (await Promise.all(step.map(send))).map((result) => result.rows);
   return rows;

@@ -195,18 +195,19 @@ export async function measure(concurrency: number, seconds: number, task: (worke
 
 export type Measured = Awaited<ReturnType<typeof measure>>;
 
-export function printTable(rows: { name: string; api: Measured; raw?: Measured; prepared?: Measured; bare?: Measured }[]): void {
+export function printTable(rows: { name: string; api: Measured; raw?: Measured; prepared?: Measured; bare?: Measured; remembered?: Measured }[]): void {
   const cell = (n: number) => n.toFixed(1).padStart(8);
-  const [prepared, bare] = [rows.some((row) => row.prepared), rows.some((row) => row.bare)];
+  const [prepared, bare, remembered] = [rows.some((row) => row.prepared), rows.some((row) => row.bare), rows.some((row) => row.remembered)];
   const line = (name: string, m: Measured, ratios = '') =>
     console.log(`${name.padEnd(44)} ${cell(m.p50)} ${cell(m.p95)} ${cell(m.p99)} ${cell(m.rps)} ${String(m.failures).padStart(8)}   ${ratios}`);
-  const heads = ['API/raw', prepared && 'API/raw prepared', bare && 'API/bare HTTP'].filter(Boolean).join(', ');
+  const heads = ['API/raw', prepared && 'API/raw prepared', bare && 'API/bare HTTP', remembered && 'API/raw without lookup'].filter(Boolean).join(', ');
   console.log(`${'benchmark'.padEnd(44)}     p50      p95      p99    req/s   errors   ratio p50 (${heads})`);
   for (const row of rows) {
     const ratio = (base?: Measured) => (base ? `${(row.api.p50 / base.p50).toFixed(1)}x` : '');
-    line(row.name, row.api, [ratio(row.raw), ratio(row.prepared), ratio(row.bare)].filter(Boolean).join(', '));
+    line(row.name, row.api, [ratio(row.raw), ratio(row.prepared), ratio(row.bare), ratio(row.remembered)].filter(Boolean).join(', '));
     if (row.raw) line('  raw pg baseline', row.raw);
     if (row.prepared) line('  raw pg, statements prepared', row.prepared);
     if (row.bare) line('  bare node:http + the same, prepared', row.bare);
+    if (row.remembered) line('  raw pg, prepared, session remembered', row.remembered);
   }
 }

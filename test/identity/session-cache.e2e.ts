@@ -44,6 +44,18 @@ async function signedIn(roles: ('intern' | 'admin')[]) {
 describe('sessions remembered by an API process', () => {
   beforeAll(cacheOn);
 
+  it('serves a signed-in user’s requests from memory, as its metrics show', async () => {
+    const counted = async (source: string) => {
+      const text = (await api.http.get('/metrics').expect(200)).text;
+      return Number(text.match(new RegExp(`^carnet_session_lookups_total\\{source="${source}"[^}]*\\} (\\d+)`, 'm'))?.[1] ?? 0);
+    };
+    const before = { memory: await counted('memory'), database: await counted('database') };
+    await signedIn(['intern']);
+    expect(await counted('database')).toBe(before.database + 1);
+    expect(await counted('memory')).toBe(before.memory + 1);
+    expect((await api.http.get('/metrics')).text).toMatch(/^carnet_session_cache_on\{[^}]*\} 1$/m);
+  });
+
   it('ends a session revoked by another process', async () => {
     const { user, token } = await signedIn(['intern']);
     await elsewhere.query(`UPDATE session SET revoked_at = now() WHERE user_id = $1`, [user.id]);

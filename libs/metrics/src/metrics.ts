@@ -45,6 +45,19 @@ export class CarnetMetrics {
     registers: [this.registry],
   });
 
+  readonly sessionLookups = new Counter({
+    name: 'carnet_session_lookups_total',
+    help: 'Sessions behind authenticated requests, by where they were found: memory (the API process remembered them) or database',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sessionCacheOn = new Gauge({
+    name: 'carnet_session_cache_on',
+    help: '1 while the API process remembers sessions (PostgreSQL notifications reach it), else 0',
+    registers: [this.registry],
+  });
+
   constructor(process: 'api' | 'worker') {
     this.registry.setDefaultLabels({ process });
     collectDefaultMetrics({ register: this.registry, prefix: 'carnet_' });

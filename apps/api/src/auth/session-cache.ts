@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
+import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { SESSION_CHANNEL, User } from '@carnet/database';
 import type { ResolvedConfig } from '@carnet/infrastructure';
 
@@ -55,8 +56,10 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_METRICS) private readonly metrics: CarnetMetrics,
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;
+    metrics.sessionCacheOn.set(0);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,12 +88,14 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   get(tokenHash: string): KnownSession | undefined {
-    if (!this.trusted) return undefined;
-    const entry = this.entries.get(tokenHash);
-    if (!entry) return undefined;
+    const entry = this.trusted ? this.entries.get(tokenHash) : undefined;
     const now = Date.now();
-    if (entry.until > now && entry.value.expiresAt.getTime() > now) return entry.value;
-    this.drop(tokenHash);
+    if (entry && entry.until > now && entry.value.expiresAt.getTime() > now) {
+      this.metrics.sessionLookups.inc({ source: 'memory' });
+      return entry.value;
+    }
+    if (entry) this.drop(tokenHash);
+    this.metrics.sessionLookups.inc({ source: 'database' });
     return undefined;
   }
 
@@ -138,6 +143,7 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
       this.probe = null;
       if (!this.trusted) this.logger.log('session cache on: revocations reach this process');
       this.trusted = this.everTrusted = true;
+      this.metrics.sessionCacheOn.set(1);
       return;
     }
     if (payload.startsWith('s:')) this.forgetSession(payload.slice(2));
@@ -172,6 +178,7 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.client === client) this.logger.warn(`session cache off until PostgreSQL notifications are back${error ? `: ${error.message}` : ''}`);
     this.client = null;
     this.trusted = false;
+    this.metrics.sessionCacheOn.set(0);
     this.probe = null;
     this.forgetAll();
     if (this.stopped || this.retry) return;
