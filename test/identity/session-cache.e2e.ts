@@ -33,26 +33,27 @@ async function settlesOn(token: string, path: string, expected: number): Promise
   return status;
 }
 
+/** Sessions found in memory or in the database so far, as the API's metrics count them. */
+async function lookups(source: 'memory' | 'database'): Promise<number> {
+  const text = (await api.http.get('/metrics').expect(200)).text;
+  return Number(text.match(new RegExp(`^carnet_session_lookups_total\\{source="${source}"[^}]*\\} (\\d+)`, 'm'))?.[1] ?? 0);
+}
+
+/** A user signed in whose session the API remembers: their second request is served from memory. */
 async function signedIn(roles: ('intern' | 'admin')[]) {
   const user = await makeUser(api.dataSource, { roles, upp: 'montpellier' });
   const token = await login(api.http, user.email);
-  // Two requests: the first looks the session up and remembers it, the second is served from memory.
+  const before = { memory: await lookups('memory'), database: await lookups('database') };
   for (let i = 0; i < 2; i++) await api.http.get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+  expect({ memory: await lookups('memory'), database: await lookups('database') }).toEqual({ memory: before.memory + 1, database: before.database + 1 });
   return { user, token };
 }
 
 describe('sessions remembered by an API process', () => {
   beforeAll(cacheOn);
 
-  it('serves a signed-in user’s requests from memory, as its metrics show', async () => {
-    const counted = async (source: string) => {
-      const text = (await api.http.get('/metrics').expect(200)).text;
-      return Number(text.match(new RegExp(`^carnet_session_lookups_total\\{source="${source}"[^}]*\\} (\\d+)`, 'm'))?.[1] ?? 0);
-    };
-    const before = { memory: await counted('memory'), database: await counted('database') };
+  it('serves a signed-in user’s requests from memory, and says so in its metrics', async () => {
     await signedIn(['intern']);
-    expect(await counted('database')).toBe(before.database + 1);
-    expect(await counted('memory')).toBe(before.memory + 1);
     expect((await api.http.get('/metrics')).text).toMatch(/^carnet_session_cache_on\{[^}]*\} 1$/m);
   });
 

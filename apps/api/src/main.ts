@@ -8,7 +8,13 @@ async function main(): Promise<void> {
   // Alone and without DATABASE_URL, the API opens the embedded database itself
   // (`npm start` starts it once for both the API and the worker instead).
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir });
-  if (embedded) config.queue.postgresSchema = 'public';
+  if (embedded) {
+    // One session shared by every connection: no per-connection search_path, prepared
+    // statements or notifications (as apps/launcher sets them).
+    config.queue.postgresSchema = 'public';
+    config.databasePreparedStatements = false;
+    config.sessionCacheSeconds = 0;
+  }
   const app = await createApiApp({ ...config, databaseUrl: config.databaseUrl ?? embedded!.url });
   if (embedded) process.once('exit', () => void embedded.stop());
   await app.listen(config.http.port, config.http.host);

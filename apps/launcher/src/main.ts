@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     env.DATABASE_URL = embedded.url;
     env.QUEUE_POSTGRES_SCHEMA = 'public'; // one shared session: no per-connection search_path
     env.DATABASE_PREPARED_STATEMENTS = 'false'; // nor per-connection prepared statements
+    env.SESSION_CACHE_SECONDS = '0'; // nor notifications from one connection to another
     env.DATABASE_POOL_SIZE ??= '5';
     process.stdout.write(`Embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, 'pg')}\n`);
   }

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
-import { SESSION_CHANNEL, User } from '@carnet/database';
+import { User } from '@carnet/database';
 import type { ResolvedConfig } from '@carnet/infrastructure';
+import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 
 /** What a token stands for, as the session guard needs it. */
 export interface KnownSession {
@@ -17,8 +17,10 @@ export interface KnownSession {
   expiresAt: Date;
 }
 
-/** How often a probe goes round the channel; one not back by the next means the channel is lost. */
-export const PROBE_INTERVAL_MS = 10_000;
+/** The channel migration 15's triggers notify: `s:<session id>`, `u:<user id>`, or `*` for all. */
+const CHANNEL = 'carnet_sessions';
+/** A probe goes round the channel this often; one not back after as long means the channel is lost. */
+const PROBE_INTERVAL_MS = 10_000;
 /** Sessions remembered at most; the oldest go first (a national deployment has ~50,000 users). */
 const MAX_ENTRIES = 50_000;
 
@@ -28,29 +30,31 @@ const MAX_ENTRIES = 50_000;
  * never past the session's own expiry.
  *
  * Revocation stays immediate. Every change to a session or to its user's roles or activity
- * notifies every API process at commit (migration 15's triggers); this one drops what it holds
- * of them on receipt, and its own changes at once. The cache is trusted only while notifications
- * are seen arriving: a probe goes round the channel every 10 s; one that does not come back, or
- * the listening connection lost, empties the cache and turns it off until the channel works again.
- * Where notifications never cross connections (the embedded PGlite), it stays off for good.
- * A lookup that a notification overtakes is not remembered (the generation count).
+ * notifies every API process at commit (migration 15's triggers), and each drops what it holds
+ * of them on receipt; this process's own changes are dropped when their transaction commits.
+ * A lookup that a notification (or the cache's loss of trust) overtakes is not remembered: the
+ * generation count. The cache is trusted only while notifications are seen arriving: a probe
+ * goes round the channel every 10 s, and one not back 10 s later, or the listening connection
+ * lost, empties the cache and turns it off until the channel works again.
  */
 @Injectable()
-export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
   private readonly logger = new Logger(SessionCache.name);
   private readonly ttlMs: number;
   private readonly entries = new Map<string, { value: KnownSession; until: number }>();
   private readonly bySession = new Map<string, string>();
   private readonly byUser = new Map<string, Set<string>>();
+  /** Evictions waiting for their transaction's commit. */
+  private readonly afterCommit = new WeakMap<QueryRunner, (() => void)[]>();
   private generation = 0;
   private trusted = false;
-  private everTrusted = false;
+  /** The listening connection, from the moment it is opened until it is lost. */
   private client: Client | null = null;
-  private probe: string | null = null;
+  private listening = false;
+  private probe: { id: string; sentAt: number } | null = null;
   private heartbeat?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
   private retryMs = 1000;
-  /** Shut down, or turned off for good (notifications do not reach this process). */
   private stopped = false;
 
   constructor(
@@ -60,11 +64,12 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;
     metrics.sessionCacheOn.set(0);
+    dataSource.subscribers.push(this);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.ttlMs) return;
-    this.heartbeat = setInterval(() => this.beat(), PROBE_INTERVAL_MS).unref();
+    this.heartbeat = setInterval(() => this.beat(), PROBE_INTERVAL_MS / 2).unref();
     await this.connect();
   }
 
@@ -74,7 +79,8 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
     clearTimeout(this.retry);
     const client = this.client;
     this.client = null;
-    await client?.end().catch(() => undefined);
+    // A connection whose peer vanished may never answer its goodbye.
+    if (client) await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
 
   /** Whether sessions are being remembered: notifications are seen arriving. */
@@ -101,23 +107,53 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
 
   remember(tokenHash: string, value: KnownSession, mark: number): void {
     if (!this.trusted || mark !== this.generation) return;
+    Object.freeze(value.roles);
     this.drop(tokenHash);
     if (this.entries.size >= MAX_ENTRIES) this.drop(this.entries.keys().next().value!);
-    this.entries.set(tokenHash, { value, until: Date.now() + this.ttlMs });
+    this.entries.set(tokenHash, { value: Object.freeze(value), until: Date.now() + this.ttlMs });
     this.bySession.set(value.sessionId, tokenHash);
     const tokens = this.byUser.get(value.userId) ?? new Set<string>();
     this.byUser.set(value.userId, tokens.add(tokenHash));
   }
 
-  forgetSession(sessionId: string): void {
-    this.generation++;
-    const tokenHash = this.bySession.get(sessionId);
-    if (tokenHash) this.drop(tokenHash);
+  /** Drops a session now, and again when `manager`'s transaction commits. */
+  forgetSession(sessionId: string, manager?: EntityManager): void {
+    this.evictNowAndAtCommit(manager, () => {
+      this.generation++;
+      const tokenHash = this.bySession.get(sessionId);
+      if (tokenHash) this.drop(tokenHash);
+    });
   }
 
-  forgetUser(userId: string): void {
-    this.generation++;
-    for (const tokenHash of this.byUser.get(userId) ?? []) this.drop(tokenHash);
+  /** Drops a user's sessions now, and again when `manager`'s transaction commits. */
+  forgetUser(userId: string, manager?: EntityManager): void {
+    this.evictNowAndAtCommit(manager, () => {
+      this.generation++;
+      for (const tokenHash of this.byUser.get(userId) ?? []) this.drop(tokenHash);
+    });
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (event.queryRunner.isTransactionActive) return; // a savepoint released: not committed yet
+    const pending = this.afterCommit.get(event.queryRunner);
+    this.afterCommit.delete(event.queryRunner);
+    pending?.forEach((evict) => evict());
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive) this.afterCommit.delete(event.queryRunner);
+  }
+
+  /**
+   * Before the commit, a request of the same user could still read the old state and remember
+   * it; after, the change is what every lookup sees.
+   */
+  private evictNowAndAtCommit(manager: EntityManager | undefined, evict: () => void): void {
+    evict();
+    const runner = manager?.queryRunner;
+    if (!runner?.isTransactionActive) return;
+    const pending = this.afterCommit.get(runner) ?? [];
+    this.afterCommit.set(runner, [...pending, evict]);
   }
 
   private forgetAll(): void {
@@ -139,11 +175,14 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
 
   private notified(payload: string): void {
     if (payload.startsWith('probe:')) {
-      if (payload !== `probe:${this.probe}`) return; // another process's
+      if (payload !== `probe:${this.probe?.id}`) return; // another process's, or one given up on
       this.probe = null;
-      if (!this.trusted) this.logger.log('session cache on: revocations reach this process');
-      this.trusted = this.everTrusted = true;
+      if (this.trusted) return;
+      // Lookups begun while untrusted may predate a change whose notification was never heard.
+      this.generation++;
+      this.trusted = true;
       this.metrics.sessionCacheOn.set(1);
+      this.logger.log('session cache on: revocations reach this process');
       return;
     }
     if (payload.startsWith('s:')) this.forgetSession(payload.slice(2));
@@ -152,65 +191,58 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000, application_name: 'carnet-session-cache' });
-    client.on('notification', (message) => message.channel === SESSION_CHANNEL && this.notified(message.payload ?? ''));
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'carnet-session-cache',
+    });
+    this.client = client;
+    client.on('notification', (message) => message.channel === CHANNEL && this.notified(message.payload ?? ''));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${SESSION_CHANNEL}`);
+      await client.query(`LISTEN ${CHANNEL}`);
     } catch (error) {
       this.lost(client, error as Error);
       return;
     }
-    if (this.stopped) return void client.end().catch(() => undefined);
-    this.client = client;
+    if (this.client !== client) return; // lost, or shut down, meanwhile
+    this.listening = true;
     this.retryMs = 1000;
     this.sendProbe();
   }
 
   /** The channel is gone: nothing held can be trusted, and nothing is until it works again. */
   private lost(client: Client, error?: Error): void {
-    if (this.client !== null && this.client !== client) return; // an earlier connection's last words
+    if (this.client !== client) return; // a connection already given up on
     client.removeAllListeners();
     client.on('error', () => undefined);
     client.end().catch(() => undefined);
-    if (this.client === client) this.logger.warn(`session cache off until PostgreSQL notifications are back${error ? `: ${error.message}` : ''}`);
+    if (this.trusted) this.logger.warn(`session cache off until PostgreSQL notifications are back${error ? `: ${error.message}` : ''}`);
     this.client = null;
+    this.listening = false;
     this.trusted = false;
     this.metrics.sessionCacheOn.set(0);
     this.probe = null;
     this.forgetAll();
-    if (this.stopped || this.retry) return;
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      void this.connect();
-    }, this.retryMs).unref();
+    if (this.stopped) return;
+    this.retry = setTimeout(() => void this.connect(), this.retryMs).unref();
     this.retryMs = Math.min(this.retryMs * 2, 30_000);
   }
 
   private beat(): void {
-    if (!this.client) return;
-    if (this.probe !== null) {
-      if (!this.everTrusted) {
-        // Notifications sent on another connection never came: PGlite (one session shared by
-        // every connection). Stop listening there, for its other users' sake.
-        this.logger.log('session cache off: notifications do not cross connections on this database');
-        const client = this.client;
-        this.client = null;
-        this.stopped = true;
-        clearInterval(this.heartbeat);
-        void client.query(`UNLISTEN ${SESSION_CHANNEL}`).finally(() => client.end()).catch(() => undefined);
-        return;
-      }
-      this.lost(this.client, new Error('a probe did not come back'));
-      return;
-    }
-    this.sendProbe();
+    if (!this.client || !this.listening) return;
+    if (!this.probe) return this.sendProbe();
+    if (Date.now() - this.probe.sentAt >= PROBE_INTERVAL_MS) this.lost(this.client, new Error('a probe did not come back within 10 s'));
   }
 
   private sendProbe(): void {
-    this.probe = randomUUID();
-    this.dataSource.query(`SELECT pg_notify($1, $2)`, [SESSION_CHANNEL, `probe:${this.probe}`]).catch(() => undefined);
+    this.probe = { id: randomUUID(), sentAt: Date.now() };
+    this.dataSource
+      .query(`SELECT pg_notify($1, $2)`, [CHANNEL, `probe:${this.probe.id}`])
+      .catch((error: Error) => this.logger.debug(`session cache probe not sent: ${error.message}`));
   }
 }

@@ -77,14 +77,14 @@ export class SessionsService {
 
   async revokeAll(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.getRepository(Session).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    this.forgetUser(userId);
+    this.forgetUser(userId, manager);
   }
 
   /**
-   * A user's roles or activity changed: their sessions are looked up again on this process at
-   * once (other processes, and this one again at commit, hear it from the database's triggers).
+   * A user's roles or activity changed (in `manager`'s transaction): their sessions are looked up
+   * again on this process from its commit on; other processes hear of it from the database.
    */
-  forgetUser(userId: string): void {
-    this.cache.forgetUser(userId);
+  forgetUser(userId: string, manager?: EntityManager): void {
+    this.cache.forgetUser(userId, manager);
   }
 }

@@ -162,7 +162,7 @@ export class UsersService {
       }
       await this.audit.record(auth, { action: 'user.updated', subjectType: 'user', subjectId: user.id, details: { before, after } }, manager);
       if (!user.active) await this.sessions.revokeAll(user.id, manager);
-      else if (!sameRoles(before.roles, after.roles)) this.sessions.forgetUser(user.id);
+      else if (!sameRoles(before.roles, after.roles)) this.sessions.forgetUser(user.id, manager);
       return userView(user, upp?.code ?? null);
     });
   }
@@ -244,7 +244,7 @@ export class UsersService {
       for (let i = 0; i < toCreate.length; i += 500) await manager.insert(User, toCreate.slice(i, i + 500));
       for (const user of toUpdate) {
         await manager.save(user);
-        this.sessions.forgetUser(user.id); // roles may have been added
+        this.sessions.forgetUser(user.id, manager); // roles may have been added
       }
       await this.audit.record(auth, { action: 'user.imported', subjectType: 'import', details: { created: report.created, updated: report.updated, unchanged } }, manager);
       const invitations = await this.tokens.issueMany(manager, toCreate, 'invitation');
