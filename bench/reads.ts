@@ -241,10 +241,10 @@ async function main(): Promise<void> {
       const viaBare = () => bare.request(i);
       const run = async (clients: number, seconds: number): Promise<Row> => ({
         name: c.name,
-        api: await measure(clients, seconds, c.api),
+        api: await measure(clients, seconds, c.api, system.apiPid),
         raw: await measure(clients, seconds, raw),
         prepared: await measure(clients, seconds, prepared),
-        bare: await measure(clients, seconds, viaBare),
+        bare: await measure(clients, seconds, viaBare, bare.pid),
         remembered: await measure(clients, seconds, remembered),
       });
       single.push(await run(1, SECONDS / 2));

@@ -31,6 +31,8 @@ export interface BenchSystem {
    */
   request(method: string, path: string, options?: { token?: string; body?: string; headers?: Record<string, string> }): Promise<BenchResponse>;
   databaseUrl: string;
+  /** The API process, for `measure`'s CPU count. */
+  apiPid: number;
   pool: Pool;
   /** Starts one more worker process; returns it (for its pid and peak RSS). */
   startWorker(): ChildProcess;
@@ -70,7 +72,7 @@ export function keepAliveClient(base: string): { request: BenchSystem['request']
  * The bare `node:http` server of bench/support/bare-server.ts, in its own process, answering
  * `/n` with the statements of `cases[n]`.
  */
-export async function startBareServer(databaseUrl: string, cases: BareCase[]): Promise<{ request: (n: number) => Promise<boolean>; stop: () => Promise<void> }> {
+export async function startBareServer(databaseUrl: string, cases: BareCase[]): Promise<{ request: (n: number) => Promise<boolean>; pid: number; stop: () => Promise<void> }> {
   const child = fork(path.join(ROOT, 'scripts/run.js'), [path.join(ROOT, 'dist/bench/support/bare-server.js')], {
     env: { ...process.env, BENCH_BARE_SERVER: '1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '10' },
     execArgv: NODE_ARGS,
@@ -85,6 +87,7 @@ export async function startBareServer(databaseUrl: string, cases: BareCase[]): P
   const { request, agent } = keepAliveClient(`http://127.0.0.1:${port}`);
   return {
     request: async (n) => (await request('GET', `/${n}`)).ok,
+    pid: child.pid!,
     async stop() {
       agent.destroy();
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -126,7 +129,7 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
     return child;
   };
   const port = 3800 + Math.floor(Math.random() * 190);
-  run('apps/api/src/main.js', { PORT: String(port), HOST: '127.0.0.1' });
+  const api = run('apps/api/src/main.js', { PORT: String(port), HOST: '127.0.0.1' });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) {
     if (i > 300) {
@@ -144,6 +147,7 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
     base,
     request,
     databaseUrl: url.toString(),
+    apiPid: api.pid!,
     pool,
     startWorker: () => run('apps/worker/src/main.js'),
     passwordHash: () => (hash ??= argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id })),
@@ -168,8 +172,21 @@ export function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 }
 
-/** Runs `task` from `concurrency` loops for `seconds`; latencies in ms, sorted. */
-export async function measure(concurrency: number, seconds: number, task: (worker: number, n: number) => Promise<boolean>) {
+/** CPU time (user + system) a process has used so far, in ms (Linux; 10 ms resolution). */
+function cpuTimeMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Runs `task` from `concurrency` loops for `seconds`; latencies in ms, sorted. `cpuOf`: a server
+ * process whose CPU time per request over the measured window is reported (`cpuMs`).
+ */
+export async function measure(concurrency: number, seconds: number, task: (worker: number, n: number) => Promise<boolean>, cpuOf?: number) {
   // Two seconds unmeasured first: the JIT (a server's first thousand requests run slower), the
   // connections and the caches warm up, as they are on a server that has been running.
   const warm = Date.now() + 2000;
@@ -178,6 +195,7 @@ export async function measure(concurrency: number, seconds: number, task: (worke
   }));
   const latencies: number[] = [];
   let failures = 0;
+  const cpuBefore = cpuOf === undefined ? NaN : cpuTimeMs(cpuOf);
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -189,8 +207,9 @@ export async function measure(concurrency: number, seconds: number, task: (worke
       }
     }),
   );
+  const cpuMs = cpuOf === undefined ? undefined : (cpuTimeMs(cpuOf) - cpuBefore) / latencies.length;
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length, failures };
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length, failures, cpuMs };
 }
 
 export type Measured = Awaited<ReturnType<typeof measure>>;
@@ -198,10 +217,11 @@ export type Measured = Awaited<ReturnType<typeof measure>>;
 export function printTable(rows: { name: string; api: Measured; raw?: Measured; prepared?: Measured; bare?: Measured; remembered?: Measured }[]): void {
   const cell = (n: number) => n.toFixed(1).padStart(8);
   const [prepared, bare, remembered] = [rows.some((row) => row.prepared), rows.some((row) => row.bare), rows.some((row) => row.remembered)];
+  const cpu = rows.some((row) => row.api.cpuMs !== undefined);
   const line = (name: string, m: Measured, ratios = '') =>
-    console.log(`${name.padEnd(44)} ${cell(m.p50)} ${cell(m.p95)} ${cell(m.p99)} ${cell(m.rps)} ${String(m.failures).padStart(8)}   ${ratios}`);
+    console.log(`${name.padEnd(44)} ${cell(m.p50)} ${cell(m.p95)} ${cell(m.p99)} ${cell(m.rps)} ${String(m.failures).padStart(8)} ${cpu ? (m.cpuMs === undefined ? '' : m.cpuMs.toFixed(2)).padStart(9) : ''}   ${ratios}`);
   const heads = ['API/raw', prepared && 'API/raw prepared', bare && 'API/bare HTTP', remembered && 'API/raw without lookup'].filter(Boolean).join(', ');
-  console.log(`${'benchmark'.padEnd(44)}     p50      p95      p99    req/s   errors   ratio p50 (${heads})`);
+  console.log(`${'benchmark'.padEnd(44)}     p50      p95      p99    req/s   errors${cpu ? ' cpu ms/req' : ''}   ratio p50 (${heads})`);
   for (const row of rows) {
     const ratio = (base?: Measured) => (base ? `${(row.api.p50 / base.p50).toFixed(1)}x` : '');
     line(row.name, row.api, [ratio(row.raw), ratio(row.prepared), ratio(row.bare), ratio(row.remembered)].filter(Boolean).join(', '));
