@@ -98,4 +98,19 @@ describe('sessions remembered by an API process', () => {
     await elsewhere.query(`UPDATE session SET revoked_at = now() WHERE user_id = $1`, [second.user.id]);
     expect(await settlesOn(second.token, '/api/me', 401)).toBe(401);
   });
+
+  it('does not remember a lookup begun while its channel was down, once the channel is back', async () => {
+    const cache = api.app.get(SessionCache);
+    await elsewhere.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'carnet-session-cache' AND datname = current_database()`);
+    for (let i = 0; i < 100 && cache.on; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cache.on).toBe(false);
+    // A lookup starts now: whatever it reads may predate a revocation no notification announced.
+    const mark = cache.mark;
+    await cacheOn();
+    const session = { sessionId: 's', userId: 'u', roles: ['intern' as const], csrfToken: 'c', expiresAt: new Date(Date.now() + 3600_000) };
+    cache.remember('looked up while the channel was down', session, mark);
+    expect(cache.get('looked up while the channel was down')).toBeUndefined();
+    cache.remember('looked up since', session, cache.mark);
+    expect(cache.get('looked up since')).toEqual(session);
+  });
 });
