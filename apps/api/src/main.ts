@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@carnet/config';
-import { startEmbeddedPostgres } from '@carnet/database';
+import { EMBEDDED_ENV, startEmbeddedPostgres } from '@carnet/database';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -8,14 +8,10 @@ async function main(): Promise<void> {
   // Alone and without DATABASE_URL, the API opens the embedded database itself
   // (`npm start` starts it once for both the API and the worker instead).
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir });
-  if (embedded) {
-    // One session shared by every connection: no per-connection search_path, prepared
-    // statements or notifications (as apps/launcher sets them).
-    config.queue.postgresSchema = 'public';
-    config.databasePreparedStatements = false;
-    config.sessionCacheSeconds = 0;
-  }
-  const app = await createApiApp({ ...config, databaseUrl: config.databaseUrl ?? embedded!.url });
+  const resolved = embedded
+    ? { ...loadConfigOrExit({ ...process.env, ...EMBEDDED_ENV }), databaseUrl: embedded.url }
+    : { ...config, databaseUrl: config.databaseUrl! };
+  const app = await createApiApp(resolved);
   if (embedded) process.once('exit', () => void embedded.stop());
   await app.listen(config.http.port, config.http.host);
   process.stdout.write(`Carnet API listening on ${config.http.publicUrl}\n`);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '@carnet/config';
-import { openDatabase, startEmbeddedPostgres } from '@carnet/database';
+import { EMBEDDED_ENV, openDatabase, startEmbeddedPostgres } from '@carnet/database';
 
 /**
  * `npm start`: the whole product on one machine. Without DATABASE_URL it starts the embedded
@@ -18,9 +18,7 @@ async function main(): Promise<void> {
     const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
     stopDatabase = () => embedded.stop();
     env.DATABASE_URL = embedded.url;
-    env.QUEUE_POSTGRES_SCHEMA = 'public'; // one shared session: no per-connection search_path
-    env.DATABASE_PREPARED_STATEMENTS = 'false'; // nor per-connection prepared statements
-    env.SESSION_CACHE_SECONDS = '0'; // nor notifications from one connection to another
+    Object.assign(env, EMBEDDED_ENV);
     env.DATABASE_POOL_SIZE ??= '5';
     process.stdout.write(`Embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, 'pg')}\n`);
   }

@@ -92,9 +92,9 @@ function redact(variable: string, value: string): string {
 }
 
 /** For the `main` of each process: print the one line and exit non-zero. */
-export function loadConfigOrExit(): CarnetConfig {
+export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): CarnetConfig {
   try {
-    return loadConfig();
+    return loadConfig(source);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

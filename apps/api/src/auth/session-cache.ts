@@ -56,6 +56,8 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   private retry?: NodeJS.Timeout;
   private retryMs = 1000;
   private stopped = false;
+  /** The lookups counter's two series, resolved once (a request pays no label hashing). */
+  private readonly found: Record<'memory' | 'database', ReturnType<CarnetMetrics['sessionLookups']['labels']>>;
 
   constructor(
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
@@ -64,6 +66,7 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;
     metrics.sessionCacheOn.set(0);
+    this.found = { memory: metrics.sessionLookups.labels('memory'), database: metrics.sessionLookups.labels('database') };
     dataSource.subscribers.push(this);
   }
 
@@ -97,11 +100,11 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
     const entry = this.trusted ? this.entries.get(tokenHash) : undefined;
     const now = Date.now();
     if (entry && entry.until > now && entry.value.expiresAt.getTime() > now) {
-      this.metrics.sessionLookups.inc({ source: 'memory' });
+      this.found.memory.inc();
       return entry.value;
     }
     if (entry) this.drop(tokenHash);
-    this.metrics.sessionLookups.inc({ source: 'database' });
+    this.found.database.inc();
     return undefined;
   }
 
@@ -116,18 +119,18 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
     this.byUser.set(value.userId, tokens.add(tokenHash));
   }
 
-  /** Drops a session now, and again when `manager`'s transaction commits. */
+  /** Drops a session: when `manager`'s transaction commits, or now outside one. */
   forgetSession(sessionId: string, manager?: EntityManager): void {
-    this.evictNowAndAtCommit(manager, () => {
+    this.atCommit(manager, () => {
       this.generation++;
       const tokenHash = this.bySession.get(sessionId);
       if (tokenHash) this.drop(tokenHash);
     });
   }
 
-  /** Drops a user's sessions now, and again when `manager`'s transaction commits. */
+  /** Drops a user's sessions: when `manager`'s transaction commits, or now outside one. */
   forgetUser(userId: string, manager?: EntityManager): void {
-    this.evictNowAndAtCommit(manager, () => {
+    this.atCommit(manager, () => {
       this.generation++;
       for (const tokenHash of this.byUser.get(userId) ?? []) this.drop(tokenHash);
     });
@@ -145,15 +148,15 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /**
-   * Before the commit, a request of the same user could still read the old state and remember
-   * it; after, the change is what every lookup sees.
+   * Before the commit, a request of the same user would still read the old state (and remember
+   * it again); from the commit on, the change is what every lookup sees.
    */
-  private evictNowAndAtCommit(manager: EntityManager | undefined, evict: () => void): void {
-    evict();
+  private atCommit(manager: EntityManager | undefined, evict: () => void): void {
     const runner = manager?.queryRunner;
-    if (!runner?.isTransactionActive) return;
-    const pending = this.afterCommit.get(runner) ?? [];
-    this.afterCommit.set(runner, [...pending, evict]);
+    if (!runner?.isTransactionActive) return evict();
+    const pending = this.afterCommit.get(runner);
+    if (pending) pending.push(evict);
+    else this.afterCommit.set(runner, [evict]);
   }
 
   private forgetAll(): void {
