@@ -29,8 +29,12 @@ async function main(): Promise<void> {
   const { pool } = system;
   const phases = { cold: new Phase(), steady: new Phase() };
   let steadyFrom = Infinity;
-  const record = (action: Action, ms: number, status: number | null, started: number) =>
+  // Each request's start (ms after the load began) and latency, for the per-second timeline.
+  const timeline: [number, number][] = [];
+  const record = (action: Action, ms: number, status: number | null, started: number) => {
+    timeline.push([started - (steadyFrom - WARMUP * 1000), ms]);
     (started >= steadyFrom ? phases.steady : phases.cold).record(action, ms, status);
+  };
   const call = async (action: Action, token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const [at, started] = [Date.now(), process.hrtime.bigint()];
     const response = await system.request(method, `/api${url}`, { token, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(() => null);
@@ -92,10 +96,23 @@ async function main(): Promise<void> {
     };
     await Promise.all([...interns.map((_, i) => internLoop(i)), ...tutors.map((_, i) => tutorLoop(i)), juryLoop()]);
 
-    if (WARMUP > 0) phases.cold.print(`cold start: the first ${WARMUP} s`, WARMUP);
+    if (WARMUP > 0) {
+      printTimeline(timeline, WARMUP + 5);
+      phases.cold.print(`cold start: the first ${WARMUP} s`, WARMUP);
+    }
     phases.steady.print(`steady state: the next ${SECONDS} s`, SECONDS);
   } finally {
     await system.stop();
+  }
+}
+
+/** Requests started in each second of the first `seconds` of the load: how many, p50, p99, the slowest. */
+function printTimeline(timeline: [number, number][], seconds: number): void {
+  console.log(`\nsecond   requests     p50      p99      max`);
+  for (let second = 0; second < seconds; second++) {
+    const values = timeline.filter(([at]) => at >= second * 1000 && at < (second + 1) * 1000).map(([, ms]) => ms).sort((a, b) => a - b);
+    if (!values.length) continue;
+    console.log(`${String(second).padStart(6)} ${String(values.length).padStart(10)} ${[50, 99].map((p) => percentile(values, p).toFixed(1).padStart(7)).join('  ')}  ${values[values.length - 1].toFixed(1).padStart(7)}`);
   }
 }
 
