@@ -164,6 +164,36 @@ describe('autosave with If-Match', () => {
     expect(now.body).toMatchObject({ title: 'premier', version: 2 });
   });
 
+  it('answers the saved trace whole, content included, and keeps what the save did not name', async () => {
+    const trace = await draft(intern);
+    const titled = await patch(intern, trace.id, 1, { title: '  Un titre repris  ' }).expect(200);
+    expect(titled.headers.etag).toBe('"2"');
+    expect(titled.body).toMatchObject({ title: 'Un titre repris', version: 2, status: 'draft', competences: ['relation'], familles: ['aigu'], content: paragraph('Un récit.') });
+    expect(Date.parse(titled.body.updatedAt)).toBeGreaterThan(Date.parse(trace.updatedAt) - 1);
+
+    const written = await patch(intern, trace.id, 2, { content: paragraph('Le récit complété.'), competences: ['relation', 'professionnalisme'] }).expect(200);
+    expect(written.body).toMatchObject({ title: 'Un titre repris', version: 3, competences: ['relation', 'professionnalisme'], familles: ['aigu'], content: paragraph('Le récit complété.') });
+    const read = await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(200);
+    expect(read.body).toEqual({ ...written.body, attachments: [] });
+    // The saved text is what the search reads.
+    const found = await api.http.get('/api/traces').query({ q: 'complété' }).set('Authorization', intern.bearer).expect(200);
+    expect(found.body.items.map((t: { id: string }) => t.id)).toContain(trace.id);
+  });
+
+  it('says why a save changed nothing: 403 for the tutor, 404 for another intern, 409 once submitted', async () => {
+    const trace = await draft(intern);
+    await act(intern, trace.id, 'submit').expect(200);
+    await patch(otherIntern, trace.id, 2, { title: 'intrus' }).expect(404);
+    await patch(tutor, trace.id, 2, { title: 'le tuteur' }).expect(403);
+    const locked = await patch(intern, trace.id, 2, { title: 'pendant la relecture' }).expect(409);
+    expect(locked.body.detail).toContain('relecture');
+    await patch(intern, trace.id, 1, { title: 'ancienne version' }).expect(412);
+    await act(tutor, trace.id, 'request-changes', { comment: 'Précise l’analyse.' }).expect(200);
+    const reopened = await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(200);
+    await patch(intern, trace.id, reopened.body.version, { title: 'analyse précisée' }).expect(200);
+    expect((await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer)).body.title).toBe('analyse précisée');
+  });
+
   it('lets exactly one of two saves of the same version win', async () => {
     for (let round = 0; round < 5; round++) {
       const trace = await draft(intern);

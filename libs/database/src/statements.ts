@@ -35,13 +35,13 @@ export class Statements {
 
 /**
  * The select list of an entity's columns on `alias`, each named as its property, as TypeORM
- * would hydrate it (columns marked `select: false` left out): for hand-written statements that
+ * would hydrate it (columns marked `select: false` left out, and the properties in `without`): for hand-written statements that
  * return entities, without a second list of columns to keep in step with the entity.
  */
-export function entityColumns(dataSource: DataSource, entity: EntityTarget<object>, alias: string): string {
+export function entityColumns(dataSource: DataSource, entity: EntityTarget<object>, alias: string, without: string[] = []): string {
   return dataSource
     .getMetadata(entity)
-    .columns.filter((column) => column.isSelect)
+    .columns.filter((column) => column.isSelect && !without.includes(column.propertyName))
     .map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`)
     .join(', ');
 }

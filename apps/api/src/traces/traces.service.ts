@@ -5,7 +5,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Attachment, entityColumns, Statements, Trace, User } from '@carnet/database';
-import { assertDeletable, assertEditable, COMPETENCES, DomainError, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, TRACE_KINDS } from '@carnet/domain';
+import { assertDeletable, assertEditable, COMPETENCES, DomainError, EDITABLE_STATUSES, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, TRACE_KINDS } from '@carnet/domain';
 import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateDocument } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -111,7 +111,13 @@ export class TracesService {
     private readonly statements: Statements,
   ) {
     this.attachmentsSql = `SELECT ${entityColumns(dataSource, Attachment, 'a')} FROM attachment a WHERE a.trace_id = $1 ORDER BY a.created_at`;
+    this.traceColumns = entityColumns(dataSource, Trace, 't');
+    this.metadataColumns = entityColumns(dataSource, Trace, 't', ['content']);
   }
+
+  /** A trace's columns as the entity's properties; and the same without its content. */
+  private readonly traceColumns: string;
+  private readonly metadataColumns: string;
 
   /** A trace's attachments, oldest first, as entities. */
   private readonly attachmentsSql: string;
@@ -166,15 +172,34 @@ export class TracesService {
 
   /**
    * Autosave: applies a partial change only if the client saw the current version (If-Match).
-   * The row lock makes two saves of the same version queue up; the second finds the version
-   * moved on and gets 412, so no write is ever lost silently.
+   * One statement, the trace's most frequent write: the UPDATE's own conditions (the caller's
+   * trace, at the version they saw, still editable) decide, and PostgreSQL re-checks them on the
+   * row as it is once a concurrent save of the same version has committed, so the second finds
+   * the version moved on and changes nothing: 412, no write ever lost silently. When nothing
+   * changed, the trace as it is now says why (404, 403, 412, 409), in that order.
    */
   async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody): Promise<TraceView> {
     const content = body.content === undefined ? undefined : checkedContent(body.content);
     this.assertFamillesAllowed(body.familles);
     await this.assertOwnStage(auth, body.stageId);
-    return this.dataSource.transaction(async (manager) => {
-      const { trace, relation } = await this.access.load(manager, auth, id, true);
+    const params = new SqlParams();
+    const set = [`version = t.version + 1`, `updated_at = ${params.add(new Date())}`];
+    if (body.title !== undefined) set.push(`title = ${params.add(body.title.trim())}`);
+    if (body.kind !== undefined) set.push(`kind = ${params.add(body.kind)}`);
+    if (body.competences !== undefined) set.push(`competences = ${params.add(body.competences)}`);
+    if (body.familles !== undefined) set.push(`familles = ${params.add(body.familles)}`);
+    if (body.stageId !== undefined) set.push(`stage_id = ${params.add(body.stageId)}`);
+    if (content) set.push(`content = ${params.add(content.json)}`, `content_text = ${params.add(content.text)}`);
+    // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
+    const sql = `UPDATE trace t SET ${set.join(', ')}
+      WHERE t.id = ${params.add(id)} AND t.intern_id = ${params.add(auth.userId)} AND t.version = ${params.add(expectedVersion)}
+        AND t.status IN (${EDITABLE_STATUSES.map((status) => `'${status}'`).join(', ')})
+      RETURNING ${content ? this.metadataColumns : this.traceColumns}`;
+    // A second try only if the trace was made editable again between the two statements.
+    for (let attempt = 1; ; attempt++) {
+      const [saved] = await this.statements.query<Trace>(sql, params.values);
+      if (saved) return traceView(content ? { ...saved, content: content.json } : saved, 'owner');
+      const { trace, relation } = await this.access.load(this.dataSource.manager, auth, id);
       this.access.assertOwner(relation);
       if (trace.version !== expectedVersion) {
         throw new DomainError(
@@ -183,20 +208,8 @@ export class TracesService {
         );
       }
       assertEditable(trace, auth.userId);
-      const changes: Partial<Trace> = { version: trace.version + 1, updatedAt: new Date() };
-      if (body.title !== undefined) changes.title = body.title.trim();
-      if (body.kind !== undefined) changes.kind = body.kind;
-      if (body.competences !== undefined) changes.competences = body.competences;
-      if (body.familles !== undefined) changes.familles = body.familles;
-      if (body.stageId !== undefined) changes.stageId = body.stageId;
-      if (content) {
-        changes.content = content.json;
-        changes.contentText = content.text;
-      }
-      await manager.update(Trace, { id }, changes);
-      Object.assign(trace, changes);
-      return traceView(trace, 'owner');
-    });
+      if (attempt === 3) throw new DomainError(ErrorCode.TraceLocked, 'La trace change d’état en ce moment : réessayez dans un instant.');
+    }
   }
 
   async remove(auth: AuthContext, id: string): Promise<void> {

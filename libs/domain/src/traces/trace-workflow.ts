@@ -19,8 +19,12 @@ export interface Reviewer {
 
 const conflict = (message: string) => new DomainError(ErrorCode.TraceStateConflict, message);
 
+/** The statuses in which the owner edits a trace (an autosave's UPDATE filters on them too). */
+export const EDITABLE_STATUSES: readonly TraceStatus[] = ['draft', 'changes_requested'];
+
 export function assertEditable(trace: TraceState, userId: string): void {
   if (trace.internId !== userId) throw new DomainError(ErrorCode.NotFound, 'Trace introuvable.');
+  if (EDITABLE_STATUSES.includes(trace.status)) return;
   if (trace.status === 'validated') throw new DomainError(ErrorCode.TraceLocked, 'Cette trace est validée : elle ne peut plus être modifiée.');
   if (trace.status === 'submitted') {
     throw new DomainError(ErrorCode.TraceLocked, 'Cette trace est en relecture chez votre tuteur : attendez son retour pour la modifier.');
