@@ -276,6 +276,42 @@ describe('unread comments', () => {
   });
 });
 
+describe('writing a comment', () => {
+  const comment = (who: Actor, traceId: string, body: Record<string, unknown>) => api.http.post(`/api/traces/${traceId}/comments`).set('Authorization', who.bearer).send(body);
+  const saved = async (traceId: string) => ({
+    comments: (await api.dataSource.query(`SELECT body FROM trace_comment WHERE trace_id = $1 ORDER BY created_at`, [traceId])).map((r: { body: string }) => r.body),
+    audited: Number((await api.dataSource.query(`SELECT count(*) FROM audit_log WHERE action = 'comment.created' AND subject_id = $1`, [traceId]))[0].count),
+    reviewers: (await api.dataSource.query(`SELECT tutor_id FROM trace_reviewer WHERE trace_id = $1`, [traceId])).map((r: { tutor_id: string }) => r.tutor_id),
+  });
+
+  it('saves the comment with its audit entry, and makes a commenting tutor a reviewer', async () => {
+    const trace = await draft(intern);
+    const submitted = await act(intern, trace.id, 'submit').expect(200);
+    const written = await comment(tutor, trace.id, { body: '  Quel a été ton raisonnement ?  ' }).expect(201);
+    expect(written.body).toMatchObject({ traceId: trace.id, body: 'Quel a été ton raisonnement ?', author: { id: tutor.user.id, displayName: expect.stringContaining('Anne') }, parentId: null, anchor: null, revision: 1, resolvedAt: null });
+    expect(Date.parse(written.body.createdAt)).toBeGreaterThan(Date.parse(submitted.body.trace.submittedAt) - 1000);
+    const reply = await comment(intern, trace.id, { body: 'Je l’ai détaillé.', parentId: written.body.id }).expect(201);
+    expect(reply.body).toMatchObject({ parentId: written.body.id, author: { id: intern.user.id } });
+    expect(await saved(trace.id)).toEqual({ comments: ['Quel a été ton raisonnement ?', 'Je l’ai détaillé.'], audited: 2, reviewers: [tutor.user.id] });
+    const [entry] = await api.dataSource.query(`SELECT actor_id, subject_type, details FROM audit_log WHERE action = 'comment.created' AND subject_id = $1 ORDER BY id LIMIT 1`, [trace.id]);
+    expect(entry).toEqual({ actor_id: tutor.user.id, subject_type: 'trace', details: { commentId: written.body.id } });
+  });
+
+  it('saves nothing for a caller outside the conversation, an admin, or a reply to a comment of another trace', async () => {
+    const trace = await draft(intern);
+    await act(intern, trace.id, 'submit').expect(200);
+    const elsewhere = await draft(intern);
+    const other = (await comment(intern, elsewhere.id, { body: 'Sur une autre trace' }).expect(201)).body;
+    await comment(otherTutor, trace.id, { body: 'Intrus' }).expect(404);
+    await comment(admin, trace.id, { body: 'Secrétariat' }).expect(403);
+    await comment(tutor, '00000000-0000-4000-8000-000000000000', { body: 'Nulle part' }).expect(404);
+    const orphan = await comment(tutor, trace.id, { body: 'Réponse égarée', parentId: other.id }).expect(422);
+    expect(orphan.body.errors).toEqual([{ path: 'parentId', message: 'introuvable' }]);
+    await comment(tutor, trace.id, { body: 'Passage', anchor: { from: 10, to: 4, quote: 'x' } }).expect(422);
+    expect(await saved(trace.id)).toEqual({ comments: [], audited: 0, reviewers: [] });
+  });
+});
+
 describe('deleting', () => {
   it('deletes a draft never submitted, and nothing else', async () => {
     const trace = await draft(intern);

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Statements, TraceComment, TraceRevision, User } from '@carnet/database';
+import { Statements, TraceComment, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import type { CommentView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { CreateCommentBody } from './dto/traces.dto';
-import { TraceAccessService } from './trace-access.service';
+import { TraceAccessService, TraceRelation } from './trace-access.service';
+import { SqlParams } from '../common/sql-params';
 
 export type { CommentView };
 
@@ -27,6 +28,12 @@ const view = (c: CommentFields): CommentView => ({
   resolvedBy: c.resolvedBy,
 });
 
+/** A comment (alias `c`) and its author (`u`), named as `CommentFields`. */
+const commentColumns = (c: string) => `${c}.id, ${c}.trace_id AS "traceId", ${c}.parent_id AS "parentId", ${c}.author_id AS "authorId",
+  json_build_object('firstName', u.first_name, 'lastName', u.last_name) AS author, ${c}.body,
+  ${c}.anchor_from AS "anchorFrom", ${c}.anchor_to AS "anchorTo", ${c}.anchor_quote AS "anchorQuote", ${c}.revision,
+  ${c}.created_at AS "createdAt", ${c}.resolved_at AS "resolvedAt", ${c}.resolved_by AS "resolvedBy"`;
+
 /**
  * Threaded comments between an intern and their tutors. An anchored comment stores the quoted
  * passage with its positions, so it still shows what it was about after the text moves.
@@ -45,12 +52,7 @@ export class CommentsService {
     this.access.assertInConversation(relation);
     const [rows] = await Promise.all([
       this.statements.query<CommentFields>(
-        `SELECT c.id, c.trace_id AS "traceId", c.parent_id AS "parentId", c.author_id AS "authorId",
-                json_build_object('firstName', u.first_name, 'lastName', u.last_name) AS author, c.body,
-                c.anchor_from AS "anchorFrom", c.anchor_to AS "anchorTo", c.anchor_quote AS "anchorQuote", c.revision,
-                c.created_at AS "createdAt", c.resolved_at AS "resolvedAt", c.resolved_by AS "resolvedBy"
-           FROM trace_comment c JOIN app_user u ON u.id = c.author_id
-          WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
+        `SELECT ${commentColumns('c')} FROM trace_comment c JOIN app_user u ON u.id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
         [traceId],
       ),
       // Reading the conversation marks it read for the caller.
@@ -62,38 +64,35 @@ export class CommentsService {
     return rows.map(view);
   }
 
+  /**
+   * One statement: the caller's relation to the trace, the comment (on the trace's latest
+   * revision), the reviewer row a tutor's comment leaves (they keep reading the trace after the
+   * tutorship ends) and the audit entry, all saved or none; the row it answers says why nothing
+   * was saved (no trace for the caller: 404; no such parent: 422).
+   */
   async create(auth: AuthContext, traceId: string, body: CreateCommentBody): Promise<CommentView> {
-    return this.dataSource.transaction(async (manager) => {
-      const relation = await this.access.relationTo(manager, auth, traceId);
-      this.access.assertInConversation(relation);
-      if (body.anchor && body.anchor.to < body.anchor.from) {
-        throw new DomainError(ErrorCode.InvalidInput, 'Passage commenté invalide.', [{ path: 'anchor.to', message: 'doit suivre « from »' }]);
-      }
-      if (body.parentId) {
-        const parent = await manager.getRepository(TraceComment).findOneBy({ id: body.parentId, traceId });
-        if (!parent) throw new DomainError(ErrorCode.InvalidInput, 'Le commentaire auquel vous répondez n’existe pas sur cette trace.', [{ path: 'parentId', message: 'introuvable' }]);
-      }
-      const latest = await manager.getRepository(TraceRevision).findOne({ where: { traceId }, order: { number: 'DESC' }, select: { number: true } });
-      const comment = manager.create(TraceComment, {
-        traceId,
-        authorId: auth.userId,
-        parentId: body.parentId ?? null,
-        body: body.body.trim(),
-        anchorFrom: body.anchor?.from ?? null,
-        anchorTo: body.anchor?.to ?? null,
-        anchorQuote: body.anchor?.quote ?? null,
-        revision: latest?.number ?? null,
-        resolvedAt: null,
-        resolvedBy: null,
-      });
-      await manager.save(comment);
-      if (relation === 'tutor') {
-        await this.access.markReviewer(manager, traceId, auth.userId);
-      }
-      await this.audit.record(auth, { action: 'comment.created', subjectType: 'trace', subjectId: traceId, details: { commentId: comment.id } }, manager);
-      const saved = await manager.getRepository(TraceComment).findOneOrFail({ where: { id: comment.id }, relations: { author: true } });
-      return view(saved);
-    });
+    if (body.anchor && body.anchor.to < body.anchor.from) {
+      throw new DomainError(ErrorCode.InvalidInput, 'Passage commenté invalide.', [{ path: 'anchor.to', message: 'doit suivre « from »' }]);
+    }
+    const params = new SqlParams();
+    const me = params.add(auth.userId);
+    const parent = body.parentId ? `AND EXISTS (SELECT 1 FROM trace_comment p WHERE p.id = ${params.add(body.parentId)} AND p.trace_id = target.id)` : '';
+    const values = [body.parentId ?? null, body.body.trim(), body.anchor?.from ?? null, body.anchor?.to ?? null, body.anchor?.quote ?? null].map((value) => params.add(value));
+    const sql = `WITH target AS (SELECT t.id, ${this.access.relationSql(auth, me)} AS relation FROM trace t WHERE t.id = ${params.add(traceId)}),
+      saved AS (
+        INSERT INTO trace_comment (trace_id, author_id, parent_id, body, anchor_from, anchor_to, anchor_quote, revision)
+        SELECT target.id, ${me}, ${values.join(', ')}, (SELECT max(r.number) FROM trace_revision r WHERE r.trace_id = target.id)
+          FROM target WHERE target.relation IN ('owner', 'tutor') ${parent}
+        RETURNING *),
+      reviewer AS (INSERT INTO trace_reviewer (trace_id, tutor_id) SELECT saved.trace_id, ${me} FROM saved, target WHERE target.relation = 'tutor' ON CONFLICT DO NOTHING),
+      audit AS (${this.audit.insertSql(auth, { action: 'comment.created', subjectType: 'trace' }, params, { from: 'saved', subjectId: 'saved.trace_id::text', details: `jsonb_build_object('commentId', saved.id)` })})
+      SELECT target.relation, ${commentColumns('saved')}
+        FROM target LEFT JOIN saved ON true LEFT JOIN app_user u ON u.id = saved.author_id`;
+    const [row] = await this.statements.query<CommentFields & { relation: TraceRelation | null }>(sql, params.values);
+    if (!row?.relation) throw notFound('Trace');
+    this.access.assertInConversation(row.relation);
+    if (row.id === null) throw new DomainError(ErrorCode.InvalidInput, 'Le commentaire auquel vous répondez n’existe pas sur cette trace.', [{ path: 'parentId', message: 'introuvable' }]);
+    return view(row);
   }
 
   async resolve(auth: AuthContext, commentId: string): Promise<CommentView> {
