@@ -205,12 +205,14 @@ async function main(): Promise<void> {
         name: 'GET a 10-page RSCA',
         api: get(tokens.tutor, `/traces/${rsca.id}`),
         token: tokens.tutor,
+        // The trace, the reader's tie, its attachments and the audit entry of the read: one statement, as the API sends it.
         steps: [
-          [{ text: `SELECT t.*, EXISTS (SELECT 1 FROM tutorship ts WHERE ts.tutor_id = $2 AND ts.intern_id = t.intern_id AND ts.ended_at IS NULL) AS tutor FROM trace t WHERE t.id = $1`, params: [rsca.id, tutor.id] }],
-          [
-            { text: `SELECT * FROM attachment WHERE trace_id = $1 ORDER BY created_at`, params: [rsca.id] },
-            { text: `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, details) VALUES ($1, 'trace.read', 'trace', $2, '{"as":"tutor"}')`, params: [tutor.id, rsca.id] },
-          ],
+          [{
+            text: `WITH found AS (SELECT t.*, EXISTS (SELECT 1 FROM tutorship ts WHERE ts.tutor_id = $2 AND ts.intern_id = t.intern_id AND ts.ended_at IS NULL) AS tutor FROM trace t WHERE t.id = $1),
+                audit AS (INSERT INTO audit_log (actor_id, action, subject_type, subject_id, details) SELECT $2, 'trace.read', 'trace', found.id::text, '{"as":"tutor"}' FROM found WHERE found.tutor)
+              SELECT found.*, (SELECT coalesce(json_agg(a.* ORDER BY a.created_at), '[]') FROM attachment a WHERE a.trace_id = found.id) AS attachments FROM found`,
+            params: [rsca.id, tutor.id],
+          }],
         ],
       },
       {

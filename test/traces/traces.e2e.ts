@@ -230,6 +230,12 @@ describe('who sees what', () => {
     expect(read.body).toMatchObject({ id: trace.id, status: 'draft', kind: 'trace' });
     expect(read.body.title).toBeUndefined();
     expect(read.body.content).toBeUndefined();
+    expect(read.body.attachments).toBeUndefined();
+    // Every read but its author's is in the audit log, with who read it as what.
+    await api.http.get(`/api/traces/${trace.id}`).set('Authorization', intern.bearer).expect(200);
+    await api.http.get(`/api/traces/${trace.id}`).set('Authorization', otherIntern.bearer).expect(404);
+    const reads = await api.dataSource.query(`SELECT actor_id, details FROM audit_log WHERE action = 'trace.read' AND subject_id = $1`, [trace.id]);
+    expect(reads).toEqual([{ actor_id: admin.user.id, details: { as: 'admin' } }]);
     await api.http.get(`/api/traces/${trace.id}/revisions`).set('Authorization', admin.bearer).expect(404);
     const search = await api.http.get('/api/traces').query({ q: 'confidentiel' }).set('Authorization', admin.bearer).expect(200);
     expect(search.body.total).toBe(0);

@@ -43,12 +43,13 @@ export class AuditService {
 
   /**
    * The entry as an INSERT … SELECT, one per row of `rows.from` (a CTE of the caller's
-   * statement), its subject and details SQL over those rows, its values bound in `params`: for
+   * statement) that meets `rows.where`, its subject and details SQL over those rows, its values bound in `params`: for
    * an action written in one statement with its entry, both saved or neither.
    */
-  insertSql(who: Who, record: Pick<AuditRecord, 'action' | 'subjectType'>, params: SqlParams, rows: { from: string; subjectId: string; details: string }): string {
+  insertSql(who: Who, record: Pick<AuditRecord, 'action' | 'subjectType'>, params: SqlParams, rows: { from: string; where?: string; subjectId: string; details: string }): string {
     return `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, ip, request_id, details)
-      SELECT ${params.add(who.userId ?? null)}::uuid, ${params.add(record.action)}, ${params.add(record.subjectType ?? null)}, ${rows.subjectId}, ${params.add(who.ip)}, ${params.add(who.requestId)}, ${rows.details} FROM ${rows.from}`;
+      SELECT ${params.add(who.userId ?? null)}::uuid, ${params.add(record.action)}, ${params.add(record.subjectType ?? null)}, ${rows.subjectId}, ${params.add(who.ip)}, ${params.add(who.requestId)}, ${rows.details}
+        FROM ${rows.from}${rows.where ? ` WHERE ${rows.where}` : ''}`;
   }
 
   /** Count of `action` entries on a subject, or from an address, since `since`. */

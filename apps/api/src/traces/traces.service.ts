@@ -5,7 +5,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Attachment, entityColumns, Statements, Trace, User } from '@carnet/database';
-import { assertDeletable, assertEditable, COMPETENCES, DomainError, EDITABLE_STATUSES, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, TRACE_KINDS } from '@carnet/domain';
+import { assertDeletable, assertEditable, COMPETENCES, DomainError, EDITABLE_STATUSES, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, notFound, TRACE_KINDS } from '@carnet/domain';
 import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateDocument } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -14,8 +14,7 @@ import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../c
 import { isoSql, keySql, SqlParams } from '../common/sql-params';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
-import { attachmentView } from './attachments.service';
-import type { TraceView } from '@carnet/contracts';
+import type { AttachmentView, TraceView } from '@carnet/contracts';
 
 export type { TraceView };
 
@@ -27,7 +26,7 @@ type TraceFields = Pick<Trace, 'id' | 'internId' | 'kind' | 'title' | 'competenc
 
 const iso = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString());
 
-export function traceView(trace: TraceFields, relation: TraceRelation, attachments?: Attachment[]): TraceView {
+export function traceView(trace: TraceFields, relation: TraceRelation, attachments?: AttachmentView[]): TraceView {
   const view: TraceView = {
     id: trace.id,
     internId: trace.internId,
@@ -47,7 +46,7 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
   if (relation !== 'admin') {
     view.title = trace.title;
     if (trace.content) view.content = trace.content as Record<string, unknown>;
-    if (attachments) view.attachments = attachments.map(attachmentView);
+    if (attachments) view.attachments = attachments;
   }
   return view;
 }
@@ -110,7 +109,6 @@ export class TracesService {
     private readonly audit: AuditService,
     private readonly statements: Statements,
   ) {
-    this.attachmentsSql = `SELECT ${entityColumns(dataSource, Attachment, 'a')} FROM attachment a WHERE a.trace_id = $1 ORDER BY a.created_at`;
     this.traceColumns = entityColumns(dataSource, Trace, 't');
     this.metadataColumns = entityColumns(dataSource, Trace, 't', ['content']);
   }
@@ -118,9 +116,6 @@ export class TracesService {
   /** A trace's columns as the entity's properties; and the same without its content. */
   private readonly traceColumns: string;
   private readonly metadataColumns: string;
-
-  /** A trace's attachments, oldest first, as entities. */
-  private readonly attachmentsSql: string;
 
   /** The referential as this department uses it, for the editor's pickers. */
   referential() {
@@ -161,13 +156,23 @@ export class TracesService {
     });
   }
 
+  /**
+   * A trace as the caller may see it, in one statement: the trace and the caller's relation to
+   * it, its attachments (not for an admin, who sees metadata), and the audit entry of a read by
+   * anyone but its author, written by the same statement as the read it records.
+   */
   async get(auth: AuthContext, id: string): Promise<TraceView> {
-    const { trace, relation } = await this.access.load(this.dataSource.manager, auth, id);
-    const [attachments] = await Promise.all([
-      relation === 'admin' ? undefined : this.statements.query<Attachment>(this.attachmentsSql, [id]),
-      relation === 'owner' ? undefined : this.audit.record(auth, { action: 'trace.read', subjectType: 'trace', subjectId: id, details: { as: relation } }),
-    ]);
-    return traceView(trace, relation, attachments);
+    const params = new SqlParams();
+    const me = params.add(auth.userId);
+    const attachments = `SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'size', a.size, 'sha256', a.sha256,
+        'mimeType', a.mime_type, 'createdAt', ${isoSql('a.created_at')}) ORDER BY a.created_at), '[]') FROM attachment a WHERE a.trace_id = found.id`;
+    const sql = `WITH found AS (SELECT ${this.traceColumns}, ${this.access.relationSql(auth, me)} AS relation FROM trace t WHERE t.id = ${params.add(id)}),
+      audit AS (${this.audit.insertSql(auth, { action: 'trace.read', subjectType: 'trace' }, params, { from: 'found', where: `found.relation <> 'owner'`, subjectId: 'found.id::text', details: `jsonb_build_object('as', found.relation)` })})
+      SELECT found.*, CASE WHEN found.relation <> 'admin' THEN (${attachments}) END AS attachments FROM found`;
+    const [row] = await this.statements.query<Trace & { relation: TraceRelation | null; attachments: AttachmentView[] | null }>(sql, params.values);
+    if (!row?.relation) throw notFound('Trace');
+    const { relation, attachments: files, ...trace } = row;
+    return traceView(trace, relation, files ?? undefined);
   }
 
   /**
