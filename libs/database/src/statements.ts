@@ -6,17 +6,22 @@ import { DataSource, EntityManager, EntityTarget, QueryFailedError } from 'typeo
  * The hot reads (the session lookup every request makes, a trace list, its comments, progress)
  * sent as named prepared statements: PostgreSQL plans a text once per connection and reuses the
  * plan, where planning is most of a sub-millisecond read's time (0.85 ms of a tutor's inbox, 0.12
- * once prepared). For fixed texts only, each a shape the code writes (values are parameters):
- * every text stays prepared on every connection of the pool.
+ * once prepared). For texts the code writes (values are parameters, but for a list's limit and
+ * closed-list filters): every text stays prepared on every connection of the pool, up to
+ * `MAX_PREPARED_TEXTS` texts.
  *
  * Off (`prepare` false) where connections do not each have their own session: the embedded
  * PGlite (one backend shared by every socket) and a pooler in transaction mode. Errors are
  * TypeORM's `QueryFailedError`, as from `DataSource.query`.
  */
 export class Statements {
+  /** The texts prepared so far (each, on every connection that ran it), up to `limit`. */
+  private readonly prepared = new Set<string>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly prepare: boolean,
+    private readonly limit = MAX_PREPARED_TEXTS,
   ) {}
 
   /** Runs `text`; inside a transaction (`manager` holding a query runner), on its connection. */
@@ -25,8 +30,10 @@ export class Statements {
     if (!this.prepare) return (manager ?? this.dataSource).query(text, values);
     // A transaction's connection is the query runner's (TypeORM's connect() hands back the one it holds).
     const target = runner ? ((await runner.connect()) as PoolClient) : (this.dataSource.driver as unknown as { master: Pool }).master;
+    if (!this.prepared.has(text) && this.prepared.size < this.limit) this.prepared.add(text);
     try {
-      return (await target.query({ name: statementName(text), text, values })).rows as T[];
+      const result = this.prepared.has(text) ? await target.query({ name: statementName(text), text, values }) : await target.query(text, values);
+      return result.rows as T[];
     } catch (error) {
       throw new QueryFailedError(text, values, error as Error);
     }
@@ -45,6 +52,14 @@ export function entityColumns(dataSource: DataSource, entity: EntityTarget<objec
     .map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`)
     .join(', ');
 }
+
+/**
+ * Texts carry a list's limit and filter values (so each plan is made for them): a few dozen
+ * shapes in use, a few hundred at most. Past this many, a text runs unnamed (planned each
+ * time), so that an unforeseen variety cannot grow every backend's memory (some 20–60 KB a
+ * prepared plan) without end.
+ */
+export const MAX_PREPARED_TEXTS = 500;
 
 const names = new Map<string, string>();
 

@@ -20,6 +20,15 @@ export class SqlParams {
 }
 
 /**
+ * One of a closed list of values (a status, a kind), checked against it, as a SQL literal: for
+ * values a statement's text may carry, so that its prepared plan is made for them.
+ */
+export function literalOf<T extends string>(value: T, allowed: readonly T[]): string {
+  if (!allowed.includes(value) || !/^[a-z_]+$/.test(value)) throw new Error(`not one of ${allowed.join(', ')}: ${value}`);
+  return `'${value}'`;
+}
+
+/**
  * A timestamptz column as JSON carries it (`Date.prototype.toISOString`: UTC, milliseconds, `Z`),
  * formatted by PostgreSQL: a list of 50 rows otherwise parses 200 timestamps into `Date`s only to
  * print them back, and `JSON.stringify` of a `Date` leaves V8's fast path (0.2 ms a page).
