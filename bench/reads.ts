@@ -158,7 +158,10 @@ async function main(): Promise<void> {
         api: get(tokens.admin, `/admin/audit?action=trace.validated&from=${encodeURIComponent(monthAgo)}&pageSize=50`),
         token: tokens.admin,
         steps: [[
-          { text: `SELECT id, occurred_at, actor_id, action, subject_type, subject_id, ip, request_id, details FROM audit_log WHERE action = 'trace.validated' AND occurred_at >= $1 ORDER BY occurred_at DESC, id DESC LIMIT 51`, params: [monthAgo] },
+          // The page's ids from the action's index, then their entries (as the API reads it: a walk of
+          // the time index skipping other actions reads every entry of a busy day first).
+          { text: `WITH page AS MATERIALIZED (SELECT id FROM audit_log WHERE action = 'trace.validated' AND occurred_at >= $1 ORDER BY occurred_at DESC, id DESC LIMIT 51)
+              SELECT a.id, a.occurred_at, a.actor_id, a.action, a.subject_type, a.subject_id, a.ip, a.request_id, a.details FROM page JOIN audit_log a ON a.id = page.id ORDER BY a.occurred_at DESC, a.id DESC`, params: [monthAgo] },
           { text: `SELECT audit_count('trace.validated', $1, NULL)`, params: [monthAgo] },
         ]],
       },

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@carnet/config';
-import { createDataSource } from './data-source';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { migrate } from './data-source';
+import { createDataSource, migrate, revertLastMigration } from './data-source';
 import { DEMO_PASSWORD, seedDemo } from './seeds/demo.seed';
 
 /** `npm run migration:run` / `migration:revert` / `seed:demo`, on DATABASE_URL or the embedded database. */
@@ -18,7 +17,7 @@ async function main(command: string | undefined): Promise<void> {
         process.stdout.write('Migrations applied.\n');
         break;
       case 'revert':
-        await dataSource.undoLastMigration();
+        await revertLastMigration(dataSource);
         process.stdout.write('Last migration reverted.\n');
         break;
       case 'seed-demo': {

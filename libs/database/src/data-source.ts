@@ -50,10 +50,24 @@ export async function migrate(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    // Polled, not waited for: a statement waiting on the lock holds a snapshot, which an index
+    // built CONCURRENTLY by the process holding the lock would wait for in turn, forever.
+    while (!(await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK]))[0].locked) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     await dataSource.runMigrations();
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/**
+ * Reverts the last migration applied, in a transaction unless it declares it cannot run in one
+ * (`transaction = false`: an index built or dropped CONCURRENTLY).
+ */
+export async function revertLastMigration(dataSource: DataSource): Promise<void> {
+  const [last] = await dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1`);
+  const migration = dataSource.migrations.find((m) => (m as { name?: string }).name === last?.name);
+  await dataSource.undoLastMigration({ transaction: migration?.transaction === false ? 'none' : 'all' });
 }

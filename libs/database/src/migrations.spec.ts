@@ -1,5 +1,5 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
-import { createDataSource, migrate } from './data-source';
+import { createDataSource, migrate, revertLastMigration } from './data-source';
 import { migrations } from './migrations';
 
 describe('migrations on a real PostgreSQL', () => {
@@ -32,7 +32,7 @@ describe('migrations on a real PostgreSQL', () => {
       const up = await tables(database.url);
       expect(up).toContain('audit_log');
 
-      for (let i = 0; i < migrations.length; i++) await dataSource.undoLastMigration();
+      for (let i = 0; i < migrations.length; i++) await revertLastMigration(dataSource);
       expect(await tables(database.url)).toEqual([]);
 
       await migrate(dataSource);
