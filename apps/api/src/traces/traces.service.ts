@@ -95,7 +95,9 @@ function searchQuery(q: string, bind: (value: unknown) => string): string | null
 /** A row of the list query: the trace's fields (named as the entity's), and what the list adds. */
 type TraceListRow = TraceFields & { relation: TraceRelation; unread: number; snippet?: string; updatedKey?: string; submittedKey?: string | null };
 
-const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, t.competences, t.familles, t.stage_id AS "stageId", t.status, t.version,
+// The tag arrays come as JSON (parsed natively): pg's text-array parser, character by
+// character, was 6 % of the API's CPU on an admin's list of 50 rows.
+const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, to_json(t.competences) AS competences, to_json(t.familles) AS familles, t.stage_id AS "stageId", t.status, t.version,
   ${isoSql('t.created_at')} AS "createdAt", ${isoSql('t.updated_at')} AS "updatedAt", ${isoSql('t.submitted_at')} AS "submittedAt",
   ${isoSql('t.validated_at')} AS "validatedAt", t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256"`;
 
