@@ -47,6 +47,11 @@ export async function openDatabase(databaseUrl: string, poolSize?: number): Prom
 const MIGRATION_LOCK = 0x6361726e; // "carn": API replicas, workers and the CLI migrate one at a time
 
 export async function migrate(dataSource: DataSource): Promise<void> {
+  await underMigrationLock(dataSource, () => dataSource.runMigrations());
+}
+
+/** Runs `task` holding the migration lock: API replicas, workers and the CLI change the schema one at a time. */
+async function underMigrationLock(dataSource: DataSource, task: () => Promise<unknown>): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -55,7 +60,7 @@ export async function migrate(dataSource: DataSource): Promise<void> {
     while (!(await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK]))[0].locked) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await dataSource.runMigrations();
+    await task();
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();
@@ -67,7 +72,10 @@ export async function migrate(dataSource: DataSource): Promise<void> {
  * (`transaction = false`: an index built or dropped CONCURRENTLY).
  */
 export async function revertLastMigration(dataSource: DataSource): Promise<void> {
-  const [last] = await dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1`);
-  const migration = dataSource.migrations.find((m) => (m as { name?: string }).name === last?.name);
-  await dataSource.undoLastMigration({ transaction: migration?.transaction === false ? 'none' : 'all' });
+  await underMigrationLock(dataSource, async () => {
+    const [last] = await dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1`).catch(() => []);
+    if (!last) return; // nothing applied (no migrations table yet)
+    const migration = dataSource.migrations.find((m) => (m as { name?: string }).name === last.name);
+    await dataSource.undoLastMigration({ transaction: migration?.transaction === false ? 'none' : 'all' });
+  });
 }
