@@ -73,8 +73,9 @@ async function underMigrationLock(dataSource: DataSource, task: () => Promise<un
  */
 export async function revertLastMigration(dataSource: DataSource): Promise<void> {
   await underMigrationLock(dataSource, async () => {
-    const [last] = await dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1`).catch(() => []);
-    if (!last) return; // nothing applied (no migrations table yet)
+    const [{ table }] = await dataSource.query(`SELECT to_regclass('typeorm_migrations') AS table`);
+    const [last] = table ? await dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id DESC LIMIT 1`) : [];
+    if (!last) return; // nothing applied
     const migration = dataSource.migrations.find((m) => (m as { name?: string }).name === last.name);
     await dataSource.undoLastMigration({ transaction: migration?.transaction === false ? 'none' : 'all' });
   });

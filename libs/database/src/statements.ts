@@ -15,8 +15,8 @@ import { DataSource, EntityManager, EntityTarget, QueryFailedError } from 'typeo
  * TypeORM's `QueryFailedError`, as from `DataSource.query`.
  */
 export class Statements {
-  /** The texts prepared so far (each, on every connection that ran it), up to `limit`. */
-  private readonly prepared = new Set<string>();
+  /** The texts prepared so far (each, on every connection that ran it), up to `limit`, and their names. */
+  private readonly prepared = new Map<string, string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,10 +30,10 @@ export class Statements {
     if (!this.prepare) return (manager ?? this.dataSource).query(text, values);
     // A transaction's connection is the query runner's (TypeORM's connect() hands back the one it holds).
     const target = runner ? ((await runner.connect()) as PoolClient) : (this.dataSource.driver as unknown as { master: Pool }).master;
-    if (!this.prepared.has(text) && this.prepared.size < this.limit) this.prepared.add(text);
+    let name = this.prepared.get(text);
+    if (name === undefined && this.prepared.size < this.limit) this.prepared.set(text, (name = statementName(text)));
     try {
-      const result = this.prepared.has(text) ? await target.query({ name: statementName(text), text, values }) : await target.query(text, values);
-      return result.rows as T[];
+      return (await target.query(name === undefined ? { text, values } : { name, text, values })).rows as T[];
     } catch (error) {
       throw new QueryFailedError(text, values, error as Error);
     }

@@ -34,11 +34,9 @@ export class AuditService {
   ) {}
 
   async record(who: Who, record: AuditRecord, manager?: EntityManager): Promise<void> {
-    await this.statements.query(
-      `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, ip, request_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [who.userId ?? null, record.action, record.subjectType ?? null, record.subjectId ?? null, who.ip, who.requestId, record.details ?? {}],
-      manager,
-    );
+    const params = new SqlParams();
+    const entry = { from: '(VALUES (1)) one', subjectId: `${params.add(record.subjectId ?? null)}::text`, details: `${params.add(record.details ?? {})}::jsonb` };
+    await this.statements.query(this.insertSql(who, record, params, entry), params.values, manager);
   }
 
   /**

@@ -76,8 +76,9 @@ export class CommentsService {
     }
     const params = new SqlParams();
     const me = params.add(auth.userId);
-    const parent = body.parentId ? `AND EXISTS (SELECT 1 FROM trace_comment p WHERE p.id = ${params.add(body.parentId)} AND p.trace_id = target.id)` : '';
-    const values = [body.parentId ?? null, body.body.trim(), body.anchor?.from ?? null, body.anchor?.to ?? null, body.anchor?.quote ?? null].map((value) => params.add(value));
+    const parentId = params.add(body.parentId ?? null);
+    const parent = body.parentId ? `AND EXISTS (SELECT 1 FROM trace_comment p WHERE p.id = ${parentId} AND p.trace_id = target.id)` : '';
+    const values = [parentId, ...[body.body.trim(), body.anchor?.from ?? null, body.anchor?.to ?? null, body.anchor?.quote ?? null].map((value) => params.add(value))];
     const sql = `WITH target AS (SELECT t.id, ${this.access.relationSql(auth, me)} AS relation FROM trace t WHERE t.id = ${params.add(traceId)}),
       saved AS (
         INSERT INTO trace_comment (trace_id, author_id, parent_id, body, anchor_from, anchor_to, anchor_quote, revision)

@@ -74,7 +74,7 @@ const hasSet = (auth: AuthContext, name: SetName) => hasRole(auth, name === 'jur
 @Injectable()
 export class TraceAccessService {
   /** The trace's columns as the entity's properties: `load` returns what TypeORM would. */
-  private readonly traceColumns: string;
+  readonly traceColumns: string;
 
   constructor(
     private readonly statements: Statements,
@@ -133,11 +133,16 @@ export class TraceAccessService {
    * connection when `manager` holds one.
    */
   async load(manager: EntityManager, auth: AuthContext, id: string, lock = false): Promise<{ trace: Trace; relation: TraceRelation }> {
-    const sql = `SELECT ${this.traceColumns}, ${this.relationSql(auth, '$1')} AS relation FROM trace t WHERE t.id = $2${lock ? ' FOR UPDATE OF t' : ''}`;
+    const sql = `${this.selectSql(auth, '$1', '$2')}${lock ? ' FOR UPDATE OF t' : ''}`;
     const [row] = await this.statements.query<Trace & { relation: TraceRelation | null }>(sql, [auth.userId, id], manager);
     if (!row?.relation) throw notFound('Trace');
     const { relation, ...trace } = row;
     return { trace, relation };
+  }
+
+  /** The trace `id` (SQL) and the relation to it of the caller `me` (a placeholder), as `load` reads them. */
+  selectSql(auth: AuthContext, me: string, id: string): string {
+    return `SELECT ${this.traceColumns}, ${this.relationSql(auth, me)} AS relation FROM trace t WHERE t.id = ${id}`;
   }
 
   /** Is `tutorId` the intern's active tutor right now? */

@@ -95,6 +95,9 @@ function searchQuery(q: string, bind: (value: unknown) => string): string | null
 /** A row of the list query: the trace's fields (named as the entity's), and what the list adds. */
 type TraceListRow = TraceFields & { relation: TraceRelation; unread: number; snippet?: string; updatedKey?: string; submittedKey?: string | null };
 
+/** The statuses in which an owner edits a trace, as SQL literals. */
+const EDITABLE_SQL = EDITABLE_STATUSES.map((status) => literalOf(status, TRACE_STATUSES)).join(', ');
+
 // The tag arrays come as JSON (parsed natively): pg's text-array parser, character by
 // character, was 6 % of the API's CPU on an admin's list of 50 rows.
 const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, to_json(t.competences) AS competences, to_json(t.familles) AS familles, t.stage_id AS "stageId", t.status, t.version,
@@ -111,12 +114,10 @@ export class TracesService {
     private readonly audit: AuditService,
     private readonly statements: Statements,
   ) {
-    this.traceColumns = entityColumns(dataSource, Trace, 't');
     this.metadataColumns = entityColumns(dataSource, Trace, 't', ['content']);
   }
 
-  /** A trace's columns as the entity's properties; and the same without its content. */
-  private readonly traceColumns: string;
+  /** A trace's columns as the entity's properties but its content (`access.traceColumns` has them all). */
   private readonly metadataColumns: string;
 
   /** The referential as this department uses it, for the editor's pickers. */
@@ -168,7 +169,7 @@ export class TracesService {
     const me = params.add(auth.userId);
     const attachments = `SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'size', a.size, 'sha256', a.sha256,
         'mimeType', a.mime_type, 'createdAt', ${isoSql('a.created_at')}) ORDER BY a.created_at), '[]') FROM attachment a WHERE a.trace_id = found.id`;
-    const sql = `WITH found AS (SELECT ${this.traceColumns}, ${this.access.relationSql(auth, me)} AS relation FROM trace t WHERE t.id = ${params.add(id)}),
+    const sql = `WITH found AS (${this.access.selectSql(auth, me, params.add(id))}),
       audit AS (${this.audit.insertSql(auth, { action: 'trace.read', subjectType: 'trace' }, params, { from: 'found', where: `found.relation <> 'owner'`, subjectId: 'found.id::text', details: `jsonb_build_object('as', found.relation)` })})
       SELECT found.*, CASE WHEN found.relation <> 'admin' THEN (${attachments}) END AS attachments FROM found`;
     const [row] = await this.statements.query<Trace & { relation: TraceRelation | null; attachments: AttachmentView[] | null }>(sql, params.values);
@@ -200,8 +201,8 @@ export class TracesService {
     // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
     const sql = `UPDATE trace t SET ${set.join(', ')}
       WHERE t.id = ${params.add(id)} AND t.intern_id = ${params.add(auth.userId)} AND t.version = ${params.add(expectedVersion)}
-        AND t.status IN (${EDITABLE_STATUSES.map((status) => `'${status}'`).join(', ')})
-      RETURNING ${content ? this.metadataColumns : this.traceColumns}`;
+        AND t.status IN (${EDITABLE_SQL})
+      RETURNING ${content ? this.metadataColumns : this.access.traceColumns}`;
     // A second try only if the trace was made editable again between the two statements.
     for (let attempt = 1; ; attempt++) {
       const [saved] = await this.statements.query<Trace>(sql, params.values);
