@@ -8,12 +8,13 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.e2e.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   // Nest 12 ships ES modules only; Node 20 loads them through require(esm), which Jest's own
-  // module loader does not, so Jest compiles them to CommonJS like our sources.
+  // module loader does not, so Jest compiles them to CommonJS like our sources (content-disposition,
+  // which @fastify/static loads, is one too).
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
     '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition)/)'],
   moduleNameMapper: { '^@carnet/(.*)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/support/env.ts'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

@@ -28,7 +28,19 @@ describe('the HTTP skeleton', () => {
       .send('{"email": ')
       .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.detail).toBe('Le corps de la requête n’est pas du JSON valide.');
     expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js|SyntaxError/);
+  });
+
+  it('refuses a body over 3 MB with a 413 problem before any route reads it', async () => {
+    const response = await api.http.post('/api/auth/login').set('Content-Type', 'application/json').send(JSON.stringify({ email: 'a'.repeat(3_200_000) })).expect(413);
+    expect(response.body.detail).toBe('Le corps de la requête est trop volumineux.');
+  });
+
+  it('refuses a body of a type no route reads with a 415 problem naming it', async () => {
+    const response = await api.http.post('/api/auth/login').set('Content-Type', 'application/xml').send('<email/>').expect(415);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.detail).toBe('Type de contenu non pris en charge : application/xml.');
   });
 
   it('publishes its OpenAPI document and UI', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -15,7 +15,7 @@ import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createTestDatabase, TestDatabase, testQueuePrefix } from './database';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   /** The worker, on the same configuration, when started with `{ worker: true }`. */
   worker?: INestApplicationContext;
   http: TestAgent;
@@ -33,11 +33,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const database = await createTestDatabase(options.database);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-test-'));
   const config = testConfig(database.url, dataDir, env);
-  let app: NestExpressApplication | undefined;
+  let app: NestFastifyApplication | undefined;
   let worker: INestApplicationContext | undefined;
   try {
     app = await createApiApp(config);
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
     if (options.worker) {
       worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
       await worker.init();

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Role } from '@carnet/domain';
 
 /** Who is calling, from where: handed by controllers to services (which check scope). */
@@ -18,13 +18,17 @@ export interface RequestOrigin {
   userAgent: string | null;
 }
 
-export type AuthenticatedRequest = Request & { auth?: AuthContext; id?: string | number };
+export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
 
-export const originOf = (request: AuthenticatedRequest): RequestOrigin => ({
-  ip: request.ip ?? null,
-  requestId: request.id === undefined ? null : String(request.id),
-  userAgent: request.get('user-agent')?.slice(0, 300) ?? null,
-});
+/** The request id is the one its log lines carry (pino-http's, on the Node request). */
+export const originOf = (request: FastifyRequest): RequestOrigin => {
+  const logged = (request.raw as { id?: string | number }).id;
+  return {
+    ip: request.ip ?? null,
+    requestId: logged === undefined ? null : String(logged),
+    userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
+  };
+};
 
 /** The signed-in caller (set by the session guard). */
 export const Auth = createParamDecorator((_data: unknown, context: ExecutionContext): AuthContext => {

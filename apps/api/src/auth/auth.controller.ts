@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ProblemException } from '../common/problem.filter';
 import { AnyUser, Public } from './access.decorator';
 import { Auth, AuthContext, AuthenticatedRequest, Origin, RequestOrigin } from './auth-context';
@@ -15,6 +16,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   @Post('auth/login')
@@ -22,20 +24,20 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ description: '`{ accessToken, user }` and the httpOnly `session` cookie.' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed attempts for this account or address.' })
-  async login(@Body() body: LoginBody, @Origin() origin: RequestOrigin, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async login(@Body() body: LoginBody, @Origin() origin: RequestOrigin, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     try {
       const { accessToken, session, user } = await this.auth.login(body.email, body.password, origin);
-      response.cookie(SESSION_COOKIE, accessToken, {
+      this.adapterHost.httpAdapter.setCookie!(reply, SESSION_COOKIE, accessToken, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: request.secure,
+        secure: request.protocol === 'https',
         path: '/',
-        maxAge: SESSION_LIFETIME_MS,
+        maxAge: Math.floor(SESSION_LIFETIME_MS / 1000), // in seconds here
       });
       return { accessToken, user: await this.auth.describe(user, session.csrfToken) };
     } catch (error) {
       if (error instanceof TooManyAttemptsError) {
-        response.setHeader('Retry-After', String(error.retryAfterSeconds));
+        reply.header('Retry-After', String(error.retryAfterSeconds));
         throw new ProblemException(429, error.message, undefined, 'too_many_attempts');
       }
       throw error;
@@ -46,9 +48,9 @@ export class AuthController {
   @AnyUser()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The session is revoked; its token no longer works.' })
-  async logout(@Auth() auth: AuthContext, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async logout(@Auth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.auth.logout(auth);
-    response.clearCookie(SESSION_COOKIE, { path: '/' });
+    this.adapterHost.httpAdapter.clearCookie!(reply, SESSION_COOKIE, { path: '/' });
   }
 
   @Get('me')

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Reflector } from '@nestjs/core';
+// Nest's cookie reading (the one `@Cookies()` uses): parsed once per request, on any adapter.
+import { getRequestCookie } from '@nestjs/core/helpers/cookies/request-cookies.js';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { Access, ACCESS } from './access.decorator';
 import { AuthenticatedRequest, originOf } from './auth-context';
@@ -12,9 +14,9 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The caller's token, from `Authorization: Bearer` or else the session cookie; `bearer` tells which. */
-export function credentialsOf(request: Request): { token?: string; bearer: boolean } {
-  const bearer = request.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return { token: bearer ?? (request.cookies?.[SESSION_COOKIE] as string | undefined), bearer: bearer !== undefined };
+export function credentialsOf(request: FastifyRequest): { token?: string; bearer: boolean } {
+  const bearer = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return { token: bearer ?? getRequestCookie(request, SESSION_COOKIE), bearer: bearer !== undefined };
 }
 
 /**
@@ -41,8 +43,8 @@ export class SessionGuard implements CanActivate {
     if (!resolved) throw new DomainError(ErrorCode.Unauthenticated, 'Connectez-vous pour continuer.');
 
     if (!bearer && !SAFE_METHODS.has(request.method)) {
-      const proof = request.get(CSRF_HEADER);
-      if (!proof || !sameSecret(proof, resolved.session.csrfToken)) {
+      const proof = request.headers[CSRF_HEADER];
+      if (typeof proof !== 'string' || !sameSecret(proof, resolved.session.csrfToken)) {
         throw new DomainError(ErrorCode.Forbidden, 'Jeton CSRF manquant ou invalide : rechargez la page.');
       }
     }

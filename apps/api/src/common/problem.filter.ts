@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, FieldError } from '@carnet/domain';
 
 const STATUS_OF: { readonly [C in ErrorCode]: number } = {
@@ -70,17 +70,17 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
     const problem = this.toProblem(exception, request);
-    if (response.headersSent) {
-      response.destroy();
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy();
       return;
     }
-    response.status(problem.status).type('application/problem+json').json(problem);
+    send(reply, problem);
   }
 
-  private toProblem(exception: unknown, request: Request): Problem {
+  private toProblem(exception: unknown, request: FastifyRequest): Problem {
     if (exception instanceof DomainError) {
       const status = STATUS_OF[exception.code];
       if (status >= 500) this.logger.error({ err: exception.cause ?? exception, path: request.url }, exception.message);
@@ -93,20 +93,33 @@ export class ProblemFilter implements ExceptionFilter {
         const { detail, errors, code } = body as { detail: string; errors?: FieldError[]; code?: string };
         return problem(status, detail, errors, code);
       }
+      // Fastify's own refusals of a request (its body, before any route runs), which Nest hands
+      // over as HTTP exceptions caused by them: coded FST_…, or the JSON parser's SyntaxError.
+      if (exception.cause instanceof Error) return problem(status, refusalDetail(status, (exception.cause as { code?: string }).code ?? '', request));
       return problem(status, frenchDetail(status, request));
     }
-    const bodyError = exception as { type?: string; status?: number };
-    if (bodyError?.type === 'entity.parse.failed') return problem(400, 'Le corps de la requête n’est pas du JSON valide.');
-    if (bodyError?.type === 'entity.too.large') return problem(413, 'Le corps de la requête est trop volumineux.');
     this.logger.error({ err: exception, path: request.url }, 'Unhandled error');
     return problem(500, 'Une erreur inattendue est survenue. Elle a été enregistrée.');
   }
 }
 
-/** Answers a domain error as the filter would, from plain Express middleware (outside Nest's filters). */
-export function sendProblem(response: Response, error: DomainError): void {
-  const body = problem(STATUS_OF[error.code], error.message, error.errors, error.code);
-  response.status(body.status).type('application/problem+json').json(body);
+/** Answers a domain error as the filter would, from a Fastify hook (outside Nest's filters). */
+export function sendProblem(reply: FastifyReply, error: DomainError): FastifyReply {
+  return send(reply, problem(STATUS_OF[error.code], error.message, error.errors, error.code));
+}
+
+function send(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** What Fastify refused, in French: a body it could not read, too large, or of a type no route takes. */
+function refusalDetail(status: number, code: string, request: FastifyRequest): string {
+  if (status === 413) return 'Le corps de la requête est trop volumineux.';
+  if (status === 415) return `Type de contenu non pris en charge : ${request.headers['content-type']?.slice(0, 100) ?? 'aucun'}.`;
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'Le corps de la requête est vide alors qu’il est annoncé en JSON.';
+  if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return 'La taille du corps de la requête ne correspond pas à son en-tête Content-Length.';
+  if (status === 400 && (code === '' || code === 'FST_ERR_CTP_INVALID_JSON_BODY')) return 'Le corps de la requête n’est pas du JSON valide.';
+  return frenchDetail(status, request);
 }
 
 export function problem(status: number, detail: string, errors?: FieldError[], code?: string): Problem {
@@ -121,7 +134,7 @@ export function problem(status: number, detail: string, errors?: FieldError[], c
   return result;
 }
 
-function frenchDetail(status: number, request: Request): string {
+function frenchDetail(status: number, request: FastifyRequest): string {
   switch (status) {
     case 404:
       return `Aucune ressource ici : ${request.method} ${request.originalUrl.split("?")[0]}.`;

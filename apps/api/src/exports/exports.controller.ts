@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { pipeline } from 'node:stream/promises';
+import type { FastifyReply } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { UuidPipe } from '../common/uuid.pipe';
@@ -16,9 +15,9 @@ export class ExportsController {
   @Post('portfolios/:internId/exports')
   @Roles('intern', 'tutor', 'jury', 'admin')
   @ApiAcceptedResponse({ description: '`{ id, status: "queued" }` and `Location`; the same pending request answers 200 with that export.' })
-  async request(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string, @Body() body: RequestExportBody, @Res({ passthrough: true }) response: Response) {
+  async request(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string, @Body() body: RequestExportBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.exports.request(auth, internId, body);
-    response.status(result.created ? 202 : 200).setHeader('Location', `/api/exports/${result.export.id}`);
+    reply.status(result.created ? 202 : 200).header('Location', `/api/exports/${result.export.id}`);
     return result.export;
   }
 
@@ -32,15 +31,15 @@ export class ExportsController {
   @Get('exports/:id/download')
   @AnyUser()
   @ApiOkResponse({ description: 'The file, or a 302 to a presigned URL valid 15 minutes.' })
-  async download(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res() response: Response): Promise<void> {
+  async download(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
     const file = await this.exports.download(auth, id);
     if (file.redirect) {
-      response.redirect(302, file.redirect);
+      reply.redirect(file.redirect, 302);
       return;
     }
-    response.setHeader('Content-Type', file.contentType);
-    response.setHeader('Content-Length', String(file.size));
-    response.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-    await pipeline(file.stream!, response);
+    reply.header('Content-Type', file.contentType);
+    reply.header('Content-Length', String(file.size));
+    reply.header('Content-Disposition', `attachment; filename="${file.filename}"`);
+    reply.send(file.stream!);
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { HealthReport, HealthService } from './health.service';
 
@@ -20,17 +20,17 @@ export class HealthController {
   @Public()
   @ApiOkResponse({ description: 'Ready to serve (readiness probe): database, queue and storage reachable.' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down: take this replica out of the load balancer.' })
-  ready(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
-    return this.check(response);
+  ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+    return this.check(reply);
   }
 
   @Get()
   @Public()
   @ApiOkResponse({ description: 'Database, queue and storage are reachable.' })
   @ApiServiceUnavailableResponse({ description: 'At least one dependency is down.' })
-  async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await this.health.report();
-    response.status(report.status === 'ok' ? 200 : 503);
+    reply.status(report.status === 'ok' ? 200 : 503);
     return report;
   }
 }

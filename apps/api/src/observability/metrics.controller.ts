@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CARNET_CONFIG } from '@carnet/config';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
@@ -23,14 +23,14 @@ export class MetricsController {
 
   @Get('metrics')
   @Public()
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const token = this.config.metrics.token;
     if (token && !(authorization?.startsWith('Bearer ') && sameSecret(authorization.slice(7), token))) {
       throw new DomainError(ErrorCode.Unauthenticated, 'Jeton de métriques requis.');
     }
     await this.refreshQueueDepths();
-    response.setHeader('Content-Type', this.metrics.registry.contentType);
-    response.send(await this.metrics.registry.metrics());
+    reply.header('Content-Type', this.metrics.registry.contentType);
+    reply.send(await this.metrics.registry.metrics());
   }
 
   /** Queue depths for the DUMG's technical staff (a light dashboard). */

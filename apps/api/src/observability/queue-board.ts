@@ -1,8 +1,8 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { JOB_PRODUCER, JobProducer, QueueName } from '@carnet/queue';
 import { AuditService } from '../audit/audit.service';
@@ -21,11 +21,11 @@ export const QUEUE_BOARD_PATH = '/api/admin/queue-board';
  * app's CSRF token, so its actions (retry, clean, pause) by cookie must come from this origin
  * (the Origin header browsers send on every such request); each action is audited.
  */
-export function mountQueueBoard(app: NestExpressApplication): void {
+export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
   const producer = app.get<JobProducer>(JOB_PRODUCER);
   const sessions = app.get(SessionsService);
   const audit = app.get(AuditService);
-  const serverAdapter = new ExpressAdapter();
+  const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
     queues: Object.values(QueueName).map((name) => new BullMQAdapter(producer.queue(name))),
@@ -33,25 +33,24 @@ export function mountQueueBoard(app: NestExpressApplication): void {
     options: { uiConfig: { boardTitle: 'Carnet — files' } },
   });
 
-  const adminOnly = async (request: Request, response: Response, next: NextFunction) => {
-    try {
-      const { token, bearer } = credentialsOf(request);
-      const resolved = token ? await sessions.resolve(token) : null;
-      if (!resolved) return sendProblem(response, new DomainError(ErrorCode.Unauthenticated, 'Connectez-vous pour continuer.'));
-      if (!resolved.user.roles.includes('admin')) return sendProblem(response, new DomainError(ErrorCode.Forbidden, 'Votre rôle ne permet pas cette action.'));
-      if (SAFE_METHODS.has(request.method)) return next();
-      if (!bearer && request.get('origin') !== `${request.protocol}://${request.get('host')}`) {
-        return sendProblem(response, new DomainError(ErrorCode.Forbidden, 'Action refusée : elle ne vient pas de Carnet.'));
-      }
-      const from = originOf(request as AuthenticatedRequest);
-      await audit.record(
-        { userId: resolved.user.id, ip: from.ip, requestId: from.requestId },
-        { action: 'queue.board_action', details: { method: request.method, path: request.originalUrl.slice(QUEUE_BOARD_PATH.length) } },
-      );
-      next();
-    } catch (error) {
-      next(error);
+  const adminOnly = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { token, bearer } = credentialsOf(request);
+    const resolved = token ? await sessions.resolve(token) : null;
+    if (!resolved) return sendProblem(reply, new DomainError(ErrorCode.Unauthenticated, 'Connectez-vous pour continuer.'));
+    if (!resolved.user.roles.includes('admin')) return sendProblem(reply, new DomainError(ErrorCode.Forbidden, 'Votre rôle ne permet pas cette action.'));
+    if (SAFE_METHODS.has(request.method)) return;
+    if (!bearer && request.headers.origin !== `${request.protocol}://${request.headers.host}`) {
+      return sendProblem(reply, new DomainError(ErrorCode.Forbidden, 'Action refusée : elle ne vient pas de Carnet.'));
     }
+    const from = originOf(request as AuthenticatedRequest);
+    await audit.record(
+      { userId: resolved.user.id, ip: from.ip, requestId: from.requestId },
+      { action: 'queue.board_action', details: { method: request.method, path: request.url.slice(QUEUE_BOARD_PATH.length) } },
+    );
   };
-  app.use(QUEUE_BOARD_PATH, adminOnly, serverAdapter.getRouter());
+  // In a scope of its own: the check runs before every route of the board, and only of the board.
+  await app.register(async (scope: FastifyInstance) => {
+    scope.addHook('onRequest', adminOnly);
+    await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
+  });
 }

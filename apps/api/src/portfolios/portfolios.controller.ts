@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorCode, Phase, PHASES, PhaseRules } from '@carnet/domain';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
@@ -32,9 +32,9 @@ export class PortfoliosController {
   @Post('portfolios/:internId/assessments')
   @Roles('tutor')
   @ApiCreatedResponse({ description: 'The assessment (201), or the amended one (200).' })
-  async writeAssessment(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string, @Body() body: AssessmentBody, @Res({ passthrough: true }) response: Response) {
+  async writeAssessment(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string, @Body() body: AssessmentBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.assessments.write(auth, internId, body);
-    response.status(result.created ? 201 : 200);
+    reply.status(result.created ? 201 : 200);
     return result.assessment;
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { UuidPipe } from '../common/uuid.pipe';
@@ -22,8 +22,8 @@ export class PrivacyController {
   @Get('me/data')
   @AnyUser()
   @ApiOkResponse({ description: 'All personal data about the caller, as a JSON file.' })
-  async data(@Auth() auth: AuthContext, @Res({ passthrough: true }) response: Response) {
-    response.setHeader('Content-Disposition', `attachment; filename="carnet-mes-donnees-${new Date().toISOString().slice(0, 10)}.json"`);
+  async data(@Auth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    reply.header('Content-Disposition', `attachment; filename="carnet-mes-donnees-${new Date().toISOString().slice(0, 10)}.json"`);
     return this.privacy.export(auth);
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { UuidPipe } from '../common/uuid.pipe';
@@ -43,11 +43,11 @@ export class StagesController {
   @Get('stages/:id/fees')
   @Roles('admin', 'tutor')
   @ApiOkResponse({ description: 'The 3,600 € split prorata temporis, in cents summing to 360000; `?format=csv` for accounting.' })
-  async fees(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() query: FeesQuery, @Res({ passthrough: true }) response: Response) {
+  async fees(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() query: FeesQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const fees = await this.stages.fees(auth, id);
     if (query.format !== 'csv') return fees.lines;
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="honoraires-stage-${id}.csv"`);
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="honoraires-stage-${id}.csv"`);
     const rows = fees.lines.map((l) => [id, l.tutorId, `"${l.displayName.replace(/"/g, '""')}"`, l.halfDaysPerWeek, String(l.share).replace('.', ','), euros(l.amountCents)].join(';'));
     return '\uFEFF' + ['stage;msu;nom;demi_journees_semaine;part;montant_euros', ...rows].join('\r\n') + '\r\n';
   }

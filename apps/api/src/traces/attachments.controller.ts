@@ -1,7 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { UuidPipe } from '../common/uuid.pipe';
@@ -17,21 +16,21 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ description: '`{ id, filename, size, sha256, mimeType }`; PDF, PNG or JPEG up to 10 MB, checked by content.' })
-  upload(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Req() request: Request) {
+  upload(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Req() request: FastifyRequest) {
     return this.attachments.upload(auth, id, request);
   }
 
   @Get('attachments/:id')
   @AnyUser()
-  async download(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res() response: Response): Promise<void> {
+  async download(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
     const { attachment, redirect, stream } = await this.attachments.download(auth, id);
     if (redirect) {
-      response.redirect(302, redirect);
+      reply.redirect(redirect, 302);
       return;
     }
-    response.setHeader('Content-Type', attachment.mimeType);
-    response.setHeader('Content-Length', String(attachment.size));
-    response.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`);
-    await pipeline(stream!, response);
+    reply.header('Content-Type', attachment.mimeType);
+    reply.header('Content-Length', String(attachment.size));
+    reply.header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`);
+    reply.send(stream!);
   }
 }

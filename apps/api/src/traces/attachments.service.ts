@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { mediaTypeOf } from '../common/media-type';
 import { InjectDataSource } from '@nestjs/typeorm';
 import busboy from 'busboy';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -66,11 +67,11 @@ export class AttachmentsService {
     private readonly audit: AuditService,
   ) {}
 
-  async upload(auth: AuthContext, traceId: string, request: Request): Promise<AttachmentView> {
+  async upload(auth: AuthContext, traceId: string, request: FastifyRequest): Promise<AttachmentView> {
     const { trace, relation } = await this.access.load(this.dataSource.manager, auth, traceId);
     this.access.assertOwner(relation);
     assertEditable(trace, auth.userId);
-    if (!request.is('multipart/form-data')) {
+    if (mediaTypeOf(request) !== 'multipart/form-data') {
       throw new DomainError(ErrorCode.UnsupportedMediaType, 'Envoyez le fichier en multipart/form-data, dans le champ « file ».');
     }
     const received = await this.receive(request);
@@ -124,7 +125,7 @@ export class AttachmentsService {
     return { attachment, stream: await this.storage.get(attachment.storageKey) };
   }
 
-  private receive(request: Request): Promise<Received> {
+  private receive(request: FastifyRequest): Promise<Received> {
     return new Promise<Received>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
@@ -173,7 +174,7 @@ export class AttachmentsService {
         else pending.then(resolve, reject);
         void failed;
       });
-      request.pipe(parser);
+      request.raw.pipe(parser);
     });
   }
 }

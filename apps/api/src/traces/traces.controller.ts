@@ -8,7 +8,7 @@ import {
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
@@ -27,8 +27,8 @@ export function parseIfMatch(header: string | undefined): number {
   return Number(match[1]);
 }
 
-const withEtag = (response: Response, trace: TraceView) => {
-  response.setHeader('ETag', `"${trace.version}"`);
+const withEtag = (reply: FastifyReply, trace: TraceView) => {
+  reply.header('ETag', `"${trace.version}"`);
   return trace;
 };
 
@@ -43,10 +43,10 @@ export class TracesController {
   @Post()
   @Roles('intern')
   @ApiCreatedResponse({ description: 'The draft trace, with `ETag: "1"` and `Location`.' })
-  async create(@Auth() auth: AuthContext, @Body() body: CreateTraceBody, @Res({ passthrough: true }) response: Response) {
+  async create(@Auth() auth: AuthContext, @Body() body: CreateTraceBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const trace = await this.traces.create(auth, body);
-    response.setHeader('Location', `/api/traces/${trace.id}`);
-    return withEtag(response, trace);
+    reply.header('Location', `/api/traces/${trace.id}`);
+    return withEtag(reply, trace);
   }
 
   @Get()
@@ -65,8 +65,8 @@ export class TracesController {
 
   @Get(':id')
   @AnyUser()
-  async get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response) {
-    return withEtag(response, await this.traces.get(auth, id));
+  async get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.traces.get(auth, id));
   }
 
   @Patch(':id')
@@ -79,9 +79,9 @@ export class TracesController {
     @Param('id', UuidPipe) id: string,
     @Body() body: UpdateTraceBody,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(response, await this.traces.update(auth, id, parseIfMatch(ifMatch), body));
+    return withEtag(reply, await this.traces.update(auth, id, parseIfMatch(ifMatch), body));
   }
 
   @Delete(':id')
@@ -104,24 +104,24 @@ export class TracesController {
   @Roles('intern')
   @HttpCode(200)
   @ApiOkResponse({ description: '`{ trace, warnings }`: warnings are the likely patient identifiers found.' })
-  async submit(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) response: Response) {
+  async submit(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.review.submit(auth, id);
-    response.setHeader('ETag', `"${result.trace.version}"`);
+    reply.header('ETag', `"${result.trace.version}"`);
     return result;
   }
 
   @Post(':id/request-changes')
   @Roles('tutor')
   @HttpCode(200)
-  async requestChanges(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: ReviewCommentBody, @Res({ passthrough: true }) response: Response) {
-    return withEtag(response, await this.review.requestChanges(auth, id, body.comment));
+  async requestChanges(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: ReviewCommentBody, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.review.requestChanges(auth, id, body.comment));
   }
 
   @Post(':id/validate')
   @Roles('tutor')
   @HttpCode(200)
-  async validate(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: ValidateBody, @Res({ passthrough: true }) response: Response) {
-    return withEtag(response, await this.review.validate(auth, id, body.comment));
+  async validate(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: ValidateBody, @Res({ passthrough: true }) reply: FastifyReply) {
+    return withEtag(reply, await this.review.validate(auth, id, body.comment));
   }
 
   @Get(':id/revisions')

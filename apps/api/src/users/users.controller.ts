@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { UuidPipe } from '../common/uuid.pipe';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
+import { mediaTypeOf } from '../common/media-type';
 import { ProblemException } from '../common/problem.filter';
 import { CreateUserBody, ImportUsersQuery, ListUsersQuery, UpdateUserBody } from './dto/users.dto';
 import { UsersService } from './users.service';
@@ -19,8 +20,8 @@ export class UsersController {
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'email;lastName;firstName;role;upp;promotion\n' } })
   @ApiOkResponse({ description: '`{ created, updated, unchanged, errors: [{ line, message }], applied }`; a file with errors imports nothing.' })
-  import(@Auth() auth: AuthContext, @Query() query: ImportUsersQuery, @Req() request: Request) {
-    if (!request.is('text/csv') && !request.is('text/plain')) {
+  import(@Auth() auth: AuthContext, @Query() query: ImportUsersQuery, @Req() request: FastifyRequest) {
+    if (mediaTypeOf(request) !== 'text/csv' && mediaTypeOf(request) !== 'text/plain') {
       throw new ProblemException(415, 'Envoyez le fichier en text/csv (UTF-8, séparateur « , » ou « ; »).');
     }
     const body: unknown = request.body;
