@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import { actor, PASSWORD } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('the HTTP skeleton', () => {
@@ -43,6 +45,30 @@ describe('the HTTP skeleton', () => {
     expect(response.body.detail).toBe('Type de contenu non pris en charge : application/xml.');
   });
 
+  it('takes an empty body announced as JSON as no body, and +json types with a charset', async () => {
+    const user = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes' });
+    const signedIn = await api.http.post('/api/auth/login').set('Content-Type', 'application/vnd.carnet+json; charset=utf-8').send(JSON.stringify({ email: user.email, password: PASSWORD })).expect(200);
+    await api.http.post('/api/auth/logout').set('Authorization', `Bearer ${signedIn.body.accessToken}`).set('Content-Type', 'application/json').expect(204);
+  });
+
+  it('refuses a compressed body (415) and a URL it cannot decode (400), as problems', async () => {
+    const compressed = await api.http.post('/api/auth/login').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(gzipSync('{"email":"a@b.fr"}')).expect(415);
+    expect(compressed.body.detail).toContain('gzip');
+    const badUrl = await api.http.get('/api/traces/%E0%A4%A').expect(400);
+    expect(badUrl.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(badUrl.headers['cache-control']).toBe('private, no-store');
+    expect(badUrl.body.detail).toBe('Adresse mal formée.');
+  });
+
+  it('lets no cache keep an API answer however its path is spelled', async () => {
+    const user = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes' });
+    for (const spelled of ['/api/me', '/%61pi/me', '/api/Me/']) {
+      const response = await api.http.get(spelled).set('Authorization', user.bearer).expect(200);
+      expect(response.body.email).toBe(user.email);
+      expect(response.headers['cache-control']).toBe('private, no-store');
+    }
+  });
+
   it('publishes its OpenAPI document and UI', async () => {
     const json = await api.http.get('/api/docs-json').expect(200);
     expect(json.body.openapi).toMatch(/^3\./);
@@ -50,10 +76,16 @@ describe('the HTTP skeleton', () => {
     await api.http.get('/api/docs').expect(200).expect('Content-Type', /html/);
   });
 
-  it('sets security headers and carries request ids', async () => {
+  it('sets security headers and carries request ids into the audit log', async () => {
     const response = await api.http.get('/api/health').set('X-Request-Id', 'req-42');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-powered-by']).toBeUndefined();
+    const user = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'nimes' });
+    await api.http.post('/api/auth/login').set('X-Request-Id', 'ingress-7f3a.1').send({ email: user.email, password: PASSWORD }).expect(200);
+    await api.http.post('/api/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+    const ids = (await api.dataSource.query(`SELECT request_id FROM audit_log WHERE actor_id = $1 ORDER BY id`, [user.user.id])).map((r: { request_id: string }) => r.request_id);
+    expect(ids[ids.length - 2]).toBe('ingress-7f3a.1');
+    expect(ids[ids.length - 1]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
   it('answers liveness and readiness probes', async () => {

@@ -101,6 +101,19 @@ describe('the CSV import of users', () => {
     await api.http.post('/api/admin/users/import').set('Authorization', admin.bearer).send({ email: 'x' }).expect(415);
   });
 
+  it('reads a spreadsheet’s Windows-1252 file by its charset, and refuses bytes that are not text in it', async () => {
+    const csv = Buffer.from('email;lastName;firstName;role;upp;promotion\r\nzoe.lefevre@etu.example.fr;Lefèvre;Zoé;intern;montpellier;2026\r\n', 'latin1');
+    const send = (type: string) => api.http.post('/api/admin/users/import').set('Authorization', admin.bearer).set('Content-Type', type).send(csv);
+    const before = await userCount();
+    const undecodable = await send('text/csv; charset=utf-8').expect(400);
+    expect(undecodable.body.detail).toContain('utf-8');
+    expect((await send('text/csv; charset=klingon').expect(415)).body.detail).toContain('klingon');
+    expect(await userCount()).toBe(before);
+    await send('text/csv; charset=windows-1252').expect(200).expect((r) => expect(r.body).toMatchObject({ created: 1, errors: [] }));
+    const zoe = await api.http.get('/api/admin/users').query({ q: 'zoe.lefevre' }).set('Authorization', admin.bearer).expect(200);
+    expect(zoe.body.items[0]).toMatchObject({ lastName: 'Lefèvre', firstName: 'Zoé' });
+  });
+
   it('takes 5,000 lines in one request', async () => {
     const lines = ['email,lastName,firstName,role,upp,promotion'];
     for (let i = 0; i < 5000; i++) lines.push(`interne${i}@promo.example.fr,Nom${i},Prénom,intern,narbonne,2026`);

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { requestIdOf } from './observability/request-id';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { StagesModule } from './stages/stages.module';
@@ -24,10 +23,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            genReqId: (request: IncomingMessage) => {
-              const given = request.headers['x-request-id'];
-              return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-            },
+            // Fastify's id (requestIdOf), which its middleware layer puts on the Node request.
+            genReqId: requestIdOf,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             autoLogging: { ignore: (request) => request.url === '/api/health' },
           },

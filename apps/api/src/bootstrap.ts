@@ -1,16 +1,17 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import { errorCodes, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { AppModule } from './app.module';
-import { ProblemFilter } from './common/problem.filter';
+import { problem, ProblemException, ProblemFilter, replyProblem } from './common/problem.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { timeRequests } from './observability/http-metrics.hook';
 import { mountQueueBoard } from './observability/queue-board';
+import { requestIdOf } from './observability/request-id';
 import { ResolvedConfig } from '@carnet/infrastructure';
 
 /** A trace's document is at most 2 MB of JSON (checked by the trace's own rules); bodies stop at 3 MB. */
@@ -30,8 +31,14 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestFastifyA
     // Node's own default, which Express kept and Fastify turns off: a client that never ends its
     // request is cut after 5 minutes (an attachment of 10 MB on a slow hospital line takes less).
     requestTimeout: 300_000,
-    // As Express did: `/api/traces/` is `/api/traces`.
-    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: requestIdOf,
+    // As Express did: `/api/traces/` and `/api/Traces` are `/api/traces`.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    // A URL Fastify cannot decode, refused before any hook: a problem like every other error.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      reply.raw.setHeader('Cache-Control', NO_STORE);
+      replyProblem(reply, problem(400, error.code === 'FST_ERR_BAD_URL' ? 'Adresse mal formée.' : 'Requête invalide.'));
+    },
   });
   // Fastify's own parsers stay (JSON, and text/plain replaced below); Nest adds none.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
@@ -40,11 +47,15 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestFastifyA
   acceptBodies(instance);
   // API answers carry portfolios (narratives of real consultations): no browser or proxy keeps
   // them, downloads included (a shared computer in a hospital ward is common); the one place this
-  // is said. Set on the Node response, so errors and 404s carry it too; a route's own header
-  // (none today) would win. Fastify computes no ETag over bodies; traces keep their version ETag.
+  // is said. Set on every response, whatever path routed it (`/%61pi/me` is `/api/me`), errors
+  // and 404s included; only the web app's page and its static files say otherwise. Fastify
+  // computes no ETag over bodies; traces keep their version ETag.
   instance.addHook('onRequest', (request, reply, done) => {
-    if (isApiPath(request.url)) reply.raw.setHeader('Cache-Control', 'private, no-store');
-    done();
+    reply.raw.setHeader('Cache-Control', NO_STORE);
+    // Bodies are read as sent: a compressed one is refused rather than misread.
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') done(new ProblemException(415, `Corps de requête compressé (${encoding.slice(0, 40)}) non pris en charge : envoyez-le tel quel.`));
+    else done();
   });
   timeRequests(instance, app.get<CarnetMetrics>(CARNET_METRICS));
   // helmet 8's headers and defaults, built into Nest.
@@ -79,21 +90,54 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestFastifyA
   return app;
 }
 
+const NO_STORE = 'private, no-store';
+
 /** `/api` and below (not `/apis`), with or without a query. */
-export function isApiPath(url: string): boolean {
+function isApiPath(url: string): boolean {
   return url.startsWith('/api') && (url.length === 4 || url[4] === '/' || url[4] === '?');
 }
 
 /**
  * The bodies the API reads: JSON (also `application/*+json`) up to 3 MB; CSV or plain text
- * (a users' import) up to 5 MB, as a string; multipart (an attachment) left unread, streamed by
- * its route. Any other type is refused with 415 before a route runs.
+ * (a users' import) up to 5 MB, decoded from its declared charset (a spreadsheet's French CSV is
+ * often Windows-1252); multipart (an attachment) left unread, streamed by its route. An empty
+ * body is no body, whatever its announced type; any other type is refused with 415.
  */
 function acceptBodies(instance: FastifyInstance): void {
-  instance.addContentTypeParser(/^application\/[\w.+-]+\+json$/, { parseAs: 'string' }, instance.getDefaultJsonParser('error', 'error'));
+  const json = instance.getDefaultJsonParser('error', 'error');
+  const parseJson = (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) =>
+    body === '' ? done(null, undefined) : json(request, body, done);
+  instance.removeContentTypeParser('application/json');
+  instance.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  instance.addContentTypeParser(/^application\/[\w.+-]+\+json\s*(;|$)/i, { parseAs: 'string' }, parseJson);
   instance.removeContentTypeParser('text/plain');
-  instance.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: TEXT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  instance.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer', bodyLimit: TEXT_BODY_LIMIT }, (request, body, done) => {
+    try {
+      done(null, decodeText(request, body as Buffer));
+    } catch (error) {
+      done(error as Error);
+    }
+  });
   instance.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+  instance.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) =>
+    (body as Buffer).length === 0 ? done(null, undefined) : done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'])),
+  );
+}
+
+/** A text body in the charset its Content-Type declares (UTF-8 when it declares none). */
+export function decodeText(request: FastifyRequest, body: Buffer): string {
+  const charset = /;\s*charset\s*=\s*"?([\w.:-]{1,40})"?/i.exec(request.headers['content-type'] ?? '')?.[1] ?? 'utf-8';
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(charset, { fatal: true });
+  } catch {
+    throw new ProblemException(415, `Jeu de caractères inconnu : ${charset}. Envoyez le fichier en UTF-8 (ou en Windows-1252, ISO-8859-1).`);
+  }
+  try {
+    return decoder.decode(body);
+  } catch {
+    throw new ProblemException(400, `Le fichier n’est pas du texte valide en ${charset} : enregistrez-le en UTF-8, ou indiquez son jeu de caractères (charset).`);
+  }
 }
 
 /** The web app is built into apps/web/dist; before its build exists a placeholder page answers. */

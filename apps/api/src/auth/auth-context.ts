@@ -20,15 +20,12 @@ export interface RequestOrigin {
 
 export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
 
-/** The request id is the one its log lines carry (pino-http's, on the Node request). */
-export const originOf = (request: FastifyRequest): RequestOrigin => {
-  const logged = (request.raw as { id?: string | number }).id;
-  return {
-    ip: request.ip ?? null,
-    requestId: logged === undefined ? null : String(logged),
-    userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
-  };
-};
+/** The request id is the one its log lines carry (`requestIdOf`). */
+export const originOf = (request: FastifyRequest): RequestOrigin => ({
+  ip: request.ip ?? null,
+  requestId: request.id ?? null,
+  userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
+});
 
 /** The signed-in caller (set by the session guard). */
 export const Auth = createParamDecorator((_data: unknown, context: ExecutionContext): AuthContext => {

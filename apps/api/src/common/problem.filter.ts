@@ -43,6 +43,8 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+export const UNEXPECTED_ERROR = 'Une erreur inattendue est survenue. Elle a été enregistrée.';
+
 export interface Problem {
   type: string;
   title: string;
@@ -77,7 +79,7 @@ export class ProblemFilter implements ExceptionFilter {
       reply.raw.destroy();
       return;
     }
-    send(reply, problem);
+    replyProblem(reply, problem);
   }
 
   private toProblem(exception: unknown, request: FastifyRequest): Problem {
@@ -99,16 +101,17 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(status, frenchDetail(status, request));
     }
     this.logger.error({ err: exception, path: request.url }, 'Unhandled error');
-    return problem(500, 'Une erreur inattendue est survenue. Elle a été enregistrée.');
+    return problem(500, UNEXPECTED_ERROR);
   }
 }
 
 /** Answers a domain error as the filter would, from a Fastify hook (outside Nest's filters). */
 export function sendProblem(reply: FastifyReply, error: DomainError): FastifyReply {
-  return send(reply, problem(STATUS_OF[error.code], error.message, error.errors, error.code));
+  return replyProblem(reply, problem(STATUS_OF[error.code], error.message, error.errors, error.code));
 }
 
-function send(reply: FastifyReply, body: Problem): FastifyReply {
+/** Sends a ready problem. */
+export function replyProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
 

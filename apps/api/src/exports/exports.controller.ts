@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
+import { sendDownload } from '../common/download';
 import { UuidPipe } from '../common/uuid.pipe';
 import { RequestExportBody } from './exports.dto';
 import { ExportsService } from './exports.service';
@@ -33,13 +34,6 @@ export class ExportsController {
   @ApiOkResponse({ description: 'The file, or a 302 to a presigned URL valid 15 minutes.' })
   async download(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
     const file = await this.exports.download(auth, id);
-    if (file.redirect) {
-      reply.redirect(file.redirect, 302);
-      return;
-    }
-    reply.header('Content-Type', file.contentType);
-    reply.header('Content-Length', String(file.size));
-    reply.header('Content-Disposition', `attachment; filename="${file.filename}"`);
-    reply.send(file.stream!);
+    sendDownload(reply, { ...file, disposition: `attachment; filename="${file.filename}"` });
   }
 }

@@ -1,4 +1,5 @@
 import { createBullBoard } from '@bull-board/api';
+import { Logger } from '@nestjs/common';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +9,7 @@ import { JOB_PRODUCER, JobProducer, QueueName } from '@carnet/queue';
 import { AuditService } from '../audit/audit.service';
 import { AuthenticatedRequest, originOf } from '../auth/auth-context';
 import { credentialsOf, SAFE_METHODS } from '../auth/session.guard';
-import { sendProblem } from '../common/problem.filter';
+import { problem, replyProblem, sendProblem, UNEXPECTED_ERROR } from '../common/problem.filter';
 import { SessionsService } from '../auth/sessions.service';
 
 /** The queue dashboard (bull-board), for the DUMG's administrators. */
@@ -33,7 +34,8 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
     options: { uiConfig: { boardTitle: 'Carnet — files' } },
   });
 
-  const adminOnly = async (request: FastifyRequest, reply: FastifyReply) => {
+  const logger = new Logger('QueueBoard');
+  const check = async (request: FastifyRequest, reply: FastifyReply) => {
     const { token, bearer } = credentialsOf(request);
     const resolved = token ? await sessions.resolve(token) : null;
     if (!resolved) return sendProblem(reply, new DomainError(ErrorCode.Unauthenticated, 'Connectez-vous pour continuer.'));
@@ -47,6 +49,16 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
       { userId: resolved.user.id, ip: from.ip, requestId: from.requestId },
       { action: 'queue.board_action', details: { method: request.method, path: request.url.slice(QUEUE_BOARD_PATH.length) } },
     );
+  };
+  // bull-board's own error handler would answer a failure of the check with its message: it is
+  // logged and answered as the problem filter answers any unexpected error.
+  const adminOnly = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      return await check(request, reply);
+    } catch (error) {
+      logger.error({ err: error, path: request.url }, 'Queue board check failed');
+      return replyProblem(reply, problem(500, UNEXPECTED_ERROR));
+    }
   };
   // In a scope of its own: the check runs before every route of the board, and only of the board.
   await app.register(async (scope: FastifyInstance) => {

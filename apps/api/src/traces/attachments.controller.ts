@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
+import { sendDownload } from '../common/download';
 import { UuidPipe } from '../common/uuid.pipe';
 import { AttachmentsService } from './attachments.service';
 
@@ -24,13 +25,6 @@ export class AttachmentsController {
   @AnyUser()
   async download(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
     const { attachment, redirect, stream } = await this.attachments.download(auth, id);
-    if (redirect) {
-      reply.redirect(redirect, 302);
-      return;
-    }
-    reply.header('Content-Type', attachment.mimeType);
-    reply.header('Content-Length', String(attachment.size));
-    reply.header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`);
-    reply.send(stream!);
+    sendDownload(reply, { redirect, stream, contentType: attachment.mimeType, size: attachment.size, disposition: `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}` });
   }
 }
