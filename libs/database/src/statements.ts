@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { DataSource, EntityManager, EntityTarget, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, QueryFailedError, QueryResult, type QueryRunner } from 'typeorm';
 
 /**
  * The hot reads (the session lookup every request makes, a trace list, its comments, progress)
@@ -27,7 +27,7 @@ export class Statements {
   /** Runs `text`; inside a transaction (`manager` holding a query runner), on its connection. */
   async query<T>(text: string, values: unknown[], manager?: EntityManager): Promise<T[]> {
     const runner = manager?.queryRunner;
-    if (!this.prepare) return (manager ?? this.dataSource).query(text, values);
+    if (!this.prepare) return this.unprepared<T>(text, values, runner);
     // A transaction's connection is the query runner's (TypeORM's connect() hands back the one it holds).
     const target = runner ? ((await runner.connect()) as PoolClient) : (this.dataSource.driver as unknown as { master: Pool }).master;
     let name = this.prepared.get(text);
@@ -36,6 +36,19 @@ export class Statements {
       return (await target.query(name === undefined ? { text, values } : { name, text, values })).rows as T[];
     } catch (error) {
       throw new QueryFailedError(text, values, error as Error);
+    }
+  }
+
+  /**
+   * The rows of an unprepared statement, from TypeORM's structured result: its plain `query()`
+   * answers an UPDATE or DELETE … RETURNING with `[rows, count]` instead of the rows.
+   */
+  private async unprepared<T>(text: string, values: unknown[], runner: QueryRunner | undefined): Promise<T[]> {
+    const own = runner ?? this.dataSource.createQueryRunner();
+    try {
+      return ((await own.query(text, values, true)) as QueryResult).records as T[];
+    } finally {
+      if (!runner) await own.release();
     }
   }
 }
