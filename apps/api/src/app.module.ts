@@ -23,7 +23,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            // Fastify's id (requestIdOf), which its middleware layer puts on the Node request.
+            // pino-http keeps the id Fastify gave the request (requestIdOf; Fastify's middleware
+            // layer copies it onto the Node request); this one serves only if it had none.
             genReqId: requestIdOf,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             autoLogging: { ignore: (request) => request.url === '/api/health' },

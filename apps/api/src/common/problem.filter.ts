@@ -96,8 +96,11 @@ export class ProblemFilter implements ExceptionFilter {
         return problem(status, detail, errors, code);
       }
       // Fastify's own refusals of a request (its body, before any route runs), which Nest hands
-      // over as HTTP exceptions caused by them: coded FST_…, or the JSON parser's SyntaxError.
-      if (exception.cause instanceof Error) return problem(status, refusalDetail(status, (exception.cause as { code?: string }).code ?? '', request));
+      // over as HTTP exceptions caused by them: a FastifyError (coded FST_…), or the JSON parser's SyntaxError.
+      const cause = exception.cause;
+      if (cause instanceof SyntaxError || (cause instanceof Error && cause.name === 'FastifyError')) {
+        return problem(status, refusalDetail(status, (cause as { code?: string }).code ?? '', request));
+      }
       return problem(status, frenchDetail(status, request));
     }
     this.logger.error({ err: exception, path: request.url }, 'Unhandled error');
@@ -119,7 +122,6 @@ export function replyProblem(reply: FastifyReply, body: Problem): FastifyReply {
 function refusalDetail(status: number, code: string, request: FastifyRequest): string {
   if (status === 413) return 'Le corps de la requête est trop volumineux.';
   if (status === 415) return `Type de contenu non pris en charge : ${request.headers['content-type']?.slice(0, 100) ?? 'aucun'}.`;
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'Le corps de la requête est vide alors qu’il est annoncé en JSON.';
   if (code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return 'La taille du corps de la requête ne correspond pas à son en-tête Content-Length.';
   if (status === 400 && (code === '' || code === 'FST_ERR_CTP_INVALID_JSON_BODY')) return 'Le corps de la requête n’est pas du JSON valide.';
   return frenchDetail(status, request);

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { JOB_PRODUCER, JobProducer, QueueName } from '@carnet/queue';
 import { AuditService } from '../audit/audit.service';
-import { AuthenticatedRequest, originOf } from '../auth/auth-context';
+import { originOf } from '../auth/auth-context';
 import { credentialsOf, SAFE_METHODS } from '../auth/session.guard';
 import { problem, replyProblem, sendProblem, UNEXPECTED_ERROR } from '../common/problem.filter';
 import { SessionsService } from '../auth/sessions.service';
@@ -44,7 +44,7 @@ export async function mountQueueBoard(app: NestFastifyApplication): Promise<void
     if (!bearer && request.headers.origin !== `${request.protocol}://${request.headers.host}`) {
       return sendProblem(reply, new DomainError(ErrorCode.Forbidden, 'Action refusée : elle ne vient pas de Carnet.'));
     }
-    const from = originOf(request as AuthenticatedRequest);
+    const from = originOf(request);
     await audit.record(
       { userId: resolved.user.id, ip: from.ip, requestId: from.requestId },
       { action: 'queue.board_action', details: { method: request.method, path: request.url.slice(QUEUE_BOARD_PATH.length) } },

@@ -21,7 +21,8 @@ export class UsersController {
   @ApiBody({ schema: { type: 'string', example: 'email;lastName;firstName;role;upp;promotion\n' } })
   @ApiOkResponse({ description: '`{ created, updated, unchanged, errors: [{ line, message }], applied }`; a file with errors imports nothing.' })
   import(@Auth() auth: AuthContext, @Query() query: ImportUsersQuery, @Req() request: FastifyRequest) {
-    if (mediaTypeOf(request) !== 'text/csv' && mediaTypeOf(request) !== 'text/plain') {
+    const type = mediaTypeOf(request);
+    if (type !== 'text/csv' && type !== 'text/plain') {
       throw new ProblemException(415, 'Envoyez le fichier en text/csv (UTF-8, séparateur « , » ou « ; »).');
     }
     const body: unknown = request.body;
