@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     env.DATABASE_URL = embedded.url;
     Object.assign(env, EMBEDDED_ENV);
     env.DATABASE_POOL_SIZE ??= '5';
-    process.stdout.write(`Embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, 'pg')}\n`);
+    // Its URL, for psql or a script of the operator's, reachable from this machine only.
+    process.stdout.write(`Embedded PostgreSQL (PGlite) in ${path.join(config.dataDir, 'pg')}, at ${embedded.url}\n`);
   }
   // Migrate once before both children start, so neither waits on the other's lock.
   const dataSource = await openDatabase(env.DATABASE_URL!, 2);

@@ -50,6 +50,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       databaseUrl: this.config.databaseUrl,
       prefix: this.config.queue.prefix,
       postgresSchema: this.config.queue.postgresSchema,
+      notifications: this.config.queue.notifications,
     });
     this.consumer = new JobConsumer(backend, this.handlers(), {
       concurrency: this.config.queue.concurrency,

@@ -24,6 +24,7 @@ export const environmentSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATABASE_POOL_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
+    DATABASE_NOTIFICATIONS: z.enum(['true', 'false']).default('true'),
     SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     REDIS_URL: optional(url(['redis:', 'rediss:'])),
     QUEUE_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, - and _ only').default('carnet'),

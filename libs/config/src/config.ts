@@ -14,7 +14,15 @@ export interface CarnetConfig {
   databasePreparedStatements: boolean;
   /** How long an API process trusts a session it looked up (revocations still reach it at once); 0: every request looks it up. */
   sessionCacheSeconds: number;
-  queue: { redisUrl?: string; prefix: string; concurrency: number; postgresSchema: string; lockDurationMs: number };
+  queue: {
+    redisUrl?: string;
+    prefix: string;
+    concurrency: number;
+    postgresSchema: string;
+    lockDurationMs: number;
+    /** Whether LISTEN/NOTIFY crosses connections (not on the embedded PGlite): idle workers poll without it. */
+    notifications: boolean;
+  };
   exports: { concurrency: number; retentionDays: number; retryDelayMs: number };
   dumgName: string;
   /** A twelfth famille de situations, "hors des onze familles", for departments that use one. */
@@ -61,6 +69,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
       concurrency: env.WORKER_CONCURRENCY,
       postgresSchema: env.QUEUE_POSTGRES_SCHEMA,
       lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+      notifications: env.DATABASE_NOTIFICATIONS === 'true',
     },
     exports: { concurrency: env.EXPORT_CONCURRENCY, retentionDays: env.EXPORT_RETENTION_DAYS, retryDelayMs: env.EXPORT_RETRY_DELAY_MS },
     dumgName: env.DUMG_NAME,

@@ -16,7 +16,12 @@ export interface EmbeddedPostgres {
  * per-connection search_path (BullMQ's tables in `public`), prepared statements, or
  * notifications from one connection to another (the API's session cache).
  */
-export const EMBEDDED_ENV = { QUEUE_POSTGRES_SCHEMA: 'public', DATABASE_PREPARED_STATEMENTS: 'false', SESSION_CACHE_SECONDS: '0' } as const;
+export const EMBEDDED_ENV = {
+  QUEUE_POSTGRES_SCHEMA: 'public',
+  DATABASE_PREPARED_STATEMENTS: 'false',
+  DATABASE_NOTIFICATIONS: 'false',
+  SESSION_CACHE_SECONDS: '0',
+} as const;
 
 /** Raised when another process already holds the data directory. */
 export class EmbeddedPostgresLockedError extends Error {

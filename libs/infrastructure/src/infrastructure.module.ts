@@ -46,6 +46,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
                 databaseUrl: config.databaseUrl,
                 prefix: config.queue.prefix,
                 postgresSchema: config.queue.postgresSchema,
+                notifications: config.queue.notifications,
               }),
               (error) => logger.warn(`queue connection: ${error.message}`),
             );

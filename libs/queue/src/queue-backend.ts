@@ -9,7 +9,15 @@ export interface QueueBackendConfig {
   prefix: string;
   /** Schema of BullMQ's tables on PostgreSQL. `public` on the embedded database (one shared session). */
   postgresSchema: string;
+  /**
+   * Whether a NOTIFY reaches the other connections (false on the embedded PGlite, whose
+   * connections share one session). Without it, idle workers poll instead of waiting to be told.
+   */
+  notifications?: boolean;
 }
+
+/** How long an idle worker waits before looking again, when no NOTIFY can wake it. */
+export const POLL_SECONDS = 1;
 
 type AnyQueue = Queue<unknown, unknown, string>;
 type AnyWorker = Worker<unknown, unknown, string>;
@@ -44,7 +52,15 @@ export function createQueueBackend(config: QueueBackendConfig): QueueBackend {
         new Worker(name, processor, { connection, prefix: config.prefix, autorun: false, ...options }),
     };
   }
-  const postgres = withBackend(createPostgresBackend);
+  const notified = config.notifications ?? true;
+  const postgres = withBackend((...args: Parameters<typeof createPostgresBackend>) => {
+    const backend = createPostgresBackend(...args);
+    // An idle worker blocks until the next delayed job is due (a repeatable job: hours away),
+    // trusting a NOTIFY to wake it for a new one. Where no NOTIFY arrives, it must look again
+    // soon, or a queued export waits for the daily cleanup's turn.
+    if (!notified) Object.defineProperty(backend, 'maximumBlockTimeout', { value: POLL_SECONDS });
+    return backend;
+  });
   const connection = {
     connectionString: config.databaseUrl,
     schema: config.postgresSchema,
@@ -58,9 +74,8 @@ export function createQueueBackend(config: QueueBackendConfig): QueueBackend {
       new postgres.Worker(name, processor, {
         connection,
         autorun: false,
-        // The PostgreSQL backend finds idle jobs by polling on the embedded database, where
-        // LISTEN/NOTIFY does not cross connections: keep the wait short.
-        drainDelay: 1,
+        // Where LISTEN/NOTIFY does not cross connections, an idle worker polls.
+        ...(notified ? {} : { drainDelay: POLL_SECONDS }),
         ...options,
       }) as unknown as AnyWorker,
   };
