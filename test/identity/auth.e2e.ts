@@ -6,7 +6,8 @@ let api: TestApp;
 let smtp: TestSmtp;
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  api = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://carnet.dumg.test' }, { worker: true });
+  // The test client (127.0.0.1) is a trusted proxy here, so X-Forwarded-For stands for the client's address.
+  api = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://carnet.dumg.test', TRUSTED_PROXIES: '127.0.0.1' }, { worker: true });
 });
 afterAll(async () => {
   await api.close();

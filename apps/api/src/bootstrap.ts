@@ -9,6 +9,7 @@ import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { AppModule } from './app.module';
 import { problem, ProblemException, ProblemFilter, replyProblem } from './common/problem.filter';
 import { charsetOf } from './common/media-type';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './common/json-depth';
 import { createValidationPipe } from './common/validation.pipe';
 import { timeRequests } from './observability/http-metrics.hook';
 import { mountQueueBoard } from './observability/queue-board';
@@ -26,7 +27,10 @@ const TEXT_BODY_LIMIT = 5 * 1024 * 1024;
  */
 export async function createApiApp(config: ResolvedConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    trustProxy: 'loopback, linklocal, uniquelocal',
+    // X-Forwarded-For is believed only from the proxies the operator names (TRUSTED_PROXIES):
+    // trusting any private address let anyone on the network pick their own address, and so
+    // escape the sign-in limit per address.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     bodyLimit: JSON_BODY_LIMIT,
     // Node's own default, which Express kept and Fastify turns off: a client that never ends its
     // request is cut after 5 minutes (an attachment of 10 MB on a slow hospital line takes less).
@@ -105,8 +109,13 @@ function isApiPath(url: string): boolean {
  */
 function acceptBodies(instance: FastifyInstance): void {
   const json = instance.getDefaultJsonParser('error', 'error');
+  // Depth is checked on the raw text, before JSON.parse and any transformation (see json-depth.ts).
   const parseJson = (request: FastifyRequest, body: string, done: (error: Error | null, body?: unknown) => void) =>
-    body === '' ? done(null, undefined) : json(request, body, done);
+    body === ''
+      ? done(null, undefined)
+      : jsonTooDeep(body)
+        ? done(new ProblemException(400, `Le corps de la requête JSON est trop imbriqué (${MAX_JSON_DEPTH} niveaux au plus).`))
+        : json(request, body, done);
   instance.removeContentTypeParser('application/json');
   instance.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   instance.addContentTypeParser(/^application\/[\w.+-]+\+json\s*(;|$)/i, { parseAs: 'string' }, parseJson);

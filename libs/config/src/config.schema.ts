@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Empty strings count as unset: `FOO= npm start` must behave like no FOO at all. */
@@ -13,11 +14,24 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+const isAddressOrCidr = (entry: string) => {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+
 export const environmentSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
+    /** Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs); none by default. */
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .refine((entries) => entries.every(isAddressOrCidr), 'must be comma-separated IP addresses or CIDRs (e.g. 10.0.0.5,192.168.0.0/16)'),
     PUBLIC_URL: optional(url(['http:', 'https:'])),
     DATA_DIR: z.string().default('./data'),
     DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),

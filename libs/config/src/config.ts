@@ -4,6 +4,8 @@ import { environmentSchema } from './config.schema';
 export interface CarnetConfig {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string; publicUrl: string };
+  /** Proxies whose X-Forwarded-For gives the client's address (TRUSTED_PROXIES); empty: the peer is the client. */
+  trustedProxies: string[];
   dataDir: string;
   /** Unset means the embedded PostgreSQL (PGlite) under `<dataDir>/pg`. */
   databaseUrl?: string;
@@ -57,6 +59,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
   return {
     env: env.NODE_ENV,
     http: { port: env.PORT, host: env.HOST, publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '') },
+    trustedProxies: env.TRUSTED_PROXIES,
     dataDir,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
