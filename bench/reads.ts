@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashToken } from '../apps/api/src/auth/tokens';
-import { OPEN_SESSION_INTERNS_SQL } from '../apps/api/src/traces/trace-access.service';
+import { OPEN_SESSION_INTERNS_SQL } from '@carnet/portfolio';
 import { currentPhase, phaseWindow } from '@carnet/domain';
 import { PROGRESS_SQL } from '@carnet/portfolio';
 import { runCase, Statement } from './support/bare-server';

@@ -92,8 +92,8 @@ export class ExportsService {
     if (row.status !== 'completed' || !row.storageKey) {
       throw new DomainError(ErrorCode.Conflict, row.status === 'expired' ? 'Cet export a expiré : demandez-en un nouveau.' : 'L’export n’est pas encore prêt.');
     }
-    const intern = await this.portfolios.relation(auth, row.internId).catch(() => null);
-    const name = intern ? displayName(intern.intern) : 'interne';
+    const { intern } = await this.portfolios.relation(auth, row.internId);
+    const name = displayName(intern);
     const filename = `portfolio-${name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-')}-${row.createdAt.toISOString().slice(0, 10)}.${row.format}`;
     await this.audit.record(auth, { action: 'export.downloaded', subjectType: 'portfolio', subjectId: row.internId, details: { exportId: id } });
     const contentType = row.format === 'pdf' ? 'application/pdf' : 'application/zip';
@@ -102,10 +102,16 @@ export class ExportsService {
     return { stream: await this.storage.get(row.storageKey), filename, contentType, size: row.size ?? 0 };
   }
 
-  /** An export is visible to whoever requested it, and to nobody else. */
+  /**
+   * An export is visible to whoever requested it, and to nobody else, while they may still read
+   * the portfolio: a tutorship ended or a jury session closed ends access to its exports too.
+   */
   private async own(auth: AuthContext, id: string): Promise<PortfolioExport> {
     const row = await this.dataSource.getRepository(PortfolioExport).findOneBy({ id, requestedBy: auth.userId });
     if (!row) throw notFound('Export');
+    await this.portfolios.relation(auth, row.internId).catch(() => {
+      throw notFound('Export');
+    });
     return row;
   }
 }

@@ -72,7 +72,7 @@ export class AssessmentsService {
   }
 
   async list(auth: AuthContext, internId: string): Promise<AssessmentView[]> {
-    await this.portfolios.relation(auth, internId);
+    await this.portfolios.read(auth, internId, 'assessments');
     const rows = await this.dataSource.getRepository(Assessment).find({ where: { internId }, order: { createdAt: 'ASC' }, select: { id: true } });
     return this.views(rows.map((r) => r.id));
   }

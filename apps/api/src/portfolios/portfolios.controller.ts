@@ -25,7 +25,7 @@ export class PortfoliosController {
   @Roles('intern', 'tutor', 'jury', 'admin')
   @ApiOkResponse({ description: 'Per competence, famille and kind, from validated traces; requirements of the phase and the gaps in French.' })
   async getProgress(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string, @Query() query: ProgressQuery) {
-    const { intern } = await this.access.relation(auth, internId);
+    const { intern } = await this.access.read(auth, internId, 'progress');
     return this.progress.progress(intern, query.phase, new Date(), query.stageId);
   }
 

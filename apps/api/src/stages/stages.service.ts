@@ -167,7 +167,7 @@ export class StagesService {
   }
 
   async maquette(auth: AuthContext, internId: string) {
-    await this.portfolios.relation(auth, internId);
+    await this.portfolios.read(auth, internId, 'stages');
     const stages = await this.dataSource.getRepository(Stage).find({ where: { internId }, order: { startsOn: 'ASC' } });
     return {
       internId,

@@ -91,7 +91,7 @@ export class CommentsService {
         FROM target LEFT JOIN saved ON true LEFT JOIN app_user u ON u.id = saved.author_id`;
     const [row] = await this.statements.query<CommentFields & { relation: TraceRelation | null }>(sql, params.values);
     if (!row?.relation) throw notFound('Trace');
-    this.access.assertInConversation(row.relation);
+    this.access.assertMayComment(row.relation);
     if (row.id === null) throw new DomainError(ErrorCode.InvalidInput, 'Le commentaire auquel vous répondez n’existe pas sur cette trace.', [{ path: 'parentId', message: 'introuvable' }]);
     return view(row);
   }
@@ -101,7 +101,7 @@ export class CommentsService {
       const comment = await manager.getRepository(TraceComment).findOne({ where: { id: commentId }, relations: { author: true } });
       if (!comment) throw notFound('Commentaire');
       const relation = await this.access.relationTo(manager, auth, comment.traceId);
-      this.access.assertInConversation(relation);
+      this.access.assertMayComment(relation);
       if (!comment.resolvedAt) {
         comment.resolvedAt = new Date();
         comment.resolvedBy = auth.userId;

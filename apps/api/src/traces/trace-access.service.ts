@@ -3,29 +3,26 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { entityColumns, Statements, Trace, Tutorship } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
+import { OPEN_SESSION_INTERNS_SQL } from '@carnet/portfolio';
 import { AuthContext, hasRole } from '../auth/auth-context';
 import { SqlParams } from '../common/sql-params';
 
 /**
  * How the caller relates to a trace, which decides what they see:
  * - `owner`: the intern who wrote it, everything;
- * - `tutor`: their active tutor (non-draft traces), or a former tutor who reviewed it;
+ * - `tutor`: their active tutor (non-draft traces);
+ * - `former_tutor`: a former tutor who reviewed it, read-only (no comment, no review);
  * - `jury`: a member of a jury session the intern is on, while it is open (validated traces, read-only);
  * - `admin`: metadata only (no title, no content);
  * anything else does not exist for them (404).
  */
-export type TraceRelation = 'owner' | 'tutor' | 'jury' | 'admin';
+export type TraceRelation = 'owner' | 'tutor' | 'former_tutor' | 'jury' | 'admin';
 
 export interface VisibleSets {
   tutees: string[];
   former: string[];
   jury: string[];
 }
-
-/** The interns of the open jury sessions where the member `$1` sits: the one definition of "open". */
-export const OPEN_SESSION_INTERNS_SQL = `SELECT ji.intern_id FROM jury_intern ji
-  JOIN jury_member jm ON jm.session_id = ji.session_id AND jm.user_id = $1
-  JOIN jury_session js ON js.id = ji.session_id AND now() >= js.opens_at AND now() < js.closes_at`;
 
 /**
  * The caller's (`$1`) three sets of interns behind the tutor and jury relations: their tutees,
@@ -53,17 +50,16 @@ type SetName = keyof typeof SET_SQL;
 function relationRule(me: () => string, set: (name: SetName) => string, has: (name: SetName) => boolean, admin: boolean) {
   // A set the caller does not have drops its arm: a plain intern's rule is `t.intern_id = me`.
   const arms = (...given: (false | (() => string))[]) => given.filter((arm) => arm !== false).map((arm) => arm());
-  const tutor = () =>
-    arms(
-      has('tutees') && (() => `(t.intern_id = ANY(${set('tutees')}) AND t.status <> 'draft')`),
-      has('former') && (() => `(t.intern_id = ANY(${set('former')}) AND EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = ${me()}))`),
-    ).join(' OR ');
+  const active = () => (has('tutees') ? `(t.intern_id = ANY(${set('tutees')}) AND t.status <> 'draft')` : '');
+  const former = () =>
+    has('former') ? `(t.intern_id = ANY(${set('former')}) AND EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = ${me()}))` : '';
   const sitting = () => (has('jury') ? `(t.intern_id = ANY(${set('jury')}) AND t.status = 'validated')` : '');
   return {
-    visible: () => `(${[`t.intern_id = ${me()}`, tutor(), sitting()].filter(Boolean).join(' OR ')})`,
+    visible: () => `(${[`t.intern_id = ${me()}`, active(), former(), sitting()].filter(Boolean).join(' OR ')})`,
     relation: () => {
-      const [asTutor, asJury] = [tutor(), sitting()];
-      return `(CASE WHEN t.intern_id = ${me()} THEN 'owner'${asTutor ? ` WHEN ${asTutor} THEN 'tutor'` : ''}${asJury ? ` WHEN ${asJury} THEN 'jury'` : ''}${admin ? ` ELSE 'admin'` : ''} END)`;
+      // The first arm that holds names the relation: a tutor again of a former tutee is their tutor.
+      const arms = ([[active(), 'tutor'], [former(), 'former_tutor'], [sitting(), 'jury']] as const).filter(([sql]) => sql);
+      return `(CASE WHEN t.intern_id = ${me()} THEN 'owner'${arms.map(([sql, name]) => ` WHEN ${sql} THEN '${name}'`).join('')}${admin ? ` ELSE 'admin'` : ''} END)`;
     },
   };
 }
@@ -160,9 +156,15 @@ export class TraceAccessService {
     if (relation === 'admin') throw notFound('Trace');
   }
 
-  /** Comments are the conversation between the intern and their tutors only. */
+  /** Comments are the conversation between the intern and their tutors only (a former tutor reads it). */
   assertInConversation(relation: TraceRelation): void {
-    if (relation !== 'owner' && relation !== 'tutor') throw notFound('Trace');
+    if (relation !== 'owner' && relation !== 'tutor' && relation !== 'former_tutor') throw notFound('Trace');
+  }
+
+  /** Taking part in it (comment, resolve) is for the intern and their active tutor: read-only means read-only. */
+  assertMayComment(relation: TraceRelation): void {
+    this.assertInConversation(relation);
+    if (relation === 'former_tutor') throw new DomainError(ErrorCode.Forbidden, 'Votre tutorat est terminé : vous pouvez relire cette trace, plus la commenter.');
   }
 
   assertOwner(relation: TraceRelation): void {

@@ -142,6 +142,8 @@ export class TraceReviewService {
     this.access.assertReadsContent(relation);
     const r = await this.dataSource.getRepository(TraceRevision).findOneBy({ traceId: id, number });
     if (!r) throw notFound('Révision');
+    // A revision is the trace's full content: read by anyone but its author, it is audited like the trace.
+    if (relation !== 'owner') await this.audit.record(auth, { action: 'trace.revision_read', subjectType: 'trace', subjectId: id, details: { revision: number, as: relation } });
     return {
       number: r.number,
       title: r.title,

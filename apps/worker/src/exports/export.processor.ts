@@ -46,6 +46,12 @@ export class ExportProcessor {
     const exports = this.dataSource.getRepository(PortfolioExport);
     const request = await exports.findOneBy({ id: exportId });
     if (!request || request.status === 'completed' || request.status === 'expired') return;
+    // Built with what its requester may read now: access may have ended since they asked.
+    if (!(await this.reader.mayStillRead(request))) {
+      await exports.update({ id: exportId }, { status: 'failed', error: 'Vous n’avez plus accès à ce portfolio : l’export n’a pas été produit.', progress: 0 });
+      this.logger.info({ exportId }, 'export refused: access ended');
+      return;
+    }
 
     await exports.update({ id: exportId }, { status: 'running', attempts: context.attempt, startedAt: new Date(), error: null, progress: 1 });
     const progress = async (percent: number) => {

@@ -2,18 +2,33 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
-import { Assessment, Attachment, PortfolioExport, Trace, Tutorship, Upp, User } from '@carnet/database';
-import { displayName } from '@carnet/domain';
+import { Assessment, Attachment, PortfolioExport, Statements, Trace, Tutorship, Upp, User } from '@carnet/database';
+import { displayName, Role } from '@carnet/domain';
 import type { TiptapJson } from '@carnet/editor';
+import { PortfolioAccess } from '@carnet/portfolio';
 import { PortfolioData } from './portfolio';
 
 /** Reads what an export contains, in the scope it was requested with. */
 @Injectable()
 export class PortfolioReader {
+  private readonly access: PortfolioAccess;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
-  ) {}
+    statements: Statements,
+  ) {
+    this.access = new PortfolioAccess(statements);
+  }
+
+  /** Whether the requester may read the portfolio now (the API's rule), still active and in the same role. */
+  async mayStillRead(request: PortfolioExport): Promise<boolean> {
+    const requester = await this.dataSource.getRepository(User).findOneBy({ id: request.requestedBy, active: true });
+    if (!requester) return false;
+    const found = await this.access.relation({ userId: requester.id, roles: requester.roles as Role[] }, request.internId);
+    // A jury member or an admin exports validated traces only, as the API checked when asked.
+    return found !== null && (request.scope === 'validated' || found.relation === 'self' || found.relation === 'tutor');
+  }
 
   async read(request: PortfolioExport): Promise<PortfolioData> {
     const users = this.dataSource.getRepository(User);
