@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './roles';
+export * from './csv';
 export * from './identity/user-import';
 export * from './identity/tutorship-rules';
 export * from './identity/password-policy';

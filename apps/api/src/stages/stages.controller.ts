@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
+import { csvCell } from '@carnet/domain';
 import { UuidPipe } from '../common/uuid.pipe';
 import { ChangeSupervisorsBody, CreateStageBody, DifficultyBody, FeesQuery, ListStagesQuery, PhaseBody } from './stages.dto';
 import { StagesService } from './stages.service';
@@ -48,7 +49,10 @@ export class StagesController {
     if (query.format !== 'csv') return fees.lines;
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="honoraires-stage-${id}.csv"`);
-    const rows = fees.lines.map((l) => [id, l.tutorId, `"${l.displayName.replace(/"/g, '""')}"`, l.halfDaysPerWeek, String(l.share).replace('.', ','), euros(l.amountCents)].join(';'));
+    // Every cell through csvCell: a name such as `=HYPERLINK(…)` comes out as text, not a formula.
+    const rows = fees.lines.map((l) =>
+      [csvCell(id), csvCell(l.tutorId), csvCell(l.displayName, { quote: true }), csvCell(l.halfDaysPerWeek), csvCell(String(l.share).replace('.', ',')), csvCell(euros(l.amountCents))].join(';'),
+    );
     return '\uFEFF' + ['stage;msu;nom;demi_journees_semaine;part;montant_euros', ...rows].join('\r\n') + '\r\n';
   }
 

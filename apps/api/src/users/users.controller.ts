@@ -19,7 +19,7 @@ export class UsersController {
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'email;lastName;firstName;role;upp;promotion\n' } })
-  @ApiOkResponse({ description: '`{ created, updated, unchanged, errors: [{ line, message }], applied }`; a file with errors imports nothing.' })
+  @ApiOkResponse({ description: '`{ created, updated, unchanged, errors: [{ line, message }], applied }`, and `warnings: [{ line, message }]` when some names will be neutralised (prefixed with a single quote) in the CSV exports; a file with errors imports nothing.' })
   import(@Auth() auth: AuthContext, @Query() query: ImportUsersQuery, @Req() request: FastifyRequest) {
     const type = mediaTypeOf(request);
     if (type !== 'text/csv' && type !== 'text/plain') {

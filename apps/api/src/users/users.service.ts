@@ -8,6 +8,7 @@ import {
   DomainError,
   ErrorCode,
   notFound,
+  importWarnings,
   parseUserImport,
   Role,
 } from '@carnet/domain';
@@ -237,6 +238,9 @@ export class UsersService {
       }
       errors.sort((a, b) => a.line - b.line);
       const report: ImportReport = { created: toCreate.length, updated: toUpdate.length, unchanged, errors, applied: false };
+      // Additive: present only when some field will be neutralised in the CSV exports.
+      const warnings = importWarnings(parsed.rows);
+      if (warnings.length) report.warnings = warnings;
       if (dryRun || errors.length) return { report, send: undefined };
 
       const promotions = [...new Set(parsed.rows.map((r) => r.promotion).filter((p): p is number => p !== null))];

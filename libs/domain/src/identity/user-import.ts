@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { isFormulaLike } from '../csv';
 import { isRole, Role } from '../roles';
 
 export const IMPORT_COLUMNS = ['email', 'lastName', 'firstName', 'role', 'upp', 'promotion'] as const;
@@ -115,3 +116,22 @@ export function parseUserImport(text: string, knownUpps: ReadonlySet<string>, cu
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * The fields of the lines to import that the product's CSV exports will neutralise (they start
+ * with =, +, -, @, a tab or a CR, see csv.ts), one French warning a line, for the preview.
+ */
+export function importWarnings(rows: readonly ImportRow[]): ImportLineError[] {
+  const labels = { lastName: 'nom', firstName: 'prénom', email: 'adresse e-mail' } as const;
+  const warnings: ImportLineError[] = [];
+  for (const row of rows) {
+    const fields = (Object.keys(labels) as (keyof typeof labels)[]).filter((field) => isFormulaLike(row[field])).map((field) => labels[field]);
+    if (fields.length) {
+      warnings.push({
+        line: row.line,
+        message: `${capitalise(fields.join(', '))} : commence par =, +, -, @, une tabulation ou un retour chariot ; précédé d’une apostrophe dans les exports CSV (protection contre les formules).`,
+      });
+    }
+  }
+  return warnings;
+}

@@ -105,4 +105,6 @@ export interface ImportReport {
   errors: { line: number; message: string }[];
   /** false for a dry run, or when errors stopped the import (then nothing changed). */
   applied: boolean;
+  /** Only when some: lines whose names will be neutralised (prefixed with ') in the CSV exports. */
+  warnings?: { line: number; message: string }[];
 }
