@@ -22,6 +22,25 @@ const slug = (text: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 60) || 'trace';
 
+/** The extension of each type an attachment may have (its content is checked on upload). */
+const EXTENSIONS: Record<string, string> = { 'application/pdf': '.pdf', 'image/png': '.png', 'image/jpeg': '.jpg' };
+
+/**
+ * An attachment's name inside the ZIP: `<id>-<base>.<ext>`, the extension from the type detected
+ * on upload (`.bin` for any other), never the uploaded one, so a PDF sent as `passwd.html` does
+ * not open as HTML from the unzipped folder. The base is the uploaded name without its
+ * extension, with path separators, control and bidirectional characters replaced by `_`.
+ */
+export function attachmentFileName(id: string, filename: string, mimeType: string): string {
+  const base =
+    filename
+      .replace(/[/\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '_')
+      .replace(/\.[A-Za-z0-9]{1,10}$/, '')
+      .trim()
+      .slice(0, 120) || 'piece-jointe';
+  return `${id}-${base}${EXTENSIONS[mimeType] ?? '.bin'}`;
+}
+
 function traceHtml(trace: PortfolioTrace, data: PortfolioData): string {
   const stamp = trace.validatedAt
     ? `<p class="stamp">Validée par ${escapeHtml(trace.validatedBy ?? 'le tuteur')} le ${escapeHtml(trace.validatedAt)} — SHA-256 ${escapeHtml(trace.validatedSha256 ?? '')}</p>`
@@ -96,7 +115,7 @@ export async function writePortfolioZip(
     const { attachments, ...json } = trace;
     addBuffer(`${base}.json`, Buffer.from(JSON.stringify({ ...json, attachments: attachments.map(({ storageKey: _key, ...a }) => a) }, null, 2)));
     for (const attachment of attachments) {
-      await addStream(`${base}/pieces-jointes/${attachment.id}-${attachment.filename.replace(/[/\\]/g, '_')}`, await storage.get(attachment.storageKey));
+      await addStream(`${base}/pieces-jointes/${attachmentFileName(attachment.id, attachment.filename, attachment.mimeType)}`, await storage.get(attachment.storageKey));
     }
     await onProgress((i + 1) / total);
   }
