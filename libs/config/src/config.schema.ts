@@ -75,6 +75,10 @@ export const environmentSchema = z
       const missing = env.CARNET_ADMIN_EMAIL ? 'CARNET_ADMIN_PASSWORD' : 'CARNET_ADMIN_EMAIL';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other CARNET_ADMIN_* variable is set' });
     }
+    // /metrics answers whoever holds the token, and anyone without one: never that in production.
+    if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'is required when NODE_ENV=production (16 characters or more; /metrics would answer anyone)' });
+    }
   });
 
 export type Environment = z.infer<typeof environmentSchema>;

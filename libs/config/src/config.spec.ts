@@ -34,6 +34,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses to start in production without METRICS_TOKEN (/metrics would answer anyone), in one line naming it', () => {
+    for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', HOST: '127.0.0.1' }, { NODE_ENV: 'production', METRICS_TOKEN: '' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/^[^\n]*METRICS_TOKEN[^\n]*NODE_ENV=production[^\n]*$/);
+    }
+    expect(() => loadConfig({ NODE_ENV: 'production', METRICS_TOKEN: 'un-jeton-de-metriques-assez-long' })).not.toThrow();
+  });
+
+  it('still starts without METRICS_TOKEN in development, on the default HOST 0.0.0.0 as `npm start` does', () => {
+    expect(() => loadConfig({})).not.toThrow();
+    expect(() => loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' })).not.toThrow();
+    expect(() => loadConfig({ NODE_ENV: 'test' })).not.toThrow();
+  });
+
   it('never echoes a secret it refuses', () => {
     expect(() => loadConfig({ CARNET_ADMIN_EMAIL: 'a@b.fr', CARNET_ADMIN_PASSWORD: 'short' })).toThrow(
       /CARNET_ADMIN_PASSWORD .*\*\*\*/,
