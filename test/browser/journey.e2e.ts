@@ -202,12 +202,29 @@ describe('the phase', () => {
     const member = await signIn(juryContext, base, jury.email, PASSWORD);
     await member.getByRole('button', { name: 'Claire Fabre' }).click();
     await member.getByText('Bonne dynamique, RSCA solide.', { exact: false }).waitFor();
+    // The commission reads a validated trace in full, with its stamp and the tutor's comments.
+    await member.getByRole('button', { name: 'Une douleur thoracique en fin de consultation' }).click();
+    await member.getByRole('textbox', { name: /Texte de la trace « Une douleur thoracique en fin de consultation » \(lecture seule\)/ }).waitFor();
+    await member.getByText('Quels signes de gravité as-tu cherchés ?', { exact: false }).waitFor();
+    await member.getByText('empreinte SHA-256 du contenu validé', { exact: false }).waitFor();
+    // The PDF is one click away (then a download link once built).
+    await member.getByRole('button', { name: 'Préparer le PDF du portfolio' }).click();
+    await member.getByRole('link', { name: 'Télécharger le PDF du portfolio' }).waitFor({ timeout: 30_000 });
+    // Nothing is pre-selected: a decision is a choice.
+    for (const label of ['Phase validée', 'Phase non validée', 'Décision ajournée']) expect(await member.getByLabel(label).isChecked()).toBe(false);
     await member.getByLabel('Phase validée').check();
     await member.getByLabel('Motivation').fill('Portfolio complet pour la phase socle.');
     await member.getByRole('button', { name: 'Enregistrer la décision' }).click();
-    await member.getByText('Décision enregistrée.').waitFor();
+    await member.getByText('Décision enregistrée : Phase validée', { exact: false }).waitFor();
     await screenshot(member, 'jury-telephone');
     expect(await accessibilityViolations(member)).toEqual([]);
+    // After a reload, the recorded decision shows as recorded, not as a blank form.
+    await member.reload();
+    await member.getByRole('button', { name: 'Claire Fabre' }).click();
+    await member.getByText('Décision enregistrée : Phase validée', { exact: false }).waitFor();
+    expect(await member.getByRole('button', { name: 'Enregistrer la décision' }).count()).toBe(0);
+    const decided = await member.evaluate(async (id) => (await (await fetch(`/api/portfolios/${id}/decisions`)).json()) as { decision: string }[], intern.id);
+    expect(decided.map((d) => d.decision)).toEqual(['validated']);
     const [decision] = await api.dataSource.query(`SELECT decision FROM jury_decision WHERE intern_id = $1`, [intern.id]);
     expect(decision.decision).toBe('validated');
     await juryContext.close();

@@ -140,7 +140,10 @@ export class JuriesService {
     }
   }
 
-  /** Decisions about an intern: the intern and their tutors see them once the session closed. */
+  /**
+   * Decisions about an intern: the intern and their tutors see them once the session closed; a
+   * jury member sees at once those of the sessions they sit on; an admin sees them all.
+   */
   async decisionsOf(auth: AuthContext, internId: string, relation: string) {
     const query = this.dataSource
       .getRepository(JuryDecision)
@@ -148,7 +151,8 @@ export class JuriesService {
       .innerJoinAndMapOne('d.session', JurySession, 's', 's.id = d.session_id')
       .where('d.intern_id = :internId', { internId })
       .orderBy('d.created_at', 'DESC');
-    if (relation !== 'admin') query.andWhere('s.closes_at <= now()');
+    if (relation === 'jury') query.andWhere('EXISTS (SELECT 1 FROM jury_member m WHERE m.session_id = s.id AND m.user_id = :me)', { me: auth.userId });
+    else if (relation !== 'admin') query.andWhere('s.closes_at <= now()');
     const rows = (await query.getMany()) as (JuryDecision & { session: JurySession })[];
     return rows.map((d) => ({ ...decisionView(d), session: { id: d.session.id, title: d.session.title, phase: d.session.phase, closesAt: d.session.closesAt.toISOString() } }));
   }

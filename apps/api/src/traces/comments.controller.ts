@@ -12,7 +12,7 @@ export class CommentsController {
   constructor(private readonly comments: CommentsService) {}
 
   @Get('traces/:id/comments')
-  @Roles('intern', 'tutor')
+  @Roles('intern', 'tutor', 'jury')
   list(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.comments.list(auth, id);
   }

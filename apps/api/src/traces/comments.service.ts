@@ -49,7 +49,7 @@ export class CommentsService {
 
   async list(auth: AuthContext, traceId: string): Promise<CommentView[]> {
     const relation = await this.access.relationTo(this.dataSource.manager, auth, traceId);
-    this.access.assertInConversation(relation);
+    this.access.assertReadsConversation(relation);
     const [rows] = await Promise.all([
       this.statements.query<CommentFields>(
         `SELECT ${commentColumns('c')} FROM trace_comment c JOIN app_user u ON u.id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,

@@ -161,6 +161,11 @@ export class TraceAccessService {
     if (relation !== 'owner' && relation !== 'tutor' && relation !== 'former_tutor') throw notFound('Trace');
   }
 
+  /** Reading it: the conversation's members, and a sitting jury (a validated trace, read-only). */
+  assertReadsConversation(relation: TraceRelation): void {
+    if (relation !== 'jury') this.assertInConversation(relation);
+  }
+
   /** Taking part in it (comment, resolve) is for the intern and their active tutor: read-only means read-only. */
   assertMayComment(relation: TraceRelation): void {
     this.assertInConversation(relation);

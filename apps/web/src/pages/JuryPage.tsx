@@ -1,7 +1,8 @@
-import type { ProgressView } from '@carnet/contracts';
+import type { CommentView, ExportView, ProgressView, TraceView } from '@carnet/contracts';
 import { FormEvent, useEffect, useState } from 'react';
 import { api, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { EditorJson, RichEditor } from '../components/RichEditor';
 import { dateFr, KIND_LABELS } from '../labels';
 
 interface Session {
@@ -11,7 +12,7 @@ interface Session {
   opensAt: string;
   closesAt: string;
   open: boolean;
-  interns?: { id: string; displayName: string; promotion: number | null; decision: { decision: string } | null }[];
+  interns?: { id: string; displayName: string; promotion: number | null; decision: Decision | null }[];
 }
 
 interface JuryPortfolio {
@@ -19,6 +20,12 @@ interface JuryPortfolio {
   traces: TraceSummary[];
   progress: Pick<ProgressView, 'summary' | 'validatedTotal'>;
   assessments: { tutor: { displayName: string }; recommendation: string; comment: string; phase: string }[];
+}
+
+interface Decision {
+  decision: string;
+  comment: string;
+  createdAt?: string;
 }
 
 const DECISIONS: Record<string, string> = { validated: 'Phase validée', not_validated: 'Phase non validée', deferred: 'Décision ajournée' };
@@ -66,21 +73,46 @@ export function JuryPage() {
           )}
         </section>
       ))}
-      {portfolio && <PortfolioView session={portfolio.session} data={portfolio.data} onDecided={() => void load()} />}
+      {portfolio && (
+        <PortfolioView
+          key={`${portfolio.session.id}-${portfolio.data.intern.id}`}
+          session={portfolio.session}
+          data={portfolio.data}
+          recorded={sessions?.find((s) => s.id === portfolio.session.id)?.interns?.find((i) => i.id === portfolio.data.intern.id)?.decision ?? null}
+          neighbours={neighbours(sessions?.find((s) => s.id === portfolio.session.id), portfolio.data.intern.id)}
+          onOpen={(internId) => void open(portfolio.session, internId)}
+          onDecided={() => void load()}
+        />
+      )}
     </>
   );
 }
 
-function PortfolioView({ session, data, onDecided }: { session: Session; data: JuryPortfolio; onDecided: () => void }) {
-  const [decision, setDecision] = useState('validated');
+/** The interns before and after `internId` in the session, for « précédent » and « suivant ». */
+function neighbours(session: Session | undefined, internId: string) {
+  const interns = session?.interns ?? [];
+  const at = interns.findIndex((i) => i.id === internId);
+  return { previous: at > 0 ? interns[at - 1] : undefined, next: at >= 0 && at < interns.length - 1 ? interns[at + 1] : undefined };
+}
+
+interface Neighbours {
+  previous?: { id: string; displayName: string };
+  next?: { id: string; displayName: string };
+}
+
+function PortfolioView({ session, data, recorded, neighbours: around, onOpen, onDecided }: { session: Session; data: JuryPortfolio; recorded: Decision | null; neighbours: Neighbours; onOpen: (internId: string) => void; onDecided: () => void }) {
+  const [decision, setDecision] = useState('');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
+  const [reading, setReading] = useState<string | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (!decision) {
+      setError(new Error('Choisissez une décision.'));
+      return;
+    }
     try {
       await api.post(`/jury-sessions/${session.id}/decisions`, { internId: data.intern.id, decision, comment });
-      setDone(true);
       onDecided();
     } catch (e) {
       setError(e);
@@ -89,36 +121,120 @@ function PortfolioView({ session, data, onDecided }: { session: Session; data: J
   return (
     <section className="card" aria-labelledby="portfolio-title">
       <h2 id="portfolio-title">Portfolio de {data.intern.displayName}</h2>
+      <nav aria-label="Internes de la session" className="actions">
+        {around.previous && (
+          <button type="button" onClick={() => onOpen(around.previous!.id)}>
+            ← Précédent : {around.previous.displayName}
+          </button>
+        )}
+        {around.next && (
+          <button type="button" onClick={() => onOpen(around.next!.id)}>
+            Suivant : {around.next.displayName} →
+          </button>
+        )}
+      </nav>
       <p>{data.progress.summary}</p>
+      <PortfolioPdf internId={data.intern.id} />
       <h3>Traces validées ({data.traces.length})</h3>
       <ul>
         {data.traces.map((t) => (
           <li key={t.id}>
-            {t.title} — {KIND_LABELS[t.kind]}, validée le {dateFr(t.validatedAt)}
+            <button type="button" className="link" aria-expanded={reading === t.id} onClick={() => setReading(reading === t.id ? null : t.id)}>
+              {t.title}
+            </button>{' '}
+            — {KIND_LABELS[t.kind]}, validée le {dateFr(t.validatedAt)}
+            {reading === t.id && <TraceReading id={t.id} />}
           </li>
         ))}
       </ul>
       <h3>Évaluations du tuteur</h3>
       {data.assessments.length === 0 ? <p>Aucune.</p> : data.assessments.map((a, i) => <p key={i}>{a.tutor.displayName} ({a.phase}) : {a.recommendation} — {a.comment}</p>)}
-      <form onSubmit={submit}>
-        <h3>Décision</h3>
-        <ErrorMessage error={error} />
-        <fieldset>
-          <legend>Décision de la commission</legend>
-          {Object.entries(DECISIONS).map(([value, label]) => (
-            <label key={value} className="check">
-              <input type="radio" name="decision" value={value} checked={decision === value} onChange={() => setDecision(value)} />
-              {label}
-            </label>
-          ))}
-        </fieldset>
-        <label htmlFor="decision-comment">Motivation</label>
-        <textarea id="decision-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
-        <button type="submit" className="primary" disabled={done}>
-          Enregistrer la décision
-        </button>
-        {done && <p role="status">Décision enregistrée.</p>}
-      </form>
+      <h3>Décision</h3>
+      {recorded ? (
+        <p role="status">
+          Décision enregistrée : <strong>{DECISIONS[recorded.decision]}</strong>
+          {recorded.createdAt ? `, le ${dateFr(recorded.createdAt)}` : ''}
+          {recorded.comment ? ` — ${recorded.comment}` : ''}. Elle ne peut plus être modifiée.
+        </p>
+      ) : (
+        <form onSubmit={submit}>
+          <ErrorMessage error={error} />
+          <fieldset>
+            <legend>Décision de la commission</legend>
+            {Object.entries(DECISIONS).map(([value, label]) => (
+              <label key={value} className="check">
+                <input type="radio" name="decision" value={value} checked={decision === value} onChange={() => setDecision(value)} />
+                {label}
+              </label>
+            ))}
+          </fieldset>
+          <label htmlFor="decision-comment">Motivation</label>
+          <textarea id="decision-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+          <button type="submit" className="primary">
+            Enregistrer la décision
+          </button>
+        </form>
+      )}
     </section>
+  );
+}
+
+/** One validated trace in full, read-only: its text, its validation stamp and the tutor's comments. */
+function TraceReading({ id }: { id: string }) {
+  const [trace, setTrace] = useState<TraceView | null>(null);
+  const [comments, setComments] = useState<CommentView[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.get<TraceView>(`/traces/${id}`).then(setTrace, setError);
+    api.get<CommentView[]>(`/traces/${id}/comments`).then(setComments, () => setComments([]));
+  }, [id]);
+  if (error) return <ErrorMessage error={error} />;
+  if (!trace) return <p>Chargement de la trace…</p>;
+  return (
+    <article className="card" aria-label={`Trace : ${trace.title ?? ''}`}>
+      <RichEditor content={trace.content as EditorJson} editable={false} label={`Texte de la trace « ${trace.title ?? ''} » (lecture seule)`} />
+      <p className="meta">
+        Validée le {dateFr(trace.validatedAt)} · empreinte SHA-256 du contenu validé : <code>{trace.validatedSha256}</code>
+      </p>
+      <h4>Commentaires du tuteur</h4>
+      {comments.length === 0 ? (
+        <p>Aucun commentaire.</p>
+      ) : (
+        <ul>
+          {comments.map((c) => (
+            <li key={c.id}>
+              <strong>{c.author.displayName}</strong> ({dateFr(c.createdAt)}) : {c.body}
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+/** The portfolio's PDF of validated traces: asked for, built by the worker, then downloaded. */
+function PortfolioPdf({ internId }: { internId: string }) {
+  const [job, setJob] = useState<ExportView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!job || job.status === 'completed' || job.status === 'failed') return;
+    const timer = setTimeout(() => api.get<ExportView>(`/exports/${job.id}`).then(setJob, setError), 1000);
+    return () => clearTimeout(timer);
+  }, [job]);
+  const ask = () => api.post<ExportView>(`/portfolios/${internId}/exports`, { format: 'pdf', scope: 'validated' }).then(setJob, setError);
+  return (
+    <p>
+      <ErrorMessage error={error} />
+      {job?.status === 'completed' && job.downloadUrl ? (
+        <a className="button primary" href={job.downloadUrl}>
+          Télécharger le PDF du portfolio
+        </a>
+      ) : (
+        <button type="button" onClick={() => void ask()} disabled={Boolean(job && job.status !== 'failed')}>
+          {job && job.status !== 'failed' ? 'PDF en préparation…' : 'Préparer le PDF du portfolio'}
+        </button>
+      )}
+      {job?.status === 'failed' && <span role="alert"> {job.error}</span>}
+    </p>
   );
 }
