@@ -72,9 +72,11 @@ export class AuthController {
   @Post('auth/password-reset')
   @Public()
   @HttpCode(202)
-  @ApiOkResponse({ description: 'Accepted whether or not the address is known; a link is mailed if it is.' })
-  async requestReset(@Body() body: PasswordResetBody, @Origin() origin: RequestOrigin): Promise<{ status: 'accepted' }> {
-    await this.auth.requestPasswordReset(body.email, origin);
+  @ApiOkResponse({
+    description: 'Accepted whether or not the address is known, before any lookup; a link is mailed if it is, at most 3 an hour per address and 10 per sender.',
+  })
+  requestReset(@Body() body: PasswordResetBody, @Origin() origin: RequestOrigin): { status: 'accepted' } {
+    this.auth.requestPasswordReset(body.email, origin);
     return { status: 'accepted' };
   }
 

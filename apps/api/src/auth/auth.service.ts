@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import argon2 from 'argon2';
 import { DataSource, IsNull } from 'typeorm';
@@ -15,6 +15,11 @@ import { OpenedSession, SessionsService } from './sessions.service';
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 30;
+
+/** Reset links mailed in the window, per e-mail address and per sender address; the rest are dropped silently. */
+export const RESET_WINDOW_MS = 60 * 60_000;
+export const MAX_RESETS_PER_EMAIL = 3;
+export const MAX_RESETS_PER_ADDRESS = 10;
 
 export class TooManyAttemptsError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -51,10 +56,12 @@ export interface Me {
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AuthService.name);
   /** Verified against when the e-mail is unknown, so both failures take the same time. */
   private readonly decoyHash = hashPassword('decoy password that matches nothing');
+  /** Reset requests answered and still being worked on, awaited when the application stops. */
+  private readonly pendingResets = new Set<Promise<void>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -84,7 +91,7 @@ export class AuthService implements OnApplicationBootstrap {
     const accountKey = fromKnownAddress ? `account:${email}|from:${origin.ip}` : `account:${email}`;
     const slots = [{ key: accountKey, limit: MAX_FAILURES_PER_ACCOUNT }];
     if (origin.ip) slots.push({ key: `address:${origin.ip}`, limit: MAX_FAILURES_PER_ADDRESS });
-    const window = await this.reserveAttempt(slots);
+    const window = await this.reserveAttempt(slots, LOGIN_WINDOW_MS);
     if (!window) {
       await this.audit.record(origin, { action: 'auth.login_throttled', subjectType: 'email', subjectId: email });
       throw new TooManyAttemptsError(LOGIN_WINDOW_MS / 1000);
@@ -119,8 +126,8 @@ export class AuthService implements OnApplicationBootstrap {
    * each key's count goes up by one upsert (its row locked until the transaction ends), so however
    * many attempts arrive at once, at most `limit` get a slot; a refused attempt leaves no count.
    */
-  private async reserveAttempt(slots: { key: string; limit: number }[]): Promise<string | null> {
-    const windowSeconds = LOGIN_WINDOW_MS / 1000;
+  private async reserveAttempt(slots: { key: string; limit: number }[], windowMs: number): Promise<string | null> {
+    const windowSeconds = windowMs / 1000;
     return this.dataSource.transaction(async (manager) => {
       let window: string | null = null;
       // Keys in a fixed order, so two attempts never wait on each other's rows.
@@ -138,8 +145,8 @@ export class AuthService implements OnApplicationBootstrap {
         }
         window = rows[0].started;
       }
-      // Now and then, the rows of windows past.
-      if (Math.random() < 0.02) await manager.query(`DELETE FROM login_attempt WHERE window_start < now() - $1 * interval '2 seconds'`, [windowSeconds]);
+      // Now and then, the rows of windows past (the longest window is the reset's hour).
+      if (Math.random() < 0.02) await manager.query(`DELETE FROM login_attempt WHERE window_start < now() - $1 * interval '2 seconds'`, [Math.max(LOGIN_WINDOW_MS, RESET_WINDOW_MS) / 1000]);
       return window;
     }).catch((error) => {
       if (error instanceof AttemptRefused) return null;
@@ -203,9 +210,37 @@ export class AuthService implements OnApplicationBootstrap {
     await this.audit.record(auth, { action: 'user.preferences', subjectType: 'user', subjectId: auth.userId, details: { reminders } });
   }
 
-  /** Always answers the same, whether the address is known or not. */
-  async requestPasswordReset(emailInput: string, origin: RequestOrigin): Promise<void> {
+  /**
+   * Takes a reset request and returns at once, before any database work: the answer costs the same
+   * whether the address is known or not (a known one used to take twice as long, to look the user
+   * up and issue the token). The work goes on after the answer (`processPasswordReset`).
+   */
+  requestPasswordReset(emailInput: string, origin: RequestOrigin): void {
     const email = emailInput.trim().toLowerCase();
+    const work: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.processPasswordReset(email, origin))
+      .catch((error: unknown) => this.logger.error(`Password reset for ${email} failed: ${(error as Error).message}`))
+      .finally(() => this.pendingResets.delete(work));
+    this.pendingResets.add(work);
+  }
+
+  /** Resets still in progress are finished before the database is closed. */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled([...this.pendingResets]);
+  }
+
+  /**
+   * Mails a reset (or, for an imported user without a password, an invitation) link, at most
+   * MAX_RESETS_PER_EMAIL an hour per address and MAX_RESETS_PER_ADDRESS per sender address;
+   * a request past either is dropped (and audited), unknown addresses included.
+   */
+  private async processPasswordReset(email: string, origin: RequestOrigin): Promise<void> {
+    const slots = [{ key: `reset:${email}`, limit: MAX_RESETS_PER_EMAIL }];
+    if (origin.ip) slots.push({ key: `reset-from:${origin.ip}`, limit: MAX_RESETS_PER_ADDRESS });
+    if (!(await this.reserveAttempt(slots, RESET_WINDOW_MS))) {
+      await this.audit.record(origin, { action: 'auth.password_reset_throttled', subjectType: 'email', subjectId: email });
+      return;
+    }
     const user = await this.dataSource.getRepository(User).findOneBy({ email, active: true });
     await this.audit.record({ ...origin, userId: user?.id ?? null }, { action: 'auth.password_reset_requested', subjectType: 'email', subjectId: email });
     if (!user) return;
