@@ -125,7 +125,10 @@ describe('jury sessions', () => {
     expect(portfolio.body.assessments[0].recommendation).toBe('favorable');
     // A sitting member reads the traces themselves, and can export them.
     await api.http.get(`/api/traces/${portfolio.body.traces[0].id}`).set('Authorization', jury.bearer).expect(200);
-    await api.http.get(`/api/traces/${portfolio.body.traces[0].id}/comments`).set('Authorization', jury.bearer).expect(404);
+    // The tutor's comments too, read-only: a member takes no part in the conversation.
+    await api.http.get(`/api/traces/${portfolio.body.traces[0].id}/comments`).set('Authorization', jury.bearer).expect(200);
+    await api.http.post(`/api/traces/${portfolio.body.traces[0].id}/comments`).set('Authorization', jury.bearer).send({ body: 'Un avis' }).expect(404);
+    expect((await api.dataSource.query(`SELECT count(*)::int AS n FROM trace_comment WHERE body = 'Un avis'`))[0].n).toBe(0);
     await api.http.post(`/api/portfolios/${intern.user.id}/exports`).set('Authorization', jury.bearer).send({ format: 'pdf', scope: 'validated' }).expect(202);
     await api.http.post(`/api/portfolios/${other.user.id}/exports`).set('Authorization', jury.bearer).send({ format: 'pdf', scope: 'validated' }).expect(404);
 
