@@ -40,7 +40,7 @@ it('30 requests for one address send at most 3 mails, and every answer is the sa
 });
 
 it('one sender address gets at most 10 reset mails an hour, whatever the addresses', async () => {
-  const users = [];
+  const users: Awaited<ReturnType<typeof makeUser>>[] = [];
   for (let i = 0; i < 14; i++) users.push(await makeUser(api.dataSource, { roles: ['tutor'], upp: 'nimes' }));
   const from = '203.0.113.50';
   for (const user of users) {
