@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { actor, Actor } from '../support/actors';
 import { startS3Server } from '../support/s3-server';
 import { startCarnet } from '../support/processes';
 import { startTestApp, TestApp, testConfig } from '../support/test-app';
+import { binaryBody, pdfText } from '../support/files';
 
 const root = path.resolve(__dirname, '../..');
 const rsca = JSON.parse(fs.readFileSync(path.resolve(root, '../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
@@ -60,24 +61,11 @@ async function downloadFile(who: Actor, id: string): Promise<Buffer> {
     .get(`/api/exports/${id}/download`)
     .set('Authorization', who.bearer)
     .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    .parse(binaryBody);
   expect(response.status).toBe(200);
   return response.body as Buffer;
 }
 
-function pdfText(pdf: Buffer): string {
-  const file = path.join(os.tmpdir(), `carnet-test-${Date.now()}.pdf`);
-  fs.writeFileSync(file, pdf);
-  try {
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-}
 
 function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import { actor, Actor } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
+import { binaryBody } from '../support/files';
 
 // A PDF uploaded as `passwd.html` passes the content check; inside the export ZIP it kept its
 // uploaded extension and opened as HTML from the unzipped folder. Named from its type now.
@@ -56,11 +57,7 @@ it('names an attachment in the ZIP from its detected type, not its uploaded exte
     .get(`/api/exports/${requested.body.id}/download`)
     .set('Authorization', intern.bearer)
     .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    })
+    .parse(binaryBody)
     .expect(200);
   const attachments = (await entryNames(download.body as Buffer)).filter((name) => name.includes('/pieces-jointes/'));
   expect(attachments).toEqual([expect.stringMatching(new RegExp(`/pieces-jointes/${uploaded.body.id}-passwd\\.pdf$`))]);

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createQueueBackend, JobProducer } from '@carnet/queue';
 import { exited, until } from '../support/processes';
 import { startSmtpServer, TestSmtp } from '../support/smtp-server';
+import { binaryBody } from '../support/files';
 
 /**
  * The product as `npm start` runs it on a machine with nothing else: the launcher, the embedded
@@ -116,11 +117,7 @@ it('builds a PDF and a ZIP export, and runs the reminders, asked for while the w
       .get(`/api/exports/${asked.body.id}/download`)
       .set('Authorization', intern)
       .buffer(true)
-      .parse((response, callback) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => callback(null, Buffer.concat(chunks)));
-      });
+      .parse(binaryBody);
     expect(file.status).toBe(200);
     expect((file.body as Buffer).subarray(0, 4).toString('latin1')).toBe(format === 'pdf' ? '%PDF' : 'PK\u0003\u0004');
   }

@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { actor, Actor } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
+import { binaryBody, pdfText } from '../support/files';
 
 /**
  * Access that must end with the relationship behind it. A former tutor keeps reading the traces
@@ -49,26 +46,13 @@ async function settled(who: Actor, id: string) {
   throw new Error(`export ${id} never settled`);
 }
 
-function pdfText(pdf: Buffer): string {
-  const file = path.join(os.tmpdir(), `carnet-access-${process.pid}-${Date.now()}.pdf`);
-  fs.writeFileSync(file, pdf);
-  try {
-    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-}
 
 const download = (who: Actor, id: string) =>
   api.http
     .get(`/api/exports/${id}/download`)
     .set('Authorization', who.bearer)
     .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    .parse(binaryBody);
 
 let formerExport: string;
 let juryExport: string;

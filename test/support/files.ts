@@ -1,0 +1,23 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Response } from 'superagent';
+
+/** For supertest's `.buffer(true).parse(binaryBody)`: the response body as one Buffer (a PDF, a ZIP). */
+export function binaryBody(response: Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+/** A PDF's text as a reader sees it, laid out (poppler's pdftotext). */
+export function pdfText(pdf: Buffer): string {
+  const file = path.join(os.tmpdir(), `carnet-test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.pdf`);
+  fs.writeFileSync(file, pdf);
+  try {
+    return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
