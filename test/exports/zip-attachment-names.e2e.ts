@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import yauzl from 'yauzl';
 import { actor, Actor } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
-import { binaryBody } from '../support/files';
+import { binaryBody, zipEntryNames } from '../support/files';
 
 // A PDF uploaded as `passwd.html` passes the content check; inside the export ZIP it kept its
 // uploaded extension and opened as HTML from the unzipped folder. Named from its type now.
@@ -22,20 +21,6 @@ afterAll(async () => {
   await api.close();
 });
 
-function entryNames(zip: Buffer): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
-      if (error || !archive) return reject(error);
-      const names: string[] = [];
-      archive.on('entry', (entry: yauzl.Entry) => {
-        names.push(entry.fileName);
-        archive.readEntry();
-      });
-      archive.on('end', () => resolve(names));
-      archive.readEntry();
-    });
-  });
-}
 
 it('names an attachment in the ZIP from its detected type, not its uploaded extension', async () => {
   const intern = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2025 });
@@ -59,6 +44,6 @@ it('names an attachment in the ZIP from its detected type, not its uploaded exte
     .buffer(true)
     .parse(binaryBody)
     .expect(200);
-  const attachments = (await entryNames(download.body as Buffer)).filter((name) => name.includes('/pieces-jointes/'));
+  const attachments = (await zipEntryNames(download.body as Buffer)).filter((name) => name.includes('/pieces-jointes/'));
   expect(attachments).toEqual([expect.stringMatching(new RegExp(`/pieces-jointes/${uploaded.body.id}-passwd\\.pdf$`))]);
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Response } from 'superagent';
+import yauzl from 'yauzl';
 
 /** For supertest's `.buffer(true).parse(binaryBody)`: the response body as one Buffer (a PDF, a ZIP). */
 export function binaryBody(response: Response, done: (error: Error | null, body: Buffer) => void): void {
@@ -20,4 +21,20 @@ export function pdfText(pdf: Buffer): string {
   } finally {
     fs.rmSync(file, { force: true });
   }
+}
+
+/** The names of the entries of a ZIP, in order. */
+export function zipEntryNames(zip: Buffer): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
+      if (error || !archive) return reject(error);
+      const names: string[] = [];
+      archive.on('entry', (entry: yauzl.Entry) => {
+        names.push(entry.fileName);
+        archive.readEntry();
+      });
+      archive.on('end', () => resolve(names));
+      archive.readEntry();
+    });
+  });
 }

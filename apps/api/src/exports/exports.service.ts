@@ -10,7 +10,7 @@ import { JOB_PRODUCER, JobProducer } from '@carnet/queue';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
-import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
+import { PortfolioAccessService, PortfolioIntern } from '../portfolios/portfolio-access.service';
 import { ExportView, RequestExportBody } from './exports.dto';
 
 export const DOWNLOAD_URL_SECONDS = 15 * 60;
@@ -84,15 +84,14 @@ export class ExportsService {
   }
 
   async get(auth: AuthContext, id: string): Promise<ExportView> {
-    return exportView(await this.own(auth, id));
+    return exportView((await this.own(auth, id)).row);
   }
 
   async download(auth: AuthContext, id: string): Promise<{ redirect?: string; stream?: Readable; filename: string; contentType: string; size: number }> {
-    const row = await this.own(auth, id);
+    const { row, intern } = await this.own(auth, id);
     if (row.status !== 'completed' || !row.storageKey) {
       throw new DomainError(ErrorCode.Conflict, row.status === 'expired' ? 'Cet export a expiré : demandez-en un nouveau.' : 'L’export n’est pas encore prêt.');
     }
-    const { intern } = await this.portfolios.relation(auth, row.internId);
     const name = displayName(intern);
     const filename = `portfolio-${name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-')}-${row.createdAt.toISOString().slice(0, 10)}.${row.format}`;
     await this.audit.record(auth, { action: 'export.downloaded', subjectType: 'portfolio', subjectId: row.internId, details: { exportId: id } });
@@ -106,12 +105,12 @@ export class ExportsService {
    * An export is visible to whoever requested it, and to nobody else, while they may still read
    * the portfolio: a tutorship ended or a jury session closed ends access to its exports too.
    */
-  private async own(auth: AuthContext, id: string): Promise<PortfolioExport> {
+  private async own(auth: AuthContext, id: string): Promise<{ row: PortfolioExport; intern: PortfolioIntern }> {
     const row = await this.dataSource.getRepository(PortfolioExport).findOneBy({ id, requestedBy: auth.userId });
     if (!row) throw notFound('Export');
-    await this.portfolios.relation(auth, row.internId).catch(() => {
+    const { intern } = await this.portfolios.relation(auth, row.internId).catch(() => {
       throw notFound('Export');
     });
-    return row;
+    return { row, intern };
   }
 }

@@ -2,25 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import type { StorageDriver } from '@carnet/storage';
 import { PortfolioData, PortfolioTrace } from './portfolio';
+import { zipEntryNames } from '../../../../test/support/files';
 import { attachmentFileName, writePortfolioZip } from './portfolio-zip';
 
-function entries(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, archive) => {
-      if (error || !archive) return reject(error);
-      const names: string[] = [];
-      archive.on('entry', (entry: yauzl.Entry) => {
-        names.push(entry.fileName);
-        archive.readEntry();
-      });
-      archive.on('end', () => resolve(names));
-      archive.readEntry();
-    });
-  });
-}
 
 describe('attachment names in the portfolio ZIP', () => {
   it('takes the extension from the detected type, never from the uploaded name', () => {
@@ -53,7 +39,7 @@ describe('attachment names in the portfolio ZIP', () => {
       const storage = { get: async () => Readable.from([Buffer.from('%PDF-1.4\n%%EOF\n')]) } as unknown as StorageDriver;
       const zip = path.join(dir, 'out.zip');
       const files = await writePortfolioZip(data, pdf, zip, storage, async () => undefined);
-      const names = await entries(zip);
+      const names = await zipEntryNames(fs.readFileSync(zip));
       expect(names).toContain('traces/001-une-trace/pieces-jointes/a1-passwd.pdf');
       expect(names.filter((n) => n.includes('pieces-jointes') && !n.endsWith('.pdf'))).toEqual([]);
       expect(files.map((f) => f.path)).toContain('traces/001-une-trace/pieces-jointes/a1-passwd.pdf');
