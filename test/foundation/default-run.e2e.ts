@@ -1,12 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { createQueueBackend, JobProducer } from '@carnet/queue';
-import { exited, until } from '../support/processes';
-import { startSmtpServer, TestSmtp } from '../support/smtp-server';
+import { until } from '../support/processes';
+import { TestSmtp } from '../support/smtp-server';
+import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
 import { binaryBody } from '../support/files';
 
 /**
@@ -16,59 +12,27 @@ import { binaryBody } from '../support/files';
  * idle worker there is woken by no NOTIFY, and used to sleep until the next repeatable job
  * (hours away) while a PDF stayed « Export en cours ».
  */
-const root = path.resolve(__dirname, '../..');
-const ADMIN = { email: 'admin@dumg.test', password: 'Un-mot-de-passe-d-admin-2026' };
 const PASSWORD = 'Glycémie capillaire à jeun 2026';
+const ADMIN = EMBEDDED_ADMIN;
 
-let dataDir: string;
-let launcher: ChildProcess;
+let run: EmbeddedRun;
 let smtp: TestSmtp;
 let base: string;
 let databaseUrl: string;
-let output = '';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-default-run-'));
-  smtp = await startSmtpServer();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  launcher = spawn(process.execPath, [path.join(root, 'scripts/run.js'), path.join(root, 'dist/apps/launcher/src/main.js')], {
-    env: {
-      PATH: process.env.PATH,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
-      SMTP_URL: smtp.url,
-      CARNET_ADMIN_EMAIL: ADMIN.email,
-      CARNET_ADMIN_PASSWORD: ADMIN.password,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  launcher.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  launcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  databaseUrl = await until('the embedded database', async () => output.match(/at (postgres:\/\/\S+)/)?.[1], 90_000, 100);
-  await until('the API', async () => ((await fetch(`${base}/api/health`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000, 200);
+  run = await startEmbeddedRun();
+  ({ base, databaseUrl } = run);
+  smtp = run.smtp!;
 }, 120_000);
 
 afterAll(async () => {
-  launcher.kill('SIGTERM');
-  await exited(launcher);
-  await smtp.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await run?.close();
 });
 
 const login = async (email: string, password: string) => {
   const response = await request(base).post('/api/auth/login').send({ email, password });
-  if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${output.slice(-2000)}`);
+  if (response.status !== 200) throw new Error(`login ${email}: ${response.status} ${run.output().slice(-2000)}`);
   return `Bearer ${response.body.accessToken}`;
 };
 
