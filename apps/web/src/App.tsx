@@ -7,7 +7,7 @@ import { TracesPage } from './pages/TracesPage';
 import { ReviewInboxPage } from './pages/ReviewInboxPage';
 import { ProgressPage } from './pages/ProgressPage';
 import { JuryPage } from './pages/JuryPage';
-import { AdminPage } from './pages/AdminPage';
+import { AdminPage } from './pages/admin/AdminPage';
 
 // The editor (tiptap, ProseMirror) loads only on the routes that need it.
 const TraceEditorPage = lazy(() => import('./pages/TraceEditorPage'));
@@ -24,7 +24,7 @@ function Routes(): ReactNode {
   if ((params = match('/progression/:internId', path))) return <ProgressPage internId={params.internId} />;
   if (path === '/progression') return <ProgressPage internId={me.id} />;
   if (path === '/jury') return <JuryPage />;
-  if (path === '/administration') return <AdminPage />;
+  if (path === '/administration' || path.startsWith('/administration/')) return <AdminPage />;
   if (me.roles.includes('intern')) return <TracesPage />;
   if (me.roles.includes('tutor')) return <ReviewInboxPage />;
   if (me.roles.includes('jury')) return <JuryPage />;
@@ -58,7 +58,7 @@ export function App() {
           <ul>
             {links.map(([to, label]) => (
               <li key={to}>
-                <Link to={to} aria-current={path === to ? 'page' : undefined}>
+                <Link to={to} aria-current={path === to || (to !== '/' && path.startsWith(`${to}/`)) ? 'page' : undefined}>
                   {label}
                 </Link>
               </li>

@@ -1,0 +1,48 @@
+import { ReactNode } from 'react';
+import { Link, useRouter } from '../../router';
+import { ImportSection } from './ImportSection';
+import { TutorshipsSection } from './TutorshipsSection';
+import { JurySessionsSection } from './JurySessionsSection';
+
+/** The DUMG staff's pages: one per capability, reached from the sub-navigation. */
+const SECTIONS: { slug: string; label: string; render: () => ReactNode }[] = [
+  { slug: 'import', label: 'Import CSV', render: () => <ImportSection /> },
+  { slug: 'tutorats', label: 'Tutorats', render: () => <TutorshipsSection /> },
+  { slug: 'jurys', label: 'Sessions de jury', render: () => <JurySessionsSection /> },
+  { slug: 'files', label: 'Tâches en arrière-plan', render: () => <QueuesSection /> },
+];
+
+export function AdminPage() {
+  const { path } = useRouter();
+  const slug = path.split('/')[2] ?? SECTIONS[0].slug;
+  const section = SECTIONS.find((s) => s.slug === slug) ?? SECTIONS[0];
+  return (
+    <>
+      <h1>Administration du DUMG</h1>
+      <nav aria-label="Administration" className="subnav">
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s.slug}>
+              <Link to={`/administration/${s.slug}`} aria-current={s === section ? 'page' : undefined}>
+                {s.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {section.render()}
+    </>
+  );
+}
+
+function QueuesSection() {
+  return (
+    <section className="card" aria-labelledby="queues-title">
+      <h2 id="queues-title">Tâches en arrière-plan</h2>
+      <p>
+        Envois de courriels, exports et relances : leur état, les échecs et leur relance.{' '}
+        <a href="/api/admin/queue-board/">Ouvrir le tableau des files (en anglais)</a>
+      </p>
+    </section>
+  );
+}
