@@ -3,12 +3,25 @@ import { Link, useRouter } from '../../router';
 import { ImportSection } from './ImportSection';
 import { TutorshipsSection } from './TutorshipsSection';
 import { JurySessionsSection } from './JurySessionsSection';
+import { UsersSection } from './UsersSection';
+import { InvitationsSection } from './InvitationsSection';
+import { UppSection } from './UppSection';
+import { StagesSection } from './StagesSection';
+import { RequirementsSection } from './RequirementsSection';
+import { AuditSection } from './AuditSection';
+import './admin.css';
 
 /** The DUMG staff's pages: one per capability, reached from the sub-navigation. */
 const SECTIONS: { slug: string; label: string; render: () => ReactNode }[] = [
+  { slug: 'utilisateurs', label: 'Utilisateurs', render: () => <UsersSection /> },
+  { slug: 'invitations', label: 'Invitations', render: () => <InvitationsSection /> },
+  { slug: 'upp', label: 'UPP', render: () => <UppSection /> },
   { slug: 'import', label: 'Import CSV', render: () => <ImportSection /> },
   { slug: 'tutorats', label: 'Tutorats', render: () => <TutorshipsSection /> },
+  { slug: 'stages', label: 'Stages', render: () => <StagesSection /> },
+  { slug: 'exigences', label: 'Exigences', render: () => <RequirementsSection /> },
   { slug: 'jurys', label: 'Sessions de jury', render: () => <JurySessionsSection /> },
+  { slug: 'journal', label: "Journal d'audit", render: () => <AuditSection /> },
   { slug: 'files', label: 'Tâches en arrière-plan', render: () => <QueuesSection /> },
 ];
 

@@ -1,0 +1,1 @@
+export function InvitationsSection() { return <section className="card"><h2>Invitations</h2><p>Bientôt.</p></section>; }

@@ -1,0 +1,1 @@
+export function StagesSection() { return <section className="card"><h2>Stages</h2><p>Bientôt.</p></section>; }
