@@ -22,6 +22,13 @@ export class ExportsController {
     return result.export;
   }
 
+  @Get('portfolios/:internId/exports')
+  @Roles('intern', 'tutor', 'jury', 'admin')
+  @ApiOkResponse({ description: 'The requester’s own exports of this portfolio (the 50 newest, newest first), while they may read it; 404 otherwise.' })
+  list(@Auth() auth: AuthContext, @Param('internId', UuidPipe) internId: string) {
+    return this.exports.list(auth, internId);
+  }
+
   @Get('exports/:id')
   @AnyUser()
   @ApiOkResponse({ description: '`{ id, status, progress, size?, sha256?, pages?, error?, downloadUrl? }`' })

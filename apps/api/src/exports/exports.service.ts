@@ -14,6 +14,8 @@ import { PortfolioAccessService, PortfolioIntern } from '../portfolios/portfolio
 import { ExportView, RequestExportBody } from './exports.dto';
 
 export const DOWNLOAD_URL_SECONDS = 15 * 60;
+/** Exports expire after EXPORT_RETENTION_DAYS: a requester has a handful, never thousands. */
+export const EXPORT_LIST_LIMIT = 50;
 
 export function exportView(row: PortfolioExport): ExportView {
   const view: ExportView = {
@@ -81,6 +83,20 @@ export class ExportsService {
       throw new DomainError(ErrorCode.QueueUnavailable, 'La file de travaux est indisponible : réessayez dans un moment.');
     }
     return { export: exportView(await repository.findOneByOrFail({ id })), created: true };
+  }
+
+  /**
+   * The requester's own exports of this portfolio, newest first, while they may still read it
+   * (the same rule as `own()`): a tutor whose tutorship ended lists nothing, not even their past files.
+   */
+  async list(auth: AuthContext, internId: string): Promise<ExportView[]> {
+    await this.portfolios.relation(auth, internId);
+    const rows = await this.dataSource.getRepository(PortfolioExport).find({
+      where: { internId, requestedBy: auth.userId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: EXPORT_LIST_LIMIT,
+    });
+    return rows.map(exportView);
   }
 
   async get(auth: AuthContext, id: string): Promise<ExportView> {
