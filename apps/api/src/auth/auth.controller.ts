@@ -27,13 +27,7 @@ export class AuthController {
   async login(@Body() body: LoginBody, @Origin() origin: RequestOrigin, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     try {
       const { accessToken, session, user } = await this.auth.login(body.email, body.password, origin);
-      this.adapterHost.httpAdapter.setCookie!(reply, SESSION_COOKIE, accessToken, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: request.protocol === 'https',
-        path: '/',
-        maxAge: Math.floor(SESSION_LIFETIME_MS / 1000), // in seconds here
-      });
+      this.setSessionCookie(reply, request, accessToken);
       return { accessToken, user: await this.auth.describe(user, session.csrfToken) };
     } catch (error) {
       if (error instanceof TooManyAttemptsError) {
@@ -83,9 +77,20 @@ export class AuthController {
   @Post('auth/password')
   @Public()
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Password set from an invitation or reset link; every session is signed out.' })
-  async setPassword(@Body() body: SetPasswordBody, @Origin() origin: RequestOrigin): Promise<void> {
-    await this.auth.setPassword(body.token, body.password, origin);
+  @ApiNoContentResponse({ description: 'Password set from an invitation or reset link; every session is signed out, and the httpOnly `session` cookie of a new one signs in whoever chose it.' })
+  async setPassword(@Body() body: SetPasswordBody, @Origin() origin: RequestOrigin, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const opened = await this.auth.setPassword(body.token, body.password, origin);
+    if (opened) this.setSessionCookie(reply, request, opened.accessToken);
+  }
+
+  private setSessionCookie(reply: FastifyReply, request: AuthenticatedRequest, accessToken: string): void {
+    this.adapterHost.httpAdapter.setCookie!(reply, SESSION_COOKIE, accessToken, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.protocol === 'https',
+      path: '/',
+      maxAge: Math.floor(SESSION_LIFETIME_MS / 1000), // in seconds here
+    });
   }
 
   private async sessionCsrf(auth: AuthContext): Promise<string | undefined> {

@@ -250,9 +250,13 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     await issued.send();
   }
 
-  /** Sets a password from an invitation or reset link; signs out every session of the user. */
-  async setPassword(token: string, password: string, origin: RequestOrigin): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  /**
+   * Sets a password from an invitation or reset link; signs out every session of the user, then
+   * opens one for whoever chose it (the link proved the mailbox, the password was just typed), so
+   * nobody types it twice. The link is single use: a second try is refused before any session.
+   */
+  async setPassword(token: string, password: string, origin: RequestOrigin): Promise<OpenedSession | null> {
+    return this.dataSource.transaction(async (manager) => {
       const row = await this.tokens.consume(manager, token);
       if (!row) throw new DomainError(ErrorCode.InvalidToken, 'Ce lien n’est plus valable : demandez-en un nouveau.');
       const user = await manager.getRepository(User).findOneByOrFail({ id: row.userId });
@@ -264,6 +268,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
         { action: row.purpose === 'invitation' ? 'auth.invitation_accepted' : 'auth.password_reset', subjectType: 'user', subjectId: user.id },
         manager,
       );
+      return user.active ? this.sessions.open(user.id, origin, manager) : null;
     });
   }
 
