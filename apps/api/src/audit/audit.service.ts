@@ -14,11 +14,14 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
-/** An entry as the API shows it: its id a number, its time ISO text. */
-export type AuditView = Omit<AuditEntry, 'id' | 'occurredAt'> & { id: number; occurredAt: string };
+/** An entry as the API shows it: its id a number, its time ISO text, its actor's name for a reader. */
+export type AuditView = Omit<AuditEntry, 'id' | 'occurredAt'> & { id: number; occurredAt: string; actorName: string | null };
 
+// The actor's name is read per row of the page (by primary key), not joined into the page's
+// walk of the log's indexes.
 const AUDIT_COLUMNS = `a.id::float8 AS id, ${isoSql('a.occurred_at')} AS "occurredAt", a.actor_id AS "actorId", a.action, a.subject_type AS "subjectType",
-  a.subject_id AS "subjectId", a.ip, a.request_id AS "requestId", a.details`;
+  a.subject_id AS "subjectId", a.ip, a.request_id AS "requestId", a.details,
+  (SELECT u.first_name || ' ' || u.last_name FROM app_user u WHERE u.id = a.actor_id) AS "actorName"`;
 
 type Who = Pick<AuthContext, 'userId' | 'ip' | 'requestId'> | (RequestOrigin & { userId?: string | null });
 

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { UuidPipe } from '../common/uuid.pipe';
 import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
-import { CreateJurySessionBody, DecisionBody } from './juries.dto';
+import { CreateJurySessionBody, DecisionBody, UpdateJurySessionBody } from './juries.dto';
 import { JuriesService } from './juries.service';
 
 @ApiTags('juries')
@@ -32,6 +32,23 @@ export class JuriesController {
   @Roles('admin', 'jury')
   get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.juries.get(auth, id);
+  }
+
+  @Patch('jury-sessions/:id')
+  @Roles('admin')
+  @ApiOkResponse({ description: 'The session with its new title, window, members or interns.' })
+  @ApiConflictResponse({ description: 'The session is closed, or an intern being removed already has a decision.' })
+  update(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: UpdateJurySessionBody) {
+    return this.juries.update(auth, id, body);
+  }
+
+  @Post('jury-sessions/:id/close')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The session, closed now: its members lose access to its interns’ portfolios.' })
+  @ApiConflictResponse({ description: 'The session is already closed.' })
+  close(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.juries.close(auth, id);
   }
 
   @Get('jury-sessions/:id/interns/:internId/portfolio')

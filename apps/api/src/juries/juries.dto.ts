@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PHASES, Phase } from '@carnet/domain';
 
 export class CreateJurySessionBody {
@@ -17,4 +17,13 @@ export class DecisionBody {
   @IsIn(['validated', 'not_validated', 'deferred'], { message: 'validated, not_validated ou deferred' })
   decision!: 'validated' | 'not_validated' | 'deferred';
   @ApiProperty() @IsString() @MaxLength(20000) comment!: string;
+}
+
+/** What an admin may change on a session that has not closed; the phase stays as created. */
+export class UpdateJurySessionBody {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'date ISO 8601 attendue' }) opensAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }, { message: 'date ISO 8601 attendue' }) closesAt?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true }) memberIds?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', { each: true }) internIds?: string[];
 }

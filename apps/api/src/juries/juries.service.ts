@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { JuryDecision, JuryIntern, JuryMember, JurySession, Trace, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
@@ -9,9 +9,12 @@ import { isUniqueViolation } from '../common/database-errors';
 import { AssessmentsService } from '../portfolios/assessments.service';
 import { ProgressService } from '@carnet/portfolio';
 import { traceView } from '../traces/traces.service';
-import { CreateJurySessionBody, DecisionBody } from './juries.dto';
+import { CreateJurySessionBody, DecisionBody, UpdateJurySessionBody } from './juries.dto';
 
 const isOpen = (session: JurySession, now = new Date()) => now >= session.opensAt && now < session.closesAt;
+/** Closed is the end of the window: members lose access the moment `closesAt` passes. */
+const isClosed = (session: JurySession, now = new Date()) => now >= session.closesAt;
+const statusOf = (session: JurySession, now = new Date()) => (isClosed(session, now) ? 'closed' : isOpen(session, now) ? 'open' : 'upcoming');
 
 function sessionView(session: JurySession, members: User[], interns: User[], decisions: JuryDecision[], showInterns: boolean) {
   return {
@@ -21,6 +24,7 @@ function sessionView(session: JurySession, members: User[], interns: User[], dec
     opensAt: session.opensAt.toISOString(),
     closesAt: session.closesAt.toISOString(),
     open: isOpen(session),
+    status: statusOf(session),
     members: members.map((m) => ({ id: m.id, displayName: displayName(m) })),
     interns: showInterns
       ? interns.map((i) => {
@@ -61,18 +65,83 @@ export class JuriesService {
     const closesAt = new Date(body.closesAt);
     if (closesAt <= opensAt) throw new DomainError(ErrorCode.InvalidInput, 'La session doit fermer après son ouverture.', [{ path: 'closesAt', message: 'doit suivre opensAt' }]);
     return this.dataSource.transaction(async (manager) => {
-      const users = await manager.getRepository(User).findBy({ id: In([...body.memberIds, ...body.internIds]) });
-      const faults = [
-        ...body.memberIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('jury') && u.active)).map((id) => ({ path: 'memberIds', message: `${id} n’est pas un membre de jury actif` })),
-        ...body.internIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('intern'))).map((id) => ({ path: 'internIds', message: `${id} n’est pas un interne` })),
-      ];
-      if (faults.length) throw new DomainError(ErrorCode.RoleMismatch, 'Membres ou internes invalides.', faults);
+      const users = await this.people(manager, body.memberIds, body.internIds);
       const session = manager.create(JurySession, { title: body.title.trim(), phase: body.phase, opensAt, closesAt, createdBy: auth.userId });
       await manager.save(session);
       await manager.insert(JuryMember, body.memberIds.map((userId) => ({ sessionId: session.id, userId })));
       if (body.internIds.length) await manager.insert(JuryIntern, body.internIds.map((internId) => ({ sessionId: session.id, internId })));
       await this.audit.record(auth, { action: 'jury.session_created', subjectType: 'jury_session', subjectId: session.id, details: { members: body.memberIds.length, interns: body.internIds.length } }, manager);
       return sessionView(session, users.filter((u) => body.memberIds.includes(u.id)), users.filter((u) => body.internIds.includes(u.id)), [], true);
+    });
+  }
+
+  /**
+   * Title, window, members and interns, while the session has not closed. An intern who already
+   * has a decision in the session stays on it: the decision is immutable and must keep its session.
+   */
+  async update(auth: AuthContext, id: string, body: UpdateJurySessionBody) {
+    return this.dataSource.transaction(async (manager) => {
+      const session = await manager.getRepository(JurySession).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!session) throw notFound('Session');
+      if (isClosed(session)) throw new DomainError(ErrorCode.Conflict, 'Cette session est close : elle ne se modifie plus.');
+      const opensAt = body.opensAt ? new Date(body.opensAt) : session.opensAt;
+      const closesAt = body.closesAt ? new Date(body.closesAt) : session.closesAt;
+      if (closesAt <= opensAt) throw new DomainError(ErrorCode.InvalidInput, 'La session doit fermer après son ouverture.', [{ path: 'closesAt', message: 'doit suivre opensAt' }]);
+      if (body.closesAt && closesAt <= new Date()) {
+        throw new DomainError(ErrorCode.InvalidInput, 'La fermeture doit être dans le futur : pour fermer la session maintenant, clôturez-la.', [{ path: 'closesAt', message: 'date passée' }]);
+      }
+      await this.people(manager, body.memberIds ?? [], body.internIds ?? []);
+      const changed: string[] = [];
+      if (body.title !== undefined && body.title.trim() !== session.title) changed.push('title');
+      if (opensAt.getTime() !== session.opensAt.getTime()) changed.push('opensAt');
+      if (closesAt.getTime() !== session.closesAt.getTime()) changed.push('closesAt');
+      session.title = body.title?.trim() ?? session.title;
+      session.opensAt = opensAt;
+      session.closesAt = closesAt;
+      await manager.save(session);
+      if (body.memberIds) {
+        const before = (await manager.getRepository(JuryMember).findBy({ sessionId: id })).map((m) => m.userId);
+        await manager.getRepository(JuryMember).delete({ sessionId: id, userId: Not(In(body.memberIds)) });
+        const added = body.memberIds.filter((userId) => !before.includes(userId));
+        if (added.length) await manager.insert(JuryMember, added.map((userId) => ({ sessionId: id, userId })));
+        if (added.length || before.some((userId) => !body.memberIds!.includes(userId))) changed.push('memberIds');
+      }
+      if (body.internIds) {
+        const before = (await manager.getRepository(JuryIntern).findBy({ sessionId: id })).map((i) => i.internId);
+        const removed = before.filter((internId) => !body.internIds!.includes(internId));
+        const decided = removed.length ? await manager.getRepository(JuryDecision).findBy({ sessionId: id, internId: In(removed) }) : [];
+        if (decided.length) {
+          throw new DomainError(
+            ErrorCode.Conflict,
+            'Une décision est déjà enregistrée pour un interne que vous retirez : il reste sur la session.',
+            decided.map((d) => ({ path: 'internIds', message: `${d.internId} a une décision enregistrée` })),
+          );
+        }
+        if (removed.length) await manager.getRepository(JuryIntern).delete({ sessionId: id, internId: In(removed) });
+        const added = body.internIds.filter((internId) => !before.includes(internId));
+        if (added.length) await manager.insert(JuryIntern, added.map((internId) => ({ sessionId: id, internId })));
+        if (added.length || removed.length) changed.push('internIds');
+      }
+      await this.audit.record(auth, { action: 'jury.session_updated', subjectType: 'jury_session', subjectId: id, details: { changed } }, manager);
+      return this.describe(auth, session, manager);
+    });
+  }
+
+  /**
+   * Closes the session now: its window ends at this moment, so every access that follows the
+   * window (members' reads, exports, decisions) ends with it. A session closed before it opened
+   * gets an empty window ending now.
+   */
+  async close(auth: AuthContext, id: string) {
+    return this.dataSource.transaction(async (manager) => {
+      const session = await manager.getRepository(JurySession).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!session) throw notFound('Session');
+      if (isClosed(session)) throw new DomainError(ErrorCode.Conflict, 'Cette session est déjà close.');
+      const scheduled = { opensAt: session.opensAt.toISOString(), closesAt: session.closesAt.toISOString() };
+      await manager.query(`UPDATE jury_session SET closes_at = now(), opens_at = LEAST(opens_at, now() - interval '1 millisecond') WHERE id = $1`, [id]);
+      const closed = await manager.getRepository(JurySession).findOneByOrFail({ id });
+      await this.audit.record(auth, { action: 'jury.session_closed', subjectType: 'jury_session', subjectId: id, details: { scheduled } }, manager);
+      return this.describe(auth, closed, manager);
     });
   }
 
@@ -157,14 +226,14 @@ export class JuriesService {
     return rows.map((d) => ({ ...decisionView(d), session: { id: d.session.id, title: d.session.title, phase: d.session.phase, closesAt: d.session.closesAt.toISOString() } }));
   }
 
-  private async describe(auth: AuthContext, session: JurySession) {
+  private async describe(auth: AuthContext, session: JurySession, manager: EntityManager = this.dataSource.manager) {
     const admin = hasRole(auth, 'admin');
     const [memberRows, internRows, decisions] = await Promise.all([
-      this.dataSource.getRepository(JuryMember).findBy({ sessionId: session.id }),
-      this.dataSource.getRepository(JuryIntern).findBy({ sessionId: session.id }),
-      this.dataSource.getRepository(JuryDecision).findBy({ sessionId: session.id }),
+      manager.getRepository(JuryMember).findBy({ sessionId: session.id }),
+      manager.getRepository(JuryIntern).findBy({ sessionId: session.id }),
+      manager.getRepository(JuryDecision).findBy({ sessionId: session.id }),
     ]);
-    const users = await this.dataSource.getRepository(User).findBy({ id: In([...memberRows.map((m) => m.userId), ...internRows.map((i) => i.internId), '00000000-0000-0000-0000-000000000000']) });
+    const users = await manager.getRepository(User).findBy({ id: In([...memberRows.map((m) => m.userId), ...internRows.map((i) => i.internId), '00000000-0000-0000-0000-000000000000']) });
     const members = users.filter((u) => memberRows.some((m) => m.userId === u.id));
     const interns = users.filter((u) => internRows.some((i) => i.internId === u.id)).sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr'));
     return sessionView(session, members, interns, decisions, admin || isOpen(session));
@@ -178,6 +247,18 @@ export class JuriesService {
     if (!member && !hasRole(auth, 'admin')) throw notFound('Session');
     if (mustBeOpen && (!member || !isOpen(session))) throw notFound('Session ouverte');
     return session;
+  }
+
+  /** The users named as members (active, jury role) and interns, or a 422 naming each one that is not. */
+  private async people(manager: EntityManager, memberIds: string[], internIds: string[]): Promise<User[]> {
+    if (!memberIds.length && !internIds.length) return [];
+    const users = await manager.getRepository(User).findBy({ id: In([...memberIds, ...internIds]) });
+    const faults = [
+      ...memberIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('jury') && u.active)).map((id) => ({ path: 'memberIds', message: `${id} n’est pas un membre de jury actif` })),
+      ...internIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('intern'))).map((id) => ({ path: 'internIds', message: `${id} n’est pas un interne` })),
+    ];
+    if (faults.length) throw new DomainError(ErrorCode.RoleMismatch, 'Membres ou internes invalides.', faults);
+    return users;
   }
 
   private async isMember(userId: string, sessionId: string): Promise<boolean> {

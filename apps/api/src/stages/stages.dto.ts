@@ -47,6 +47,8 @@ export class DifficultyBody {
 
 export class ListStagesQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() internId?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 8 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(8) semester?: number;
+  @ApiPropertyOptional({ enum: STAGE_KINDS }) @IsOptional() @IsIn(STAGE_KINDS, { message: 'type de stage inconnu' }) kind?: StageKind;
 }
 
 export class FeesQuery {

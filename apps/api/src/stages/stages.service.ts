@@ -91,6 +91,8 @@ export class StagesService {
       builder.andWhere(`(s.intern_id = :me OR EXISTS (SELECT 1 FROM stage_supervisor ss WHERE ss.stage_id = s.id AND ss.tutor_id = :me))`, { me: auth.userId });
     }
     if (query.internId) builder.andWhere('s.intern_id = :internId', { internId: query.internId });
+    if (query.semester) builder.andWhere('s.semester = :semester', { semester: query.semester });
+    if (query.kind) builder.andWhere('s.kind = :kind', { kind: query.kind });
     const [stages, total] = await builder.skip(offsetOf(query)).take(query.pageSize).getManyAndCount();
     return pageOf(await Promise.all(stages.map((s) => this.describe(this.dataSource.manager, s))), total, query);
   }

@@ -90,6 +90,7 @@ export class TutorshipsService {
     const where: Record<string, unknown> = {};
     if (query.tutorId) where.tutorId = query.tutorId;
     if (query.internId) where.internId = query.internId;
+    if (query.promotion) where.promotion = query.promotion;
     const builder = this.dataSource
       .getRepository(Tutorship)
       .createQueryBuilder('t')

@@ -18,6 +18,8 @@ import { TraceKindIndex1764000016000 } from './1764000016000-trace-kind-index';
 import { DropTwinCommentIndex1764000017000 } from './1764000017000-drop-twin-comment-index';
 import { AuditActionPageIndex1764000018000 } from './1764000018000-audit-action-page-index';
 import { LoginAttempts1764000019000 } from './1764000019000-login-attempts';
+import { AttachmentScans1764000020000 } from './1764000020000-attachment-scans';
+import { OrganisationListIndexes1764000023000 } from './1764000023000-organisation-list-indexes';
 
 /** Every migration, in order. Listed by hand so the same array serves tsc output and jest. */
-export const migrations = [Foundation1764000000000, Identity1764000001000, Traces1764000002000, Exports1764000003000, AssessmentAndJuries1764000004000, Stages1764000005000, CommentReads1764000006000, ReminderOutbox1764000007000, UserSearch1764000008000, ScopedSearch1764000009000, DropUnusedUserIndex1764000010000, TraceTally1764000011000, AuditDays1764000012000, TraceTagTally1764000013000, TraceTagPairTally1764000014000, SessionNotify1764000015000, TraceKindIndex1764000016000, DropTwinCommentIndex1764000017000, AuditActionPageIndex1764000018000, LoginAttempts1764000019000];
+export const migrations = [Foundation1764000000000, Identity1764000001000, Traces1764000002000, Exports1764000003000, AssessmentAndJuries1764000004000, Stages1764000005000, CommentReads1764000006000, ReminderOutbox1764000007000, UserSearch1764000008000, ScopedSearch1764000009000, DropUnusedUserIndex1764000010000, TraceTally1764000011000, AuditDays1764000012000, TraceTagTally1764000013000, TraceTagPairTally1764000014000, SessionNotify1764000015000, TraceKindIndex1764000016000, DropTwinCommentIndex1764000017000, AuditActionPageIndex1764000018000, LoginAttempts1764000019000, AttachmentScans1764000020000, OrganisationListIndexes1764000023000];

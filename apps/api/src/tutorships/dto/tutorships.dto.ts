@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/paging';
 
 export class CreateTutorshipBody {
@@ -18,6 +18,7 @@ export class EndTutorshipBody {
 export class ListTutorshipsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tutorId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() internId?: string;
+  @ApiPropertyOptional({ description: 'Year of DES entry of the intern', example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1990) @Max(2100) promotion?: number;
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
