@@ -64,6 +64,8 @@ export const environmentSchema = z
     PORTFOLIO_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
     EXTRA_FAMILLE: z.enum(['true', 'false']).default('false'),
     DUMG_NAME: z.string().min(1).max(200).default('Département de médecine générale'),
+    /** The department's logo on the sign-in page and in the header: a PNG, JPEG, SVG or WebP file, served by the API. */
+    CARNET_DEPARTMENT_LOGO: optional(z.string().regex(/\.(png|jpe?g|svg|webp)$/i, 'must be the path of a .png, .jpg, .svg or .webp file')),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3') {

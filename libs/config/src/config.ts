@@ -27,6 +27,8 @@ export interface CarnetConfig {
   };
   exports: { concurrency: number; retentionDays: number; retryDelayMs: number };
   dumgName: string;
+  /** The department's logo file (CARNET_DEPARTMENT_LOGO), shown on the sign-in page. */
+  departmentLogo?: string;
   /** A twelfth famille de situations, "hors des onze familles", for departments that use one. */
   extraFamille: boolean;
   metrics: { token?: string; port: number };
@@ -35,7 +37,8 @@ export interface CarnetConfig {
   storage:
     | { driver: 'local'; root: string }
     | { driver: 's3'; endpoint: string; accessKey: string; secretKey: string; bucket: string; region: string };
-  mail: { smtpUrl?: string; from: string };
+  /** Without smtpUrl, mails are logged; their text (with its links) only outside production. */
+  mail: { smtpUrl?: string; from: string; logContent: boolean };
   firstAdmin?: { email: string; password: string };
   logLevel: string;
 }
@@ -76,6 +79,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
     },
     exports: { concurrency: env.EXPORT_CONCURRENCY, retentionDays: env.EXPORT_RETENTION_DAYS, retryDelayMs: env.EXPORT_RETRY_DELAY_MS },
     dumgName: env.DUMG_NAME,
+    departmentLogo: env.CARNET_DEPARTMENT_LOGO ? path.resolve(env.CARNET_DEPARTMENT_LOGO) : undefined,
     extraFamille: env.EXTRA_FAMILLE === 'true',
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
     portfolioRetentionYears: env.PORTFOLIO_RETENTION_YEARS,
@@ -90,7 +94,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
             region: env.S3_REGION,
           }
         : { driver: 'local', root: path.join(dataDir, 'objects') },
-    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, logContent: env.NODE_ENV !== 'production' },
     firstAdmin:
       env.CARNET_ADMIN_EMAIL && env.CARNET_ADMIN_PASSWORD
         ? { email: env.CARNET_ADMIN_EMAIL, password: env.CARNET_ADMIN_PASSWORD }

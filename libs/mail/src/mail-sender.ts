@@ -7,13 +7,15 @@ export interface MailLogger {
 
 /**
  * Outgoing mail over SMTP (SMTP_URL); without it, each message is written to the log instead,
- * so a local run shows the invitation links it would have sent.
+ * so a local run shows the invitation links it would have sent. In production (`logContent`
+ * false) only the addressee and subject are: a log line must never hold a working link, the admin
+ * is shown it in the web app instead.
  */
 export class MailSender {
   private readonly transport?: Transporter;
 
   constructor(
-    private readonly options: { smtpUrl?: string; from: string },
+    private readonly options: { smtpUrl?: string; from: string; logContent?: boolean },
     private readonly logger: MailLogger,
   ) {
     this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
@@ -21,7 +23,8 @@ export class MailSender {
 
   async send(message: MailJob): Promise<void> {
     if (!this.transport) {
-      this.logger.info({ mail: { to: message.to, subject: message.subject, text: message.text } }, 'mail (no SMTP_URL: logged, not sent)');
+      const mail = this.options.logContent === false ? { to: message.to, subject: message.subject } : { to: message.to, subject: message.subject, text: message.text };
+      this.logger.info({ mail }, 'mail (no SMTP_URL: logged, not sent)');
       return;
     }
     const { reminder, ...mail } = message;

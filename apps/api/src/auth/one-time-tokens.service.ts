@@ -11,6 +11,13 @@ import { hashToken, newToken } from './tokens';
 export const INVITATION_DAYS = 14;
 export const RESET_MINUTES = 60;
 
+/** A link just issued: its address exists only here, the database keeps its hash. */
+export interface IssuedLink {
+  userId: string;
+  url: string;
+  expiresAt: Date;
+}
+
 /** Single-use links by mail: the first password of an imported user, or a reset. */
 @Injectable()
 export class OneTimeTokensService {
@@ -19,17 +26,26 @@ export class OneTimeTokensService {
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
   ) {}
 
-  /** Issues a link (voiding earlier unused ones of the same purpose); returns how to send its mail. */
-  async issue(manager: EntityManager, user: User, purpose: TokenPurpose): Promise<{ send: () => Promise<void> }> {
-    return this.issueMany(manager, [user], purpose);
+  /**
+   * Whether mails leave the machine (SMTP_URL). Without it nobody receives the links, so the admin
+   * is handed the invitation link to pass on instead.
+   */
+  get mailConfigured(): boolean {
+    return Boolean(this.config.mail.smtpUrl);
+  }
+
+  /** Issues a link (voiding earlier unused ones of the same purpose); returns it and how to send its mail. */
+  async issue(manager: EntityManager, user: User, purpose: TokenPurpose): Promise<{ send: () => Promise<void>; link: IssuedLink }> {
+    const { send, links } = await this.issueMany(manager, [user], purpose);
+    return { send, link: links[0] };
   }
 
   /**
    * Issues one link per user in a few statements (an import invites thousands at once). The mails
    * are queued by `send`, to be called after the transaction commits: a rolled-back import sends nothing.
    */
-  async issueMany(manager: EntityManager, users: User[], purpose: TokenPurpose): Promise<{ send: () => Promise<void> }> {
-    if (users.length === 0) return { send: async () => undefined };
+  async issueMany(manager: EntityManager, users: User[], purpose: TokenPurpose): Promise<{ send: () => Promise<void>; links: IssuedLink[] }> {
+    if (users.length === 0) return { send: async () => undefined, links: [] };
     await manager.update(OneTimeToken, { userId: In(users.map((u) => u.id)), purpose, usedAt: IsNull() }, { usedAt: new Date() });
     const lifetime = purpose === 'invitation' ? INVITATION_DAYS * 86400_000 : RESET_MINUTES * 60_000;
     const issued = users.map((user) => {
@@ -47,12 +63,13 @@ export class OneTimeTokensService {
         purpose === 'invitation'
           ? mailTemplates.invitation(user.email, user.firstName, url, INVITATION_DAYS)
           : mailTemplates.passwordReset(user.email, user.firstName, url, RESET_MINUTES);
-      return { row, mail };
+      return { row, mail, url };
     });
     for (let i = 0; i < issued.length; i += 500) {
       await manager.insert(OneTimeToken, issued.slice(i, i + 500).map((x) => x.row));
     }
     return {
+      links: issued.map(({ row, url }) => ({ userId: row.userId, url, expiresAt: row.expiresAt })),
       send: () => this.jobs.enqueueMany('mail.send', issued.map(({ row, mail }) => ({ payload: mail, jobId: `mail-${row.id}` }))),
     };
   }

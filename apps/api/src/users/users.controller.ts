@@ -6,8 +6,21 @@ import { Roles } from '../auth/access.decorator';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { mediaTypeOf } from '../common/media-type';
 import { ProblemException } from '../common/problem.filter';
-import { CreateUserBody, ImportUsersQuery, ListUsersQuery, UpdateUserBody } from './dto/users.dto';
+import { CreateUserBody, ImportUsersQuery, ListInvitationsQuery, ListUsersQuery, UpdateUserBody } from './dto/users.dto';
 import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('admin/invitations')
+export class InvitationsController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiOkResponse({ description: 'Paged: each active user’s latest invitation `{ userId, email, displayName, roles, status: sent|accepted|expired, sentAt, expiresAt, acceptedAt }`, newest first.' })
+  list(@Query() query: ListInvitationsQuery) {
+    return this.users.invitations(query);
+  }
+}
 
 @ApiTags('users')
 @Controller('admin/users')
@@ -32,7 +45,9 @@ export class UsersController {
 
   @Post()
   @Roles('admin')
-  @ApiCreatedResponse({ description: 'The user; without a password, an invitation mail is queued.' })
+  @ApiCreatedResponse({
+    description: 'The user; without a password, an invitation mail is queued and `invitation: { expiresAt, mailed, link? }` added, `link` only when no SMTP is configured (the admin hands it over).',
+  })
   create(@Auth() auth: AuthContext, @Body() body: CreateUserBody) {
     return this.users.create(auth, body);
   }
@@ -57,7 +72,10 @@ export class UsersController {
 
   @Post(':id/invitation')
   @Roles('admin')
-  @HttpCode(204)
+  @HttpCode(200)
+  @ApiOkResponse({
+    description: 'A new invitation link, the previous one void: `{ expiresAt, mailed, link? }`; mailed when SMTP is configured, otherwise `link` is given for the admin to hand over.',
+  })
   invite(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.users.invite(auth, id);
   }

@@ -15,12 +15,22 @@ import {
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { hashPassword } from '../auth/auth.service';
-import { OneTimeTokensService } from '../auth/one-time-tokens.service';
+import { IssuedLink, OneTimeTokensService } from '../auth/one-time-tokens.service';
 import { SessionsService } from '../auth/sessions.service';
 import { isUniqueViolation } from '../common/database-errors';
 import { offsetOf, Page, pageOf } from '../common/paging';
 import { SqlParams } from '../common/sql-params';
-import { CreateUserBody, ImportReport, ListUsersQuery, UpdateUserBody, UserView } from './dto/users.dto';
+import {
+  CreateUserBody,
+  ImportReport,
+  InvitationIssued,
+  InvitationStatus,
+  InvitationView,
+  ListInvitationsQuery,
+  ListUsersQuery,
+  UpdateUserBody,
+  UserView,
+} from './dto/users.dto';
 
 export function userView(user: User, uppCode: string | null): UserView {
   return {
@@ -37,6 +47,14 @@ export function userView(user: User, uppCode: string | null): UserView {
   };
 }
 
+const searchWords = (q: string | undefined) => q?.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5) ?? [];
+
+/** A word found in the folded name or address of `u` (the trigram index), LIKE's wildcards escaped. */
+function nameMatches(params: SqlParams, word: string): string {
+  const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold(${params.add(pattern)})`;
+}
+
 const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((role) => b.includes(role));
 
 @Injectable()
@@ -48,12 +66,12 @@ export class UsersService {
     private readonly sessions: SessionsService,
   ) {}
 
-  async create(auth: AuthContext, body: CreateUserBody): Promise<UserView> {
+  async create(auth: AuthContext, body: CreateUserBody): Promise<UserView & { invitation?: InvitationIssued }> {
     const email = body.email.trim().toLowerCase();
     if (body.password !== undefined) assertAcceptablePassword(body.password, email);
     const promotion = this.checkPromotion(body.roles, body.promotion ?? null);
     try {
-      const { user, upp, send } = await this.dataSource.transaction(async (manager) => {
+      const { user, upp, send, link } = await this.dataSource.transaction(async (manager) => {
         const upp = body.upp ? await this.findUpp(manager, body.upp) : null;
         if (promotion !== null) await this.ensurePromotions(manager, [promotion]);
         const user = manager.create(User, {
@@ -68,10 +86,11 @@ export class UsersService {
         await manager.save(user);
         await this.audit.record(auth, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { email, roles: body.roles } }, manager);
         const invitation = body.password ? undefined : await this.tokens.issue(manager, user, 'invitation');
-        return { user, upp, send: invitation?.send };
+        return { user, upp, send: invitation?.send, link: invitation?.link };
       });
       await send?.();
-      return userView(user, upp?.code ?? null);
+      const view = userView(user, upp?.code ?? null);
+      return link ? { ...view, invitation: this.issued(link) } : view;
     } catch (error) {
       if (isUniqueViolation(error, 'app_user_email_key')) {
         throw new DomainError(ErrorCode.DuplicateEmail, `Un compte existe déjà pour ${email}.`, [{ path: 'email', message: 'déjà utilisée' }]);
@@ -93,11 +112,8 @@ export class UsersService {
     if (query.role) where.push(`${params.add(query.role)} = ANY(u.roles)`);
     if (query.upp) where.push(`upp.code = ${params.add(query.upp.toLowerCase())}`);
     if (query.promotion) where.push(`u.promotion = ${params.add(query.promotion)}`);
-    const words = query.q?.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5) ?? [];
-    for (const word of words) {
-      const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push(`public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold(${params.add(pattern)})`);
-    }
+    const words = searchWords(query.q);
+    where.push(...words.map((word) => nameMatches(params, word)));
     const from = `FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
     const counted = [...params.values];
     const columns = `u.id, u.email, u.last_name, u.first_name, u.roles, upp.code AS upp, u.promotion, u.active, u.created_at`;
@@ -169,14 +185,62 @@ export class UsersService {
   }
 
   /** Sends a new invitation link (the previous one stops working). */
-  async invite(auth: AuthContext, id: string): Promise<void> {
-    const send = await this.dataSource.transaction(async (manager) => {
+  async invite(auth: AuthContext, id: string): Promise<InvitationIssued> {
+    const { send, link } = await this.dataSource.transaction(async (manager) => {
       const user = await manager.getRepository(User).findOneBy({ id, active: true });
       if (!user) throw notFound('Utilisateur');
-      await this.audit.record(auth, { action: 'user.invited', subjectType: 'user', subjectId: id }, manager);
-      return (await this.tokens.issue(manager, user, 'invitation')).send;
+      await this.audit.record(auth, { action: 'user.invited', subjectType: 'user', subjectId: id, details: { mailed: this.tokens.mailConfigured } }, manager);
+      return this.tokens.issue(manager, user, 'invitation');
     });
     await send();
+    return this.issued(link);
+  }
+
+  /**
+   * The link itself only when no mail can carry it (no SMTP_URL): then the admin hands it over.
+   * With SMTP it stays in the mail, so an admin's screen never holds a working link it need not.
+   */
+  private issued(link: IssuedLink): InvitationIssued {
+    const issued: InvitationIssued = { expiresAt: link.expiresAt.toISOString(), mailed: this.tokens.mailConfigured };
+    if (!issued.mailed) issued.link = link.url;
+    return issued;
+  }
+
+  /**
+   * Each active user's latest invitation, newest first: pending (`sent`) until used or past its
+   * date. A newer link voids the older ones, so the latest alone tells where the user stands.
+   */
+  async invitations(query: ListInvitationsQuery): Promise<Page<InvitationView>> {
+    const params = new SqlParams();
+    const where: string[] = ['u.active'];
+    const status = `CASE WHEN t.used_at IS NOT NULL THEN 'accepted' WHEN t.expires_at <= now() THEN 'expired' ELSE 'sent' END`;
+    if (query.status) where.push(`${status} = ${params.add(query.status)}`);
+    where.push(...searchWords(query.q).map((word) => nameMatches(params, word)));
+    const from = `FROM (SELECT DISTINCT ON (user_id) * FROM one_time_token WHERE purpose = 'invitation' ORDER BY user_id, created_at DESC, id) t
+      JOIN app_user u ON u.id = t.user_id WHERE ${where.join(' AND ')}`;
+    const counted = [...params.values];
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT u.id, u.email, u.last_name, u.first_name, u.roles, ${status} AS status, t.created_at, t.expires_at, t.used_at ${from}
+         ORDER BY t.created_at DESC, u.last_name, u.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`,
+        params.values,
+      ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: Role[]; status: InvitationStatus; created_at: Date; expires_at: Date; used_at: Date | null }[]>,
+      this.dataSource.query(`SELECT count(*)::int AS total ${from}`, counted) as Promise<{ total: number }[]>,
+    ]);
+    return pageOf(
+      rows.map((r) => ({
+        userId: r.id,
+        email: r.email,
+        displayName: displayName({ firstName: r.first_name, lastName: r.last_name }),
+        roles: r.roles,
+        status: r.status,
+        sentAt: r.created_at.toISOString(),
+        expiresAt: r.expires_at.toISOString(),
+        acceptedAt: r.used_at?.toISOString() ?? null,
+      })),
+      total,
+      query,
+    );
   }
 
   /**

@@ -77,6 +77,37 @@ export class ListUsersQuery extends PageQuery {
   q?: string;
 }
 
+export const INVITATION_STATUSES = ['sent', 'accepted', 'expired'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+
+export class ListInvitationsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: INVITATION_STATUSES }) @IsOptional() @IsIn(INVITATION_STATUSES) status?: InvitationStatus;
+  @ApiPropertyOptional({ description: 'Part of a name or e-mail, accents ignored' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+/** An invitation just issued; `link` only when no SMTP is configured (`mailed: false`), for the admin to hand over. */
+export interface InvitationIssued {
+  expiresAt: string;
+  mailed: boolean;
+  link?: string;
+}
+
+/** A user's latest invitation. */
+export interface InvitationView {
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  status: InvitationStatus;
+  sentAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+}
+
 export class ImportUsersQuery {
   @ApiPropertyOptional({ description: 'Check and count, change nothing' })
   @IsOptional()
