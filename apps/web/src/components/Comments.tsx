@@ -3,8 +3,19 @@ import { api, Comment } from '../api';
 import { dateFr } from '../labels';
 import { ErrorMessage } from './ErrorMessage';
 
+interface Props {
+  traceId: string;
+  comments: Comment[];
+  onChanged: () => void;
+  canResolve: boolean;
+  /** Brings a comment's passage into view in the text. */
+  onShow?: (comment: Comment) => void;
+  /** The comments whose passage is found in the text shown (undefined: not known yet). */
+  located?: Set<string>;
+}
+
 /** The conversation on a trace: anchored passages keep their quote, replies nest, threads resolve. */
-export function Comments({ traceId, comments, onChanged, canResolve }: { traceId: string; comments: Comment[]; onChanged: () => void; canResolve: boolean }) {
+export function Comments({ traceId, comments, onChanged, canResolve, onShow, located }: Props) {
   const roots = comments.filter((c) => !c.parentId);
   const [error, setError] = useState<unknown>(null);
   const reply = async (parentId: string, body: string) => {
@@ -23,7 +34,7 @@ export function Comments({ traceId, comments, onChanged, canResolve }: { traceId
       <ol>
         {roots.map((c) => (
           <li key={c.id} className={`comment ${c.resolvedAt ? 'resolved' : ''}`}>
-            <CommentBody comment={c} />
+            <CommentBody comment={c} onShow={onShow} located={located} />
             <ol>
               {comments
                 .filter((r) => r.parentId === c.id)
@@ -46,7 +57,8 @@ export function Comments({ traceId, comments, onChanged, canResolve }: { traceId
   );
 }
 
-function CommentBody({ comment }: { comment: Comment }) {
+function CommentBody({ comment, onShow, located }: { comment: Comment; onShow?: (comment: Comment) => void; located?: Set<string> }) {
+  const missing = Boolean(comment.anchor && located && !located.has(comment.id));
   return (
     <>
       <p className="meta">
@@ -54,7 +66,18 @@ function CommentBody({ comment }: { comment: Comment }) {
         {comment.revision ? ` · version ${comment.revision}` : ''}
         {comment.resolvedAt ? ' · résolu' : ''}
       </p>
-      {comment.anchor && <blockquote className="quote">« {comment.anchor.quote} »</blockquote>}
+      {comment.anchor && (
+        <blockquote className="quote">
+          {onShow && !missing ? (
+            <button type="button" className="quote-link" onClick={() => onShow(comment)}>
+              « {comment.anchor.quote} »<span className="visually-hidden"> : voir ce passage dans le texte</span>
+            </button>
+          ) : (
+            <>« {comment.anchor.quote} »</>
+          )}
+          {missing && <span className="meta"> (passage réécrit depuis)</span>}
+        </blockquote>
+      )}
       <p>{comment.body}</p>
     </>
   );

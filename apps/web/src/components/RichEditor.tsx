@@ -1,6 +1,8 @@
-import { Editor, EditorContent, useEditor, useEditorState } from '@tiptap/react';
+import { Editor, EditorContent, useEditor } from '@tiptap/react';
 import { editorExtensions } from '@carnet/editor';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { CommentAnchor, commentHighlightsKey, commentHighlightsPlugin, setCommentHighlights } from '../editor/comment-highlights';
+import { Toolbar } from '../editor/Toolbar';
 
 export type EditorJson = Record<string, unknown>;
 
@@ -10,10 +12,16 @@ interface Props {
   label: string;
   onChange?: (json: EditorJson) => void;
   onReady?: (editor: Editor) => void;
+  /** Commented passages to highlight (decorations: the document is not changed). */
+  highlights?: CommentAnchor[];
+  /** The passage to bring into view and mark, with a counter so a second click shows it again. */
+  shown?: { id: string; times: number } | null;
+  /** Which highlights were found in the text (a rewritten passage is not). */
+  onLocated?: (ids: Set<string>) => void;
 }
 
 /** The tiptap editor on the shared extension list (libs/editor): the same schema as the server. */
-export function RichEditor({ content, editable, label, onChange, onReady }: Props) {
+export function RichEditor({ content, editable, label, onChange, onReady, highlights, shown, onLocated }: Props) {
   const editor = useEditor({
     extensions: editorExtensions,
     content: content ?? { type: 'doc', content: [{ type: 'paragraph' }] },
@@ -22,12 +30,33 @@ export function RichEditor({ content, editable, label, onChange, onReady }: Prop
     editorProps: { attributes: { 'aria-label': label, role: 'textbox', 'aria-multiline': 'true', class: 'prose' } },
     onUpdate: ({ editor: e }) => onChange?.(e.getJSON() as EditorJson),
   });
+  const [withPlugin, setWithPlugin] = useState<Editor | null>(null);
+  useEffect(() => {
+    if (!editor) return;
+    editor.registerPlugin(commentHighlightsPlugin());
+    setWithPlugin(editor);
+    return () => {
+      if (!editor.isDestroyed) editor.unregisterPlugin(commentHighlightsKey);
+    };
+  }, [editor]);
   useEffect(() => {
     if (editor) onReady?.(editor);
   }, [editor, onReady]);
   useEffect(() => {
     editor?.setEditable(editable, false); // not a change of the document
   }, [editor, editable]);
+  useEffect(() => {
+    if (!withPlugin || withPlugin.isDestroyed) return;
+    setCommentHighlights(withPlugin.view, { anchors: highlights ?? [] });
+    const located = commentHighlightsKey.getState(withPlugin.state)?.located;
+    onLocated?.(new Set(located?.keys() ?? []));
+  }, [withPlugin, highlights, onLocated]);
+  useEffect(() => {
+    if (!withPlugin || withPlugin.isDestroyed || !shown) return;
+    setCommentHighlights(withPlugin.view, { activeId: shown.id });
+    const mark = withPlugin.view.dom.querySelector<HTMLElement>(`[data-comment-id="${CSS.escape(shown.id)}"]`);
+    mark?.scrollIntoView({ block: 'center' });
+  }, [withPlugin, shown]);
   return (
     <div className={`editor ${editable ? 'editable' : 'readonly'}`}>
       {editable && editor && <Toolbar editor={editor} />}
@@ -39,43 +68,4 @@ export function RichEditor({ content, editable, label, onChange, onReady }: Prop
 /** Replaces the document (after a reload from the server) without firing onChange. */
 export function replaceContent(editor: Editor, json: EditorJson) {
   editor.commands.setContent(json, { emitUpdate: false });
-}
-
-function Toolbar({ editor }: { editor: Editor }) {
-  const state = useEditorState({
-    editor,
-    selector: ({ editor: e }) => ({
-      bold: e.isActive('bold'),
-      italic: e.isActive('italic'),
-      underline: e.isActive('underline'),
-      highlight: e.isActive('highlight'),
-      h2: e.isActive('heading', { level: 2 }),
-      h3: e.isActive('heading', { level: 3 }),
-      bullet: e.isActive('bulletList'),
-      ordered: e.isActive('orderedList'),
-      quote: e.isActive('blockquote'),
-    }),
-  });
-  const button = (label: string, text: string, active: boolean, run: () => void) => (
-    <button type="button" aria-label={label} title={label} aria-pressed={active} className={active ? 'on' : ''} onClick={run}>
-      {text}
-    </button>
-  );
-  const chain = () => editor.chain().focus();
-  return (
-    <div className="toolbar" role="toolbar" aria-label="Mise en forme">
-      {button('Gras', 'G', state.bold, () => chain().toggleBold().run())}
-      {button('Italique', 'I', state.italic, () => chain().toggleItalic().run())}
-      {button('Souligné', 'S', state.underline, () => chain().toggleUnderline().run())}
-      {button('Surligner', '▮', state.highlight, () => chain().toggleHighlight().run())}
-      {button('T2 : titre de section', 'T2', state.h2, () => chain().toggleHeading({ level: 2 }).run())}
-      {button('T3 : sous-titre', 'T3', state.h3, () => chain().toggleHeading({ level: 3 }).run())}
-      {button('Liste à puces', '•', state.bullet, () => chain().toggleBulletList().run())}
-      {button('1. liste numérotée', '1.', state.ordered, () => chain().toggleOrderedList().run())}
-      {button('Citation', '❝', state.quote, () => chain().toggleBlockquote().run())}
-      {button('Insérer un tableau', '▦', false, () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run())}
-      {button('Annuler', '↶', false, () => chain().undo().run())}
-      {button('Rétablir', '↷', false, () => chain().redo().run())}
-    </div>
-  );
 }

@@ -1,11 +1,19 @@
 import type { Editor } from '@tiptap/react';
-import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, Comment, Trace } from '../api';
 import { Comments } from '../components/Comments';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { EditorJson, RichEditor } from '../components/RichEditor';
+import { TextDiff } from '../components/TextDiff';
+import type { CommentAnchor } from '../editor/comment-highlights';
+import { blocksOf, diff } from '../editor/text-diff';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
 import { useRouter } from '../router';
+
+interface Revision {
+  number: number;
+  createdAt: string;
+}
 
 /** Reviewing a trace: read-only text, comments on a selected passage, request changes or validate. */
 export default function ReviewPage({ id }: { id: string }) {
@@ -17,6 +25,9 @@ export default function ReviewPage({ id }: { id: string }) {
   const [body, setBody] = useState('');
   const [decision, setDecision] = useState<'changes' | 'validate' | null>(null);
   const [decisionText, setDecisionText] = useState('');
+  const [shown, setShown] = useState<{ id: string; times: number } | null>(null);
+  const [located, setLocated] = useState<Set<string> | undefined>(undefined);
+  const [sinceReview, setSinceReview] = useState<{ before: Revision; after: Revision; lines: ReturnType<typeof diff> } | null>(null);
   const editor = useRef<Editor | null>(null);
 
   const load = useCallback(async () => {
@@ -30,6 +41,23 @@ export default function ReviewPage({ id }: { id: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // Reviewed before: the version read last time against the one submitted now.
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const revisions = await api.get<Revision[]>(`/traces/${id}/revisions`);
+      if (revisions.length < 2) return;
+      const sorted = [...revisions].sort((a, b) => a.number - b.number);
+      const [before, after] = await Promise.all(
+        sorted.slice(-2).map((r) => api.get<Revision & { content: EditorJson }>(`/traces/${id}/revisions/${r.number}`)),
+      );
+      if (live) setSinceReview({ before, after, lines: diff(blocksOf(before.content), blocksOf(after.content)) });
+    })().catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  const highlights = useMemo<CommentAnchor[]>(() => comments.filter((c) => !c.parentId && c.anchor).map((c) => ({ id: c.id, ...c.anchor! })), [comments]);
 
   const onReady = useCallback((e: Editor) => {
     editor.current = e;
@@ -77,7 +105,24 @@ export default function ReviewPage({ id }: { id: string }) {
           {trace.familles.map((f) => FAMILLE_LABELS[f]).join(' · ')}
         </p>
         <ErrorMessage error={error} />
-        <RichEditor content={trace.content as EditorJson} editable={false} label="Texte de la trace (lecture seule) : sélectionnez un passage pour le commenter" onReady={onReady} />
+        {sinceReview && (
+          <section className="card since-review" aria-labelledby="since-review-title">
+            <h2 id="since-review-title">Modifications depuis votre dernière relecture</h2>
+            <p className="meta">
+              Version {sinceReview.before.number} du {dateFr(sinceReview.before.createdAt)} → version {sinceReview.after.number} du {dateFr(sinceReview.after.createdAt)}
+            </p>
+            <TextDiff lines={sinceReview.lines} label={`Différences entre la version ${sinceReview.before.number} et la version ${sinceReview.after.number}`} />
+          </section>
+        )}
+        <RichEditor
+          content={trace.content as EditorJson}
+          editable={false}
+          label="Texte de la trace (lecture seule) : sélectionnez un passage pour le commenter"
+          onReady={onReady}
+          highlights={highlights}
+          shown={shown}
+          onLocated={setLocated}
+        />
         {reviewable && (
           <section className="card" aria-labelledby="decision-title">
             <h2 id="decision-title">Votre retour</h2>
@@ -123,7 +168,14 @@ export default function ReviewPage({ id }: { id: string }) {
             {selection ? 'Commenter ce passage' : 'Commenter'}
           </button>
         </form>
-        <Comments traceId={id} comments={comments} onChanged={() => void load()} canResolve />
+        <Comments
+          traceId={id}
+          comments={comments}
+          onChanged={() => void load()}
+          canResolve
+          located={located}
+          onShow={(c) => setShown((previous) => ({ id: c.id, times: (previous?.times ?? 0) + 1 }))}
+        />
       </aside>
     </div>
   );

@@ -1,12 +1,15 @@
 import type { Editor } from '@tiptap/react';
-import { DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, Comment, request, Trace, Warning } from '../api';
 import { Comments } from '../components/Comments';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { SubmitDialog } from '../components/SubmitDialog';
 import { EditorJson, replaceContent, RichEditor } from '../components/RichEditor';
 import { TagPicker } from '../components/TagPicker';
+import { TextDiff } from '../components/TextDiff';
+import type { CommentAnchor } from '../editor/comment-highlights';
 import { blocksOf, canonical, diff } from '../editor/text-diff';
-import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
+import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, sizeFr, STATUS_LABELS } from '../labels';
 import { useSession } from '../session';
 
 type SaveState = 'saved' | 'dirty' | 'saving' | 'offline' | 'conflict';
@@ -39,7 +42,11 @@ export default function TraceEditorPage({ id }: { id: string }) {
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [warnings, setWarnings] = useState<Warning[] | null>(null);
+  /** The submit confirmation, open with the scan's warnings (empty: none found). */
+  const [confirming, setConfirming] = useState<Warning[] | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [shown, setShown] = useState<{ id: string; times: number } | null>(null);
+  const [located, setLocated] = useState<Set<string> | undefined>(undefined);
   const [comments, setComments] = useState<Comment[]>([]);
   const [revisions, setRevisions] = useState<{ number: number; createdAt: string; sha256: string }[]>([]);
   const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
@@ -170,22 +177,44 @@ export default function TraceEditorPage({ id }: { id: string }) {
     await save();
   };
 
-  const checkAndSubmit = async (force = false) => {
+  const tutorName = me?.tutors?.[0]?.displayName ?? null;
+  /** Saves what is pending, scans for patient identifiers, then asks before submitting. */
+  const askToSubmit = async () => {
     setError(null);
     try {
       if (saveState !== 'saved') await save();
-      if (!force) {
-        const check = await api.post<{ warnings: Warning[] }>(`/traces/${id}/check`);
-        if (check.warnings.length) return setWarnings(check.warnings);
-      }
-      await api.post(`/traces/${id}/submit`);
-      setWarnings(null);
-      setNotice('Trace soumise à votre tuteur.');
-      await load(true);
+      const check = await api.post<{ warnings: Warning[] }>(`/traces/${id}/check`);
+      setConfirming(check.warnings);
     } catch (e) {
       setError(e);
     }
   };
+  const submit = async () => {
+    setSubmitting(true);
+    try {
+      await api.post(`/traces/${id}/submit`);
+      setConfirming(null);
+      setNotice(tutorName ? `Trace soumise à ${tutorName}.` : 'Trace soumise.');
+      await load(true);
+    } catch (e) {
+      setConfirming(null);
+      setError(e);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+  // The passages the tutor commented, highlighted in the text.
+  const highlights = useMemo<CommentAnchor[]>(
+    () => comments.filter((c) => !c.parentId && c.anchor).map((c) => ({ id: c.id, ...c.anchor! })),
+    [comments],
+  );
+  // The tutor's « Ce qu'il faut reprendre »: the comment request-changes wrote on the last submitted version.
+  const rework = useMemo(() => {
+    if (trace?.status !== 'changes_requested') return null;
+    const latest = Math.max(0, ...revisions.map((r) => r.number));
+    const candidates = comments.filter((c) => !c.parentId && !c.anchor && c.author.id !== trace.internId && (!latest || c.revision === latest));
+    return candidates.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null;
+  }, [comments, revisions, trace]);
 
   const uploadFile = (file: File) => {
     const form = new FormData();
@@ -224,6 +253,15 @@ export default function TraceEditorPage({ id }: { id: string }) {
   return (
     <div className="editor-page">
       <div className="editor-main">
+        {rework && (
+          <section className="rework-banner" aria-labelledby="rework-title">
+            <h2 id="rework-title">Ce qu’il faut reprendre</h2>
+            <p className="rework-body">{rework.body}</p>
+            <p className="meta">
+              {rework.author.displayName}, le {dateFr(rework.createdAt)}
+            </p>
+          </section>
+        )}
         <p className="meta">
           {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span>
           {trace.validatedAt && ` · validée le ${dateFr(trace.validatedAt)}`}
@@ -262,28 +300,16 @@ export default function TraceEditorPage({ id }: { id: string }) {
           label="Contenu de la trace"
           onReady={(e) => (editorRef.current = e)}
           onChange={(content) => change({ content })}
+          highlights={highlights}
+          shown={shown}
+          onLocated={setLocated}
         />
-        {warnings && (
-          <section className="alert warning" aria-labelledby="warnings-title">
-            <h2 id="warnings-title">Données qui pourraient identifier un patient</h2>
-            <ul>
-              {warnings.map((w, i) => (
-                <li key={i}>{w.message}</li>
-              ))}
-            </ul>
-            <button type="button" onClick={() => setWarnings(null)}>
-              Corriger
-            </button>{' '}
-            <button type="button" className="primary" onClick={() => void checkAndSubmit(true)}>
-              Soumettre quand même
-            </button>
-          </section>
-        )}
-        {editable && !warnings && (
-          <button type="button" className="primary submit" onClick={() => void checkAndSubmit()}>
+        {editable && (
+          <button type="button" className="primary submit" onClick={() => void askToSubmit()}>
             Soumettre à mon tuteur
           </button>
         )}
+        {confirming && <SubmitDialog tutorName={tutorName} warnings={confirming} busy={submitting} onConfirm={() => void submit()} onCancel={() => setConfirming(null)} />}
       </div>
       <aside className="editor-side" aria-label="Étiquettes, pièces jointes et historique">
         <TagPicker legend="Compétences" options={COMPETENCE_LABELS} value={draft.competences} disabled={!editable} onChange={(competences) => change({ competences })} />
@@ -293,7 +319,7 @@ export default function TraceEditorPage({ id }: { id: string }) {
           <ul>
             {trace.attachments?.map((a) => (
               <li key={a.id}>
-                <a href={`/api/attachments/${a.id}`}>{a.filename}</a> ({Math.max(1, Math.round(a.size / 1024))} Ko)
+                <a href={`/api/attachments/${a.id}`}>{a.filename}</a> ({sizeFr(a.size)})
               </li>
             ))}
           </ul>
@@ -313,7 +339,14 @@ export default function TraceEditorPage({ id }: { id: string }) {
           )}
         </section>
         <Revisions traceId={id} revisions={revisions} current={draft.content} />
-        <Comments traceId={id} comments={comments} onChanged={() => void loadSide()} canResolve />
+        <Comments
+          traceId={id}
+          comments={comments}
+          onChanged={() => void loadSide()}
+          canResolve
+          located={located}
+          onShow={(c) => setShown((previous) => ({ id: c.id, times: (previous?.times ?? 0) + 1 }))}
+        />
       </aside>
     </div>
   );
@@ -339,15 +372,7 @@ function Revisions({ traceId, revisions, current }: { traceId: string; revisions
           </li>
         ))}
       </ul>
-      {shown && (
-        <div className="diff" aria-label={`Différences entre la version ${shown.number} et le texte actuel`}>
-          {shown.lines.map((l, i) => (
-            <p key={i} className={l.kind}>
-              {l.kind === 'added' ? <ins>+ {l.text}</ins> : l.kind === 'removed' ? <del>− {l.text}</del> : l.text}
-            </p>
-          ))}
-        </div>
-      )}
+      {shown && <TextDiff lines={shown.lines} label={`Différences entre la version ${shown.number} et le texte actuel`} />}
     </section>
   );
 }
