@@ -34,7 +34,7 @@ describe('the queue dashboard', () => {
     expect(page.text).toContain(`<base href="${BOARD}/"`);
     const queues = await api.http.get(`${BOARD}/api/queues`).query({ activeQueue: 'mail', status: 'waiting' }).set('Cookie', `session=${admin.token}`).expect(200);
     const byName = Object.fromEntries((queues.body.queues as { name: string; counts: Record<string, number>; jobs: { name: string }[] }[]).map((q) => [q.name, q]));
-    expect(Object.keys(byName).sort()).toEqual(['exports', 'mail', 'reminders']);
+    expect(Object.keys(byName).sort()).toEqual(['exports', 'mail', 'reminders', 'scans']);
     expect(byName.mail.counts.waiting).toBe(1);
     expect(byName.mail.jobs.map((j) => j.name)).toEqual(['mail.send']);
   });

@@ -9,6 +9,7 @@ import { MailProcessor } from './processors/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
 import { RetentionProcessor } from './retention/retention.processor';
 import { AuditRollupProcessor } from './audit/audit-rollup.processor';
+import { AttachmentScanProcessor } from './scans/attachment-scan.processor';
 import { WorkerService } from './worker.service';
 
 @Module({})
@@ -17,7 +18,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
-      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, RetentionProcessor, AuditRollupProcessor, WorkerService],
+      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, RetentionProcessor, AuditRollupProcessor, AttachmentScanProcessor, WorkerService],
     };
   }
 }

@@ -10,6 +10,7 @@ import { MailProcessor } from './processors/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
 import { RetentionProcessor } from './retention/retention.processor';
 import { AuditRollupProcessor } from './audit/audit-rollup.processor';
+import { AttachmentScanProcessor } from './scans/attachment-scan.processor';
 
 export const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 
@@ -29,6 +30,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(CARNET_METRICS) private readonly metrics: CarnetMetrics,
     private readonly retention: RetentionProcessor,
     private readonly auditRollup: AuditRollupProcessor,
+    private readonly scans: AttachmentScanProcessor,
   ) {
     logger.setContext('WorkerService');
   }
@@ -41,6 +43,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       'reminders.run': () => this.reminders.run(),
       'retention.purge': () => this.retention.purge(),
       'audit.rollup': () => this.auditRollup.run(),
+      'attachment.scan': (payload, context) => this.scans.scan(payload, context),
     };
   }
 
@@ -54,7 +57,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.consumer = new JobConsumer(backend, this.handlers(), {
       concurrency: this.config.queue.concurrency,
-      queueConcurrency: { [QueueName.Exports]: this.config.exports.concurrency },
+      // One OCR at a time per process: it keeps a core busy for seconds a page.
+      queueConcurrency: { [QueueName.Exports]: this.config.exports.concurrency, [QueueName.Scans]: 1 },
       lockDurationMs: this.config.queue.lockDurationMs,
       onJobFinished: (name, seconds, ok) => {
         this.metrics.jobDuration.observe({ job: name, outcome: ok ? 'completed' : 'failed' }, seconds);
@@ -82,6 +86,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     await this.producer.queue(QueueName.Reminders).upsertJobScheduler('audit-rollup-daily', { pattern: '30 1 * * *', tz: 'UTC' }, { name: 'audit.rollup', data: {} });
     // And now: a deployment upgraded with years of log, or a worker down at 01:30, catches up.
     await this.producer.enqueue('audit.rollup', {});
+    await this.scans.enqueuePending();
     this.serveMetrics();
     this.logger.info({ backend: backend.kind }, 'worker ready');
   }

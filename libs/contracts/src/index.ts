@@ -11,6 +11,27 @@ export interface AttachmentView {
   sha256: string;
   mimeType: string;
   createdAt: string;
+  /** The worker's scan for patient identifiers (traces' reads and the upload's answer). */
+  scan?: AttachmentScanView;
+}
+
+/** One identifier found in an attachment: `kind` as the trace detector names it (birth_date, nir, phone, name, email...). */
+export interface AttachmentScanWarningView {
+  kind: string;
+  excerpt: string;
+  message: string;
+  /** The PDF page, from 1; null for an image. */
+  page: number | null;
+}
+
+export interface AttachmentScanView {
+  /** pending until the worker has read the file; failed when it could not (reason says why). */
+  status: 'pending' | 'done' | 'failed';
+  warnings: AttachmentScanWarningView[];
+  reason: string | null;
+  scannedAt: string | null;
+  /** When the intern was shown the warnings (POST /api/attachments/:id/scan/seen). */
+  warningsSeenAt: string | null;
 }
 
 export interface TraceView {

@@ -5,6 +5,8 @@ export const QueueName = {
   Mail: 'mail',
   Exports: 'exports',
   Reminders: 'reminders',
+  /** Attachment scans: OCR takes seconds a page, so it waits behind nothing else and delays nothing. */
+  Scans: 'scans',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -28,6 +30,14 @@ export interface ExportJob {
   exportId: string;
 }
 
+/** Scans an uploaded attachment for patient identifiers (its `attachment_scan` row, pending). */
+export interface AttachmentScanJob {
+  attachmentId: string;
+}
+
+/** The job id of an attachment's scan: the upload and the worker's start enqueue it once between them. */
+export const scanJobId = (attachmentId: string) => `scan-${attachmentId}`;
+
 export interface JobPayloads {
   'mail.send': MailJob;
   'export.build': ExportJob;
@@ -39,6 +49,7 @@ export interface JobPayloads {
   'retention.purge': Record<string, never>;
   /** Repeatable, daily, and once at a worker's start: rolls the audit log's final days up into its daily counts. */
   'audit.rollup': Record<string, never>;
+  'attachment.scan': AttachmentScanJob;
 }
 export type JobName = keyof JobPayloads;
 
@@ -50,6 +61,7 @@ export const JOB_QUEUES: { readonly [K in JobName]: QueueName } = {
   'reminders.run': QueueName.Reminders,
   'retention.purge': QueueName.Reminders,
   'audit.rollup': QueueName.Reminders,
+  'attachment.scan': QueueName.Scans,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUES) as JobName[];
@@ -67,6 +79,14 @@ export const QUEUE_DEFAULTS: { readonly [Q in QueueName]: JobsOptions } = {
     backoff: { type: 'exponential', delay: 60_000 },
     removeOnComplete: { count: 100 },
     removeOnFail: { count: 100 },
+  },
+  // A file that cannot be read is recorded as failed at once; retries are for a storage or
+  // database that did not answer.
+  [QueueName.Scans]: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+    removeOnFail: { age: 30 * 24 * 3600 },
   },
   [QueueName.Exports]: {
     attempts: 3,

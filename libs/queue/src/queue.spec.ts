@@ -55,6 +55,7 @@ describe.each(['redis', 'postgres'] as const)('a mail job round trip on the %s b
       'reminders.run': async () => undefined,
       'retention.purge': async () => undefined,
       'audit.rollup': async () => undefined,
+      'attachment.scan': async () => undefined,
     };
     const consumer = new JobConsumer(createQueueBackend(config), handlers, { concurrency: 2 });
     try {

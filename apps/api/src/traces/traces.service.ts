@@ -15,6 +15,7 @@ import { isoSql, keySql, literalOf, SqlParams } from '../common/sql-params';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
 import type { AttachmentView, TraceView } from '@carnet/contracts';
+import { attachmentScanSql } from './attachments.service';
 
 export type { TraceView };
 
@@ -168,7 +169,7 @@ export class TracesService {
     const params = new SqlParams();
     const me = params.add(auth.userId);
     const attachments = `SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'size', a.size, 'sha256', a.sha256,
-        'mimeType', a.mime_type, 'createdAt', ${isoSql('a.created_at')}) ORDER BY a.created_at), '[]') FROM attachment a WHERE a.trace_id = found.id`;
+        'mimeType', a.mime_type, 'createdAt', ${isoSql('a.created_at')}, 'scan', ${attachmentScanSql('a')}) ORDER BY a.created_at), '[]') FROM attachment a WHERE a.trace_id = found.id`;
     const sql = `WITH found AS (${this.access.selectSql(auth, me, params.add(id))}),
       audit AS (${this.audit.insertSql(auth, { action: 'trace.read', subjectType: 'trace' }, params, { from: 'found', where: `found.relation <> 'owner'`, subjectId: 'found.id::text', details: `jsonb_build_object('as', found.relation)` })})
       SELECT found.*, CASE WHEN found.relation <> 'admin' THEN (${attachments}) END AS attachments FROM found`;
