@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Assessment, AssessmentRevision, JuryDecision, Tutorship, User } from '@carnet/database';
 import { assertLevelsFit, COMPETENCE_CODES, displayName, DomainError, ErrorCode, LEVELS } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
@@ -44,7 +44,7 @@ export class AssessmentsService {
     const result = await this.dataSource.transaction(async (manager) => {
       const active = await manager.getRepository(Tutorship).exists({ where: { tutorId: auth.userId, internId, endedAt: IsNull() } });
       if (!active) throw new DomainError(ErrorCode.Forbidden, 'Seul le tuteur actif de l’interne évalue ses phases.');
-      if (await this.decided(internId, body.phase)) {
+      if (await this.decided(internId, body.phase, manager)) {
         throw new DomainError(ErrorCode.Conflict, 'Cette phase a été décidée par la commission : l’évaluation ne se modifie plus.');
       }
       const repository = manager.getRepository(Assessment);
@@ -103,9 +103,10 @@ export class AssessmentsService {
   }
 
   /** A phase is decided once a jury recorded `validated` or `not_validated` for it. */
-  private async decided(internId: string, phase: string): Promise<boolean> {
+  /** Reads on the caller's transaction: a second connection would wait for it forever on the embedded database, which serialises transactions. */
+  private async decided(internId: string, phase: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     return (
-      (await this.dataSource
+      (await manager
         .getRepository(JuryDecision)
         .createQueryBuilder('d')
         .innerJoin('jury_session', 's', 's.id = d.session_id')

@@ -3,7 +3,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import { api, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { EditorJson, RichEditor } from '../components/RichEditor';
-import { dateFr, KIND_LABELS } from '../labels';
+import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
 
 interface Session {
   id: string;
@@ -18,8 +18,8 @@ interface Session {
 interface JuryPortfolio {
   intern: { id: string; displayName: string };
   traces: TraceSummary[];
-  progress: Pick<ProgressView, 'summary' | 'validatedTotal'>;
-  assessments: { tutor: { displayName: string }; recommendation: string; comment: string; phase: string }[];
+  progress: Pick<ProgressView, 'summary' | 'validatedTotal' | 'requirements' | 'gaps'>;
+  assessments: { tutor: { displayName: string }; recommendation: string; comment: string; phase: string; levels: Record<string, string>; updatedAt?: string }[];
 }
 
 interface Decision {
@@ -29,6 +29,9 @@ interface Decision {
 }
 
 const DECISIONS: Record<string, string> = { validated: 'Phase validée', not_validated: 'Phase non validée', deferred: 'Décision ajournée' };
+const PHASES: Record<string, string> = { socle: 'Phase socle', approfondissement: 'Phase d’approfondissement', consolidation: 'Phase de consolidation' };
+const RECOMMENDATIONS: Record<string, string> = { favorable: 'Avis favorable', reserve: 'Avis réservé', defavorable: 'Avis défavorable' };
+const LEVELS: Record<string, string> = { novice: 'Novice', intermediaire: 'Intermédiaire', competent: 'Compétent', expert: 'Expert' };
 
 /** A jury member's sessions, the interns on them, their validated portfolio, and the decision. */
 export function JuryPage() {
@@ -55,7 +58,7 @@ export function JuryPage() {
         <section key={s.id} className="card" aria-labelledby={`session-${s.id}`}>
           <h2 id={`session-${s.id}`}>{s.title}</h2>
           <p className="meta">
-            {s.phase} · du {dateFr(s.opensAt)} au {dateFr(s.closesAt)} · {s.open ? 'ouverte' : 'fermée'}
+            {PHASES[s.phase] ?? s.phase} · du {dateFr(s.opensAt)} au {dateFr(s.closesAt)} · {s.open ? 'ouverte' : 'fermée'}
           </p>
           {s.interns ? (
             <ul>
@@ -64,7 +67,7 @@ export function JuryPage() {
                   <button type="button" className="link" onClick={() => void open(s, i.id)}>
                     {i.displayName}
                   </button>{' '}
-                  {i.decision ? `— ${DECISIONS[i.decision.decision]}` : ''}
+                  {i.decision ? `— ${DECISIONS[i.decision.decision]}` : '— en attente de décision'}
                 </li>
               ))}
             </ul>
@@ -135,6 +138,42 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
       </nav>
       <p>{data.progress.summary}</p>
       <PortfolioPdf internId={data.intern.id} />
+      <h3>Exigences de la phase</h3>
+      {data.progress.requirements.length > 0 && (
+        <table>
+          <caption className="visually-hidden">Exigences de la phase et ce qui est atteint</caption>
+          <thead>
+            <tr>
+              <th scope="col">Exigence</th>
+              <th scope="col">Attendu</th>
+              <th scope="col">Atteint</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.progress.requirements.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.label}</th>
+                <td>{r.target}</td>
+                <td>
+                  {r.actual} {r.met ? '✓ atteinte' : '✗ manquante'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data.progress.gaps.length === 0 ? (
+        <p>Aucun manque au regard des exigences.</p>
+      ) : (
+        <>
+          <p>Ce qui manque :</p>
+          <ul>
+            {data.progress.gaps.map((g) => (
+              <li key={g}>{g}</li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3>Traces validées ({data.traces.length})</h3>
       <ul>
         {data.traces.map((t) => (
@@ -148,7 +187,28 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
         ))}
       </ul>
       <h3>Évaluations du tuteur</h3>
-      {data.assessments.length === 0 ? <p>Aucune.</p> : data.assessments.map((a, i) => <p key={i}>{a.tutor.displayName} ({a.phase}) : {a.recommendation} — {a.comment}</p>)}
+      {data.assessments.length === 0 ? (
+        <p>Aucune évaluation.</p>
+      ) : (
+        data.assessments.map((a, i) => (
+          <article key={i} className="assessment" aria-label={`Évaluation de ${a.tutor.displayName}`}>
+            <p>
+              <strong>{a.tutor.displayName}</strong>, {PHASES[a.phase] ?? a.phase}
+              {a.updatedAt ? `, le ${dateFr(a.updatedAt)}` : ''} : <strong>{RECOMMENDATIONS[a.recommendation] ?? a.recommendation}</strong>
+            </p>
+            {Object.keys(a.levels).length > 0 && (
+              <ul className="levels">
+                {Object.entries(a.levels).map(([competence, level]) => (
+                  <li key={competence}>
+                    {SHORT_COMPETENCES[competence] ?? competence} : {LEVELS[level] ?? level}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {a.comment && <blockquote>{a.comment}</blockquote>}
+          </article>
+        ))
+      )}
       <h3>Décision</h3>
       {recorded ? (
         <p role="status">

@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
+import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser';
+
+/**
+ * A commission's whole job on the product as `npm start` runs it (PGlite, BullMQ on it, local
+ * disk): from the session page to a trace read in full, the portfolio PDF downloaded, and a
+ * decision that stays recorded after a reload, for its author and for the other member.
+ */
+const PASSWORD = 'Glycémie capillaire à jeun 2026';
+const TITLE = 'Une otite chez un nourrisson fébrile';
+
+let run: EmbeddedRun;
+let browser: Browser;
+
+async function call<T = Record<string, unknown>>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const response = await fetch(`${run.base}/api${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+const login = async (email: string, password = PASSWORD) => (await call<{ accessToken: string }>('POST', '/auth/login', null, { email, password })).accessToken;
+
+beforeAll(async () => {
+  [run, browser] = await Promise.all([startEmbeddedRun(), launchBrowser()]);
+  const admin = await login(EMBEDDED_ADMIN.email, EMBEDDED_ADMIN.password);
+  await call('POST', '/admin/upps', admin, { code: 'montpellier', name: 'Montpellier-Nîmes' });
+  const user = async (email: string, firstName: string, lastName: string, roles: string[], extra: object = {}) =>
+    (await call<{ id: string }>('POST', '/admin/users', admin, { email, firstName, lastName, roles, upp: 'montpellier', password: PASSWORD, ...extra })).id;
+  const internId = await user('claire.fabre@etu.test', 'Claire', 'Fabre', ['intern'], { promotion: 2025 });
+  const otherInternId = await user('yanis.haddad@etu.test', 'Yanis', 'Haddad', ['intern'], { promotion: 2025 });
+  const tutorId = await user('anne.vidal@msu.test', 'Anne', 'Vidal', ['tutor']);
+  const memberIds = [await user('luc.ferrand@jury.test', 'Luc', 'Ferrand', ['jury']), await user('ines.morel@jury.test', 'Inès', 'Morel', ['jury'])];
+  await call('POST', '/tutorships', admin, { tutorId, internId });
+
+  const intern = await login('claire.fabre@etu.test');
+  const text = 'Un nourrisson de 14 mois consulte pour une fièvre à 39 °C depuis deux jours ; le tympan droit est bombé.';
+  const trace = await call<{ id: string }>('POST', '/traces', intern, {
+    kind: 'rsca',
+    title: TITLE,
+    content: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
+    competences: ['premier_recours'],
+    familles: ['enfant_adolescent'],
+  });
+  await call('POST', `/traces/${trace.id}/submit`, intern);
+  const tutor = await login('anne.vidal@msu.test');
+  await call('POST', `/traces/${trace.id}/comments`, tutor, { body: 'As-tu recherché une conjonctivite associée ?', anchor: { from: 1, to: 30, quote: text.slice(0, 29) } });
+  await call('POST', `/traces/${trace.id}/validate`, tutor, { comment: 'Raisonnement clair.' });
+  await call('POST', `/portfolios/${internId}/assessments`, tutor, { phase: 'socle', levels: { premier_recours: 'intermediaire' }, comment: 'Progresse bien en pédiatrie.', recommendation: 'favorable' });
+  await call('POST', '/jury-sessions', admin, {
+    title: 'Commission de phase socle',
+    phase: 'socle',
+    opensAt: new Date(Date.now() - 60_000).toISOString(),
+    closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+    memberIds,
+    internIds: [internId, otherInternId],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await run?.close();
+});
+
+it('reads a trace in full, downloads the PDF and records a decision that stays recorded', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const member = await signIn(context, run.base, 'luc.ferrand@jury.test', PASSWORD);
+  await member.getByRole('heading', { name: 'Commission de phase socle' }).waitFor();
+  await member.getByText('Phase socle · du', { exact: false }).waitFor();
+  expect(await accessibilityViolations(member)).toEqual([]);
+
+  await member.getByRole('button', { name: 'Claire Fabre' }).click();
+  await member.getByRole('heading', { name: 'Portfolio de Claire Fabre' }).waitFor();
+  // The tutor's assessment beside the traces, in words.
+  await member.getByText('Avis favorable').waitFor();
+  await member.getByText('Premier recours : Intermédiaire').waitFor();
+  // The next intern of the session is one click away.
+  await member.getByRole('button', { name: 'Suivant : Yanis Haddad →' }).waitFor();
+
+  await member.getByRole('button', { name: TITLE }).click();
+  const reading = member.getByRole('textbox', { name: `Texte de la trace « ${TITLE} » (lecture seule)` });
+  await reading.getByText('le tympan droit est bombé', { exact: false }).waitFor();
+  expect(await reading.getAttribute('contenteditable')).toBe('false');
+  await member.getByText('As-tu recherché une conjonctivite associée ?', { exact: false }).waitFor();
+  await member.getByText('empreinte SHA-256 du contenu validé', { exact: false }).waitFor();
+
+  await member.getByRole('button', { name: 'Préparer le PDF du portfolio' }).click();
+  const link = member.getByRole('link', { name: 'Télécharger le PDF du portfolio' });
+  await link.waitFor({ timeout: 30_000 });
+  const [download] = await Promise.all([member.waitForEvent('download'), link.click()]);
+  expect(fs.readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+
+  for (const label of ['Phase validée', 'Phase non validée', 'Décision ajournée']) expect(await member.getByLabel(label).isChecked()).toBe(false);
+  await member.getByLabel('Décision ajournée').check();
+  await member.getByLabel('Motivation').fill('Un RSCA de plus est attendu en santé de l’enfant.');
+  await member.getByRole('button', { name: 'Enregistrer la décision' }).click();
+  await member.getByText('Décision enregistrée : Décision ajournée', { exact: false }).waitFor();
+  await screenshot(member, 'jury');
+  expect(await accessibilityViolations(member)).toEqual([]);
+
+  await member.reload();
+  await member.getByText('— Décision ajournée').waitFor();
+  await member.getByRole('button', { name: 'Claire Fabre' }).click();
+  await member.getByText('Décision enregistrée : Décision ajournée', { exact: false }).waitFor();
+  expect(await member.getByRole('button', { name: 'Enregistrer la décision' }).count()).toBe(0);
+  await context.close();
+
+  // The other member of the commission sees it recorded too, and cannot record a second one.
+  const otherContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const other = await signIn(otherContext, run.base, 'ines.morel@jury.test', PASSWORD);
+  await other.getByRole('button', { name: 'Claire Fabre' }).click();
+  await other.getByText('Décision enregistrée : Décision ajournée', { exact: false }).waitFor();
+  await other.getByText('Un RSCA de plus est attendu en santé de l’enfant.', { exact: false }).waitFor();
+  expect(await other.getByRole('button', { name: 'Enregistrer la décision' }).count()).toBe(0);
+  await otherContext.close();
+}, 180_000);
