@@ -13,6 +13,12 @@ let browser: Browser;
 let base: string;
 let emails: { admin: string; intern: string; tutor: string };
 
+/** Whether an element is inside the visible part of the window. */
+const inView = (locator: Locator) => locator.evaluate((el) => {
+  const box = el.getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+});
+
 /** Puts the caret at the end of a block, as a user clicking after its last word does. */
 async function clickAtEnd(block: Locator): Promise<void> {
   const box = (await block.boundingBox())!;
@@ -57,8 +63,18 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     await intern.getByText('Enregistré', { exact: true }).waitFor();
     await screenshot(intern, 'editeur');
     expect(await accessibilityViolations(intern)).toEqual([]);
+    // Submitting asks first, and says to whom the trace goes.
     await intern.getByRole('button', { name: 'Soumettre à mon tuteur' }).click();
-    await intern.getByText('Trace soumise à votre tuteur.').waitFor();
+    const confirm = intern.getByRole('dialog', { name: 'Soumettre à Anne Vidal, qui assure votre tutorat ?' });
+    await confirm.waitFor();
+    expect(await confirm.getByRole('button', { name: 'Soumettre', exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await accessibilityViolations(intern)).toEqual([]);
+    await intern.keyboard.press('Escape'); // the keyboard closes it, nothing is submitted
+    await confirm.waitFor({ state: 'hidden' });
+    await intern.getByText('Enregistré', { exact: true }).waitFor();
+    await intern.getByRole('button', { name: 'Soumettre à mon tuteur' }).click();
+    await confirm.getByRole('button', { name: 'Soumettre', exact: true }).click();
+    await intern.getByText('Trace soumise à Anne Vidal.').waitFor();
 
     // The tutor finds it in the inbox, comments a passage, requests changes.
     const tutor = await signIn(tutorContext, base, emails.tutor, PASSWORD);
@@ -78,8 +94,20 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     await tutor.getByLabel('Commentaire', { exact: true }).fill('Quels signes de gravité as-tu cherchés ?');
     await tutor.getByRole('button', { name: 'Commenter ce passage' }).click();
     await tutor.getByText('Quels signes de gravité as-tu cherchés ?').waitFor();
-    const quoted = await tutor.locator('.comments blockquote.quote').first().textContent();
-    expect(quoted).toMatch(/^« \S.* »$/); // the comment is anchored to the selected passage
+    const quoteLink = tutor.locator('.comments .quote-link').first();
+    const quote = (await quoteLink.textContent())!.match(/^« (\S.*) » : voir ce passage dans le texte$/)?.[1]; // anchored to the selected passage
+    expect(quote).toBeTruthy();
+    // The commented passage is highlighted in the text, exactly over the quote.
+    await expect(text.locator('.comment-highlight').allTextContents()).resolves.toEqual([quote]);
+    // Scrolled away, a click on the comment's quote brings the passage back into view and marks it.
+    await tutor.setViewportSize({ width: 1280, height: 420 });
+    await tutor.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const highlighted = text.locator('.comment-highlight');
+    expect(await inView(highlighted)).toBe(false);
+    await quoteLink.click();
+    await tutor.locator('.comment-highlight.active').waitFor();
+    expect(await inView(highlighted)).toBe(true);
+    await tutor.setViewportSize({ width: 1280, height: 900 });
     await screenshot(tutor, 'relecture');
     expect(await accessibilityViolations(tutor)).toEqual([]);
     await tutor.getByRole('button', { name: 'Demander des modifications' }).click();
@@ -87,21 +115,37 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     await tutor.getByRole('button', { name: 'Confirmer' }).click();
     await tutor.getByRole('heading', { name: 'Traces à relire' }).waitFor();
 
-    // The intern sees what to rework, edits, resubmits.
+    // The intern sees what to rework, first thing above the text, edits, resubmits.
     await intern.getByRole('link', { name: 'Mes traces' }).click();
     await intern.getByRole('heading', { name: 'À reprendre (1)' }).waitFor();
     await intern.getByRole('link', { name: 'Une douleur thoracique en fin de consultation' }).first().click();
     await intern.getByText('Quels signes de gravité as-tu cherchés ?').waitFor();
+    const banner = intern.getByRole('region', { name: 'Ce qu’il faut reprendre' });
+    await banner.getByText('Ajoute ta recherche documentaire.').waitFor();
+    const internText = intern.getByRole('textbox', { name: 'Contenu de la trace' });
+    expect((await banner.boundingBox())!.y).toBeLessThan((await internText.boundingBox())!.y);
+    expect(await inView(banner)).toBe(true);
+    // The tutor's passage is highlighted in the intern's editor too.
+    await expect(internText.locator('.comment-highlight').allTextContents()).resolves.toEqual([quote]);
+    await screenshot(intern, 'a-reprendre');
+    expect(await accessibilityViolations(intern)).toEqual([]);
     await clickAtEnd(intern.getByRole('textbox', { name: 'Contenu de la trace' }).getByRole('heading', { name: 'Recherche documentaire' }));
     await intern.keyboard.press('Enter');
     await intern.keyboard.type('Recommandations de la HAS sur le syndrome coronarien chronique.');
     await intern.getByText('Enregistré', { exact: true }).waitFor();
     await intern.getByRole('button', { name: 'Soumettre à mon tuteur' }).click();
-    await intern.getByText('Trace soumise à votre tuteur.').waitFor();
+    await intern.getByRole('dialog', { name: /^Soumettre à Anne Vidal/ }).getByRole('button', { name: 'Soumettre', exact: true }).click();
+    await intern.getByText('Trace soumise à Anne Vidal.').waitFor();
 
-    // The tutor validates.
+    // The tutor sees what changed since the version they reviewed, then validates.
     await tutor.reload();
     await tutor.getByRole('link', { name: 'Une douleur thoracique en fin de consultation' }).click();
+    const changes = tutor.getByRole('region', { name: 'Modifications depuis votre dernière relecture' });
+    const added = changes.locator('ins');
+    await added.first().waitFor();
+    await expect(added.allTextContents()).resolves.toEqual(['ajouté : + Recommandations de la HAS sur le syndrome coronarien chronique.']);
+    await expect(changes.locator('del').count()).resolves.toBe(0);
+    expect(await accessibilityViolations(tutor)).toEqual([]);
     await tutor.getByRole('button', { name: 'Valider la trace' }).click();
     await tutor.getByRole('button', { name: 'Confirmer' }).click();
     await tutor.getByText('Aucune trace n’attend votre relecture.').waitFor();
@@ -112,8 +156,17 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     await intern.getByText('Phase socle · 1 trace(s) validée(s)').waitFor();
     expect(await accessibilityViolations(intern)).toEqual([]);
     await intern.getByRole('button', { name: 'Exporter en PDF' }).click();
-    const link = intern.getByRole('link', { name: /Télécharger/ });
-    await link.waitFor({ timeout: 30_000 });
+    await intern.getByText(/^Export PDF prêt/).waitFor({ timeout: 30_000 });
+    // The finished export is listed with its date, format and size, and is still there after a reload.
+    await intern.reload();
+    const exports = intern.getByRole('table', { name: 'Exports terminés' });
+    const row = exports.getByRole('row').nth(1);
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells[0]).toMatch(/^\d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
+    expect(cells[1]).toMatch(/^PDF/);
+    expect(cells[2]).toMatch(/^\d+(,\d)? (Ko|Mo)$/);
+    const link = row.getByRole('link', { name: /^Télécharger le PDF du / });
     await screenshot(intern, 'progression');
     const [download] = await Promise.all([intern.waitForEvent('download'), link.click()]);
     const file = await download.path();
@@ -236,6 +289,7 @@ describe('the DUMG', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await signIn(context, base, emails.admin, PASSWORD);
     await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('link', { name: 'Import CSV' }).click();
     await page.getByLabel('Ou collez le contenu').fill(
       ['email;lastName;firstName;role;upp;promotion', 'lea.roux@etu.example.fr;Roux;Léa;intern;montpellier;2025', 'yanis@etu.example.fr;Haddad;Yanis;intern;toulouse;2025'].join('\n'),
     );

@@ -79,6 +79,7 @@ describe('invitations without SMTP', () => {
     await api.dataSource.query(`UPDATE one_time_token SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, [created.id]);
     expect(await invitationOf('nina.roche')).toEqual([expect.objectContaining({ status: 'expired' })]);
     const expired = await api.http.get('/api/admin/invitations').query({ status: 'expired' }).set('Authorization', admin.bearer).expect(200);
+    expect(expired.body).toMatchObject({ total: 1, mailConfigured: false });
     expect(expired.body.items.map((i: { userId: string }) => i.userId)).toEqual([created.id]);
     await setPassword(tokenOf(created.invitation.link!)).expect(400);
   });

@@ -16,7 +16,7 @@ export class InvitationsController {
 
   @Get()
   @Roles('admin')
-  @ApiOkResponse({ description: 'Paged: each active user’s latest invitation `{ userId, email, displayName, roles, status: sent|accepted|expired, sentAt, expiresAt, acceptedAt }`, newest first.' })
+  @ApiOkResponse({ description: 'Paged: each active user’s latest invitation `{ userId, email, displayName, roles, status: sent|accepted|expired, sentAt, expiresAt, acceptedAt }`, newest first; `mailConfigured` false when no SMTP is configured (a re-send then answers the link).' })
   list(@Query() query: ListInvitationsQuery) {
     return this.users.invitations(query);
   }

@@ -210,7 +210,7 @@ export class UsersService {
    * Each active user's latest invitation, newest first: pending (`sent`) until used or past its
    * date. A newer link voids the older ones, so the latest alone tells where the user stands.
    */
-  async invitations(query: ListInvitationsQuery): Promise<Page<InvitationView>> {
+  async invitations(query: ListInvitationsQuery): Promise<Page<InvitationView> & { mailConfigured: boolean }> {
     const params = new SqlParams();
     const where: string[] = ['u.active'];
     const status = `CASE WHEN t.used_at IS NOT NULL THEN 'accepted' WHEN t.expires_at <= now() THEN 'expired' ELSE 'sent' END`;
@@ -227,7 +227,7 @@ export class UsersService {
       ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: Role[]; status: InvitationStatus; created_at: Date; expires_at: Date; used_at: Date | null }[]>,
       this.dataSource.query(`SELECT count(*)::int AS total ${from}`, counted) as Promise<{ total: number }[]>,
     ]);
-    return pageOf(
+    const page = pageOf(
       rows.map((r) => ({
         userId: r.id,
         email: r.email,
@@ -241,6 +241,7 @@ export class UsersService {
       total,
       query,
     );
+    return { ...page, mailConfigured: this.tokens.mailConfigured };
   }
 
   /**

@@ -1,9 +1,35 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useSession } from '../session';
 
+export interface Branding {
+  title: string;
+  department: string;
+  logoUrl: string | null;
+}
+
+/** Until /api/branding answers, the product's own name (the department's comes from the server). */
+const PRODUCT_TITLE = 'Carnet — DES de médecine générale';
+
+/** Who the sign-in page belongs to: the department's name (DUMG_NAME) and logo (CARNET_DEPARTMENT_LOGO). */
+export function useBranding(): Branding | null {
+  const [branding, setBranding] = useState<Branding | null>(null);
+  useEffect(() => {
+    let current = true;
+    void api
+      .get<Branding>('/branding')
+      .then((b) => current && setBranding(b))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, []);
+  return branding;
+}
+
 export function LoginPage() {
+  const branding = useBranding();
   const { signIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -31,8 +57,14 @@ export function LoginPage() {
 
   return (
     <main id="contenu" className="login">
-      <h1>Carnet</h1>
-      <p className="lead">Le portfolio du DES de médecine générale.</p>
+      <div style={{ display: 'flex', alignItems: 'center', gap: '1rem' }}>
+        {branding?.logoUrl && <img src={branding.logoUrl} alt="" style={{ maxHeight: '4.5rem', maxWidth: '9rem' }} />}
+        <div>
+          <h1 style={{ margin: 0 }}>{branding?.title ?? PRODUCT_TITLE}</h1>
+          {branding && <p className="lead" style={{ margin: '.2rem 0 0' }}>{branding.department}</p>}
+        </div>
+      </div>
+      <p className="lead">Le portfolio des internes, de leurs tuteurs et des jurys.</p>
       <form onSubmit={submit} className="card" aria-labelledby="login-title">
         <h2 id="login-title">Connexion</h2>
         <ErrorMessage error={error} />

@@ -1,6 +1,8 @@
-import { FormEvent, useState } from 'react';
-import { api, ApiError, Page, request } from '../../api';
+import { useState } from 'react';
+import { api, request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { Link } from '../../router';
+
 interface ImportReport {
   created: number;
   updated: number;
@@ -8,8 +10,12 @@ interface ImportReport {
   errors: { line: number; message: string }[];
   applied: boolean;
 }
-export /** CSV import: a preview first (dry run), errors by line, then the import itself. */
-function ImportSection() {
+/** The UPP codes the file names and nobody created yet, read from the import's line errors. */
+const missingUpps = (report: ImportReport) =>
+  [...new Set(report.errors.flatMap((e) => [...e.message.matchAll(/UPP inconnue « ([^»]+) »/g)].map((m) => m[1].trim())))].sort();
+
+/** CSV import: a preview first (dry run), errors by line, then the import itself. */
+export function ImportSection() {
   const [csv, setCsv] = useState('');
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -37,6 +43,7 @@ function ImportSection() {
         Importer
       </button>
       <ErrorMessage error={error} />
+      {report && missingUpps(report).length > 0 && <MissingUpps codes={missingUpps(report)} onCreated={() => void send(true)} />}
       {report && (
         <div role="status" className={`alert ${report.errors.length ? 'error' : report.applied ? 'success' : 'info'}`}>
           <p>
@@ -68,3 +75,53 @@ function ImportSection() {
   );
 }
 
+/**
+ * The file's unknown UPP, each created here in one step (its name prefilled from the code), so
+ * the file checked again without leaving the page.
+ */
+function MissingUpps({ codes, onCreated }: { codes: string[]; onCreated: () => void }) {
+  return (
+    <section className="alert warning missing-upps" aria-labelledby="missing-upps-title">
+      <h3 id="missing-upps-title">UPP à créer avant l’import</h3>
+      <p>
+        Le fichier cite {codes.length === 1 ? 'une UPP qui n’existe pas encore' : `${codes.length} UPP qui n’existent pas encore`} : {codes.join(', ')}. Créez-les ici
+        (vérifiez le nom), ou dans la page <Link to="/administration/upp">UPP</Link> ; le fichier est ensuite vérifié à nouveau.
+      </p>
+      <ul>
+        {codes.map((code) => (
+          <MissingUpp key={code} code={code} onCreated={onCreated} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const nameFromCode = (code: string) => code.replace(/[-_]+/g, ' ').replace(/(^|\s)\p{L}/gu, (letter) => letter.toUpperCase());
+
+function MissingUpp({ code, onCreated }: { code: string; onCreated: () => void }) {
+  const [name, setName] = useState(() => nameFromCode(code));
+  const [error, setError] = useState<unknown>(null);
+  const create = async () => {
+    setError(null);
+    try {
+      await api.post('/admin/upps', { code, name });
+      onCreated();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <li>
+      <div className="row">
+        <div className="grow">
+          <label htmlFor={`missing-upp-${code}`}>Nom de l’UPP {code}</label>
+          <input id={`missing-upp-${code}`} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <button type="button" className="primary" onClick={() => void create()} disabled={!name.trim()}>
+          Créer l’UPP {code}
+        </button>
+      </div>
+      <ErrorMessage error={error} />
+    </li>
+  );
+}

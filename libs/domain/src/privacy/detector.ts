@@ -1,0 +1,51 @@
+import { findBirthDates, findRareAges } from './dates';
+import { findNames } from './names';
+import { findAddresses, findEmails, findHospitalIds, findNirs, findPhones } from './numbers';
+import { normalise } from './text';
+import { Finding, IdentifierKind, IdentifierWarning, ScanOptions } from './types';
+
+/**
+ * Traces narrate real situations; they must not identify patients. This scan finds what looks
+ * like an identifier in the plain text, before a tutor reads it, and offers a replacement for
+ * each. It is pure and synchronous, so the web editor, the API and the worker get the same
+ * warnings at the same offsets.
+ */
+
+// When two findings overlap, the more specific one stays: a name inside an address is the
+// street's, digits inside a NIR or a hospital identifier are not a phone number.
+const OUTRANKS: Partial<Record<IdentifierKind, IdentifierKind[]>> = {
+  address: ['name', 'phone', 'age'],
+  email: ['name', 'phone'],
+  hospital_id: ['phone', 'nir', 'name'],
+  nir: ['phone'],
+  birth_date: ['age', 'phone'],
+};
+
+const overlaps = (a: Finding, b: Finding) => a.from < b.to && b.from < a.to;
+
+function settle(findings: Finding[]): Finding[] {
+  const kept = findings.filter(
+    (finding) => !findings.some((other) => other !== finding && overlaps(other, finding) && OUTRANKS[other.kind]?.includes(finding.kind)),
+  );
+  // Two findings of one kind on the same words (two rules agreeing): keep the longer.
+  return kept
+    .sort((a, b) => a.from - b.from || b.to - a.to)
+    .filter((finding, index, sorted) => !sorted.slice(0, index).some((other) => other.kind === finding.kind && overlaps(other, finding)));
+}
+
+export function findPatientIdentifiers(text: string, options: ScanOptions = {}): IdentifierWarning[] {
+  const now = options.now ?? new Date();
+  const plain = normalise(text);
+  const findings = [
+    ...findNames(plain),
+    ...findBirthDates(plain, now),
+    ...findRareAges(plain),
+    ...findNirs(plain),
+    ...findPhones(plain),
+    ...findEmails(plain),
+    ...findAddresses(plain),
+    ...findHospitalIds(plain),
+  ];
+  // Offsets are the same in both texts; excerpts are quoted from the intern's own text.
+  return settle(findings).map((finding) => ({ ...finding, excerpt: text.slice(finding.from, finding.to) }));
+}

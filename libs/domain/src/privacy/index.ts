@@ -1,0 +1,2 @@
+export { findPatientIdentifiers } from './detector';
+export type { IdentifierKind, IdentifierWarning, ScanOptions } from './types';

@@ -1,0 +1,57 @@
+/**
+ * Helpers shared by the recognisers. JavaScript's \b only knows [A-Za-z0-9_], even with the
+ * `u` flag, so « né » followed by a space has no \b after « é »: every word edge here is a
+ * lookaround on explicit Unicode letter classes instead.
+ */
+export const LETTER = '\\p{L}\\p{M}';
+export const UPPER = '\\p{Lu}';
+export const LOWER = '\\p{Ll}\\p{M}';
+/** Not inside a word (letters, digits, underscore) on the left / on the right. */
+export const WORD_START = `(?<![${LETTER}\\p{N}_])`;
+export const WORD_END = `(?![${LETTER}\\p{N}_])`;
+
+const SAME_LENGTH: Record<string, string> = {
+  '\u00a0': ' ', // no-break space, before « : » and inside numbers in French typography
+  '\u202f': ' ', // narrow no-break space
+  '\u2007': ' ',
+  '\u2009': ' ',
+  '\u2019': "'", // typographic apostrophe, which the editor types
+  '\u2018': "'",
+  '\u02bc': "'",
+  '\u2010': '-',
+  '\u2011': '-',
+};
+const SAME_LENGTH_PATTERN = /[\u00a0\u202f\u2007\u2009\u2019\u2018\u02bc\u2010\u2011]/g;
+
+/**
+ * The text with typographic spaces, apostrophes and hyphens made plain, character for
+ * character, so that every offset found in it is an offset in the original text.
+ */
+export function normalise(text: string): string {
+  return text.replace(SAME_LENGTH_PATTERN, (c) => SAME_LENGTH[c]);
+}
+
+/** A word as the lexicons store it: lower case, without accents. */
+export function fold(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** The text just before `index`, on the same line, at most `length` characters. */
+export function before(text: string, index: number, length = 48): string {
+  const start = Math.max(0, index - length);
+  const window = text.slice(start, index);
+  const newline = window.lastIndexOf('\n');
+  return newline === -1 ? window : window.slice(newline + 1);
+}
+
+/** The text just after `index`, on the same line, at most `length` characters. */
+export function after(text: string, index: number, length = 24): string {
+  const window = text.slice(index, index + length);
+  const newline = window.indexOf('\n');
+  return newline === -1 ? window : window.slice(0, newline);
+}
+
+/** A set of folded words from a string of words separated by spaces or new lines. */
+export function wordSet(words: string): Set<string> {
+  return new Set(words.split(/\s+/).filter(Boolean).map(fold));
+}

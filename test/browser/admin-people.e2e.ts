@@ -1,0 +1,113 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
+import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser';
+
+const fixture = path.resolve(__dirname, '../../../shared/fixtures/users-dumg.csv');
+
+/**
+ * The DUMG's staff on a fresh `npm start` (embedded database, no SMTP): from an empty install to
+ * the people imported, found, given a role and handed their invitation link.
+ */
+let run: EmbeddedRun;
+let browser: Browser;
+beforeAll(async () => {
+  run = await startEmbeddedRun({ smtp: false });
+  browser = await launchBrowser();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await run?.close();
+});
+
+const section = async (page: Page, name: string) => {
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name }).click();
+};
+
+describe('the admin of an empty install', () => {
+  it('creates the UPP, imports the sample file, gives a role and hands over an invitation link that a new one voids', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, run.base, EMBEDDED_ADMIN.email, EMBEDDED_ADMIN.password);
+    await page.getByRole('link', { name: 'Administration' }).click();
+    // The home is the list of people: on an empty install, the admin alone.
+    await page.getByRole('heading', { name: 'Utilisateurs', level: 2 }).waitFor();
+    await page.getByText('1 utilisateur', { exact: true }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // One UPP from its page, a duplicate refused in French.
+    await section(page, 'UPP');
+    await page.getByLabel('Code').fill('montpellier');
+    await page.getByLabel('Nom', { exact: true }).fill('Montpellier');
+    await page.getByRole('button', { name: 'Créer l’UPP' }).click();
+    await page.getByRole('cell', { name: 'Montpellier', exact: true }).waitFor();
+    await page.getByLabel('Code').fill('montpellier');
+    await page.getByLabel('Nom', { exact: true }).fill('Encore');
+    await page.getByRole('button', { name: 'Créer l’UPP' }).click();
+    await page.getByRole('alert').getByText('Une UPP de code « montpellier » existe déjà.').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // The sample file names four more: the import page says which, and creates them.
+    await section(page, 'Import CSV');
+    await page.getByLabel('Fichier CSV').setInputFiles(fixture);
+    await page.getByRole('button', { name: 'Vérifier (sans importer)' }).click();
+    const missing = page.getByRole('region', { name: 'UPP à créer avant l’import' });
+    await missing.getByText('beziers, narbonne, nimes, perpignan').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await missing.getByLabel('Nom de l’UPP nimes').fill('Nîmes-Alès-Bagnols-sur-Cèze + Lozère');
+    for (const code of ['beziers', 'narbonne', 'nimes', 'perpignan']) {
+      await missing.getByRole('button', { name: `Créer l’UPP ${code}` }).click();
+      await missing.getByRole('button', { name: `Créer l’UPP ${code}` }).waitFor({ state: 'detached' });
+    }
+    await page.getByText('Aperçu (rien n’a encore été importé) — 13 création(s)').waitFor();
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await page.getByText('Import effectué — 13 création(s), 0 mise(s) à jour, 0 inchangé(s).').waitFor();
+    await screenshot(page, 'admin-import');
+
+    // A person found by part of a name, as it is typed; a role added.
+    await section(page, 'Utilisateurs');
+    await page.getByLabel('Rechercher (nom ou e-mail)').pressSequentially('fabr');
+    await page.getByText('1 utilisateur', { exact: true }).waitFor();
+    const row = page.getByRole('row', { name: /FABRE Claire/ });
+    await expect(row.getByRole('cell', { name: 'Interne', exact: true }).count()).resolves.toBe(1);
+    await row.getByRole('button', { name: 'Modifier Claire Fabre' }).click();
+    await page.getByRole('group', { name: 'Rôles de Claire Fabre' }).getByLabel('Jury').check();
+    await page.getByRole('button', { name: 'Enregistrer les rôles' }).click();
+    await page.getByText('Rôles de Claire Fabre enregistrés : Interne, Jury.').waitFor();
+    await row.getByRole('cell', { name: 'Interne, Jury' }).waitFor();
+    await screenshot(page, 'admin-users');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // No SMTP: the admin is told so and given the link; a new one voids it.
+    await section(page, 'Invitations');
+    await page.getByText('Le courriel n’est pas configuré sur ce serveur').first().waitFor();
+    await page.getByLabel('Rechercher une personne').fill('yanis');
+    await page.getByText('1 invitation', { exact: true }).waitFor();
+    await page.getByRole('row', { name: /Yanis Haddad/ }).getByRole('cell', { name: 'Envoyée', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Renvoyer l’invitation de Yanis Haddad' }).click();
+    const link = page.getByLabel('Lien d’invitation de Yanis Haddad');
+    await link.waitFor();
+    const first = await link.inputValue();
+    expect(new URL(first).pathname).toBe('/mot-de-passe');
+    expect(new URL(first).searchParams.get('jeton')).toMatch(/^[\w-]{40,}$/);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Renvoyer l’invitation de Yanis Haddad' }).click();
+    await page.waitForFunction((old) => (document.getElementById('invitation-link') as HTMLInputElement | null)?.value !== old, first);
+    const second = await link.inputValue();
+    expect(second).not.toBe(first);
+    await screenshot(page, 'admin-invitations');
+
+    // The old link, opened elsewhere, is refused in French.
+    const intern = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const stale = await intern.newPage();
+    // PUBLIC_URL is unset on the default run: the link names localhost, the test server's port.
+    const { pathname, search } = new URL(first);
+    await stale.goto(`${run.base}${pathname}${search}`);
+    await stale.getByLabel(/Nouveau mot de passe/).fill('une phrase de passe assez longue 2026');
+    await stale.getByLabel(/Confirmer/).fill('une phrase de passe assez longue 2026');
+    await stale.getByRole('button', { name: /Enregistrer/ }).click();
+    await stale.getByRole('alert').getByText('Ce lien n’est plus valable : demandez-en un nouveau.').waitFor();
+    expect(await accessibilityViolations(stale)).toEqual([]);
+    await intern.close();
+    await context.close();
+  });
+});
