@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { dateTimeFr, Pager } from './TutorshipsSection';
@@ -101,7 +101,10 @@ export function AuditSection() {
   const [list, setList] = useState<Page<AuditEntry> | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  // Filters change faster than answers come: only the latest request's answer is shown.
+  const asked = useRef(0);
   const load = useCallback(async () => {
+    const ask = ++asked.current;
     setError(null);
     const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
     if (action) query.set('action', action);
@@ -110,7 +113,8 @@ export function AuditSection() {
     if (from) query.set('from', new Date(`${from}T00:00:00`).toISOString());
     if (to) query.set('to', nextDay(to));
     try {
-      setList(await api.get<Page<AuditEntry>>(`/admin/audit?${query}`));
+      const found = await api.get<Page<AuditEntry>>(`/admin/audit?${query}`);
+      if (ask === asked.current) setList(found);
     } catch (e) {
       setError(e);
     }

@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useEffect, useState } from 'react';
+import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { dayFr, FieldError, fieldErrors, Pager } from './TutorshipsSection';
@@ -63,14 +63,18 @@ export function StagesSection() {
   const [feesError, setFeesError] = useState<unknown>(null);
   const [created, setCreated] = useState<string | null>(null);
 
+  // Filters change faster than answers come: only the latest request's answer is shown.
+  const asked = useRef(0);
   const load = useCallback(async () => {
+    const ask = ++asked.current;
     setListError(null);
     const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
     if (filterIntern) query.set('internId', filterIntern.id);
     if (filterSemester) query.set('semester', filterSemester);
     if (filterKind) query.set('kind', filterKind);
     try {
-      setList(await api.get<Page<Stage>>(`/stages?${query}`));
+      const found = await api.get<Page<Stage>>(`/stages?${query}`);
+      if (ask === asked.current) setList(found);
     } catch (e) {
       setListError(e);
     }

@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useEffect, useState } from 'react';
+import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { UserPicker, UserRow } from './UserPicker';
@@ -86,14 +86,18 @@ export function TutorshipsSection() {
   const [reason, setReason] = useState('');
   const [endError, setEndError] = useState<unknown>(null);
 
+  // Filters change faster than answers come: only the latest request's answer is shown.
+  const asked = useRef(0);
   const load = useCallback(async () => {
+    const ask = ++asked.current;
     setListError(null);
     const query = new URLSearchParams({ active: String(active), page: String(page), pageSize: String(PAGE_SIZE) });
     if (filterTutor) query.set('tutorId', filterTutor.id);
     if (filterIntern) query.set('internId', filterIntern.id);
     if (/^\d{4}$/.test(promotion)) query.set('promotion', promotion);
     try {
-      setList(await api.get<Page<Tutorship>>(`/tutorships?${query}`));
+      const found = await api.get<Page<Tutorship>>(`/tutorships?${query}`);
+      if (ask === asked.current) setList(found);
     } catch (e) {
       setListError(e);
     }
