@@ -57,7 +57,11 @@ function tokens(text: string): Token[] {
   const found: Token[] = [];
   for (const match of text.matchAll(TOKEN)) {
     const word = match[2];
-    found.push({ from: match.index!, to: match.index! + match[0].length, word, particle: !!match[1], capitals: word === word.toUpperCase() });
+    const particle = match[1];
+    // « la maman de Maël Le Roux »: a small « de » before a given name is the sentence's, not the name's.
+    const sentenceWord = particle !== undefined && /^(?:de|du|des|d')\s*$/.test(particle) && isGivenName(word);
+    const from = sentenceWord ? match.index! + particle.length : match.index!;
+    found.push({ from, to: match.index! + match[0].length, word, particle: !!particle && !sentenceWord, capitals: word === word.toUpperCase() });
   }
   return found;
 }

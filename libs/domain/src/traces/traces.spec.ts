@@ -63,13 +63,15 @@ describe('the patient-identifier scan', () => {
     expect(kinds('DDN : 3 mars 1961')).toEqual([['birth_date', '3 mars 1961']]);
   });
 
-  it('finds a NIR only when its key is right', () => {
+  it('finds a NIR by its key, or by its context whatever its key', () => {
     // 1 57 03 34 172 005, key 97 - (1570334172005 mod 97)
     const base = 1570334172005n;
     const key = String(97n - (base % 97n)).padStart(2, '0');
-    expect(kinds(`NIR 1 57 03 34 172 005 ${key}`)).toEqual([['nir', `1 57 03 34 172 005 ${key}`]]);
     const wrong = key === '01' ? '02' : '01';
-    expect(kinds(`NIR 1 57 03 34 172 005 ${wrong}`)).toEqual([]);
+    expect(kinds(`Le 1 57 03 34 172 005 ${key} figure sur le bon.`)).toEqual([['nir', `1 57 03 34 172 005 ${key}`]]);
+    expect(kinds(`Le 1 57 03 34 172 005 ${wrong} figure sur le bon.`)).toEqual([]);
+    expect(kinds(`NIR 1 57 03 34 172 005 ${wrong}`)).toEqual([['nir', `1 57 03 34 172 005 ${wrong}`]]);
+    expect(kinds(`Carte Vitale : 1570334172005${wrong}`)).toEqual([['nir', `1570334172005${wrong}`]]);
   });
 
   it('finds phone numbers and e-mail addresses', () => {
