@@ -12,6 +12,7 @@ import { StructureModule } from './structure/structure.module';
 import { TracesModule } from './traces/traces.module';
 import { TutorshipsModule } from './tutorships/tutorships.module';
 import { UsersModule } from './users/users.module';
+import { UniversitySignInModule } from './university-sign-in/university-sign-in.module';
 import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
 
 @Module({})
@@ -42,6 +43,7 @@ export class AppModule {
         PortfoliosModule,
         StagesModule,
         PrivacyModule,
+        UniversitySignInModule,
       ],
     };
   }

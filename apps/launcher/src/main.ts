@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '@carnet/config';
 import { EMBEDDED_ENV, openDatabase, startEmbeddedPostgres } from '@carnet/database';
@@ -13,6 +15,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const env: NodeJS.ProcessEnv = { ...process.env };
   let stopDatabase: (() => Promise<void>) | undefined;
+  // Secrets stored in the database (university sign-in) need a key that outlives restarts: without
+  // one set, a key is made once and kept beside the data it protects, readable by its owner only.
+  env.CARNET_SECRET_KEY ||= secretKeyIn(config.dataDir);
 
   if (!config.databaseUrl) {
     const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
@@ -62,6 +67,15 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
+}
+
+function secretKeyIn(dataDir: string): string {
+  const file = path.join(dataDir, 'secret.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }
 
 main().catch((error: unknown) => {

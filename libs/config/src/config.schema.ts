@@ -66,6 +66,8 @@ export const environmentSchema = z
     DUMG_NAME: z.string().min(1).max(200).default('Département de médecine générale'),
     /** The department's logo on the sign-in page and in the header: a PNG, JPEG, SVG or WebP file, served by the API. */
     CARNET_DEPARTMENT_LOGO: optional(z.string().regex(/\.(png|jpe?g|svg|webp)$/i, 'must be the path of a .png, .jpg, .svg or .webp file')),
+    /** 32 random bytes in base64: the AES-256-GCM key of secrets stored in the database (university sign-in client secrets). */
+    CARNET_SECRET_KEY: optional(z.string().refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3') {

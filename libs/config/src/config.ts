@@ -40,6 +40,8 @@ export interface CarnetConfig {
   /** Without smtpUrl, mails are logged; their text (with its links) only outside production. */
   mail: { smtpUrl?: string; from: string; logContent: boolean };
   firstAdmin?: { email: string; password: string };
+  /** CARNET_SECRET_KEY decoded: encrypts secrets kept in the database; without it none can be stored. */
+  secretKey?: Buffer;
   logLevel: string;
 }
 
@@ -99,6 +101,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
       env.CARNET_ADMIN_EMAIL && env.CARNET_ADMIN_PASSWORD
         ? { email: env.CARNET_ADMIN_EMAIL, password: env.CARNET_ADMIN_PASSWORD }
         : undefined,
+    secretKey: env.CARNET_SECRET_KEY ? Buffer.from(env.CARNET_SECRET_KEY, 'base64') : undefined,
     logLevel: env.LOG_LEVEL,
   };
 }

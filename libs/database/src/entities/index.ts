@@ -14,9 +14,13 @@ import { Trace } from './trace.entity';
 import { Tutorship } from './tutorship.entity';
 import { Upp } from './upp.entity';
 import { User } from './user.entity';
+import { Faculty } from './faculty.entity';
+import { IdentityLinkProposal, UniversityProtocol, UniversitySignInConfig, UniversitySignInFlow, UserIdentity } from './university-sign-in.entity';
 
 export { ExportFormat, ExportScope, ExportStatus } from './portfolio-export.entity';
 export { Assessment, AssessmentRevision, PhaseRequirement, Recommendation, Decision, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Stage, StageDifficulty, StagePhase, StageSupervisor };
 export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User };
 
-export const entities = [Stage, StageDifficulty, StagePhase, StageSupervisor, Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];
+export { Faculty, IdentityLinkProposal, UniversityProtocol, UniversitySignInConfig, UniversitySignInFlow, UserIdentity };
+
+export const entities = [Faculty, IdentityLinkProposal, UniversitySignInConfig, UniversitySignInFlow, UserIdentity, Stage, StageDifficulty, StagePhase, StageSupervisor, Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];

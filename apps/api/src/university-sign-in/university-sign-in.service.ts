@@ -1,0 +1,479 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CARNET_CONFIG } from '@carnet/config';
+import { Faculty, UniversityProtocol, UniversitySignInConfig, User } from '@carnet/database';
+import { DomainError, ErrorCode, FieldError } from '@carnet/domain';
+import { ResolvedConfig } from '@carnet/infrastructure';
+import { AuditService } from '../audit/audit.service';
+import type { AuthContext, RequestOrigin } from '../auth/auth-context';
+import { OpenedSession, SessionsService } from '../auth/sessions.service';
+import { hashToken, newToken } from '../auth/tokens';
+import { casLoginUrl, CasRefusal, CasUnavailable, validateServiceTicket } from './cas.client';
+import { insecureAllowed, oidc, OidcConfigurations, OidcUnavailable } from './oidc.client';
+import { open, seal } from './secret-box';
+import type { UniversitySignInBody } from './university-sign-in.dto';
+
+/** Today's only faculty, created by migration 24. */
+export const DEFAULT_FACULTY = 'dumg';
+export const FLOW_MINUTES = 10;
+export const LINK_MINUTES = 10;
+const CAS_TIMEOUT_MS = 5000;
+
+/** Why a sign-in went back to the login page: the web app says each in French. */
+export type RefusalReason = 'aucun-compte' | 'compte-desactive' | 'email-non-verifie' | 'echec' | 'expiree' | 'indisponible';
+
+export type CallbackOutcome =
+  | { kind: 'signed-in'; opened: OpenedSession; returnTo: string }
+  | { kind: 'link'; token: string }
+  | { kind: 'refused'; reason: RefusalReason };
+
+export interface UniversitySignInView {
+  faculty: { code: string; name: string };
+  configured: boolean;
+  protocol: UniversityProtocol;
+  enabled: boolean;
+  casUrl: string | null;
+  issuer: string | null;
+  clientId: string | null;
+  /** Whether a client secret is stored; the secret itself never leaves the server. */
+  clientSecretSet: boolean;
+  emailAttribute: string;
+  subjectAttribute: string;
+  buttonLabel: string;
+  internPasswordsAllowed: boolean;
+  /** The address to register at the university (CAS service, OpenID redirect URI). */
+  callbackUrl: string;
+  updatedAt: string | null;
+}
+
+export interface PublicProvider {
+  faculty: string;
+  facultyName: string;
+  protocol: UniversityProtocol;
+  label: string;
+  loginUrl: string;
+  internPasswordsAllowed: boolean;
+}
+
+export interface LinkPreview {
+  subject: string;
+  maskedEmail: string;
+  facultyName: string;
+}
+
+/** Thrown inside the confirmation's transaction to roll it back and say why. */
+class LinkRefused extends Error {
+  constructor(readonly reason: 'expiree' | 'compte-desactive') {
+    super(reason);
+  }
+}
+
+interface Identity {
+  subject: string;
+  email: string | null;
+  emailUnverified: boolean;
+}
+
+/** `c•••@etu.univ.fr`: enough for its owner to recognise, not enough to learn the address. */
+export const maskEmail = (email: string) => {
+  const at = email.lastIndexOf('@');
+  return at <= 0 ? '•••' : `${email[0]}•••${email.slice(at)}`;
+};
+
+/** Only a path of this site: `returnTo` must never send a signed-in user elsewhere. */
+export const safeReturnTo = (value: unknown): string =>
+  typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 500 ? value : '/';
+
+/**
+ * Sign-in through the university, CAS 3.0 or OpenID Connect, configured per faculty. It never
+ * creates an account (accounts come from the import): a university identity is linked to the
+ * Carnet account of the same e-mail once its owner confirms, then signs in directly.
+ */
+@Injectable()
+export class UniversitySignInService {
+  private readonly logger = new Logger(UniversitySignInService.name);
+  private readonly oidcConfigurations: OidcConfigurations;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {
+    this.oidcConfigurations = new OidcConfigurations(config.env);
+  }
+
+  callbackUrl(facultyCode: string): string {
+    return `${this.config.http.publicUrl}/api/auth/university/${facultyCode}/callback`;
+  }
+
+  private async faculty(code: string): Promise<Faculty | null> {
+    return /^[a-z0-9-]{2,40}$/.test(code) ? this.dataSource.getRepository(Faculty).findOneBy({ code }) : null;
+  }
+
+  private async enabledConfig(code: string): Promise<{ faculty: Faculty; settings: UniversitySignInConfig } | null> {
+    const faculty = await this.faculty(code);
+    if (!faculty) return null;
+    const settings = await this.dataSource
+      .getRepository(UniversitySignInConfig)
+      .createQueryBuilder('c')
+      .addSelect('c.clientSecret')
+      .where('c.faculty_id = :id AND c.enabled', { id: faculty.id })
+      .getOne();
+    return settings ? { faculty, settings } : null;
+  }
+
+  // ---- the faculty admin's settings ----
+
+  async view(): Promise<UniversitySignInView> {
+    const faculty = await this.dataSource.getRepository(Faculty).findOneByOrFail({ code: DEFAULT_FACULTY });
+    const settings = await this.dataSource
+      .getRepository(UniversitySignInConfig)
+      .createQueryBuilder('c')
+      .addSelect('c.clientSecret')
+      .where('c.faculty_id = :id', { id: faculty.id })
+      .getOne();
+    return {
+      faculty: { code: faculty.code, name: faculty.name },
+      configured: Boolean(settings),
+      protocol: settings?.protocol ?? 'cas',
+      enabled: settings?.enabled ?? false,
+      casUrl: settings?.casUrl ?? null,
+      issuer: settings?.issuer ?? null,
+      clientId: settings?.clientId ?? null,
+      clientSecretSet: Boolean(settings?.clientSecret),
+      emailAttribute: settings?.emailAttribute ?? 'mail',
+      subjectAttribute: settings?.subjectAttribute ?? 'user',
+      buttonLabel: settings?.buttonLabel ?? 'Se connecter avec l’ENT de l’université',
+      internPasswordsAllowed: settings?.internPasswordsAllowed ?? true,
+      callbackUrl: this.callbackUrl(faculty.code),
+      updatedAt: settings?.updatedAt.toISOString() ?? null,
+    };
+  }
+
+  async save(auth: AuthContext, body: UniversitySignInBody): Promise<UniversitySignInView> {
+    const faculty = await this.dataSource.getRepository(Faculty).findOneByOrFail({ code: DEFAULT_FACULTY });
+    const errors: FieldError[] = [];
+    const checkUrl = (path: 'casUrl' | 'issuer', value: string | null | undefined, required: boolean) => {
+      if (!value) {
+        if (required) errors.push({ path, message: 'requis' });
+        return;
+      }
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        return errors.push({ path, message: 'adresse invalide' });
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') return errors.push({ path, message: 'doit commencer par https://' });
+      if (url.search || url.hash) return errors.push({ path, message: 'sans paramètres ni ancre' });
+      if (url.protocol === 'http:' && !insecureAllowed(url, this.config.env)) errors.push({ path, message: 'doit commencer par https://' });
+    };
+    checkUrl('casUrl', body.casUrl, body.protocol === 'cas');
+    checkUrl('issuer', body.issuer, body.protocol === 'oidc');
+    if (body.protocol === 'oidc' && !body.clientId) errors.push({ path: 'clientId', message: 'requis' });
+    if (errors.length) throw new DomainError(ErrorCode.InvalidInput, 'Paramètres de connexion universitaire invalides.', errors);
+
+    let clientSecret: Buffer | null | undefined;
+    if (body.clientSecret !== undefined) {
+      if (body.clientSecret === '') clientSecret = null;
+      else if (!this.config.secretKey) {
+        throw new DomainError(
+          ErrorCode.InvalidInput,
+          'Le secret ne peut pas être enregistré : la clé de chiffrement du serveur (variable CARNET_SECRET_KEY) n’est pas définie. Demandez à l’exploitant de la définir.',
+          [{ path: 'clientSecret', message: 'clé de chiffrement absente sur le serveur' }],
+        );
+      } else clientSecret = seal(this.config.secretKey, body.clientSecret, faculty.id);
+    }
+
+    await this.dataSource.transaction(async (manager) => {
+      const values = {
+        facultyId: faculty.id,
+        protocol: body.protocol,
+        enabled: body.enabled,
+        casUrl: body.casUrl?.replace(/\/+$/, '') || null,
+        issuer: body.issuer || null,
+        clientId: body.clientId || null,
+        emailAttribute: body.emailAttribute,
+        subjectAttribute: body.subjectAttribute,
+        buttonLabel: body.buttonLabel.trim(),
+        internPasswordsAllowed: body.internPasswordsAllowed,
+        updatedAt: new Date(),
+        updatedBy: auth.userId,
+        ...(clientSecret !== undefined ? { clientSecret } : {}),
+      };
+      await manager.getRepository(UniversitySignInConfig).upsert(values, ['facultyId']);
+      const { clientSecret: _secret, ...shown } = body;
+      await this.audit.record(
+        auth,
+        {
+          action: 'admin.university_sign_in_updated',
+          subjectType: 'faculty',
+          subjectId: faculty.id,
+          details: { ...shown, clientSecret: clientSecret === undefined ? 'unchanged' : clientSecret === null ? 'removed' : 'set' },
+        },
+        manager,
+      );
+    });
+    return this.view();
+  }
+
+  async publicProviders(): Promise<PublicProvider[]> {
+    const rows: { code: string; name: string; protocol: UniversityProtocol; button_label: string; intern_passwords_allowed: boolean }[] = await this.dataSource.query(
+      `SELECT f.code, f.name, c.protocol, c.button_label, c.intern_passwords_allowed
+         FROM university_sign_in c JOIN faculty f ON f.id = c.faculty_id
+        WHERE c.enabled ORDER BY f.name`,
+    );
+    return rows.map((row) => ({
+      faculty: row.code,
+      facultyName: row.name,
+      protocol: row.protocol,
+      label: row.button_label,
+      loginUrl: `/api/auth/university/${row.code}/login`,
+      internPasswordsAllowed: row.intern_passwords_allowed,
+    }));
+  }
+
+  // ---- signing in ----
+
+  /**
+   * Starts a sign-in: a flow row bound to this browser (the returned cookie holds its id and a
+   * secret whose hash the row keeps), and the address of the university's login page.
+   */
+  async start(code: string, returnTo: unknown, origin: RequestOrigin): Promise<{ kind: 'redirect'; location: string; cookie: string } | { kind: 'refused'; reason: RefusalReason } | null> {
+    const found = await this.enabledConfig(code);
+    if (!found) return null;
+    const { faculty, settings } = found;
+    const secret = newToken();
+    const flow = {
+      facultyId: faculty.id,
+      protocol: settings.protocol,
+      bindingHash: hashToken(secret),
+      returnTo: safeReturnTo(returnTo),
+      expiresAt: new Date(Date.now() + FLOW_MINUTES * 60_000),
+      state: null as string | null,
+      nonce: null as string | null,
+      codeVerifier: null as string | null,
+    };
+    let location: string;
+    if (settings.protocol === 'cas') {
+      location = casLoginUrl(settings.casUrl!, this.callbackUrl(faculty.code));
+    } else {
+      let configuration: oidc.Configuration;
+      try {
+        configuration = await this.oidcConfigurations.get(faculty.id, this.oidcSettings(faculty, settings));
+      } catch (error) {
+        return this.refuse(origin, faculty, settings.protocol, 'indisponible', { error: (error as Error).message });
+      }
+      flow.state = oidc.randomState();
+      flow.nonce = oidc.randomNonce();
+      flow.codeVerifier = oidc.randomPKCECodeVerifier();
+      location = oidc
+        .buildAuthorizationUrl(configuration, {
+          redirect_uri: this.callbackUrl(faculty.code),
+          scope: 'openid email profile',
+          response_type: 'code',
+          state: flow.state,
+          nonce: flow.nonce,
+          code_challenge: await oidc.calculatePKCECodeChallenge(flow.codeVerifier),
+          code_challenge_method: 'S256',
+        })
+        .toString();
+    }
+    const [row]: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO university_sign_in_flow (faculty_id, protocol, binding_hash, state, nonce, code_verifier, return_to, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [flow.facultyId, flow.protocol, flow.bindingHash, flow.state, flow.nonce, flow.codeVerifier, flow.returnTo, flow.expiresAt],
+    );
+    // Now and then, the flows nobody finished.
+    if (Math.random() < 0.05) await this.dataSource.query(`DELETE FROM university_sign_in_flow WHERE expires_at < now() - interval '1 day'`);
+    return { kind: 'redirect', location, cookie: `${row.id}.${secret}` };
+  }
+
+  private oidcSettings(faculty: Faculty, settings: UniversitySignInConfig) {
+    return {
+      issuer: settings.issuer!,
+      clientId: settings.clientId!,
+      clientSecret: settings.clientSecret && this.config.secretKey ? open(this.config.secretKey, settings.clientSecret, faculty.id) : null,
+      version: settings.updatedAt.toISOString(),
+    };
+  }
+
+  /**
+   * The university sent the browser back. The flow is consumed first (once, unexpired, from the
+   * browser that started it), then the ticket or code is redeemed at the university, then the
+   * identity signs in if linked, or a link is proposed to the account of the same e-mail.
+   */
+  async callback(code: string, query: Record<string, string | undefined>, currentUrl: URL, cookie: string | undefined, origin: RequestOrigin): Promise<CallbackOutcome | null> {
+    const found = await this.enabledConfig(code);
+    if (!found) return null;
+    const { faculty, settings } = found;
+    const protocol = settings.protocol;
+    const flow = await this.consumeFlow(faculty.id, protocol, cookie);
+    if (!flow) return this.refuse(origin, faculty, protocol, 'expiree', { step: 'flow' });
+
+    let identity: Identity;
+    try {
+      identity = protocol === 'cas' ? await this.casIdentity(faculty, settings, query) : await this.oidcIdentity(faculty, settings, flow, currentUrl);
+    } catch (error) {
+      if (error instanceof CasUnavailable || error instanceof OidcUnavailable) {
+        this.logger.warn(`University sign-in of ${faculty.code} unavailable: ${error.message}`);
+        return this.refuse(origin, faculty, protocol, 'indisponible', { error: error.message });
+      }
+      if (error instanceof CasRefusal) return this.refuse(origin, faculty, protocol, 'echec', { casCode: error.code });
+      if (error instanceof IdentityMissing) return this.refuse(origin, faculty, protocol, 'echec', { error: error.message });
+      // openid-client's refusals: state, nonce, PKCE, signature, the provider's error answers.
+      return this.refuse(origin, faculty, protocol, 'echec', { error: (error as Error).message?.slice(0, 300) ?? String(error) });
+    }
+
+    const linked: { user_id: string; active: boolean }[] = await this.dataSource.query(
+      `SELECT u.id AS user_id, u.active FROM user_identity i JOIN app_user u ON u.id = i.user_id
+        WHERE i.faculty_id = $1 AND i.provider = $2 AND i.subject = $3`,
+      [faculty.id, protocol, identity.subject],
+    );
+    if (linked.length) {
+      if (!linked[0].active) return this.refuse(origin, faculty, protocol, 'compte-desactive', { subject: identity.subject }, linked[0].user_id);
+      const opened = await this.sessions.open(linked[0].user_id, origin);
+      await this.audit.record({ ...origin, userId: linked[0].user_id }, { action: 'auth.university_login', subjectType: 'user', subjectId: linked[0].user_id, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } });
+      return { kind: 'signed-in', opened, returnTo: flow.returnTo };
+    }
+
+    if (identity.emailUnverified) return this.refuse(origin, faculty, protocol, 'email-non-verifie', { subject: identity.subject });
+    const email = identity.email?.trim().toLowerCase();
+    const [user]: { id: string }[] = email ? await this.dataSource.query(`SELECT id FROM app_user WHERE email = $1 AND active`, [email]) : [];
+    if (!user) return this.refuse(origin, faculty, protocol, 'aucun-compte', { subject: identity.subject, email: email ?? null });
+
+    const token = newToken();
+    await this.dataSource.transaction(async (manager) => {
+      // An earlier proposal for the same identity is void: only the newest link works.
+      await manager.query(`UPDATE identity_link_proposal SET used_at = now() WHERE faculty_id = $1 AND provider = $2 AND subject = $3 AND used_at IS NULL`, [faculty.id, protocol, identity.subject]);
+      await manager.query(
+        `INSERT INTO identity_link_proposal (token_hash, binding_hash, faculty_id, provider, subject, user_id, return_to, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [hashToken(token), flow.bindingHash, faculty.id, protocol, identity.subject, user.id, flow.returnTo, new Date(Date.now() + LINK_MINUTES * 60_000)],
+      );
+      await this.audit.record({ ...origin, userId: null }, { action: 'auth.identity_link_proposed', subjectType: 'user', subjectId: user.id, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } }, manager);
+    });
+    return { kind: 'link', token };
+  }
+
+  /** The flow behind the cookie, marked used in the same statement: a second callback finds none. */
+  private async consumeFlow(facultyId: string, protocol: UniversityProtocol, cookie: string | undefined) {
+    const [id, secret] = cookie?.split('.') ?? [];
+    if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) return null;
+    const rows: { state: string | null; nonce: string | null; code_verifier: string | null; return_to: string; binding_hash: Buffer }[] = await this.dataSource.query(
+      `UPDATE university_sign_in_flow SET used_at = now()
+        WHERE id = $1 AND binding_hash = $2 AND faculty_id = $3 AND protocol = $4 AND used_at IS NULL AND expires_at > now()
+        RETURNING state, nonce, code_verifier, return_to, binding_hash`,
+      [id, hashToken(secret), facultyId, protocol],
+    );
+    // node-postgres answers an UPDATE … RETURNING as [rows, count].
+    const row = (Array.isArray(rows[0]) ? (rows[0] as unknown as typeof rows)[0] : rows[0]) ?? null;
+    return row ? { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, bindingHash: row.binding_hash } : null;
+  }
+
+  private async casIdentity(faculty: Faculty, settings: UniversitySignInConfig, query: Record<string, string | undefined>): Promise<Identity> {
+    const ticket = query.ticket;
+    if (!ticket || ticket.length > 1024) throw new IdentityMissing('no ticket in the callback');
+    const principal = await validateServiceTicket(settings.casUrl!, this.callbackUrl(faculty.code), ticket, CAS_TIMEOUT_MS);
+    const subject = settings.subjectAttribute === 'user' ? principal.user : principal.attributes[settings.subjectAttribute]?.[0];
+    if (!subject) throw new IdentityMissing(`CAS attribute ${settings.subjectAttribute} missing`);
+    return { subject, email: principal.attributes[settings.emailAttribute]?.[0] ?? null, emailUnverified: false };
+  }
+
+  private async oidcIdentity(faculty: Faculty, settings: UniversitySignInConfig, flow: { state: string | null; nonce: string | null; codeVerifier: string | null }, currentUrl: URL): Promise<Identity> {
+    if (!flow.state || !flow.nonce || !flow.codeVerifier) throw new IdentityMissing('flow without state, nonce or verifier');
+    // Checked before any call to the provider: a state from another browser's sign-in stops here.
+    if (currentUrl.searchParams.get('state') !== flow.state) throw new IdentityMissing('state does not match the flow');
+    const configuration = await this.oidcConfigurations.get(faculty.id, this.oidcSettings(faculty, settings));
+    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    try {
+      tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, { pkceCodeVerifier: flow.codeVerifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
+    } catch (error) {
+      if (isNetworkFailure(error)) throw new OidcUnavailable((error as Error).message);
+      throw error;
+    }
+    const claims: Record<string, unknown> = { ...tokens.claims() };
+    if (claims[settings.emailAttribute] === undefined || claims[settings.subjectAttribute] === undefined) {
+      // Providers that keep the ID token small give the other claims at the userinfo endpoint.
+      Object.assign(claims, await oidc.fetchUserInfo(configuration, tokens.access_token, String(claims.sub)), { sub: claims.sub });
+    }
+    const subject = claims[settings.subjectAttribute];
+    if (typeof subject !== 'string' || !subject) throw new IdentityMissing(`claim ${settings.subjectAttribute} missing`);
+    const email = claims[settings.emailAttribute];
+    return { subject, email: typeof email === 'string' ? email : null, emailUnverified: claims.email_verified === false };
+  }
+
+  private async refuse(origin: RequestOrigin, faculty: Faculty, provider: UniversityProtocol, reason: RefusalReason, details: Record<string, unknown>, userId: string | null = null): Promise<{ kind: 'refused'; reason: RefusalReason }> {
+    await this.audit.record({ ...origin, userId }, { action: 'auth.university_login_failed', subjectType: 'faculty', subjectId: faculty.id, details: { faculty: faculty.code, provider, reason, ...details } });
+    return { kind: 'refused', reason };
+  }
+
+  // ---- confirming a proposed link ----
+
+  async preview(token: string, cookie: string | undefined): Promise<LinkPreview> {
+    const rows: { subject: string; email: string; name: string }[] = await this.dataSource.query(
+      `SELECT p.subject, u.email, f.name FROM identity_link_proposal p JOIN app_user u ON u.id = p.user_id JOIN faculty f ON f.id = p.faculty_id
+        WHERE p.token_hash = $1 AND p.binding_hash = $2 AND p.used_at IS NULL AND p.expires_at > now() AND u.active`,
+      [hashToken(token), hashToken(bindingSecret(cookie))],
+    );
+    if (!rows.length) throw new DomainError(ErrorCode.InvalidToken, 'Ce lien de liaison n’est plus valable : reconnectez-vous avec votre université.');
+    return { subject: rows[0].subject, maskedEmail: maskEmail(rows[0].email), facultyName: rows[0].name };
+  }
+
+  /**
+   * Links the identity and signs its owner in, once: the token is spent in the same transaction,
+   * and only from the browser that came back from the university (its flow cookie).
+   */
+  async confirm(token: string, cookie: string | undefined, origin: RequestOrigin): Promise<OpenedSession & { user: User; returnTo: string }> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const rows: { id: string; faculty_id: string; provider: UniversityProtocol; subject: string; user_id: string; return_to: string }[] = await manager.query(
+          `UPDATE identity_link_proposal SET used_at = now()
+            WHERE token_hash = $1 AND binding_hash = $2 AND used_at IS NULL AND expires_at > now()
+            RETURNING id, faculty_id, provider, subject, user_id, return_to`,
+          [hashToken(token), hashToken(bindingSecret(cookie))],
+        );
+        const proposal = (Array.isArray(rows[0]) ? (rows[0] as unknown as typeof rows)[0] : rows[0]) ?? null;
+        if (!proposal) throw new LinkRefused('expiree');
+        const user = await manager.getRepository(User).findOneBy({ id: proposal.user_id });
+        if (!user?.active) throw new LinkRefused('compte-desactive');
+        const faculty = await manager.getRepository(Faculty).findOneByOrFail({ id: proposal.faculty_id });
+        // One university account per Carnet account and provider: a newer link replaces the older.
+        await manager.query(`DELETE FROM user_identity WHERE user_id = $1 AND faculty_id = $2 AND provider = $3`, [user.id, faculty.id, proposal.provider]);
+        await manager.query(
+          `INSERT INTO user_identity (faculty_id, provider, subject, user_id) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (faculty_id, provider, subject) DO NOTHING`,
+          [faculty.id, proposal.provider, proposal.subject, user.id],
+        );
+        const [owner]: { user_id: string }[] = await manager.query(`SELECT user_id FROM user_identity WHERE faculty_id = $1 AND provider = $2 AND subject = $3`, [faculty.id, proposal.provider, proposal.subject]);
+        // Linked to someone else meanwhile (two accounts matched the same identity): refused.
+        if (owner?.user_id !== user.id) throw new LinkRefused('expiree');
+        const who = { ...origin, userId: user.id };
+        const details = { faculty: faculty.code, provider: proposal.provider, subject: proposal.subject };
+        await this.audit.record(who, { action: 'auth.identity_linked', subjectType: 'user', subjectId: user.id, details }, manager);
+        const opened = await this.sessions.open(user.id, origin, manager);
+        await this.audit.record(who, { action: 'auth.university_login', subjectType: 'user', subjectId: user.id, details }, manager);
+        return { ...opened, user, returnTo: proposal.return_to };
+      });
+    } catch (error) {
+      if (!(error instanceof LinkRefused)) throw error;
+      await this.audit.record({ ...origin, userId: null }, { action: 'auth.identity_link_refused', details: { reason: error.reason } });
+      throw error.reason === 'compte-desactive'
+        ? new DomainError(ErrorCode.Forbidden, 'Ce compte Carnet est désactivé : adressez-vous à votre DUMG.')
+        : new DomainError(ErrorCode.InvalidToken, 'Ce lien de liaison n’est plus valable : reconnectez-vous avec votre université.');
+    }
+  }
+}
+
+/** The university's answer lacks the identifier or attribute the settings name. */
+class IdentityMissing extends Error {}
+
+const bindingSecret = (cookie: string | undefined) => cookie?.split('.')[1] ?? '';
+
+function isNetworkFailure(error: unknown): boolean {
+  const name = (error as { name?: string; cause?: { name?: string } })?.name;
+  const cause = (error as { cause?: { name?: string; code?: string } })?.cause;
+  return name === 'TimeoutError' || name === 'AbortError' || (error instanceof TypeError && /fetch failed/.test(error.message)) || cause?.name === 'TimeoutError' || Boolean(cause?.code?.startsWith('ECONN'));
+}
