@@ -215,10 +215,11 @@ function SessionForm({ session, onSaved, onCancel }: { session: Session | null; 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    // An edit sends the window only when it changed: the inputs hold minutes, the session seconds.
     const body = {
       title,
-      opensAt: new Date(opensAt).toISOString(),
-      closesAt: new Date(closesAt).toISOString(),
+      ...(!session || opensAt !== localInput(session.opensAt) ? { opensAt: new Date(opensAt).toISOString() } : {}),
+      ...(!session || closesAt !== localInput(session.closesAt) ? { closesAt: new Date(closesAt).toISOString() } : {}),
       memberIds: members.map((m) => m.id),
       internIds: interns.map((i) => i.id),
     };
