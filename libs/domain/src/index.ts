@@ -6,7 +6,7 @@ export * from './identity/tutorship-rules';
 export * from './identity/password-policy';
 export * from './traces/referential';
 export * from './traces/trace-workflow';
-export * from './traces/patient-identifiers';
+export * from './privacy';
 export * from './portfolio/coverage';
 export * from './portfolio/phases';
 export * from './portfolio/requirements';

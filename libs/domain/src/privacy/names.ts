@@ -12,10 +12,10 @@ import { Finding } from './types';
  */
 
 // A capitalised word (Moreau, Lopez-Garcia, D'Almeida) or a word in capitals (MOREAU).
-const CAPITALISED = `(?:[DL]'${UPPER})?${UPPER}[${LOWER}]+(?:[-'][${UPPER}][${LOWER}]+)*`;
-const CAPITALS = `${UPPER}{2,}(?:[-'][${UPPER}]{2,})*`;
+const CAPITALISED = `(?:[DL]'[${UPPER}])?[${UPPER}][${LOWER}]+(?:[-'][${UPPER}][${LOWER}]+)*`;
+const CAPITALS = `[${UPPER}]{2,}(?:[-'][${UPPER}]{2,})*`;
 const PARTICLE = `(?:(?:Le|La|Da|Dos|Das|De|Del|Della|Di|Du|El|Ben|Ait|Aït|Abou|Van|Von|Ter|de|du|des)\\s+|d')`;
-const WORD_TAIL = `(?![${LETTER}\\p{N}_]|[-'][${LETTER}])`;
+const WORD_TAIL = `(?![${LETTER}0-9_]|[-'][${LETTER}])`;
 const TOKEN = new RegExp(`${WORD_START}(${PARTICLE})?(${CAPITALISED}|${CAPITALS})${WORD_TAIL}`, 'gu');
 
 const CIVILITY = new RegExp(
@@ -43,9 +43,11 @@ const FAMILY_BEFORE = new RegExp(
 const SURNAME_ONLY_BEFORE = new RegExp(`(?:^|[^${LETTER}])(?:famille|époux|consorts|chez les)\\s+$`, 'iu');
 const CHILD_TITLE = /^(?:le petit|la petite|l'enfant|le bébé|le nourrisson)$/i;
 const FEMALE_TITLE = /^(?:la petite|sa fille|son épouse|l'épouse de|la femme de|sa femme|sa compagne|sa mère|sa sœur|sa tante|sa nièce|sa cousine|sa petite-fille|sa belle-fille|sa belle-mère|sa belle-sœur|sa bru|la fille de|la mère de|la sœur de|l'aidante|sa voisine|la maman de)$/i;
-const CHILD_AGE_AFTER = /^\s*,?\s*(?:(\d{1,2})\s*ans|\d{1,2}\s*mois)(?![\p{L}])/u;
+const CHILD_AGE_AFTER = new RegExp(`^\\s*,?\\s*(?:(\\d{1,2})\\s*ans|\\d{1,2}\\s*mois)${WORD_END}`, 'u');
 
 interface Token {
+  /** Its position in the list of tokens. */
+  index: number;
   from: number;
   to: number;
   word: string;
@@ -61,7 +63,7 @@ function tokens(text: string): Token[] {
     // « la maman de Maël Le Roux »: a small « de » before a given name is the sentence's, not the name's.
     const sentenceWord = particle !== undefined && /^(?:de|du|des|d')\s*$/.test(particle) && isGivenName(word);
     const from = sentenceWord ? match.index! + particle.length : match.index!;
-    found.push({ from, to: match.index! + match[0].length, word, particle: !!particle && !sentenceWord, capitals: word === word.toUpperCase() });
+    found.push({ index: found.length, from, to: match.index! + match[0].length, word, particle: !!particle && !sentenceWord, capitals: word === word.toUpperCase() });
   }
   return found;
 }
@@ -92,9 +94,11 @@ const NOUN: Record<Gender | 'child', string> = { f: 'la patiente', m: 'le patien
 function nameFinding(text: string, from: number, to: number, words: Token[], civility: string | null, gender: Gender, child: boolean): Finding {
   const excerpt = text.slice(from, to);
   const initials = words.map((t) => initialOf(t.word)).join(' ');
+  // « Mme C. » at the end of a sentence must not leave « Mme C.. » behind.
+  const abbreviated = text.charAt(to) === '.' ? initials.replace(/\.$/, '') : initials;
   const replacements = civility
-    ? [`${civility} ${initials}`, `${civility} X`, child ? NOUN.child : NOUN[gender]]
-    : [initials, child ? NOUN.child : NOUN[gender]];
+    ? [`${civility} ${abbreviated}`, `${civility} X`, child ? NOUN.child : NOUN[gender]]
+    : [abbreviated, child ? NOUN.child : NOUN[gender]];
   return {
     kind: 'name',
     from,
@@ -129,7 +133,7 @@ export function findNames(text: string): Finding[] {
     if (!first || PLACEHOLDERS.has(fold(first.word)) || (first.capitals && isAbbreviation(first.word))) continue;
     if (ROLE_BEFORE.test(before(text, match.index!))) continue;
     const words = [first];
-    let index = all.indexOf(first);
+    let index = first.index;
     while (words.length < 3 && index + 1 < all.length && adjacent(text, all[index], all[index + 1]) && surnameLike(all[index + 1])) {
       words.push(all[++index]);
     }
@@ -146,20 +150,23 @@ export function findNames(text: string): Finding[] {
     const head = all[i];
     if (used.has(head) || isCivilityWord(head)) continue;
     const next = i + 1 < all.length && adjacent(text, head, all[i + 1]) && !used.has(all[i + 1]) ? all[i + 1] : null;
-    const context = before(text, head.from);
-    const family = FAMILY_BEFORE.exec(context);
-    const title = family ? family[1].toLowerCase() : null;
-
+    // The lexicon rules first: the context is read only for a candidate, as most capitalised
+    // words (sentence starts) are none.
     let words: Token[] | null = null;
     if (next && givenLike(head) && surnameLike(next)) words = [head, next];
     else if (next && head.capitals && !head.particle && surnameLike(head) && givenLike(next)) words = [head, next];
-    else if (next && title && !isNotSurname(head.word) && !head.capitals && surnameLike(next)) words = [head, next];
-    else if (!next && !head.particle && SURNAME_ONLY_BEFORE.test(context) && surnameLike(head)) words = [head];
+    const context = before(text, head.from);
+    let title: string | null = null;
+    if (!words && next && !head.capitals && !isNotSurname(head.word) && surnameLike(next)) {
+      title = FAMILY_BEFORE.exec(context)?.[1].toLowerCase() ?? null;
+      if (title) words = [head, next];
+    } else if (!words && !next && !head.particle && surnameLike(head) && SURNAME_ONLY_BEFORE.test(context)) words = [head];
     if (!words) continue;
     if (ROLE_BEFORE.test(context) || PLACE_BEFORE.test(context)) continue;
+    if (title === null) title = FAMILY_BEFORE.exec(context)?.[1].toLowerCase() ?? null;
 
     // A third word continues a compound surname (« Jean Claude Perret »).
-    let last = all.indexOf(words[words.length - 1]);
+    let last = words[words.length - 1].index;
     while (words.length < 3 && last + 1 < all.length && adjacent(text, all[last], all[last + 1]) && surnameLike(all[last + 1]) && !used.has(all[last + 1])) {
       words.push(all[++last]);
     }

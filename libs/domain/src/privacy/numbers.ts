@@ -91,7 +91,7 @@ export function findEmails(text: string): Finding[] {
 }
 
 const STREET_TYPES = ['rue', 'avenue', 'av.', 'boulevard', 'bd', 'chemin', 'impasse', 'allée', 'place', 'route', 'quai', 'cours', 'square', 'passage', 'voie', 'lotissement', 'résidence', 'domaine', 'hameau', 'lieu-dit', 'montée', 'traverse', 'sentier', 'cité', 'esplanade', 'rond-point', 'parvis', 'promenade', 'faubourg', 'ruelle', 'venelle'];
-// Case-sensitive on purpose: under the i flag \p{Lu} would match small letters too, and the street
+// Case-sensitive on purpose: under the i flag an upper-case class matches small letters too, and the street
 // name must start with a capital. A street type may start a sentence, hence its two cases.
 const STREET = `(?:${STREET_TYPES.map((w) => `[${w[0].toUpperCase()}${w[0]}]${w.slice(1).replace('.', '\\.')}`).join('|')})`;
 const LINK = "(?:(?:de la|de l'|des|du|de|d'|l'|la|le|les|aux|au|à la|à|sur|en|et)\\s*)?";

@@ -1,14 +1,18 @@
 /**
  * Helpers shared by the recognisers. JavaScript's \b only knows [A-Za-z0-9_], even with the
  * `u` flag, so « né » followed by a space has no \b after « é »: every word edge here is a
- * lookaround on explicit Unicode letter classes instead.
+ * lookaround on explicit letter classes instead. The classes are the Latin letters French is
+ * written in, with combining accents (a text pasted in decomposed form): a regular expression
+ * on them runs several times faster than on \p{L}, and a name in another script is not what
+ * an intern writes in a trace.
  */
-export const LETTER = '\\p{L}\\p{M}';
-export const UPPER = '\\p{Lu}';
-export const LOWER = '\\p{Ll}\\p{M}';
+/** Class bodies, to be put inside [...]. */
+export const UPPER = 'A-ZÀ-ÖØ-ÞŒŸ';
+export const LOWER = 'a-zß-öø-ÿœ\\u0300-\\u036f';
+export const LETTER = 'A-Za-zÀ-ÖØ-öø-ÿĀ-ɏ\\u0300-\\u036f';
 /** Not inside a word (letters, digits, underscore) on the left / on the right. */
-export const WORD_START = `(?<![${LETTER}\\p{N}_])`;
-export const WORD_END = `(?![${LETTER}\\p{N}_])`;
+export const WORD_START = `(?<![${LETTER}0-9_])`;
+export const WORD_END = `(?![${LETTER}0-9_])`;
 
 const SAME_LENGTH: Record<string, string> = {
   '\u00a0': ' ', // no-break space, before « : » and inside numbers in French typography
