@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface CasAccount {
+  /** The CAS user name (cas:user): the university's stable uid. */
+  user: string;
+  attributes: Record<string, string | string[]>;
+}
+
+export interface CasServer {
+  url: string;
+  /** Whom the next /login signs in, as a user typing their password at the university would. */
+  signInAs(account: CasAccount): void;
+  /** A service ticket for `service`, as /login would issue it (to test tickets for other services). */
+  issueTicket(service: string, account: CasAccount): string;
+  /** Validation requests answered so far. */
+  validations: number;
+  close(): Promise<void>;
+}
+
+const escape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A CAS 3.0 server that behaves as Apereo CAS does for a service: /login issues a service
+ * ticket (ST-…) bound to the service URL and redirects there with ?ticket=; /p3/serviceValidate
+ * answers the protocol's XML (cas:authenticationSuccess with cas:user and cas:attributes, or
+ * cas:authenticationFailure with INVALID_REQUEST, INVALID_TICKET or INVALID_SERVICE). A ticket
+ * is consumed by its first validation, whatever its outcome, and expires after `ticketSeconds`.
+ */
+export async function startCasServer(options: { ticketSeconds?: number } = {}): Promise<CasServer> {
+  const tickets = new Map<string, { service: string; account: CasAccount; expiresAt: number }>();
+  let current: CasAccount | undefined;
+  const ticketMs = (options.ticketSeconds ?? 10) * 1000;
+  const issue = (service: string, account: CasAccount) => {
+    const ticket = `ST-${tickets.size + 1}-${randomBytes(16).toString('base64url')}-cas`;
+    tickets.set(ticket, { service, account, expiresAt: Date.now() + ticketMs });
+    return ticket;
+  };
+  const state = { validations: 0 };
+
+  const xml = (body: string) => `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n${body}\n</cas:serviceResponse>\n`;
+  const failure = (code: string, message: string) => xml(`    <cas:authenticationFailure code="${code}">\n        ${escape(message)}\n    </cas:authenticationFailure>`);
+  const success = (account: CasAccount) => {
+    const attributes = Object.entries(account.attributes).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `            <cas:${name}>${escape(v)}</cas:${name}>`));
+    // Apereo CAS adds these authentication attributes to every answer.
+    attributes.unshift(`            <cas:authenticationDate>${new Date().toISOString()}</cas:authenticationDate>`, '            <cas:isFromNewLogin>true</cas:isFromNewLogin>', '            <cas:longTermAuthenticationRequestTokenUsed>false</cas:longTermAuthenticationRequestTokenUsed>');
+    return xml(`    <cas:authenticationSuccess>\n        <cas:user>${escape(account.user)}</cas:user>\n        <cas:attributes>\n${attributes.join('\n')}\n        </cas:attributes>\n    </cas:authenticationSuccess>`);
+  };
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://cas.invalid');
+    const service = url.searchParams.get('service');
+    if (url.pathname === '/cas/login') {
+      if (!service) {
+        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<p>Connexion CAS</p>');
+        return;
+      }
+      if (!current) {
+        response.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' }).end('<p>Identifiant ou mot de passe incorrect</p>');
+        return;
+      }
+      const target = new URL(service);
+      target.searchParams.set('ticket', issue(service, current));
+      response.writeHead(302, { Location: target.toString() }).end();
+      return;
+    }
+    if (url.pathname === '/cas/p3/serviceValidate') {
+      state.validations++;
+      const ticket = url.searchParams.get('ticket');
+      response.setHeader('Content-Type', 'application/xml;charset=UTF-8');
+      if (!service || !ticket) return response.end(failure('INVALID_REQUEST', 'service and ticket parameters are both required'));
+      const found = tickets.get(ticket);
+      // Consumed by this validation, whatever follows: a ticket never validates twice.
+      tickets.delete(ticket);
+      if (!found || found.expiresAt <= Date.now()) return response.end(failure('INVALID_TICKET', `Ticket '${ticket}' not recognized`));
+      if (found.service !== service) return response.end(failure('INVALID_SERVICE', `Ticket '${ticket}' does not match supplied service. The original service was '${found.service}' and the supplied service was '${service}'.`));
+      return response.end(success(found.account));
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/cas`,
+    signInAs: (account) => {
+      current = account;
+    },
+    issueTicket: issue,
+    get validations() {
+      return state.validations;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
