@@ -124,7 +124,7 @@ describe.each(['local', 's3'] as const)('attachments on %s storage', (driver) =>
 
   it('stores a PDF and a PNG recognised by content, with their SHA-256', async () => {
     const pdf = await upload(intern, PDF, 'attestation DPC.pdf').expect(201);
-    expect(pdf.body).toEqual({ id: expect.any(String), filename: 'attestation DPC.pdf', size: PDF.length, sha256: sha256(PDF), mimeType: 'application/pdf', createdAt: expect.any(String) });
+    expect(pdf.body).toEqual({ id: expect.any(String), filename: 'attestation DPC.pdf', size: PDF.length, sha256: sha256(PDF), mimeType: 'application/pdf', createdAt: expect.any(String), scan: { status: 'pending', warnings: [], reason: null, scannedAt: null, warningsSeenAt: null } });
     const png = await upload(intern, PNG, 'schema.jpg').expect(201);
     expect(png.body.mimeType).toBe('image/png');
     const trace = await api.http.get(`/api/traces/${traceId}`).set('Authorization', intern.bearer).expect(200);

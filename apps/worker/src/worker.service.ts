@@ -57,7 +57,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.consumer = new JobConsumer(backend, this.handlers(), {
       concurrency: this.config.queue.concurrency,
-      // One OCR at a time per process: it keeps a core busy for seconds a page.
+      // One scan at a time per process: OCR keeps a core busy for as long as it reads.
       queueConcurrency: { [QueueName.Exports]: this.config.exports.concurrency, [QueueName.Scans]: 1 },
       lockDurationMs: this.config.queue.lockDurationMs,
       onJobFinished: (name, seconds, ok) => {

@@ -5,7 +5,7 @@ export const QueueName = {
   Mail: 'mail',
   Exports: 'exports',
   Reminders: 'reminders',
-  /** Attachment scans: OCR takes seconds a page, so it waits behind nothing else and delays nothing. */
+  /** Attachment scans: OCR is slow, so it waits behind nothing else and delays nothing. */
   Scans: 'scans',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

@@ -24,7 +24,8 @@ const KIND_NAMES: Record<string, string> = {
   phone: 'un numéro de téléphone',
   email: 'une adresse e-mail',
   address: 'une adresse postale',
-  ipp: 'un numéro de dossier patient',
+  hospital_id: 'un identifiant hospitalier (IPP, numéro de dossier)',
+  age: 'un âge de 90 ans ou plus',
 };
 
 /** Asked again while the worker has not scanned the file yet. */

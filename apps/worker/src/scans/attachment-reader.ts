@@ -20,7 +20,11 @@ export interface ReadOptions {
   maxPages?: number;
   /** Skip OCR: a bench's baseline of text extraction alone. */
   ocr?: boolean;
+  timeoutMs?: number;
 }
+
+/** Long enough for the largest scanned PDF the upload accepts on a busy machine. */
+const READ_TIMEOUT_MS = 20 * 60_000;
 
 interface ThreadRequest {
   kind: 'attachment-read';
@@ -44,6 +48,13 @@ export function readAttachmentText(file: string, mimeType: string, options: Read
     const request: ThreadRequest = { kind: 'attachment-read', file, mimeType, options };
     const thread = new Worker(script, { workerData: request });
     let settled = false;
+    // A file that keeps the reader busy this long would do so again: not worth a retry.
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new UnreadableAttachmentError('L’analyse du fichier a pris trop de temps : son contenu n’a pas été vérifié.'));
+      void thread.terminate();
+    }, options.timeoutMs ?? READ_TIMEOUT_MS);
+    thread.once('exit', () => clearTimeout(timer));
     thread.once('message', (answer: ThreadAnswer) => {
       settled = true;
       if ('pages' in answer) resolve(answer.pages);
