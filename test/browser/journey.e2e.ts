@@ -98,6 +98,7 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     const quote = (await quoteLink.textContent())!.match(/^« (\S.*) » : voir ce passage dans le texte$/)?.[1]; // anchored to the selected passage
     expect(quote).toBeTruthy();
     // The commented passage is highlighted in the text, exactly over the quote.
+    await text.locator('.comment-highlight').first().waitFor();
     await expect(text.locator('.comment-highlight').allTextContents()).resolves.toEqual([quote]);
     // Scrolled away, a click on the comment's quote brings the passage back into view and marks it.
     await tutor.setViewportSize({ width: 1280, height: 420 });
@@ -126,6 +127,7 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     expect((await banner.boundingBox())!.y).toBeLessThan((await internText.boundingBox())!.y);
     expect(await inView(banner)).toBe(true);
     // The tutor's passage is highlighted in the intern's editor too.
+    await internText.locator('.comment-highlight').first().waitFor();
     await expect(internText.locator('.comment-highlight').allTextContents()).resolves.toEqual([quote]);
     await screenshot(intern, 'a-reprendre');
     expect(await accessibilityViolations(intern)).toEqual([]);

@@ -20,11 +20,12 @@ const svg = (children: ReactNode) => (
     {children}
   </svg>
 );
-const digit = (d: string) => (
-  <text x="16.5" y="17" fontSize="8" fontWeight="700" fill="currentColor" stroke="none" textAnchor="middle" fontFamily="system-ui, sans-serif">
-    {d}
-  </text>
-);
+/** The level of a heading icon, drawn (a text element would count as the button's visible text). */
+const DIGITS: Record<string, string> = {
+  '2': 'M13.6 12.3a1.6 1.6 0 1 1 3 .9c-.5.9-3 2.4-3 3.3h3.3',
+  '3': 'M13.6 11.6h3l-1.6 1.9a1.65 1.65 0 1 1-1.5 2.5',
+};
+const digit = (d: string) => <path d={DIGITS[d]} strokeWidth="1.4" />;
 
 const ICONS = {
   bold: svg(<path d="M6 3.5h5a3.25 3.25 0 0 1 0 6.5H6zM6 10h6a3.25 3.25 0 0 1 0 6.5H6z" strokeWidth="2.2" />),
@@ -38,13 +39,13 @@ const ICONS = {
   ),
   h2: svg(
     <>
-      <path d="M3 4v12M11 4v12M3 10h8" />
+      <path d="M3 4v12M10 4v12M3 10h7" />
       {digit('2')}
     </>,
   ),
   h3: svg(
     <>
-      <path d="M3 4v12M11 4v12M3 10h8" />
+      <path d="M3 4v12M10 4v12M3 10h7" />
       {digit('3')}
     </>,
   ),

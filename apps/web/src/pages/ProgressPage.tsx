@@ -23,7 +23,7 @@ function Marguerite({ competences }: { competences: ProgressView['competences'] 
   const max = Math.max(5, ...competences.map((c) => c.validated));
   const centre = 300;
   return (
-    <svg viewBox="-20 20 640 560" className="marguerite" role="img" aria-labelledby="marguerite-title marguerite-desc">
+    <svg viewBox="-150 40 900 530" className="marguerite" role="img" aria-labelledby="marguerite-title marguerite-desc">
       <title id="marguerite-title">Marguerite des compétences</title>
       <desc id="marguerite-desc">
         {competences.map((c) => `${SHORT_COMPETENCES[c.code]} : ${c.validated} trace(s) validée(s)`).join(' ; ')}. Le tableau qui suit donne les mêmes chiffres.
@@ -33,11 +33,11 @@ function Marguerite({ competences }: { competences: ProgressView['competences'] 
       ))}
       {competences.map((c, i) => {
         const angle = (i / competences.length) * 2 * Math.PI - Math.PI / 2;
-        const length = 24 + (c.validated / max) * 160;
+        const length = 28 + (c.validated / max) * 150;
         const x = centre + Math.cos(angle) * (length / 2 + 30);
         const y = centre + Math.sin(angle) * (length / 2 + 30);
-        const lx = centre + Math.cos(angle) * 232;
-        const ly = centre + Math.sin(angle) * 232;
+        const lx = centre + Math.cos(angle) * 226;
+        const ly = centre + Math.sin(angle) * 226;
         const cos = Math.cos(angle);
         const anchor = Math.abs(cos) < 0.2 ? 'middle' : cos > 0 ? 'start' : 'end';
         return (
