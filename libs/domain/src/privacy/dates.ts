@@ -12,17 +12,19 @@ import { Finding } from './types';
 
 const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 const MONTH = '(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)';
-const NUMERIC = `(\\d{1,2})\\s?[/.-]\\s?(\\d{1,2})(?:\\s?[/.-]\\s?(\\d{4}|\\d{2}))?(?![\\d/.-]?\\d)`;
+// Slashes, dots or dashes between day, month and year, or spaces as a chart sometimes has them.
+const SEPARATOR = '(?:\\s?[/.-]\\s?|\\s)';
+const NUMERIC = `(\\d{1,2})${SEPARATOR}(\\d{1,2})(?:${SEPARATOR}(\\d{4}|\\d{2}))?(?![\\d/.-]?\\d)`;
 const LONG = `(\\d{1,2}|1er)\\s+${MONTH}(?:\\s+(\\d{4}))?${WORD_END}`;
 const MONTH_YEAR = `${MONTH}\\s+(\\d{4})${WORD_END}`;
 const YEAR = `((?:19|20)\\d{2})(?!\\d)`;
 const BORN = `${WORD_START}(née?s?(?:\\(e\\))?)(?:\\s+à\\s+[${UPPER}][${LETTER}'-]*(?:\\s+[${UPPER}][${LETTER}'-]*)?)?`;
 
 // The date is always the last group-of-groups of a match, wrapped whole in one group.
-const BORN_ON = new RegExp(`${BORN}\\s+le\\s+((?:${NUMERIC}|${LONG}))`, 'giu');
+const BORN_ON = new RegExp(`${BORN}\\s+le\\s*:?\\s+((?:${NUMERIC}|${LONG}))`, 'giu');
 const BORN_IN = new RegExp(`${BORN}\\s+en\\s+((?:${MONTH_YEAR}|${YEAR}))`, 'giu');
 const BIRTH_FIELD = new RegExp(
-  `${WORD_START}(?:DDN|D\\.D\\.N\\.?|date\\s+de\\s+naissance|naissance)\\s*(?:[:(]\\s*|\\s(?:le|du)\\s+|\\s)\\s*((?:${NUMERIC}|${LONG}|${MONTH_YEAR}|${YEAR}))`,
+  `${WORD_START}(?:DDN|DN|D\\.D\\.N\\.?|date\\s+de\\s+(?:naissance|naiss\\.)|naissance)\\s*(?:[:(]\\s*|\\s(?:le|du)\\s+|\\s)\\s*((?:${NUMERIC}|${LONG}|${MONTH_YEAR}|${YEAR}))`,
   'giu',
 );
 

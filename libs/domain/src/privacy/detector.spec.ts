@@ -32,6 +32,15 @@ describe('dates of birth', () => {
     expect(scan('Elle est née le 4 mai.')[0].replacements).toEqual(['[date de naissance retirée]']);
   });
 
+  it('are read after the labels of a chart: « Né(e) le : », « DN : », « Date de naiss. », spaces between the numbers', () => {
+    expect(kinds('Né(e) le : 12.11.1939. DN : 14/07/1962. Date de naiss. : 09/09/1999. Née le 03 03 1948.').map(([, excerpt]) => excerpt)).toEqual([
+      '12.11.1939',
+      '14/07/1962',
+      '09/09/1999',
+      '03 03 1948',
+    ]);
+  });
+
   it('are not consultation dates, nor « Renée », nor « né à 38 SA »', () => {
     expect(kinds('Vue le 12/03, revue le 12 mars 2024. Mme X. Renée le 12/03/1957 ? Né à 38 SA, ictère.')).toEqual([]);
   });
@@ -49,6 +58,10 @@ describe('names', () => {
       ['name', 'Thomas Girard'],
       ['name', 'Meyer'],
     ]);
+  });
+
+  it('are found from an age right after two capitalised words, given name known or not', () => {
+    expect(kinds('Ysaline Morvan, 8 ans, a une verrue. Pour Lucas, 4 ans, rien.')).toEqual([['name', 'Ysaline Morvan']]);
   });
 
   it('after a civility keep it, and are replaced by an initial', () => {
@@ -78,6 +91,7 @@ describe('numbers', () => {
     expect(kinds('Au 06.45.78.12.03, au 0612457890, au +33 (0)4 67 33 21 10 ou au 07-81-22-45-96.').map(([k]) => k)).toEqual(['phone', 'phone', 'phone', 'phone']);
     expect(kinds('Appeler le 15, le 112, le 3114, le 116 117, le 0 800 130 000 ou le 08 00 13 00 00 ; le centre antipoison au 04 91 75 25 25.')).toEqual([]);
     expect(kinds('Le cabinet a noté son portable, le 06 12 34 56 78.')).toEqual([['phone', '06 12 34 56 78']]);
+    expect(kinds('Rappeler au 06/12/34/56/78 ; SOS Amitié au 09 72 39 40 50 ; vue le 01/02/2024 12 h.')).toEqual([['phone', '06/12/34/56/78']]);
   });
 
   it('report a NIR in 13 or 15 digits with its context, and a spaced NIR with a right key alone', () => {

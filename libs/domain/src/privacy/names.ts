@@ -1,5 +1,5 @@
 import { Gender, givenNameGender, isAbbreviation, isGivenName, isNotSurname, PLACEHOLDERS } from './lexicons';
-import { after, before, fold, LETTER, LOWER, UPPER, WORD_END, WORD_START } from './text';
+import { after, before, fold, LETTER, LOWER, UPPER, WORD_END, WORD_START, wordSet } from './text';
 import { Finding } from './types';
 
 /**
@@ -43,6 +43,14 @@ const FAMILY_BEFORE = new RegExp(
 const SURNAME_ONLY_BEFORE = new RegExp(`(?:^|[^${LETTER}])(?:famille|époux|consorts|chez les)\\s+$`, 'iu');
 const CHILD_TITLE = /^(?:le petit|la petite|l'enfant|le bébé|le nourrisson)$/i;
 const FEMALE_TITLE = /^(?:la petite|sa fille|son épouse|l'épouse de|la femme de|sa femme|sa compagne|sa mère|sa sœur|sa tante|sa nièce|sa cousine|sa petite-fille|sa belle-fille|sa belle-mère|sa belle-sœur|sa bru|la fille de|la mère de|la sœur de|l'aidante|sa voisine|la maman de)$/i;
+const AGE_AFTER = new RegExp(`^\\s*[,(]?\\s*\\d{1,3}\\s*(?:ans|mois)${WORD_END}`, 'u');
+/** Words that start sentences, capitalised there without being names. */
+const SENTENCE_WORDS = wordSet(`
+  le la les un une des pour chez avec sans son sa ses mon ma mes ce cet cette ces elle il ils elles je
+  nous vous on puis et mais donc quand depuis selon dans en au aux du de à par sur sous vers après
+  avant lors dès notre votre leur leurs lui tout toute tous toutes patient patiente enfant bébé
+  monsieur madame mademoiselle mme mlle dr pr docteur professeur
+`);
 const CHILD_AGE_AFTER = new RegExp(`^\\s*,?\\s*(?:(\\d{1,2})\\s*ans|\\d{1,2}\\s*mois)${WORD_END}`, 'u');
 
 interface Token {
@@ -155,6 +163,9 @@ export function findNames(text: string): Finding[] {
     let words: Token[] | null = null;
     if (next && givenLike(head) && surnameLike(next)) words = [head, next];
     else if (next && head.capitals && !head.particle && surnameLike(head) && givenLike(next)) words = [head, next];
+    // Two capitalised words and an age: a person, whether or not the lexicon knows the given
+    // name (« Ysaline Morvan, 8 ans »).
+    else if (next && !head.particle && surnameLike(head) && surnameLike(next) && !SENTENCE_WORDS.has(fold(head.word)) && AGE_AFTER.test(after(text, next.to))) words = [head, next];
     const context = before(text, head.from);
     let title: string | null = null;
     if (!words && next && !head.capitals && !isNotSurname(head.word) && surnameLike(next)) {

@@ -37,14 +37,16 @@ export function findNirs(text: string): Finding[] {
   return findings;
 }
 
-// 0X XX XX XX XX with spaces, dots or dashes, or none; +33 or 0033 with an optional (0).
-const PHONE = /(?<![\d+][ .-]?|\d)(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?([1-9])|0([1-9]))(?:[ .-]?\d{2}){4}(?![ .-]?\d)/g;
+// 0X XX XX XX XX with spaces, dots, dashes or slashes, or none, the same between all pairs (so
+// that a date and an hour, « 01/02/2024 12 h », are not read as a number); +33 or 0033 with an
+// optional (0).
+const PHONE = /(?<![\d+][ ./-]?|\d)(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?([1-9])|0([1-9]))([ ./-]?)\d{2}(?:\3\d{2}){3}(?![ ./-]?\d)/g;
 /**
  * A landline right after the name of a service is the service's, not the patient's: the
  * poison centre, a hospital secretariat, a practice. Mobile numbers are always reported.
  */
 const SERVICE_BEFORE = new RegExp(
-  `${WORD_START}(?:secrétariat|secretariat|standard|accueil|service|centre|cabinet|pharmacie|laboratoire|labo|hôpital|hopital|clinique|chu|samu|urgences|pmi|cmp|ehpad|mairie|plateforme|antipoison|ssiad|had|kiné|radiologie|cpam|caisse|maternité|bureau|fax)${WORD_END}[^.;!?\\n]*$`,
+  `${WORD_START}(?:secrétariat|secretariat|standard|accueil|service|centre|cabinet|pharmacie|laboratoire|labo|hôpital|hopital|clinique|chu|samu|urgences|pmi|cmp|ehpad|mairie|plateforme|antipoison|ssiad|had|kiné|radiologie|cpam|caisse|maternité|bureau|fax|sos|écoute|ligne|association|allô|permanence|astreinte|régulation|secours|numéro vert)${WORD_END}[^.;!?\\n]*$`,
   'iu',
 );
 
