@@ -1,0 +1,36 @@
+import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
+import { until } from '../support/processes';
+
+/**
+ * An invitation link is a password for whoever holds it first: on a production run without SMTP
+ * it reaches the admin's screen and nothing else, not the logs of the mail it would have sent nor
+ * the request log of the page it opens (served outside the API's request log).
+ */
+let run: EmbeddedRun;
+beforeAll(async () => {
+  run = await startEmbeddedRun({ smtp: false, env: { NODE_ENV: 'production', LOG_LEVEL: 'info', METRICS_TOKEN: 'a-metrics-token-for-the-test' } });
+}, 180_000);
+afterAll(async () => {
+  await run?.close();
+});
+
+it('logs neither the link of a new user nor the page it opens, at info in production', async () => {
+  const login = await fetch(`${run.base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(EMBEDDED_ADMIN) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const created = await fetch(`${run.base}/api/admin/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ email: 'rose.vidal@etu.dumg.test', lastName: 'Vidal', firstName: 'Rose', roles: ['tutor'] }),
+  });
+  expect(created.status).toBe(201);
+  const { invitation } = (await created.json()) as { invitation: { link: string; mailed: boolean } };
+  expect(invitation.mailed).toBe(false);
+  const token = new URL(invitation.link).searchParams.get('jeton')!;
+  const { pathname, search } = new URL(invitation.link);
+  expect((await fetch(`${run.base}${pathname}${search}`)).status).toBe(200);
+
+  // The mail is still queued and "sent" to the log: once that line is written, nothing holds the link.
+  await until('the logged mail', async () => (run.output().includes('"to":"rose.vidal@etu.dumg.test"') ? true : undefined), 30_000, 100);
+  expect(run.output()).toContain('mail (no SMTP_URL: logged, not sent)');
+  expect(run.output()).not.toContain(token);
+});
