@@ -94,13 +94,14 @@ function report(file: string, corpus: Sentence[], result: ReturnType<typeof scor
   ].join('\n');
 }
 
-// corpus.jsonl was written before the detector; holdout.jsonl after it, before running it.
-describe.each(['corpus.jsonl', 'holdout.jsonl'])('the identifier detector on %s', (file) => {
+// corpus.jsonl was written before the detector; holdout.jsonl and blind.jsonl after it, each
+// committed before the detector was run on it (their first-run figures are in the commit log).
+describe.each(['corpus.jsonl', 'holdout.jsonl', 'blind.jsonl'])('the identifier detector on %s', (file) => {
   const corpus = load(file);
   const result = score(corpus);
 
   it('reads a corpus whose labels quote its sentences', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(100);
+    expect(corpus.length).toBeGreaterThanOrEqual(50);
     expect(result.clean).toBeGreaterThanOrEqual(corpus.length / 2);
     for (const sentence of corpus) for (const label of sentence.identifiers) expect(sentence.text.slice(label.from, label.to)).toBe(label.excerpt);
   });

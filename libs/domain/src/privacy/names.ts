@@ -31,7 +31,7 @@ const ROLE_BEFORE = new RegExp(
 
 /** Streets, buildings and eponyms: « rue Jean Jaurès », « hôpital Claude Bernard », « syndrome de Pierre Robin ». */
 const PLACE_BEFORE = new RegExp(
-  `(?:^|[^${LETTER}])(?:rue|avenue|av\\.|boulevard|bd|place|allée|chemin|impasse|quai|cours|square|route|hôpital|hopital|clinique|polyclinique|lycée|collège|école|université|faculté|institut|fondation|centre|résidence|ehpad|maison|stade|pavillon|bâtiment|service|unité|chu|ch|salle|parc|pont|gare|station|arrêt|quartier|cité|espace|foyer|crèche|association|prix|syndrome|maladie|signe|score|test|manœuvre|manoeuvre|méthode|échelle|classification|critères?|loi|séquence|triade|réflexe|phénomène|point|groupe)\\s+(?:(?:de|du|des|de la|d')\\s*)?$`,
+  `(?:^|[^${LETTER}])(?:rue|avenue|av\\.|boulevard|bd|place|allée|chemin|impasse|quai|cours|square|route|hôpital|hopital|clinique|polyclinique|lycée|collège|école|université|faculté|institut|fondation|centre|résidence|ehpad|maison|stade|pavillon|bâtiment|service|unité|chu|ch|salle|parc|pont|gare|station|arrêt|quartier|cité|espace|foyer|crèche|association|prix|laboratoires?|labos?|société|entreprise|marque|syndrome|maladie|signe|score|test|manœuvre|manoeuvre|méthode|échelle|classification|critères?|loi|séquence|triade|réflexe|phénomène|point|groupe)\\s+(?:(?:de|du|des|de la|d')\\s*)?$`,
   'iu',
 );
 
@@ -40,7 +40,7 @@ const FAMILY_BEFORE = new RegExp(
   `(?:^|[^${LETTER}])(le petit|la petite|l'enfant|le bébé|le nourrisson|son fils|sa fille|son époux|son épouse|l'époux de|l'épouse de|le mari de|la femme de|son mari|sa femme|sa compagne|son compagnon|sa mère|son père|sa sœur|son frère|sa tante|son oncle|sa nièce|son neveu|sa cousine|son cousin|sa petite-fille|son petit-fils|sa belle-fille|son beau-fils|sa belle-mère|son beau-père|sa belle-sœur|son beau-frère|son gendre|sa bru|le fils de|la fille de|la mère de|le père de|le frère de|la sœur de|l'aidante?|sa voisine|son voisin|la maman de|le papa de)\\s*,?\\s*$`,
   'iu',
 );
-const SURNAME_ONLY_BEFORE = new RegExp(`(?:^|[^${LETTER}])(?:famille|époux|consorts|chez les)\\s+$`, 'iu');
+const SURNAME_ONLY_BEFORE = new RegExp(`(?:^|[^${LETTER}])(?:famille|époux|consorts|chez les|les enfants|les parents|les petits-enfants)\\s+$`, 'iu');
 const CHILD_TITLE = /^(?:le petit|la petite|l'enfant|le bébé|le nourrisson)$/i;
 const FEMALE_TITLE = /^(?:la petite|sa fille|son épouse|l'épouse de|la femme de|sa femme|sa compagne|sa mère|sa sœur|sa tante|sa nièce|sa cousine|sa petite-fille|sa belle-fille|sa belle-mère|sa belle-sœur|sa bru|la fille de|la mère de|la sœur de|l'aidante|sa voisine|la maman de)$/i;
 const AGE_AFTER = new RegExp(`^\\s*[,(]?\\s*\\d{1,3}\\s*(?:ans|mois)${WORD_END}`, 'u');

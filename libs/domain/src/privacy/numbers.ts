@@ -64,7 +64,7 @@ export function findPhones(text: string): Finding[] {
 }
 
 const HOSPITAL_ID = new RegExp(
-  `${WORD_START}(?:IPP|NIP|NDA|IEP|[Nn]°\\s*(?:de\\s+)?(?:dossier|séjour|sejour|patient|venue|admission|hospitalisation)|[Nn]um[ée]ro\\s+(?:de\\s+)?(?:dossier|séjour|sejour|patient|venue|admission|hospitalisation|IPP)|[Dd]ossier\\s+n°)(?:\\s*[:#.]|\\s*n°)?\\s*(\\d[\\d]*(?:[ /-]\\d{2,}){0,3})(?!\\d)`,
+  `${WORD_START}(?:IPP|NIP|NDA|IEP|[Nn]°\\s*(?:de\\s+|d')?(?:dossier|séjour|sejour|patient|venue|admission|hospitalisation)|[Nn]um[ée]ro\\s+(?:de\\s+|d')?(?:dossier|séjour|sejour|patient|venue|admission|hospitalisation|IPP)|[Dd]ossier\\s+n°)(?:\\s*[:#.]|\\s*n°)?\\s*(\\d[\\d]*(?:[ /-]\\d{2,}){0,3})(?!\\d)`,
   'gu',
 );
 
