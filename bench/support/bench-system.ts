@@ -18,6 +18,7 @@ const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
 export interface BenchResponse {
   status: number;
   ok: boolean;
+  headers: http.IncomingHttpHeaders;
   body: Buffer;
   json<T = unknown>(): T | null;
 }
@@ -59,7 +60,7 @@ export function keepAliveClient(base: string): { request: BenchSystem['request']
         response.on('end', () => {
           const body = Buffer.concat(chunks);
           const status = response.statusCode ?? 0;
-          resolve({ status, ok: status >= 200 && status < 300, body, json: () => { try { return JSON.parse(body.toString('utf8')); } catch { return null; } } });
+          resolve({ status, ok: status >= 200 && status < 300, headers: response.headers, body, json: () => { try { return JSON.parse(body.toString('utf8')); } catch { return null; } } });
         });
       });
       outgoing.on('error', reject);

@@ -11,6 +11,7 @@ import { RetentionProcessor } from './retention/retention.processor';
 import { AuditRollupProcessor } from './audit/audit-rollup.processor';
 import { AttachmentScanProcessor } from './scans/attachment-scan.processor';
 import { WorkerService } from './worker.service';
+import { SearchIndexProcessor } from './search/search-index.processor';
 
 @Module({})
 export class WorkerModule {
@@ -18,7 +19,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }), InfrastructureModule.forRoot(config)],
-      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, RetentionProcessor, AuditRollupProcessor, AttachmentScanProcessor, WorkerService],
+      providers: [{ provide: CARNET_METRICS, useFactory: () => new CarnetMetrics('worker') }, MailProcessor, PortfolioReader, ExportProcessor, ProgressService, RemindersProcessor, RetentionProcessor, AuditRollupProcessor, AttachmentScanProcessor, SearchIndexProcessor, WorkerService],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '@carnet/domain';
 import { ProblemException } from './problem.filter';
 
@@ -45,9 +45,46 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
+const RAW_JSON = Symbol('carnet:raw-json');
+
+/**
+ * A property holding a JSON document that its own validator checks in full (a trace's content:
+ * the editor schema), kept as parsed: the pipe checks only that it is an object, and neither
+ * class-transformer nor the pipe's own passes walk its tree (on an autosave's 10 pages, the
+ * dearest part of the request; on a deep one, a stack overflow).
+ */
+export function RawJson(): PropertyDecorator {
+  return (target, key) => {
+    const keys = (Reflect.getMetadata(RAW_JSON, target.constructor) as (string | symbol)[] | undefined) ?? [];
+    Reflect.defineMetadata(RAW_JSON, [...keys, key], target.constructor);
+  };
+}
+
+/** Nest's pipe, with the `@RawJson()` properties set aside while it runs and put back after. */
+class CarnetValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const keys = metadata.metatype ? (Reflect.getMetadata(RAW_JSON, metadata.metatype) as (string | symbol)[] | undefined) : undefined;
+    if (!keys?.length || typeof value !== 'object' || value === null || Array.isArray(value)) return super.transform(value, metadata);
+    const body = { ...(value as Record<string | symbol, unknown>) };
+    const held = new Map<string | symbol, unknown>();
+    for (const key of keys) {
+      const document = body[key];
+      // Only an object is set aside (an empty one stands in for it); anything else is checked,
+      // and refused, as before.
+      if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
+        held.set(key, document);
+        body[key] = {};
+      }
+    }
+    const result = (await super.transform(body, metadata)) as Record<string | symbol, unknown>;
+    for (const [key, document] of held) result[key] = document;
+    return result;
+  }
+}
+
 /** Whitelisting validation; a body that is JSON but breaks the DTO is a 422 listing every fault. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new CarnetValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

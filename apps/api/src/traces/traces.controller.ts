@@ -27,6 +27,15 @@ export function parseIfMatch(header: string | undefined): number {
   return Number(match[1]);
 }
 
+/**
+ * Whether a `Prefer` header (RFC 7240) asks for `return=minimal`: preferences are separated by
+ * commas, each may carry parameters after `;`, its token is case-insensitive, its value may be quoted.
+ */
+export function prefersMinimal(header: string | string[] | undefined): boolean {
+  const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+  return values.some((value) => value.split(',').some((preference) => /^\s*return\s*=\s*"?minimal"?\s*$/i.test(preference.split(';')[0])));
+}
+
 const withEtag = (reply: FastifyReply, trace: TraceView) => {
   reply.header('ETag', `"${trace.version}"`);
   return trace;
@@ -72,6 +81,8 @@ export class TracesController {
   @Patch(':id')
   @Roles('intern')
   @ApiHeader({ name: 'If-Match', required: true, description: 'The version being edited, e.g. "3"' })
+  @ApiHeader({ name: 'Prefer', required: false, description: '`return=minimal`: the saved trace without its content (the caller holds it), answered with `Preference-Applied: return=minimal`' })
+  @ApiOkResponse({ description: 'The saved trace with `ETag`; without `content` when `Prefer: return=minimal` was applied.' })
   @ApiPreconditionFailedResponse({ description: 'Someone saved a newer version first; nothing changed.' })
   @ApiConflictResponse({ description: 'The trace is submitted or validated.' })
   async update(
@@ -79,9 +90,15 @@ export class TracesController {
     @Param('id', UuidPipe) id: string,
     @Body() body: UpdateTraceBody,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return withEtag(reply, await this.traces.update(auth, id, parseIfMatch(ifMatch), body));
+    const saved = withEtag(reply, await this.traces.update(auth, id, parseIfMatch(ifMatch), body));
+    if (!prefersMinimal(prefer)) return saved;
+    // An autosave's answer: the new version and the metadata, not the document just sent.
+    reply.header('Preference-Applied', 'return=minimal');
+    const { content: _content, ...metadata } = saved;
+    return metadata;
   }
 
   @Delete(':id')

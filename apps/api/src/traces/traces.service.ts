@@ -93,6 +93,12 @@ function searchQuery(q: string, bind: (value: unknown) => string): string | null
   return parts.length ? parts.join(' && ') : null;
 }
 
+/**
+ * A trace's search vector: the stored one, or, while the trace is being edited (the worker has
+ * not yet caught up with its last saves), computed from what was last saved.
+ */
+const SEARCH_VECTOR = `(CASE WHEN t.search_stale THEN trace_search_vector(t.title, t.content_text) ELSE t.search END)`;
+
 /** A row of the list query: the trace's fields (named as the entity's), and what the list adds. */
 type TraceListRow = TraceFields & { relation: TraceRelation; unread: number; snippet?: string; updatedKey?: string; submittedKey?: string | null };
 
@@ -199,6 +205,9 @@ export class TracesService {
     if (body.familles !== undefined) set.push(`familles = ${params.add(body.familles)}`);
     if (body.stageId !== undefined) set.push(`stage_id = ${params.add(body.stageId)}`);
     if (content) set.push(`content = ${params.add(content.json)}`, `content_text = ${params.add(content.text)}`);
+    // The search vector is not recomputed here: the worker does it once the trace rests, and a
+    // search computes a stale one itself (SEARCH_VECTOR).
+    if (content || body.title !== undefined) set.push(`search_stale = true`);
     // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
     const sql = `UPDATE trace t SET ${set.join(', ')}
       WHERE t.id = ${params.add(id)} AND t.intern_id = ${params.add(auth.userId)} AND t.version = ${params.add(expectedVersion)}
@@ -272,7 +281,7 @@ export class TracesService {
     const tsquery = text ? searchQuery(text, (value) => params.add(value)) : null;
     if (text && !tsquery) return { ...pageOf([], 0, query), nextCursor: null };
     // Content is searched only where the caller may read it: never in an admin's metadata view.
-    if (tsquery) where.push(...(scope.visible ? [] : [scope.readable()]), `t.search @@ (${tsquery})`);
+    if (tsquery) where.push(...(scope.visible ? [] : [scope.readable()]), `${SEARCH_VECTOR} @@ (${tsquery})`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // The count uses exactly the parameters bound so far: the filter's.
     const filterValues = [...params.values];
@@ -297,7 +306,7 @@ export class TracesService {
       // match further down still ranks the trace, with the snippet showing its beginning. The
       // page's rows are chosen from the matches' keys alone, then joined to their traces; the
       // count rides along on every row (and on a lone row of NULLs past the last page).
-      const sql = `WITH m AS MATERIALIZED (SELECT t.id, t.updated_at, ts_rank_cd(t.search, ${tsquery}) AS rank FROM trace t ${filter}),
+      const sql = `WITH m AS MATERIALIZED (SELECT t.id, t.updated_at, ts_rank_cd(${SEARCH_VECTOR}, ${tsquery}) AS rank FROM trace t ${filter}),
              top AS (SELECT m.id, m.rank FROM m ORDER BY m.rank DESC, m.updated_at DESC, m.id ${limit()})
         SELECT c.total, p.*, ${unread()},
                ts_headline('public.french_unaccent', left(tc.title || E'\\n' || tc.content_text, 8000), ${tsquery},

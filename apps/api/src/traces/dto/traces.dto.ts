@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { COMPETENCE_CODES, EXTRA_FAMILLE, FAMILLE_CODES, TRACE_KINDS, TRACE_STATUSES, TraceKind, TraceStatus } from '@carnet/domain';
 import { KeysetPageQuery } from '../../common/paging';
+import { RawJson } from '../../common/validation.pipe';
 
 const FAMILLES_ALLOWED = [...FAMILLE_CODES, EXTRA_FAMILLE];
 
@@ -33,6 +34,7 @@ export class CreateTraceBody {
   @ApiPropertyOptional({ description: 'tiptap JSON document; an RSCA without one starts from its six-section template' })
   @IsOptional()
   @IsObject()
+  @RawJson()
   content?: Record<string, unknown>;
 
   @ApiProperty({ enum: COMPETENCE_CODES, isArray: true })
@@ -58,7 +60,7 @@ export class CreateTraceBody {
 export class UpdateTraceBody {
   @ApiPropertyOptional({ enum: TRACE_KINDS }) @IsOptional() @IsIn(TRACE_KINDS, { message: 'type de trace inconnu' }) kind?: TraceKind;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsObject() content?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'tiptap JSON document, checked against the editor schema' }) @IsOptional() @IsObject() @RawJson() content?: Record<string, unknown>;
 
   @ApiPropertyOptional({ enum: COMPETENCE_CODES, isArray: true })
   @IsOptional()

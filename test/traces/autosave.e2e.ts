@@ -1,0 +1,160 @@
+import { canonicalJson, sha256Hex } from '@carnet/editor';
+import { SearchIndexProcessor } from '../../apps/worker/src/search/search-index.processor';
+import { actor, Actor } from '../support/actors';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const paragraphs = (...texts: string[]) => ({ type: 'doc', content: texts.map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] })) });
+
+let api: TestApp;
+let admin: Actor;
+let intern: Actor;
+let tutor: Actor;
+
+beforeAll(async () => {
+  api = await startTestApp({}, { worker: true });
+  admin = await actor(api.http, api.dataSource, { roles: ['admin'] });
+  intern = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2025 });
+  tutor = await actor(api.http, api.dataSource, { roles: ['tutor'], upp: 'montpellier' });
+  await api.http.post('/api/tutorships').set('Authorization', admin.bearer).send({ tutorId: tutor.user.id, internId: intern.user.id }).expect(201);
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const draft = async (content = paragraphs('Un premier jet.')) =>
+  (await api.http.post('/api/traces').set('Authorization', intern.bearer).send({ kind: 'rsca', title: 'Consultation du lundi', competences: ['relation'], familles: ['chronique'], content }).expect(201)).body as { id: string; version: number };
+const autosave = (id: string, version: number | undefined, body: Record<string, unknown>, prefer: string | null = 'return=minimal') => {
+  const request = api.http.patch(`/api/traces/${id}`).set('Authorization', intern.bearer);
+  if (version !== undefined) request.set('If-Match', `"${version}"`);
+  if (prefer !== null) request.set('Prefer', prefer);
+  return request.send(body);
+};
+const read = async (id: string, who = intern) => (await api.http.get(`/api/traces/${id}`).set('Authorization', who.bearer).expect(200)).body;
+const found = async (q: string, who = intern) =>
+  ((await api.http.get('/api/traces').query({ q }).set('Authorization', who.bearer).expect(200)).body.items as { id: string; snippet: string }[]).map((t) => t.id);
+
+/** Runs the worker's indexing until it has caught up with every save, as its next rounds would. */
+async function workerCaughtUp(): Promise<void> {
+  const processor = api.worker!.get(SearchIndexProcessor);
+  for (let round = 0; round < 200; round++) {
+    await processor.indexStale(0);
+    const [{ stale }] = (await api.dataSource.query(`SELECT count(*)::int AS stale FROM trace WHERE search_stale`)) as { stale: number }[];
+    if (stale === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the worker never caught up');
+}
+
+describe('an autosave asking for a minimal answer (Prefer: return=minimal)', () => {
+  it('answers with the new version and the metadata, without the document just sent; the document is saved', async () => {
+    const trace = await draft();
+    const content = paragraphs('Une patiente de 58 ans revue pour sa tension.', 'Nous reprenons ensemble le traitement.');
+    const saved = await autosave(trace.id, 1, { content }).expect(200);
+    expect(saved.headers['preference-applied']).toBe('return=minimal');
+    expect(saved.headers.etag).toBe('"2"');
+    expect(saved.body).toMatchObject({ id: trace.id, version: 2, status: 'draft', title: 'Consultation du lundi', competences: ['relation'] });
+    expect(saved.body).not.toHaveProperty('content');
+    expect((await read(trace.id)).content).toEqual(content);
+  });
+
+  it('reads the preference as RFC 7240 writes it: among others, with parameters, in any case', async () => {
+    const trace = await draft();
+    const saved = await autosave(trace.id, 1, { title: 'Titre revu' }, 'respond-async, RETURN="minimal"; foo=bar').expect(200);
+    expect(saved.headers['preference-applied']).toBe('return=minimal');
+    expect(saved.body).not.toHaveProperty('content');
+  });
+
+  it('answers any other client as before: the whole trace, its content included', async () => {
+    const trace = await draft();
+    const content = paragraphs('Sans préférence, le document revient.');
+    const plain = await autosave(trace.id, 1, { content }, null).expect(200);
+    expect(plain.headers['preference-applied']).toBeUndefined();
+    expect(plain.body).toMatchObject({ id: trace.id, version: 2, content });
+    const representation = await autosave(trace.id, 2, { title: 'Autre titre' }, 'return=representation').expect(200);
+    expect(representation.headers['preference-applied']).toBeUndefined();
+    expect(representation.body.content).toEqual(content);
+  });
+
+  it('keeps every refusal: 428 without If-Match, 412 for a stale version, 409 once submitted, 422 for a faulty document', async () => {
+    const trace = await draft();
+    await autosave(trace.id, undefined, { content: paragraphs('sans version') }).expect(428);
+    await autosave(trace.id, 1, { content: paragraphs('la bonne version') }).expect(200);
+    const stale = await autosave(trace.id, 1, { content: paragraphs('un onglet en retard') }).expect(412);
+    expect(stale.headers['preference-applied']).toBeUndefined();
+    expect((await read(trace.id)).content).toEqual(paragraphs('la bonne version'));
+
+    const faulty = await autosave(trace.id, 2, { content: { type: 'doc', content: [{ type: 'heading', attrs: { level: 9 }, content: [{ type: 'text', text: 'T' }] }] } }).expect(422);
+    expect(faulty.body.errors).toEqual([{ path: 'content.content[0].attrs.level', message: 'niveau de titre entre 1 et 4' }]);
+    const notAnObject = await autosave(trace.id, 2, { content: [{ type: 'paragraph' }] }).expect(422);
+    expect(notAnObject.body.errors).toEqual([{ path: 'content', message: 'doit être un objet' }]);
+    const unknown = await autosave(trace.id, 2, { content: paragraphs('x'), status: 'validated' }).expect(422);
+    expect(unknown.body.errors).toEqual([{ path: 'status', message: 'propriété inconnue « status »' }]);
+
+    await api.http.post(`/api/traces/${trace.id}/submit`).set('Authorization', intern.bearer).expect(200);
+    await autosave(trace.id, 3, { content: paragraphs('pendant la relecture') }).expect(409);
+  });
+
+  it('saves a deeply nested document, as deep as a request may nest', async () => {
+    const trace = await draft();
+    let nested: Record<string, unknown> = { type: 'paragraph', content: [{ type: 'text', text: 'au fond des citations' }] };
+    for (let level = 0; level < 29; level++) nested = { type: 'blockquote', content: [nested] };
+    const content = { type: 'doc', content: [nested] };
+    await autosave(trace.id, 1, { content }).expect(200);
+    expect((await read(trace.id)).content).toEqual(content);
+  });
+
+  it('loses no write when two tabs save the same version at once', async () => {
+    const trace = await draft();
+    const results = await Promise.all(['onglet A', 'onglet B'].map((text) => autosave(trace.id, 1, { content: paragraphs(text) })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+    const winner = results.find((r) => r.status === 200)!;
+    const text = (await read(trace.id)).content.content[0].content[0].text;
+    expect(['onglet A', 'onglet B']).toContain(text);
+    expect(winner.body.version).toBe(2);
+  });
+
+  it('leaves the revision and the validation stamp as they were: what the tutor read, exactly', async () => {
+    const trace = await draft();
+    const content = paragraphs('Le récit final, enregistré par l’autosave.');
+    await autosave(trace.id, 1, { content }).expect(200);
+    const submitted = await api.http.post(`/api/traces/${trace.id}/submit`).set('Authorization', intern.bearer).expect(200);
+    const revision = await api.http.get(`/api/traces/${trace.id}/revisions/1`).set('Authorization', tutor.bearer).expect(200);
+    expect(revision.body.content).toEqual(content);
+    const validated = await api.http.post(`/api/traces/${trace.id}/validate`).set('Authorization', tutor.bearer).send({}).expect(200);
+    expect(validated.body.validatedSha256).toBe(sha256Hex(canonicalJson(content)));
+    expect(revision.body.sha256).toBe(validated.body.validatedSha256);
+    expect(submitted.body.trace.version).toBeLessThan(validated.body.version);
+  });
+});
+
+describe('search while writing', () => {
+  it('finds what the intern just typed at once, and still after the worker has indexed it; the old words no longer', async () => {
+    const trace = await draft(paragraphs('Une consultation pour une angine.'));
+    expect(await found('angine')).toContain(trace.id);
+
+    await autosave(trace.id, 1, { content: paragraphs('Finalement une pyélonéphrite chez une femme enceinte.') }).expect(200);
+    expect(await found('pyelonephrite')).toContain(trace.id);
+    expect(await found('angine')).not.toContain(trace.id);
+
+    await workerCaughtUp();
+    expect(await found('pyelonephrite')).toContain(trace.id);
+    expect(await found('"femme enceinte"')).toContain(trace.id);
+    expect(await found('angine')).not.toContain(trace.id);
+
+    await autosave(trace.id, 2, { title: 'Infection urinaire fébrile' }).expect(200);
+    expect(await found('fébrile')).toContain(trace.id);
+    await workerCaughtUp();
+    expect(await found('febrile')).toContain(trace.id);
+  });
+
+  it('finds a trace the tutor reads by what its intern typed last, snippet included', async () => {
+    const trace = await draft();
+    await autosave(trace.id, 1, { content: paragraphs('Un zona ophtalmique chez un homme de 70 ans.') }).expect(200);
+    await api.http.post(`/api/traces/${trace.id}/submit`).set('Authorization', intern.bearer).expect(200);
+    const result = (await api.http.get('/api/traces').query({ q: 'zona' }).set('Authorization', tutor.bearer).expect(200)).body;
+    expect(result.items.map((t: { id: string }) => t.id)).toEqual([trace.id]);
+    expect(result.items[0].snippet).toContain('<mark>zona</mark>');
+    await workerCaughtUp();
+    expect(await found('ophtalmique', tutor)).toEqual([trace.id]);
+  });
+});
