@@ -77,6 +77,23 @@ describe('the admin of an empty install', () => {
     await screenshot(page, 'admin-users');
     expect(await accessibilityViolations(page)).toEqual([]);
 
+    // Another leaves: deactivated, reactivated, then anonymised once the warning is read.
+    await page.getByLabel('Rechercher (nom ou e-mail)').fill('marchal');
+    await page.getByRole('button', { name: 'Modifier Théo Marchal' }).click();
+    await page.getByRole('button', { name: 'Désactiver le compte' }).click();
+    await page.getByText('Théo Marchal est désactivé(e) et déconnecté(e) partout.').waitFor();
+    await page.getByRole('row', { name: /MARCHAL Théo/ }).getByRole('cell', { name: 'Désactivé' }).waitFor();
+    await page.getByRole('button', { name: 'Réactiver le compte' }).click();
+    await page.getByRole('row', { name: /MARCHAL Théo/ }).getByRole('cell', { name: 'Actif' }).waitFor();
+    await page.getByRole('button', { name: 'Anonymiser…' }).click();
+    const confirm = page.getByRole('form', { name: 'Anonymiser Théo Marchal ?' });
+    await confirm.getByText('Cette action est irréversible.').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await confirm.getByLabel('Motif (inscrit au journal d’audit)').fill('Fin du DES');
+    await confirm.getByRole('button', { name: 'Anonymiser définitivement' }).click();
+    await page.getByText('Théo Marchal a été anonymisé(e).').waitFor();
+    await page.getByText('0 utilisateur', { exact: true }).waitFor();
+
     // No SMTP: the admin is told so and given the link; a new one voids it.
     await section(page, 'Invitations');
     await page.getByText('Le courriel n’est pas configuré sur ce serveur').first().waitFor();

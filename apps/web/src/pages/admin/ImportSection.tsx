@@ -50,6 +50,12 @@ export function ImportSection() {
             {report.applied ? 'Import effectué' : report.errors.length ? 'Rien n’a été importé : corrigez les lignes ci-dessous' : 'Aperçu (rien n’a encore été importé)'} —{' '}
             {report.created} création(s), {report.updated} mise(s) à jour, {report.unchanged} inchangé(s).
           </p>
+          {report.applied && report.created > 0 && (
+            <p>
+              Chaque nouveau compte a reçu une invitation à choisir son mot de passe : suivez-les dans la page <Link to="/administration/invitations">Invitations</Link>{' '}
+              (sans courriel configuré, c’est là que vous obtenez les liens à remettre).
+            </p>
+          )}
           {report.errors.length > 0 && (
             <table>
               <caption>Erreurs par ligne</caption>

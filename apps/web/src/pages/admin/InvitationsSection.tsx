@@ -38,7 +38,11 @@ export function InvitationsSection() {
     if (status) params.set('status', status);
     api
       .get<Page<Invitation> & { mailConfigured: boolean }>(`/admin/invitations?${params}`)
-      .then((result) => current && (setList(result), setError(null)))
+      .then((result) => {
+        if (!current) return;
+        setList(result);
+        setError(null);
+      })
       .catch((e) => current && setError(e));
     return () => {
       current = false;
