@@ -61,6 +61,15 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     await intern.getByLabel('Premier recours, urgences').check();
     await intern.getByLabel('Patients atteints de maladies chroniques, polymorbidité à forte prévalence').check();
     await intern.getByText('Enregistré', { exact: true }).waitFor();
+    // The toolbar: named icons with their shortcut, one tab stop, arrows move along it.
+    const bold = intern.getByRole('toolbar', { name: 'Mise en forme' }).getByRole('button', { name: 'Gras' });
+    expect(await bold.getAttribute('aria-keyshortcuts')).toBe('Control+B');
+    await expect(bold.locator('.tip').textContent()).resolves.toBe('Gras (Ctrl+B)');
+    await bold.focus();
+    await intern.keyboard.press('ArrowRight');
+    expect(await intern.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Italique');
+    await intern.keyboard.press('End');
+    expect(await intern.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rétablir');
     await screenshot(intern, 'editeur');
     expect(await accessibilityViolations(intern)).toEqual([]);
     // Submitting asks first, and says to whom the trace goes.

@@ -1,7 +1,9 @@
 import type { Editor } from '@tiptap/react';
 import { DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, Comment, request, Trace, Warning } from '../api';
+import { AttachmentWarnings } from '../components/AttachmentWarnings';
 import { Comments } from '../components/Comments';
+import { FileInput } from '../components/FileInput';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SubmitDialog } from '../components/SubmitDialog';
 import { EditorJson, replaceContent, RichEditor } from '../components/RichEditor';
@@ -320,13 +322,13 @@ export default function TraceEditorPage({ id }: { id: string }) {
             {trace.attachments?.map((a) => (
               <li key={a.id}>
                 <a href={`/api/attachments/${a.id}`}>{a.filename}</a> ({sizeFr(a.size)})
+                {a.scan && <AttachmentWarnings attachmentId={a.id} scan={a.scan} filename={a.filename} audience={owner ? 'author' : 'reader'} />}
               </li>
             ))}
           </ul>
           {editable && (
             <div className="dropzone" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-              <label htmlFor="attachment">Ajouter un PDF, PNG ou JPEG (10 Mo au plus) — ou déposez-le ici</label>
-              <input id="attachment" type="file" accept="application/pdf,image/png,image/jpeg" onChange={(e) => e.target.files?.[0] && uploadFile(e.target.files[0])} />
+              <FileInput id="attachment" label="Ajouter un PDF, PNG ou JPEG (10 Mo au plus) — ou déposez-le ici" accept="application/pdf,image/png,image/jpeg" onFile={uploadFile} />
               {upload && (
                 <p>
                   <label htmlFor="upload-progress">{upload.name}</label>{' '}
