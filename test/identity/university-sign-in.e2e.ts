@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Response as SupertestResponse } from 'supertest';
 import { actor, Actor, makeUser } from '../support/actors';
 import { CasAccount, CasServer, startCasServer } from '../support/cas-server';
@@ -202,7 +204,7 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
       expect((await actions('auth.university_login')).length).toBe(2);
     });
 
-    it('refuses a replayed ticket, a ticket for another service, and a callback without the browser’s flow', async () => {
+    it('refuses a replayed ticket, a ticket for another service, an expired ticket, and a callback without the browser’s flow', async () => {
       await makeUser(app.dataSource, { roles: ['intern'], email: 'paul.roux@etu.univ.fr' });
       const account = { user: 'proux', attributes: { mail: 'paul.roux@etu.univ.fr' } };
       const first = await casSignIn(new Browser(app), account);
@@ -221,6 +223,12 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
       const foreign = await other.get(`${CALLBACK}?ticket=${foreignTicket}`);
       expect(foreign.headers.location).toBe('/?universite=echec');
       expect(other.carnet.has('session')).toBe(false);
+
+      const late = new Browser(app);
+      await late.get('/api/auth/university/dumg/login');
+      const expired = await late.get(`${CALLBACK}?ticket=${cas.issueTicket(CALLBACK, account, { expired: true })}`);
+      expect(expired.headers.location).toBe('/?universite=echec');
+      expect(late.carnet.has('session')).toBe(false);
 
       // A ticket sent to someone else's browser (login CSRF): no flow of theirs, refused unvalidated.
       const validations = cas.validations;
@@ -313,6 +321,23 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
       const second = await later.get(await oidcCallback(later, 'sub-jblanc', claims));
       expect(second.headers.location).toBe('/traces');
       expect((await later.me()).body.id).toBe(intern.id);
+    });
+
+    it('says the university is unavailable when its provider does not answer', async () => {
+      const closed = http.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      try {
+        expect((await configure({ ...oidcSettings(), issuer: `http://127.0.0.1:${port}` })).status).toBe(200);
+        const browser = new Browser(app);
+        const start = await browser.get('/api/auth/university/dumg/login');
+        expect(start.status).toBe(302);
+        expect(start.headers.location).toBe('/?universite=indisponible');
+        expect((await actions('auth.university_login_failed')).at(-1)?.details).toMatchObject({ provider: 'oidc', reason: 'indisponible' });
+      } finally {
+        expect((await configure(oidcSettings())).status).toBe(200);
+      }
     });
 
     it('refuses a forged state, another browser’s state, a code without its PKCE verifier, and an unverified e-mail', async () => {

@@ -12,8 +12,8 @@ export interface CasServer {
   url: string;
   /** Whom the next /login signs in, as a user typing their password at the university would. */
   signInAs(account: CasAccount): void;
-  /** A service ticket for `service`, as /login would issue it (to test tickets for other services). */
-  issueTicket(service: string, account: CasAccount): string;
+  /** A service ticket for `service`, as /login would issue it (for other services, or already expired). */
+  issueTicket(service: string, account: CasAccount, options?: { expired?: boolean }): string;
   /** Validation requests answered so far. */
   validations: number;
   close(): Promise<void>;
@@ -32,9 +32,9 @@ export async function startCasServer(options: { ticketSeconds?: number } = {}): 
   const tickets = new Map<string, { service: string; account: CasAccount; expiresAt: number }>();
   let current: CasAccount | undefined;
   const ticketMs = (options.ticketSeconds ?? 10) * 1000;
-  const issue = (service: string, account: CasAccount) => {
+  const issue = (service: string, account: CasAccount, issued: { expired?: boolean } = {}) => {
     const ticket = `ST-${tickets.size + 1}-${randomBytes(16).toString('base64url')}-cas`;
-    tickets.set(ticket, { service, account, expiresAt: Date.now() + ticketMs });
+    tickets.set(ticket, { service, account, expiresAt: issued.expired ? 0 : Date.now() + ticketMs });
     return ticket;
   };
   const state = { validations: 0 };
