@@ -377,6 +377,35 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
       expect(unverified.carnet.has('session')).toBe(false);
     });
   });
+  describe('faculties', () => {
+    it('keeps identities to their faculty: a link in one faculty does not sign in through another’s provider', async () => {
+      const [autre] = await app.dataSource.query(`INSERT INTO faculty (code, name) VALUES ('autre', 'DUMG voisin') RETURNING id`);
+      await app.dataSource.query(
+        `INSERT INTO university_sign_in (faculty_id, protocol, enabled, cas_url, email_attribute, subject_attribute, button_label)
+         VALUES ($1, 'cas', true, $2, 'mail', 'user', 'Se connecter avec l’ENT de l’université voisine')`,
+        [autre.id, cas.url],
+      );
+      expect((await app.http.get('/api/auth/university')).body.providers.map((p: { faculty: string }) => p.faculty).sort()).toEqual(['autre', 'dumg']);
+
+      // cfabre is linked in the default faculty (CAS, above); through the other faculty's provider
+      // the same uid is a stranger: a link is proposed, nobody is signed in.
+      const account = { user: 'cfabre', attributes: { mail: 'claire.fabre@etu.univ.fr' } };
+      cas.signInAs(account);
+      const browser = new Browser(app);
+      const start = await browser.get('/api/auth/university/autre/login');
+      expect(start.headers.location).toBe(`${cas.url}/login?service=${encodeURIComponent(`${PUBLIC_URL}/api/auth/university/autre/callback`)}`);
+      const answer = await browser.get(await browser.throughProvider(start.headers.location));
+      expect(answer.headers.location).toMatch(/^\/liaison-universitaire\?jeton=/);
+      expect(browser.carnet.has('session')).toBe(false);
+
+      // A ticket the CAS server issued for the default faculty's service is no good at the other's.
+      const other = new Browser(app);
+      await other.get('/api/auth/university/autre/login');
+      const crossed = await other.get(`${PUBLIC_URL}/api/auth/university/autre/callback?ticket=${cas.issueTicket(CALLBACK, account)}`);
+      expect(crossed.headers.location).toBe('/?universite=echec');
+      expect(other.carnet.has('session')).toBe(false);
+    });
+  });
 });
 
 describe('university sign-in without CARNET_SECRET_KEY', () => {
