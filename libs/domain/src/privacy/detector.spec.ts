@@ -67,13 +67,18 @@ describe('names', () => {
   it('after a civility keep it, and are replaced by an initial', () => {
     expect(pseudonymised('Je reçois Mme Dupont et M. et Mme Colin.')).toBe('Je reçois Mme D. et M. et Mme C.');
     expect(scan('Madame Lucienne Ferrand chute.')[0].replacements).toEqual(['Madame L. F.', 'Madame X', 'la patiente']);
+    // After a civility, a word that is also a holiday or a month is a surname.
+    expect(kinds('M. Noël et Mme Avril attendent.')).toEqual([
+      ['name', 'M. Noël'],
+      ['name', 'Mme Avril'],
+    ]);
   });
 
   it('are not clinicians, eponyms, drugs or places', () => {
     const text =
       'Mon MSU le Dr Vidal, le Pr Durand et le Dr Lucas Moreau, pédiatre, puis le docteur Faure. ' +
       'Maladie de Parkinson, Alzheimer, Basedow, Lyme, Crohn, Hashimoto, Kahler ; signe de Murphy, manœuvre de Heimlich, score de Glasgow. ' +
-      'Doliprane, Kardegic, Eliquis. CHU de Nîmes, Montpellier, la Paillade, rue Jean Jaurès, hôpital Claude Bernard. ' +
+      'Doliprane, Kardegic, Eliquis. CHU de Nîmes, Montpellier, la Paillade, rue Jean Jaurès, hôpital Claude Bernard, Saint Jean de Védas. ' +
       'Mme X, M. D., Mme B. et l’interne.';
     expect(kinds(text)).toEqual([]);
   });

@@ -8,7 +8,11 @@ export type Gender = 'f' | 'm' | 'unknown';
 
 /** Whether a word is a given name; a compound (Marie-Solène) is one when each part is. */
 export function isGivenName(word: string): boolean {
-  const folded = fold(word);
+  return isGivenNameKey(fold(word));
+}
+
+/** The same, for a word already folded (lower case, no accents). */
+export function isGivenNameKey(folded: string): boolean {
   if (FEMALE.has(folded) || MALE.has(folded)) return true;
   const parts = folded.split('-');
   return parts.length > 1 && parts.every((part) => FEMALE.has(part) || MALE.has(part));
@@ -70,6 +74,10 @@ export function isNotSurname(word: string): boolean {
   return NOT_SURNAMES.has(fold(word));
 }
 
+export function isNotSurnameKey(folded: string): boolean {
+  return NOT_SURNAMES.has(folded);
+}
+
 /** Upper-case words that are abbreviations of the trade, never a surname in capitals. */
 const ABBREVIATIONS = wordSet(`
   HTA BPCO ECG EEG EMG EFR IRM TDM RX ORL HAS EHPAD EHPA USLD SSR HDJ SAMU SMUR SAU CHU CHR CH
@@ -80,8 +88,8 @@ const ABBREVIATIONS = wordSet(`
   SOS SNCF RATP EDF CAF CCAS MSA RSI DASRI OMS ANSM INPES INSERM CNIL RGPD
 `);
 
-export function isAbbreviation(word: string): boolean {
-  return ABBREVIATIONS.has(fold(word));
+export function isAbbreviationKey(folded: string): boolean {
+  return ABBREVIATIONS.has(folded);
 }
 
 /** « Mme X », « M. XX »: the usual placeholders, not names. */

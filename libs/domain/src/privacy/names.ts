@@ -1,4 +1,4 @@
-import { Gender, givenNameGender, isAbbreviation, isGivenName, isNotSurname, PLACEHOLDERS } from './lexicons';
+import { Gender, givenNameGender, isAbbreviationKey, isGivenNameKey, isNotSurnameKey, PLACEHOLDERS } from './lexicons';
 import { after, before, fold, LETTER, LOWER, UPPER, WORD_END, WORD_START, wordSet } from './text';
 import { Finding } from './types';
 
@@ -31,7 +31,7 @@ const ROLE_BEFORE = new RegExp(
 
 /** Streets, buildings and eponyms: « rue Jean Jaurès », « hôpital Claude Bernard », « syndrome de Pierre Robin ». */
 const PLACE_BEFORE = new RegExp(
-  `(?:^|[^${LETTER}])(?:rue|avenue|av\\.|boulevard|bd|place|allée|chemin|impasse|quai|cours|square|route|hôpital|hopital|clinique|polyclinique|lycée|collège|école|université|faculté|institut|fondation|centre|résidence|ehpad|maison|stade|pavillon|bâtiment|service|unité|chu|ch|salle|parc|pont|gare|station|arrêt|quartier|cité|espace|foyer|crèche|association|prix|laboratoires?|labos?|société|entreprise|marque|syndrome|maladie|signe|score|test|manœuvre|manoeuvre|méthode|échelle|classification|critères?|loi|séquence|triade|réflexe|phénomène|point|groupe)\\s+(?:(?:de|du|des|de la|d')\\s*)?$`,
+  `(?:^|[^${LETTER}])(?:rue|avenue|av\\.|boulevard|bd|place|allée|chemin|impasse|quai|cours|square|route|hôpital|hopital|clinique|polyclinique|lycée|collège|école|université|faculté|institut|fondation|centre|résidence|ehpad|maison|stade|pavillon|bâtiment|service|unité|chu|ch|salle|parc|pont|gare|station|arrêt|quartier|cité|espace|foyer|crèche|association|prix|saint|sainte|st|ste|laboratoires?|labos?|société|entreprise|marque|syndrome|maladie|signe|score|test|manœuvre|manoeuvre|méthode|échelle|classification|critères?|loi|séquence|triade|réflexe|phénomène|point|groupe)\\s+(?:(?:de|du|des|de la|d')\\s*)?$`,
   'iu',
 );
 
@@ -41,6 +41,31 @@ const FAMILY_BEFORE = new RegExp(
   'iu',
 );
 const SURNAME_ONLY_BEFORE = new RegExp(`(?:^|[^${LETTER}])(?:famille|époux|consorts|chez les|les enfants|les parents|les petits-enfants)\\s+$`, 'iu');
+// The last word each of the two lists above can end with: most capitalised words start a
+// sentence, and a set lookup spares them a regular expression over their context.
+const FAMILY_LAST_WORDS = wordSet(`
+  petit petite enfant bébé nourrisson fils fille époux épouse de mari femme compagne compagnon mère
+  père sœur frère tante oncle nièce neveu cousine cousin petite-fille petit-fils belle-fille
+  beau-fils belle-mère beau-père belle-sœur beau-frère gendre bru aidant aidante voisine voisin
+`);
+const SURNAME_ONLY_LAST_WORDS = wordSet('famille époux consorts les enfants parents petits-enfants');
+
+/** The last word of a context, without « l' » nor a trailing comma, folded. */
+function lastWord(context: string): string {
+  const trimmed = context.replace(/[\s,]+$/, '');
+  const word = trimmed.slice(trimmed.search(/\S+$/));
+  return fold(word.replace(/^[ld]'/i, ''));
+}
+
+function familyTitle(context: string): string | null {
+  if (!FAMILY_LAST_WORDS.has(lastWord(context))) return null;
+  return FAMILY_BEFORE.exec(context)?.[1].toLowerCase() ?? null;
+}
+
+function surnameOnlyContext(context: string): boolean {
+  return SURNAME_ONLY_LAST_WORDS.has(lastWord(context)) && SURNAME_ONLY_BEFORE.test(context);
+}
+
 const CHILD_TITLE = /^(?:le petit|la petite|l'enfant|le bébé|le nourrisson)$/i;
 const FEMALE_TITLE = /^(?:la petite|sa fille|son épouse|l'épouse de|la femme de|sa femme|sa compagne|sa mère|sa sœur|sa tante|sa nièce|sa cousine|sa petite-fille|sa belle-fille|sa belle-mère|sa belle-sœur|sa bru|la fille de|la mère de|la sœur de|l'aidante|sa voisine|la maman de)$/i;
 const AGE_AFTER = new RegExp(`^\\s*[,(]?\\s*\\d{1,3}\\s*(?:ans|mois)${WORD_END}`, 'u');
@@ -61,6 +86,13 @@ interface Token {
   word: string;
   particle: boolean;
   capitals: boolean;
+  /** Read once: a given name of the lexicon; a word that may be a surname. */
+  given: boolean;
+  surname: boolean;
+  /** Never a surname (an eponym, a drug, a place, a month), whatever else it is. */
+  excluded: boolean;
+  /** « X », « XX », « HTA »: not a name even after a civility. */
+  placeholder: boolean;
 }
 
 function tokens(text: string): Token[] {
@@ -68,10 +100,26 @@ function tokens(text: string): Token[] {
   for (const match of text.matchAll(TOKEN)) {
     const word = match[2];
     const particle = match[1];
+    const key = fold(word);
+    const isGiven = isGivenNameKey(key);
     // « la maman de Maël Le Roux »: a small « de » before a given name is the sentence's, not the name's.
-    const sentenceWord = particle !== undefined && /^(?:de|du|des|d')\s*$/.test(particle) && isGivenName(word);
+    const sentenceWord = particle !== undefined && /^(?:de|du|des|d')\s*$/.test(particle) && isGiven;
     const from = sentenceWord ? match.index! + particle.length : match.index!;
-    found.push({ index: found.length, from, to: match.index! + match[0].length, word, particle: !!particle && !sentenceWord, capitals: word === word.toUpperCase() });
+    const capitals = word === word.toUpperCase();
+    const excluded = isNotSurnameKey(key);
+    const placeholder = PLACEHOLDERS.has(key) || (capitals && isAbbreviationKey(key));
+    found.push({
+      index: found.length,
+      from,
+      to: match.index! + match[0].length,
+      word,
+      particle: !!particle && !sentenceWord,
+      capitals,
+      given: isGiven && (!particle || sentenceWord),
+      surname: !excluded && !placeholder,
+      excluded,
+      placeholder,
+    });
   }
   return found;
 }
@@ -82,12 +130,11 @@ function adjacent(text: string, left: Token, right: Token): boolean {
 }
 
 function surnameLike(token: Token): boolean {
-  if (isNotSurname(token.word) || PLACEHOLDERS.has(fold(token.word))) return false;
-  return !(token.capitals && isAbbreviation(token.word));
+  return token.surname;
 }
 
 function givenLike(token: Token): boolean {
-  return !token.particle && isGivenName(token.word);
+  return token.given;
 }
 
 function initialOf(word: string): string {
@@ -138,7 +185,7 @@ export function findNames(text: string): Finding[] {
   // A civility, then the words of the name.
   for (const match of text.matchAll(CIVILITY)) {
     const first = byStart.get(match.index! + match[0].length);
-    if (!first || PLACEHOLDERS.has(fold(first.word)) || (first.capitals && isAbbreviation(first.word))) continue;
+    if (!first || first.placeholder) continue;
     if (ROLE_BEFORE.test(before(text, match.index!))) continue;
     const words = [first];
     let index = first.index;
@@ -168,13 +215,13 @@ export function findNames(text: string): Finding[] {
     else if (next && !head.particle && surnameLike(head) && surnameLike(next) && !SENTENCE_WORDS.has(fold(head.word)) && AGE_AFTER.test(after(text, next.to))) words = [head, next];
     const context = before(text, head.from);
     let title: string | null = null;
-    if (!words && next && !head.capitals && !isNotSurname(head.word) && surnameLike(next)) {
-      title = FAMILY_BEFORE.exec(context)?.[1].toLowerCase() ?? null;
+    if (!words && next && !head.capitals && !head.excluded && surnameLike(next)) {
+      title = familyTitle(context);
       if (title) words = [head, next];
-    } else if (!words && !next && !head.particle && surnameLike(head) && SURNAME_ONLY_BEFORE.test(context)) words = [head];
+    } else if (!words && !next && !head.particle && surnameLike(head) && surnameOnlyContext(context)) words = [head];
     if (!words) continue;
     if (ROLE_BEFORE.test(context) || PLACE_BEFORE.test(context)) continue;
-    if (title === null) title = FAMILY_BEFORE.exec(context)?.[1].toLowerCase() ?? null;
+    if (title === null) title = familyTitle(context);
 
     // A third word continues a compound surname (« Jean Claude Perret »).
     let last = words[words.length - 1].index;

@@ -37,6 +37,8 @@ export function normalise(text: string): string {
 
 /** A word as the lexicons store it: lower case, without accents. */
 export function fold(word: string): string {
+  // Most words of a French text have no accent: they skip the Unicode decomposition.
+  if (/^[\x00-\x7f]*$/.test(word)) return word.toLowerCase();
   return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
