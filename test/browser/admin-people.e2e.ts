@@ -27,7 +27,15 @@ const section = async (page: Page, name: string) => {
 describe('the admin of an empty install', () => {
   it('creates the UPP, imports the sample file, gives a role and hands over an invitation link that a new one voids', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // The sign-in page says whose it is: on the defaults, the product and the department's default name.
+    const welcome = await context.newPage();
+    await welcome.goto(run.base);
+    await welcome.getByRole('heading', { name: 'Carnet — DES de médecine générale', level: 1 }).waitFor();
+    await welcome.getByText('Département de médecine générale', { exact: true }).waitFor();
+    expect(await accessibilityViolations(welcome)).toEqual([]);
+    await welcome.close();
     const page = await signIn(context, run.base, EMBEDDED_ADMIN.email, EMBEDDED_ADMIN.password);
+    await page.getByRole('banner').getByText('Département de médecine générale').waitFor();
     await page.getByRole('link', { name: 'Administration' }).click();
     // The home is the list of people: on an empty install, the admin alone.
     await page.getByRole('heading', { name: 'Utilisateurs', level: 2 }).waitFor();

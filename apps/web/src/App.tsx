@@ -1,7 +1,7 @@
 import { lazy, ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, match, useRouter } from './router';
 import { useSession } from './session';
-import { LoginPage } from './pages/LoginPage';
+import { HeaderBrand, LoginPage } from './pages/LoginPage';
 import { SetPasswordPage } from './pages/SetPasswordPage';
 import { TracesPage } from './pages/TracesPage';
 import { ReviewInboxPage } from './pages/ReviewInboxPage';
@@ -53,7 +53,7 @@ export function App() {
     <>
       <a className="skip-link" href="#contenu">Aller au contenu</a>
       <header className="top">
-        <div className="brand">Carnet</div>
+        <HeaderBrand />
         <nav aria-label="Navigation principale">
           <ul>
             {links.map(([to, label]) => (

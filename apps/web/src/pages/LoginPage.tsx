@@ -83,3 +83,15 @@ export function LoginPage() {
     </main>
   );
 }
+
+/** The header's brand: the product, the department and its logo (on white: a logo is drawn for paper). */
+export function HeaderBrand() {
+  const branding = useBranding();
+  return (
+    <div className="brand" style={{ display: 'flex', alignItems: 'center', gap: '.5rem' }}>
+      {branding?.logoUrl && <img src={branding.logoUrl} alt="" style={{ height: '1.8rem', background: '#fff', borderRadius: '4px', padding: '2px' }} />}
+      Carnet
+      {branding && <span style={{ fontWeight: 400, fontSize: '.95rem' }}>{branding.department}</span>}
+    </div>
+  );
+}
