@@ -33,7 +33,7 @@ function Marguerite({ competences }: { competences: ProgressView['competences'] 
       ))}
       {competences.map((c, i) => {
         const angle = (i / competences.length) * 2 * Math.PI - Math.PI / 2;
-        const length = 28 + (c.validated / max) * 150;
+        const length = 40 + (c.validated / max) * 140;
         const x = centre + Math.cos(angle) * (length / 2 + 30);
         const y = centre + Math.sin(angle) * (length / 2 + 30);
         const lx = centre + Math.cos(angle) * 226;
@@ -46,7 +46,7 @@ function Marguerite({ competences }: { competences: ProgressView['competences'] 
               cx={x}
               cy={y}
               rx={length / 2}
-              ry={30}
+              ry={34}
               transform={`rotate(${(angle * 180) / Math.PI} ${x} ${y})`}
               fill={PETAL_COLORS[i]}
               fillOpacity={c.validated ? 0.9 : 0.18}
