@@ -160,6 +160,12 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     await tutor.getByRole('button', { name: 'Valider la trace' }).click();
     await tutor.getByRole('button', { name: 'Confirmer' }).click();
     await tutor.getByText('Aucune trace n’attend votre relecture.').waitFor();
+    // From the inbox, the tutee's progress page, where the tutor exports the portfolio too.
+    await tutor.getByRole('link', { name: 'Claire Fabre' }).click();
+    await tutor.getByRole('heading', { name: 'Progression de Claire Fabre' }).waitFor();
+    await tutor.getByRole('button', { name: 'Exporter en PDF' }).click();
+    await tutor.getByText(/^Export PDF prêt/).waitFor({ timeout: 30_000 });
+    await expect(tutor.getByRole('table', { name: 'Exports terminés' }).getByRole('link', { name: /^Télécharger le PDF du / }).count()).resolves.toBe(1);
 
     // The intern's progress, then the export and its download.
     await intern.getByRole('link', { name: 'Ma progression' }).click();
@@ -173,6 +179,7 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     const exports = intern.getByRole('table', { name: 'Exports terminés' });
     const row = exports.getByRole('row').nth(1);
     await row.waitFor();
+    await expect(exports.getByRole('row').count()).resolves.toBe(2); // hers alone, not the tutor's
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells[0]).toMatch(/^\d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
     expect(cells[1]).toMatch(/^PDF/);

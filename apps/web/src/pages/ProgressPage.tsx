@@ -168,13 +168,14 @@ export function ProgressPage({ internId }: { internId: string }) {
   };
 
   const own = internId === me?.id;
-  const tutoring = Boolean(me?.tutees?.some((t) => t.id === internId));
+  const tuteeName = me?.tutees?.find((t) => t.id === internId)?.displayName;
+  const tutoring = Boolean(tuteeName);
   const reload = () => void api.get<ProgressView>(`/portfolios/${internId}/progress`).then(setProgress, setError);
   if (!progress) return error ? <ErrorMessage error={error} /> : <p role="status">Chargement…</p>;
   const maxFamille = Math.max(1, ...progress.familles.map((f) => f.validated));
   return (
     <>
-      <h1>{own ? 'Ma progression' : 'Progression'}</h1>
+      <h1>{own ? 'Ma progression' : tuteeName ? `Progression de ${tuteeName}` : 'Progression'}</h1>
       <p className="lead">
         {PHASE_NAMES[progress.phase]} · {progress.validatedTotal} trace(s) validée(s)
       </p>

@@ -38,7 +38,11 @@ export function SetPasswordPage() {
   return (
     <main id="contenu" className="login">
       <h1>Choisir un mot de passe</h1>
-      {done ? (
+      {!token ? (
+        <p className="alert error" role="alert">
+          Ce lien est incomplet : ouvrez celui de votre e-mail d’invitation en entier, ou demandez-en un nouveau depuis la page de connexion.
+        </p>
+      ) : done ? (
         <p role="status">
           Mot de passe enregistré. <Link to="/">Se connecter</Link>
         </p>
