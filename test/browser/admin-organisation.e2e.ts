@@ -72,7 +72,7 @@ afterAll(async () => {
 
 describe('the admin organises tutorships, stages, requirements and juries', () => {
   it('does it in the browser, and finds it in the audit log', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     const page = await signIn(context, run.base, EMBEDDED_ADMIN.email, EMBEDDED_ADMIN.password);
     const nav = page.getByRole('navigation', { name: 'Administration' });
 
@@ -92,7 +92,7 @@ describe('the admin organises tutorships, stages, requirements and juries', () =
     await page.getByRole('combobox', { name: 'Interne', exact: true }).fill('');
     await pick(page, 'Interne', 'mart', 'David Martin');
     await page.getByRole('button', { name: 'Attribuer' }).click();
-    await page.getByRole('alert').getByText(/un MSU suit au plus un interne par promotion/).waitFor();
+    await page.getByRole('alert').getByText(/un MSU tutore au plus un interne par promotion. La règle vaut pendant tout le DES/).waitFor();
 
     // Ended with a reason, after confirmation: it moves to the past tutorships.
     await page.getByRole('button', { name: 'Mettre fin au tutorat de Claire Fabre par Anne Vidal' }).click();

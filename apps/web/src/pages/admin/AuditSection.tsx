@@ -86,10 +86,44 @@ const SUBJECTS: Record<string, string> = {
 
 const PAGE_SIZE = 25;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00`) + 86400_000).toISOString();
-const detailsText = (details: Record<string, unknown>) =>
+const DETAIL_KEYS: Record<string, string> = {
+  reason: 'motif',
+  tutorId: 'tuteur',
+  internId: 'interne',
+  promotion: 'promotion',
+  kind: 'type',
+  version: 'version',
+  changed: 'modifié',
+  scheduled: 'prévue',
+  opensAt: 'ouverture',
+  closesAt: 'fermeture',
+  members: 'membres',
+  interns: 'internes',
+  sessionId: 'session',
+  decision: 'décision',
+  phase: 'phase',
+  from: 'à partir du',
+  supervisors: 'MSU',
+  count: 'nombre',
+  title: 'intitulé',
+  memberIds: 'membres',
+  internIds: 'internes',
+};
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+const detailValue = (value: unknown): string => {
+  if (Array.isArray(value)) return value.map((v) => DETAIL_KEYS[String(v)] ?? detailValue(v)).join(', ');
+  if (value && typeof value === 'object') return detailsText(value as Record<string, unknown>, ', ');
+  const text = String(value);
+  if (ISO_INSTANT.test(text)) return dateTimeFr(text);
+  if (UUID.test(text)) return text.slice(0, 8);
+  return text;
+};
+/** An entry's details for a reader: French keys, French dates, ids shortened. */
+const detailsText = (details: Record<string, unknown>, separator = ' ; '): string =>
   Object.entries(details ?? {})
-    .map(([k, v]) => `${k} : ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' ; ');
+    .map(([k, v]) => `${DETAIL_KEYS[k] ?? k} : ${detailValue(v)}`)
+    .join(separator);
 
 /** The audit log, newest first, by action, actor and day. */
 export function AuditSection() {
@@ -166,7 +200,7 @@ export function AuditSection() {
             <tbody>
               {list.items.map((e) => (
                 <tr key={e.id}>
-                  <td>{dateTimeFr(e.occurredAt)}</td>
+                  <td className="nowrap">{dateTimeFr(e.occurredAt)}</td>
                   <td>{AUDIT_ACTIONS[e.action] ?? e.action}</td>
                   <td>{e.actorName ?? (e.actorId ? 'Utilisateur supprimé' : 'Système')}</td>
                   <td>{e.subjectType ? `${SUBJECTS[e.subjectType] ?? e.subjectType}${e.subjectId ? ` ${e.subjectId.slice(0, 8)}` : ''}` : '—'}</td>

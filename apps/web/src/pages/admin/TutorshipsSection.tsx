@@ -60,7 +60,7 @@ const PAGE_SIZE = 20;
 const explain = (error: unknown) => {
   if (error instanceof ApiError && error.problem.code === 'tutor_already_has_promotion_tutee') {
     return new Error(
-      `${error.problem.detail} Règle du DUMG : un MSU suit au plus un interne par promotion, pendant tout le DES. Choisissez un autre tuteur, ou mettez d’abord fin au tutorat en cours de ce MSU pour cette promotion.`,
+      `${error.problem.detail} La règle vaut pendant tout le DES : choisissez un autre tuteur pour cet interne, ou mettez d’abord fin au tutorat en cours de ce MSU dans cette promotion (liste « En cours » ci-dessous).`,
     );
   }
   if (error instanceof ApiError && error.problem.code === 'intern_already_has_tutor') {
@@ -126,6 +126,7 @@ export function TutorshipsSection() {
     setEndError(null);
     try {
       await api.post(`/tutorships/${ending.id}/end`, { reason });
+      setError(null);
       setMessage(`Le tutorat de ${ending.intern.displayName} par ${ending.tutor.displayName} est terminé. Il reste dans l’historique.`);
       setEnding(null);
       setReason('');
