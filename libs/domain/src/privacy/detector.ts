@@ -21,16 +21,22 @@ const OUTRANKS: Partial<Record<IdentifierKind, IdentifierKind[]>> = {
   birth_date: ['age', 'phone'],
 };
 
-const overlaps = (a: Finding, b: Finding) => a.from < b.to && b.from < a.to;
-
 function settle(findings: Finding[]): Finding[] {
-  const kept = findings.filter(
-    (finding) => !findings.some((other) => other !== finding && overlaps(other, finding) && OUTRANKS[other.kind]?.includes(finding.kind)),
-  );
-  // Two findings of one kind on the same words (two rules agreeing): keep the longer.
-  return kept
-    .sort((a, b) => a.from - b.from || b.to - a.to)
-    .filter((finding, index, sorted) => !sorted.slice(0, index).some((other) => other.kind === finding.kind && overlaps(other, finding)));
+  // Sorted by start, a finding can only overlap the ones after it that start before it ends:
+  // each pair is looked at once, so a text dense with findings stays linear.
+  const sorted = [...findings].sort((a, b) => a.from - b.from || b.to - a.to);
+  const dropped = new Set<Finding>();
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i];
+    for (let j = i + 1; j < sorted.length && sorted[j].from < a.to; j++) {
+      const b = sorted[j];
+      if (OUTRANKS[a.kind]?.includes(b.kind)) dropped.add(b);
+      else if (OUTRANKS[b.kind]?.includes(a.kind)) dropped.add(a);
+      // Two findings of one kind on the same words (two rules agreeing): the first, longer one stays.
+      else if (a.kind === b.kind) dropped.add(b);
+    }
+  }
+  return sorted.filter((finding) => !dropped.has(finding));
 }
 
 export function findPatientIdentifiers(text: string, options: ScanOptions = {}): IdentifierWarning[] {
