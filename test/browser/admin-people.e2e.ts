@@ -61,6 +61,7 @@ describe('the admin of an empty install', () => {
     const missing = page.getByRole('region', { name: 'UPP à créer avant l’import' });
     await missing.getByText('beziers, narbonne, nimes, perpignan').waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
+    await missing.getByLabel('Nom de l’UPP beziers').fill('Béziers');
     await missing.getByLabel('Nom de l’UPP nimes').fill('Nîmes-Alès-Bagnols-sur-Cèze + Lozère');
     for (const code of ['beziers', 'narbonne', 'nimes', 'perpignan']) {
       await missing.getByRole('button', { name: `Créer l’UPP ${code}` }).click();
@@ -84,6 +85,21 @@ describe('the admin of an empty install', () => {
     await row.getByRole('cell', { name: 'Interne, Jury' }).waitFor();
     await screenshot(page, 'admin-users');
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // A tutor added by hand: no SMTP, so the link to hand over is on screen at once.
+    await page.getByRole('button', { name: 'Nouvel utilisateur' }).click();
+    await page.getByLabel('E-mail', { exact: true }).fill('anne.costa@msu.example.fr');
+    await page.getByLabel('Nom', { exact: true }).fill('Costa');
+    await page.getByLabel('Prénom').fill('Anne');
+    const roles = page.getByRole('group', { name: 'Rôles', exact: true });
+    await roles.getByLabel('Interne').uncheck();
+    await roles.getByLabel('Tuteur (MSU)').check();
+    await page.getByLabel('UPP de rattachement').selectOption({ label: 'Béziers' });
+    await page.getByRole('button', { name: 'Créer et inviter' }).click();
+    await page.getByText('Le courriel n’est pas configuré sur ce serveur').waitFor();
+    expect(await page.getByLabel('Lien d’invitation d’Anne Costa').inputValue()).toContain('/mot-de-passe?jeton=');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Fermer' }).click();
 
     // Another leaves: deactivated, reactivated, then anonymised once the warning is read.
     await page.getByLabel('Rechercher (nom ou e-mail)').fill('marchal');

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { dateFr, InvitationIssued, InvitationNotice, Role, ROLE_LABELS, useDebounced } from './people';
+import { dateFr, InvitationIssued, InvitationNotice, ofName, Role, ROLE_LABELS, useDebounced } from './people';
 
 type Status = 'sent' | 'accepted' | 'expired';
 const STATUS_LABELS: Record<Status, string> = { sent: 'Envoyée', accepted: 'Acceptée', expired: 'Expirée' };
@@ -123,7 +123,7 @@ export function InvitationsSection() {
                 <td>{invitation.acceptedAt ? `acceptée le ${dateFr(invitation.acceptedAt)}` : `${invitation.status === 'expired' ? 'expirée le' : 'expire le'} ${dateFr(invitation.expiresAt)}`}</td>
                 <td>
                   {invitation.status !== 'accepted' && (
-                    <button type="button" onClick={() => void resend(invitation)} aria-label={`Renvoyer l’invitation de ${invitation.displayName}`}>
+                    <button type="button" onClick={() => void resend(invitation)} aria-label={`Renvoyer l’invitation ${ofName(invitation.displayName)}`}>
                       Renvoyer
                     </button>
                   )}

@@ -1,7 +1,7 @@
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api, Page, request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { AdminUser, dateFr, InvitationIssued, InvitationNotice, Role, ROLE_LABELS, ROLES, Upp, useDebounced, useUpps } from './people';
+import { AdminUser, dateFr, InvitationIssued, InvitationNotice, ofName, Role, ROLE_LABELS, ROLES, Upp, useDebounced, useUpps } from './people';
 
 const PAGE_SIZE = 25;
 
@@ -279,7 +279,7 @@ function EditUser({ user, onClose, onChanged }: { user: AdminUser; onClose: () =
     act(async () => {
       const updated = await patch({ roles, promotion: roles.includes('intern') ? Number(promotion) : null });
       onChanged(updated);
-      return `Rôles de ${updated.displayName} enregistrés : ${updated.roles.map((r) => ROLE_LABELS[r]).join(', ')}.`;
+      return `Rôles ${ofName(updated.displayName)} enregistrés : ${updated.roles.map((r) => ROLE_LABELS[r]).join(', ')}.`;
     });
   const setActive = (active: boolean) =>
     act(async () => {
@@ -316,7 +316,7 @@ function EditUser({ user, onClose, onChanged }: { user: AdminUser; onClose: () =
         {user.email} — compte créé le {dateFr(user.createdAt)} — {user.active ? 'actif' : 'désactivé'}
       </p>
       <div className="row">
-        <RoleChoices legend={`Rôles de ${user.displayName}`} roles={roles} onChange={setRoles} />
+        <RoleChoices legend={`Rôles ${ofName(user.displayName)}`} roles={roles} onChange={setRoles} />
         {roles.includes('intern') && (
           <div>
             <label htmlFor="edit-promotion">Promotion (année d’entrée dans le DES)</label>

@@ -38,6 +38,9 @@ export interface InvitationIssued {
   link?: string;
 }
 
+/** « de Claire », « d’Inès » : French elides before a vowel or a mute h. */
+export const ofName = (name: string) => (/^[aeiouhàâäéèêëîïôöùûü]/i.test(name) ? `d’${name}` : `de ${name}`);
+
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
 export const dateFr = (iso: string) => dateFormat.format(new Date(iso));
 
@@ -87,7 +90,7 @@ export function InvitationNotice({ person, issued }: { person: string; issued: I
         <strong>Le courriel n’est pas configuré sur ce serveur</strong> (pas de SMTP) : aucun message n’est parti. Remettez vous-même ce lien à {person}. Il ne
         sert qu’une fois et expire le {dateFr(issued.expiresAt)} ; un nouveau lien annule celui-ci.
       </p>
-      <label htmlFor="invitation-link">Lien d’invitation de {person}</label>
+      <label htmlFor="invitation-link">Lien d’invitation {ofName(person)}</label>
       <div className="copy-row">
         <input id="invitation-link" readOnly value={issued.link ?? ''} onFocus={(e) => e.target.select()} />
         <button type="button" onClick={() => void copy()}>
