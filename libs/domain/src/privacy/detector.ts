@@ -7,8 +7,22 @@ import { Finding, IdentifierKind, IdentifierWarning, ScanOptions } from './types
 /**
  * Traces narrate real situations; they must not identify patients. This scan finds what looks
  * like an identifier in the plain text, before a tutor reads it, and offers a replacement for
- * each. It is pure and synchronous, so the web editor, the API and the worker get the same
- * warnings at the same offsets.
+ * each. It is pure and synchronous, without Node or DOM APIs, so the web editor, the API and
+ * the worker get the same warnings at the same offsets.
+ *
+ * What a data-protection officer reads as an identifier, and what is left alone on purpose:
+ * - names (names.ts): after a civility, a given name before a surname, a family word before a
+ *   name; not a given name alone (invented first names are the usual pseudonymisation), not
+ *   « Mme X » nor initials, not clinicians after Dr, Pr, Docteur, interne, MSU;
+ * - dates of birth (dates.ts), a birth year alone after « né(e) en » included: it says what an
+ *   exact age says; consultation dates are not;
+ * - exact ages of 90 or more (dates.ts): few people are that old in a commune; 89 and under are
+ *   ordinary;
+ * - NIR, personal phone numbers, hospital identifiers, e-mail and postal addresses (numbers.ts);
+ *   not 15, 112, 3114, 0 800 numbers, nor the landlines and mailboxes of services: they point
+ *   at no patient.
+ * A profession in a small village would identify too, but cannot be told from ordinary prose
+ * without warning on most traces; it is left to the tutor's reading.
  */
 
 // When two findings overlap, the more specific one stays: a name inside an address is the
