@@ -1,4 +1,4 @@
-import { Node as ProseMirrorNode } from '@tiptap/pm/model';
+import { Fragment, Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
 import { editorSchema } from './schema';
 
@@ -161,4 +161,102 @@ export function validateDocument(input: unknown, path = 'content'): ValidDocumen
 
 export function documentFromJson(json: unknown): ProseMirrorNode {
   return ProseMirrorNode.fromJSON(editorSchema, json);
+}
+
+/** A document checked by `DocumentValidatorCache`: its canonical JSON as text too, and as an object on demand. */
+export interface CheckedDocument {
+  node: ProseMirrorNode;
+  /** `JSON.stringify` of the canonical form, built from the blocks' own. */
+  jsonText: string;
+  readonly json: TiptapJson;
+}
+
+/**
+ * `validateDocument` for a server that receives the same document again and again (an autosave
+ * sends the whole trace every few seconds, a few paragraphs changed): each top-level block is
+ * checked once and remembered by its JSON text, as the ProseMirror node it makes and that node's
+ * canonical JSON text; a save checks only the blocks it has not seen. The answer is the one
+ * `validateDocument` gives: whatever it would refuse (and anything this does not recognise) goes
+ * to `validateDocument` itself, which says why with the same paths. The remembered blocks are
+ * bounded by their total length; the oldest go first.
+ */
+export class DocumentValidatorCache {
+  private readonly blocks = new Map<string, { node: ProseMirrorNode; jsonText: string }>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = 8 * 1024 * 1024) {}
+
+  validate(input: unknown, path = 'content'): CheckedDocument {
+    const doc = input as { type?: unknown; content?: unknown } | null;
+    const keys = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? Object.keys(doc) : [];
+    const simple = keys.length === 2 && keys[0] === 'type' && keys[1] === 'content' && doc!.type === 'doc' && Array.isArray(doc!.content) && doc!.content.length > 0;
+    if (!simple) return this.fallback(input, path);
+    const blocks = doc!.content as unknown[];
+    // The size `validateDocument` measures: the whole document's JSON, which is its blocks' joined
+    // (counted in bytes only when its length could exceed the bound: a character is 3 bytes at most).
+    const frame = '{"type":"doc","content":[]}'.length + blocks.length - 1;
+    const texts = blocks.map((block) => JSON.stringify(block) as string | undefined);
+    const chars = texts.reduce((sum, text) => sum + (text ?? 'null').length, frame);
+    if (chars * 3 > MAX_DOCUMENT_BYTES && texts.reduce((sum, text) => sum + Buffer.byteLength(text ?? 'null'), frame) > MAX_DOCUMENT_BYTES) return this.fallback(input, path);
+    const nodes: ProseMirrorNode[] = [];
+    const canonical: string[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+      const text = texts[i];
+      const block = (text === undefined ? undefined : this.remembered(text)) ?? this.check(blocks[i], text, `${path}.content[${i}]`);
+      if (!block) return this.fallback(input, path);
+      nodes.push(block.node);
+      canonical.push(block.jsonText);
+    }
+    // Each block was checked whole; the document checks only which blocks it may hold.
+    const node = editorSchema.topNodeType.create(null, Fragment.fromArray(nodes));
+    if (!node.type.validContent(node.content)) return this.fallback(input, path);
+    let json: TiptapJson | undefined;
+    return {
+      node,
+      jsonText: `{"type":"doc","content":[${canonical.join(',')}]}`,
+      get json() {
+        return (json ??= node.toJSON() as TiptapJson);
+      },
+    };
+  }
+
+  private fallback(input: unknown, path: string): CheckedDocument {
+    const { node, json } = validateDocument(input, path);
+    return { node, json, jsonText: JSON.stringify(json) };
+  }
+
+  private remembered(text: string) {
+    const block = this.blocks.get(text);
+    if (block) {
+      // Most recently used last: the oldest are forgotten first.
+      this.blocks.delete(text);
+      this.blocks.set(text, block);
+    }
+    return block;
+  }
+
+  /** A block checked as `validateDocument` checks it inside a document; null if it would refuse it. */
+  private check(input: unknown, text: string | undefined, path: string): { node: ProseMirrorNode; jsonText: string } | null {
+    if (text === undefined) return null;
+    const faults: ContentFault[] = [];
+    walk(input, path, 1, faults);
+    if (faults.length) return null;
+    let node: ProseMirrorNode;
+    try {
+      node = ProseMirrorNode.fromJSON(editorSchema, input);
+      node.check();
+    } catch {
+      return null;
+    }
+    if (!node.isBlock) return null;
+    const block = { node, jsonText: JSON.stringify(node.toJSON()) };
+    this.blocks.set(text, block);
+    this.chars += text.length;
+    for (const [key] of this.blocks) {
+      if (this.chars <= this.maxChars) break;
+      this.blocks.delete(key);
+      this.chars -= key.length;
+    }
+    return block;
+  }
 }

@@ -2,6 +2,8 @@ export { editorExtensions, HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
 export { editorSchema } from './schema';
 export {
   validateDocument,
+  DocumentValidatorCache,
+  CheckedDocument,
   documentFromJson,
   InvalidDocumentError,
   ContentFault,

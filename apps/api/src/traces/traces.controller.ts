@@ -93,12 +93,11 @@ export class TracesController {
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const saved = withEtag(reply, await this.traces.update(auth, id, parseIfMatch(ifMatch), body));
-    if (!prefersMinimal(prefer)) return saved;
-    // An autosave's answer: the new version and the metadata, not the document just sent.
-    reply.header('Preference-Applied', 'return=minimal');
-    const { content: _content, ...metadata } = saved;
-    return metadata;
+    // An autosave's answer, when asked so: the new version and the metadata, not the document just sent.
+    const minimal = prefersMinimal(prefer);
+    const saved = withEtag(reply, await this.traces.update(auth, id, parseIfMatch(ifMatch), body, { content: !minimal }));
+    if (minimal) reply.header('Preference-Applied', 'return=minimal');
+    return saved;
   }
 
   @Delete(':id')

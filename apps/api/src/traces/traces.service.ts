@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Attachment, entityColumns, Statements, Trace, User } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCE_CODES, COMPETENCES, DomainError, EDITABLE_STATUSES, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, familleCodes, notFound, TRACE_KINDS, TRACE_STATUSES } from '@carnet/domain';
-import { emptyDocument, InvalidDocumentError, plainText, rscaTemplate, validateDocument } from '@carnet/editor';
+import { DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
@@ -52,11 +52,26 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
   return view;
 }
 
-/** Turns a schema refusal into the API's 422 / 413 with the path of each fault. */
-export function checkedContent(content: unknown): { json: Record<string, unknown>; text: string } {
+/**
+ * The documents autosaves send again and again, block by block: a save checks against the editor
+ * schema only the blocks this process has not seen yet.
+ */
+const documents = new DocumentValidatorCache();
+
+/**
+ * Turns a schema refusal into the API's 422 / 413 with the path of each fault. `jsonText` is the
+ * canonical document as stored; `json` is made only when asked for (an answer that carries it).
+ */
+export function checkedContent(content: unknown): { readonly json: Record<string, unknown>; jsonText: string; text: string } {
   try {
-    const { node, json } = validateDocument(content);
-    return { json: json as unknown as Record<string, unknown>, text: plainText(node) };
+    const checked = documents.validate(content);
+    return {
+      jsonText: checked.jsonText,
+      text: plainText(checked.node),
+      get json() {
+        return checked.json as unknown as Record<string, unknown>;
+      },
+    };
   } catch (error) {
     if (error instanceof InvalidDocumentError) {
       throw new DomainError(
@@ -191,9 +206,10 @@ export class TracesService {
    * trace, at the version they saw, still editable) decide, and PostgreSQL re-checks them on the
    * row as it is once a concurrent save of the same version has committed, so the second finds
    * the version moved on and changes nothing: 412, no write ever lost silently. When nothing
-   * changed, the trace as it is now says why (404, 403, 412, 409), in that order.
+   * changed, the trace as it is now says why (404, 403, 412, 409), in that order. With
+   * `answer.content` false (the client asked for a minimal answer), the view leaves the content out.
    */
-  async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody): Promise<TraceView> {
+  async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody, answer: { content: boolean } = { content: true }): Promise<TraceView> {
     const content = body.content === undefined ? undefined : checkedContent(body.content);
     this.assertFamillesAllowed(body.familles);
     await this.assertOwnStage(auth, body.stageId);
@@ -204,7 +220,7 @@ export class TracesService {
     if (body.competences !== undefined) set.push(`competences = ${params.add(body.competences)}`);
     if (body.familles !== undefined) set.push(`familles = ${params.add(body.familles)}`);
     if (body.stageId !== undefined) set.push(`stage_id = ${params.add(body.stageId)}`);
-    if (content) set.push(`content = ${params.add(content.json)}`, `content_text = ${params.add(content.text)}`);
+    if (content) set.push(`content = ${params.add(content.jsonText)}::jsonb`, `content_text = ${params.add(content.text)}`);
     // The search vector is not recomputed here: the worker does it once the trace rests, and a
     // search computes a stale one itself (SEARCH_VECTOR).
     if (content || body.title !== undefined) set.push(`search_stale = true`);
@@ -212,11 +228,13 @@ export class TracesService {
     const sql = `UPDATE trace t SET ${set.join(', ')}
       WHERE t.id = ${params.add(id)} AND t.intern_id = ${params.add(auth.userId)} AND t.version = ${params.add(expectedVersion)}
         AND t.status IN (${EDITABLE_SQL})
-      RETURNING ${content ? this.metadataColumns : this.access.traceColumns}`;
+      RETURNING ${content || !answer.content ? this.metadataColumns : this.access.traceColumns}`;
     // A second try only if the trace was made editable again between the two statements.
     for (let attempt = 1; ; attempt++) {
       const [saved] = await this.statements.query<Trace>(sql, params.values);
-      if (saved) return traceView(content ? { ...saved, content: content.json } : saved, 'owner');
+      if (saved) {
+        return traceView(content && answer.content ? { ...saved, content: content.json } : saved, 'owner');
+      }
       const { trace, relation } = await this.access.load(this.dataSource.manager, auth, id);
       this.access.assertOwner(relation);
       if (trace.version !== expectedVersion) {
