@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response as SupertestResponse } from 'supertest';
-import { actor, Actor, makeUser } from '../support/actors';
+import { actor, Actor, makeUser, PASSWORD } from '../support/actors';
 import { CasAccount, CasServer, startCasServer } from '../support/cas-server';
 import { OidcIdp, startOidcIdp } from '../support/oidc-idp';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -285,6 +285,30 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
         await down.close().catch(() => undefined);
         expect((await configure(casSettings())).status).toBe(200);
       }
+    });
+  });
+
+  describe('local passwords', () => {
+    afterAll(async () => {
+      expect((await configure(casSettings())).status).toBe(200);
+    });
+
+    it('are refused to interns once the faculty turns them off, and kept for MSU', async () => {
+      const intern = await makeUser(app.dataSource, { roles: ['intern'] });
+      const tutor = await makeUser(app.dataSource, { roles: ['tutor'] });
+      const passwordLogin = (email: string) => app.http.post('/api/auth/login').send({ email, password: PASSWORD });
+      expect((await passwordLogin(intern.email)).status).toBe(200);
+
+      expect((await configure({ ...casSettings(), internPasswordsAllowed: false })).status).toBe(200);
+      const refused = await passwordLogin(intern.email);
+      expect(refused.status).toBe(403);
+      expect(refused.body.detail).toBe('Les internes se connectent avec leur compte universitaire : utilisez le bouton de votre université.');
+      expect(refused.headers['set-cookie']).toBeUndefined();
+      expect((await passwordLogin(tutor.email)).status).toBe(200);
+
+      // Turned off only while the university sign-in itself is on.
+      expect((await configure({ ...casSettings(), enabled: false, internPasswordsAllowed: false })).status).toBe(200);
+      expect((await passwordLogin(intern.email)).status).toBe(200);
     });
   });
 

@@ -3,6 +3,7 @@ import { Link, match, useRouter } from './router';
 import { useSession } from './session';
 import { HeaderBrand, LoginPage } from './pages/LoginPage';
 import { SetPasswordPage } from './pages/SetPasswordPage';
+import { UniversityLinkPage } from './pages/UniversityLinkPage';
 import { TracesPage } from './pages/TracesPage';
 import { ReviewInboxPage } from './pages/ReviewInboxPage';
 import { ProgressPage } from './pages/ProgressPage';
@@ -41,6 +42,7 @@ export function App() {
   }, [path]);
 
   if (path === '/mot-de-passe') return <SetPasswordPage />;
+  if (path === '/liaison-universitaire') return <UniversityLinkPage />;
   if (me === undefined) return <p className="loading" role="status">Chargement…</p>;
   if (me === null) return <LoginPage />;
 

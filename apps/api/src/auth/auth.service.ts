@@ -106,6 +106,10 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // A success is no failure: its slots are given back.
     await this.releaseAttempt(slots.map((slot) => slot.key), window);
+    if (await this.universityOnly(user.roles)) {
+      await this.audit.record({ ...origin, userId: user.id }, { action: 'auth.login_refused_university_only', subjectType: 'user', subjectId: user.id });
+      throw new DomainError(ErrorCode.Forbidden, 'Les internes se connectent avec leur compte universitaire : utilisez le bouton de votre université.');
+    }
     const opened = await this.sessions.open(user.id, origin);
     await this.audit.record({ ...origin, userId: user.id }, { action: 'auth.login', subjectType: 'user', subjectId: user.id });
     return { ...opened, user };
@@ -160,6 +164,16 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       `UPDATE login_attempt SET attempts = attempts - 1 WHERE key = ANY($1::text[]) AND window_start = $2::timestamptz AND attempts > 0`,
       [keys, window],
     );
+  }
+
+  /**
+   * An intern (and nothing else) of a faculty whose university sign-in is on with local passwords
+   * off signs in through the university only; MSU, jury members and admins keep their passwords.
+   */
+  private async universityOnly(roles: string[]): Promise<boolean> {
+    if (roles.some((role) => role !== 'intern')) return false;
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM university_sign_in WHERE enabled AND NOT intern_passwords_allowed LIMIT 1`);
+    return rows.length > 0;
   }
 
   async logout(auth: AuthContext): Promise<void> {

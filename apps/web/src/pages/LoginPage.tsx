@@ -1,3 +1,4 @@
+import { UniversitySignInButtons } from '../components/UniversitySignInButtons';
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -65,6 +66,7 @@ export function LoginPage() {
         </div>
       </div>
       <p className="lead">Le portfolio des internes, de leurs tuteurs et des jurys.</p>
+      <UniversitySignInButtons />
       <form onSubmit={submit} className="card" aria-labelledby="login-title">
         <h2 id="login-title">Connexion</h2>
         <ErrorMessage error={error} />

@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import { Link, useRouter } from '../../router';
 import { ImportSection } from './ImportSection';
+import { UniversitySignInSection } from './UniversitySignInSection';
 import { TutorshipsSection } from './TutorshipsSection';
 import { JurySessionsSection } from './JurySessionsSection';
 import { UsersSection } from './UsersSection';
@@ -16,6 +17,7 @@ const SECTIONS: { slug: string; label: string; render: () => ReactNode }[] = [
   { slug: 'utilisateurs', label: 'Utilisateurs', render: () => <UsersSection /> },
   { slug: 'invitations', label: 'Invitations', render: () => <InvitationsSection /> },
   { slug: 'upp', label: 'UPP', render: () => <UppSection /> },
+  { slug: 'connexion-universitaire', label: 'Connexion universitaire', render: () => <UniversitySignInSection /> },
   { slug: 'import', label: 'Import CSV', render: () => <ImportSection /> },
   { slug: 'tutorats', label: 'Tutorats', render: () => <TutorshipsSection /> },
   { slug: 'stages', label: 'Stages', render: () => <StagesSection /> },
