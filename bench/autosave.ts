@@ -121,10 +121,11 @@ async function main(): Promise<void> {
 
       const rawTraces = await Promise.all(Array.from({ length: editors }, create));
       const rawVersions = rawTraces.map(() => 1);
+      // The statement the API sends: the search vector is left to the worker (migration 25).
       const real = await measure(editors, SECONDS, async (worker, n) => {
         const { json, text } = texts[n % texts.length];
         const updated = await system.pool.query(
-          `UPDATE trace SET content = $1, content_text = $2, version = version + 1, updated_at = now() WHERE id = $3 AND version = $4 AND status IN ('draft', 'changes_requested') RETURNING version`,
+          `UPDATE trace SET content = $1, content_text = $2, search_stale = true, version = version + 1, updated_at = now() WHERE id = $3 AND version = $4 AND status IN ('draft', 'changes_requested') RETURNING version`,
           [json, text, rawTraces[worker], rawVersions[worker]],
         );
         if (updated.rows[0]) rawVersions[worker] = updated.rows[0].version;
