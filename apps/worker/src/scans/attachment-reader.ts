@@ -195,32 +195,28 @@ async function pageImages(pdfjs: PdfJs, page: PDFPageProxy): Promise<Buffer[]> {
   return images;
 }
 
+/** As PNG, without a pass over the pixels when pdfjs gave RGB or RGBA; fast compression, read once by tesseract. */
 function toPng(pdfjs: PdfJs, image: Required<RawImage>): Buffer {
   const { width, height, data, kind } = image;
-  const png = new PNG({ width, height });
-  const out = png.data;
-  if (kind === pdfjs.ImageKind.RGBA_32BPP) {
-    out.set(data.subarray(0, width * height * 4));
-  } else if (kind === pdfjs.ImageKind.RGB_24BPP) {
-    for (let p = 0, q = 0; p < width * height; p++, q += 3) {
-      out[p * 4] = data[q];
-      out[p * 4 + 1] = data[q + 1];
-      out[p * 4 + 2] = data[q + 2];
-      out[p * 4 + 3] = 255;
-    }
+  let pixels: Buffer;
+  let colorType: 0 | 2 | 6;
+  if (kind === pdfjs.ImageKind.RGBA_32BPP || kind === pdfjs.ImageKind.RGB_24BPP) {
+    colorType = kind === pdfjs.ImageKind.RGBA_32BPP ? 6 : 2;
+    pixels = Buffer.from(data.buffer, data.byteOffset, width * height * (colorType === 6 ? 4 : 3));
   } else {
-    // One bit per pixel, rows padded to a byte, 1 = white.
+    // One bit per pixel, rows padded to a byte, 1 = white: to one grey byte per pixel.
+    colorType = 0;
+    pixels = Buffer.alloc(width * height);
     const rowBytes = (width + 7) >> 3;
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const value = data[y * rowBytes + (x >> 3)] & (0x80 >> (x & 7)) ? 255 : 0;
-        const p = (y * width + x) * 4;
-        out[p] = out[p + 1] = out[p + 2] = value;
-        out[p + 3] = 255;
-      }
+      for (let x = 0; x < width; x++) pixels[y * width + x] = data[y * rowBytes + (x >> 3)] & (0x80 >> (x & 7)) ? 255 : 0;
     }
   }
-  return PNG.sync.write(png);
+  const png = new PNG();
+  png.width = width;
+  png.height = height;
+  png.data = pixels;
+  return PNG.sync.write(png, { colorType, inputColorType: colorType, deflateLevel: 1 });
 }
 
 async function readInThread(request: ThreadRequest): Promise<PageText[]> {
