@@ -117,6 +117,9 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     await quoteLink.click();
     await tutor.locator('.comment-highlight.active').waitFor();
     expect(await inView(highlighted)).toBe(true);
+    // And the other way: a click on the highlighted passage brings its comment to the keyboard.
+    await highlighted.click();
+    await expect(tutor.evaluate(() => document.activeElement?.textContent ?? '')).resolves.toContain('Quels signes de gravité as-tu cherchés ?');
     await tutor.setViewportSize({ width: 1280, height: 900 });
     await screenshot(tutor, 'relecture');
     expect(await accessibilityViolations(tutor)).toEqual([]);
@@ -154,8 +157,13 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
     const changes = tutor.getByRole('region', { name: 'Modifications depuis votre dernière relecture' });
     const added = changes.locator('ins');
     await added.first().waitFor();
-    await expect(added.allTextContents()).resolves.toEqual(['ajouté : + Recommandations de la HAS sur le syndrome coronarien chronique.']);
-    await expect(changes.locator('del').count()).resolves.toBe(0);
+    const insertions = await added.allTextContents();
+    expect(insertions).toHaveLength(1);
+    expect(insertions[0]).toMatch(/^ajouté : \+ .*Recommandations de la HAS sur le syndrome coronarien chronique\.$/);
+    const deletions = await changes.locator('del').allTextContents();
+    expect(deletions.every((line) => line.startsWith('supprimé : − '))).toBe(true);
+    // What the intern left untouched is shown as context, neither inserted nor deleted.
+    await changes.getByText('Un homme de 67 ans consulte', { exact: false }).waitFor();
     expect(await accessibilityViolations(tutor)).toEqual([]);
     await tutor.getByRole('button', { name: 'Valider la trace' }).click();
     await tutor.getByRole('button', { name: 'Confirmer' }).click();

@@ -14,6 +14,13 @@ interface Props {
   located?: Set<string>;
 }
 
+/** Brings a comment into view and gives it keyboard focus (after a click on its passage in the text). */
+export function focusComment(id: string): void {
+  const item = document.getElementById(`commentaire-${id}`);
+  item?.scrollIntoView({ block: 'center' });
+  item?.focus({ preventScroll: true });
+}
+
 /** The conversation on a trace: anchored passages keep their quote, replies nest, threads resolve. */
 export function Comments({ traceId, comments, onChanged, canResolve, onShow, located }: Props) {
   const roots = comments.filter((c) => !c.parentId);
@@ -33,7 +40,7 @@ export function Comments({ traceId, comments, onChanged, canResolve, onShow, loc
       {roots.length === 0 && <p>Aucun commentaire pour l’instant.</p>}
       <ol>
         {roots.map((c) => (
-          <li key={c.id} className={`comment ${c.resolvedAt ? 'resolved' : ''}`}>
+          <li key={c.id} id={`commentaire-${c.id}`} tabIndex={-1} className={`comment ${c.resolvedAt ? 'resolved' : ''}`}>
             <CommentBody comment={c} onShow={onShow} located={located} />
             <ol>
               {comments

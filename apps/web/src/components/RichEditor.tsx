@@ -18,10 +18,12 @@ interface Props {
   shown?: { id: string; times: number } | null;
   /** Which highlights were found in the text (a rewritten passage is not). */
   onLocated?: (ids: Set<string>) => void;
+  /** A click on a highlighted passage (the page shows its comment). */
+  onHighlightClick?: (id: string) => void;
 }
 
 /** The tiptap editor on the shared extension list (libs/editor): the same schema as the server. */
-export function RichEditor({ content, editable, label, onChange, onReady, highlights, shown, onLocated }: Props) {
+export function RichEditor({ content, editable, label, onChange, onReady, highlights, shown, onLocated, onHighlightClick }: Props) {
   const editor = useEditor({
     extensions: editorExtensions,
     content: content ?? { type: 'doc', content: [{ type: 'paragraph' }] },
@@ -58,7 +60,15 @@ export function RichEditor({ content, editable, label, onChange, onReady, highli
     mark?.scrollIntoView({ block: 'center' });
   }, [withPlugin, shown]);
   return (
-    <div className={`editor ${editable ? 'editable' : 'readonly'}`}>
+    <div
+      className={`editor ${editable ? 'editable' : 'readonly'}`}
+      onClick={(event) => {
+        // A plain click, not the end of a selection being made over the passage.
+        if (!onHighlightClick || !window.getSelection()?.isCollapsed) return;
+        const id = (event.target as HTMLElement).closest<HTMLElement>('[data-comment-id]')?.dataset.commentId;
+        if (id) onHighlightClick(id);
+      }}
+    >
       {editable && editor && <Toolbar editor={editor} />}
       <EditorContent editor={editor} />
     </div>

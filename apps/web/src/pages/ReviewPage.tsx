@@ -1,7 +1,7 @@
 import type { Editor } from '@tiptap/react';
 import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, Comment, Trace } from '../api';
-import { Comments } from '../components/Comments';
+import { Comments, focusComment } from '../components/Comments';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { TextDiff } from '../components/TextDiff';
@@ -122,6 +122,7 @@ export default function ReviewPage({ id }: { id: string }) {
           highlights={highlights}
           shown={shown}
           onLocated={setLocated}
+          onHighlightClick={focusComment}
         />
         {reviewable && (
           <section className="card" aria-labelledby="decision-title">
