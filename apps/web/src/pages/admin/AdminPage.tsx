@@ -23,7 +23,7 @@ const SECTIONS: { slug: string; label: string; render: () => ReactNode }[] = [
   { slug: 'stages', label: 'Stages', render: () => <StagesSection /> },
   { slug: 'exigences', label: 'Exigences', render: () => <RequirementsSection /> },
   { slug: 'jurys', label: 'Sessions de jury', render: () => <JurySessionsSection /> },
-  { slug: 'journal', label: "Journal d'audit", render: () => <AuditSection /> },
+  { slug: 'journal', label: 'Journal d’audit', render: () => <AuditSection /> },
   { slug: 'files', label: 'Tâches en arrière-plan', render: () => <QueuesSection /> },
 ];
 
