@@ -89,11 +89,16 @@ export interface ExportView {
 }
 
 export interface IdentifierWarningView {
-  kind: string;
+  kind: 'name' | 'birth_date' | 'nir' | 'phone' | 'email' | 'address' | 'hospital_id' | 'age';
+  /** Offsets in the trace's plain text (title excluded). */
   from: number;
   to: number;
   excerpt: string;
   message: string;
+  /** What the editor may put instead, best first (« L. M. », « âgée de 69 ans », « [NIR retiré] »). */
+  replacements: string[];
+  /** The plain-text range a replacement takes the place of (for a date of birth, the whole « née le … »). */
+  replacementRange: { from: number; to: number };
 }
 
 /** An intern's progress in a phase (GET /api/portfolios/:internId/progress). */
