@@ -13,6 +13,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@carnet/editor': path.join(root, 'libs/editor/src/browser.ts'),
+      '@carnet/domain': path.join(root, 'libs/domain/src/browser.ts'),
       '@carnet/referential': path.join(root, 'libs/domain/src/traces/referential.ts'),
       '@carnet/contracts': path.join(root, 'libs/contracts/src/index.ts'),
       '@carnet/phases': path.join(root, 'libs/domain/src/portfolio/phases.ts'),

@@ -2,3 +2,4 @@
 // run in a browser (the rest of the library uses Node's crypto and Buffer).
 export { editorExtensions, HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
 export { rscaTemplate, emptyDocument, RSCA_SECTIONS } from './templates';
+export { plainTextPositions, documentRange } from './text-positions';

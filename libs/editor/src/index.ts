@@ -12,6 +12,7 @@ export {
   MAX_DOCUMENT_BYTES,
 } from './document-validator';
 export { plainText } from './plain-text';
+export { plainTextPositions, documentRange } from './text-positions';
 export { documentHtml, escapeHtml } from './html';
 export { canonicalJson, sha256Hex } from './canonical';
 export { rscaTemplate, emptyDocument, RSCA_SECTIONS } from './templates';
