@@ -202,6 +202,35 @@ describe('a trace, from the intern’s first line to the exported PDF', () => {
   });
 });
 
+describe('submitting a trace that may name a patient', () => {
+  it('lists the warnings in the confirmation, offers to correct first, and submits nothing then', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, base, emails.intern, PASSWORD);
+    await page.getByLabel('Titre', { exact: true }).fill('Une chute à domicile');
+    await page.getByRole('button', { name: 'Créer' }).click();
+    const editor = page.getByRole('textbox', { name: 'Contenu de la trace' });
+    await clickAtEnd(editor.getByRole('heading', { name: 'Récit de la situation' }));
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Mme Dupont, née le 12/03/1941, a chuté dans sa cuisine.');
+    await page.getByText('Enregistré', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Soumettre à mon tuteur' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Soumettre à Anne Vidal, qui assure votre tutorat ?' });
+    const warnings = dialog.getByRole('region', { name: 'Données qui pourraient identifier un patient' });
+    // Each finding quotes what it found: the name, the birth date.
+    await warnings.getByRole('listitem').filter({ hasText: 'Dupont' }).first().waitFor();
+    await warnings.getByRole('listitem').filter({ hasText: '12/03/1941' }).first().waitFor();
+    expect(await dialog.getByRole('button', { name: 'Corriger' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await dialog.getByRole('button', { name: 'Soumettre quand même' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Corriger' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Focus is back on the button that opened the dialog, and the trace is still a draft.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Soumettre à mon tuteur');
+    await page.getByText('Brouillon', { exact: true }).waitFor();
+    await context.close();
+  });
+});
+
 describe('unsaved work', () => {
   it('survives a reload before the autosave, and a network cut', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
