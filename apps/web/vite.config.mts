@@ -6,7 +6,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 // The web app shares the editor's extension list and the referential with the server, by
-// alias, from the same sources (libs/editor, libs/domain): one schema, never two.
+// alias, from the same sources (libs/editor, libs/domain, libs/contracts): one schema, never
+// two. One alias per library, each to its browser entry.
 export default defineConfig({
   root: here,
   base: '/',
@@ -14,9 +15,7 @@ export default defineConfig({
     alias: {
       '@carnet/editor': path.join(root, 'libs/editor/src/browser.ts'),
       '@carnet/domain': path.join(root, 'libs/domain/src/browser.ts'),
-      '@carnet/referential': path.join(root, 'libs/domain/src/traces/referential.ts'),
       '@carnet/contracts': path.join(root, 'libs/contracts/src/index.ts'),
-      '@carnet/phases': path.join(root, 'libs/domain/src/portfolio/phases.ts'),
     },
   },
   oxc: { jsx: { runtime: 'automatic' } },

@@ -7,12 +7,12 @@ import { UniversityLinkPage } from './pages/UniversityLinkPage';
 import { TracesPage } from './pages/TracesPage';
 import { ReviewInboxPage } from './pages/ReviewInboxPage';
 import { ProgressPage } from './pages/ProgressPage';
-import { JuryPage } from './pages/JuryPage';
 import { AdminPage } from './pages/admin/AdminPage';
 
 // The editor (tiptap, ProseMirror) loads only on the routes that need it.
 const TraceEditorPage = lazy(() => import('./pages/TraceEditorPage'));
 const ReviewPage = lazy(() => import('./pages/ReviewPage'));
+const JuryPage = lazy(() => import('./pages/JuryPage').then((module) => ({ default: module.JuryPage })));
 
 function Routes(): ReactNode {
   const { path } = useRouter();

@@ -1,4 +1,4 @@
-import { COMPETENCES, FAMILLES } from '@carnet/referential';
+import { COMPETENCES, FAMILLES } from '@carnet/domain';
 
 export const STATUS_LABELS: Record<string, string> = {
   draft: 'Brouillon',
