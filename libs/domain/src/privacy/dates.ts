@@ -21,9 +21,9 @@ const YEAR = `((?:19|20)\\d{2})(?!\\d)`;
 const BORN = `${WORD_START}(née?s?(?:\\(e\\))?)(?:\\s+à\\s+[${UPPER}][${LETTER}'-]*(?:\\s+[${UPPER}][${LETTER}'-]*)?)?`;
 
 // The date is always the last group-of-groups of a match, wrapped whole in one group.
-const BORN_ON = new RegExp(`${BORN}\\s+le\\s*:?\\s+((?:${NUMERIC}|${LONG}))`, 'giu');
-const BORN_IN = new RegExp(`${BORN}\\s+en\\s+((?:${MONTH_YEAR}|${YEAR}))`, 'giu');
-const BIRTH_FIELD = new RegExp(
+const BORN_ON = /* @__PURE__ */ new RegExp(`${BORN}\\s+le\\s*:?\\s+((?:${NUMERIC}|${LONG}))`, 'giu');
+const BORN_IN = /* @__PURE__ */ new RegExp(`${BORN}\\s+en\\s+((?:${MONTH_YEAR}|${YEAR}))`, 'giu');
+const BIRTH_FIELD = /* @__PURE__ */ new RegExp(
   `${WORD_START}(?:DDN|DN|D\\.D\\.N\\.?|date\\s+de\\s+(?:naissance|naiss\\.)|naissance)\\s*(?:[:(]\\s*|\\s(?:le|du)\\s+|\\s)\\s*((?:${NUMERIC}|${LONG}|${MONTH_YEAR}|${YEAR}))`,
   'giu',
 );
@@ -114,7 +114,7 @@ export function findBirthDates(text: string, now: Date): Finding[] {
   return findings;
 }
 
-const AGE = new RegExp(`(?<![\\d,.])(\\d{2,3})\\s*ans${WORD_END}`, 'gu');
+const AGE = /* @__PURE__ */ new RegExp(`(?<![\\d,.])(\\d{2,3})\\s*ans${WORD_END}`, 'gu');
 // A bound, a span or a duration, not the age of one person.
 const NOT_AN_AGE_BEFORE = /(?:plus de|moins de|au-delà de|au delà de|après|avant|dès|depuis|pendant|durant|il y a|tous les|entre|et|ou|à partir de|jusqu'à|sur|les)\s*$/iu;
 

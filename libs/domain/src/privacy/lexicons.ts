@@ -1,8 +1,8 @@
 import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './given-names';
 import { fold, wordSet } from './text';
 
-const FEMALE = wordSet(FEMALE_GIVEN_NAMES);
-const MALE = wordSet(MALE_GIVEN_NAMES);
+const FEMALE = /* @__PURE__ */ wordSet(FEMALE_GIVEN_NAMES);
+const MALE = /* @__PURE__ */ wordSet(MALE_GIVEN_NAMES);
 
 export type Gender = 'f' | 'm' | 'unknown';
 
@@ -32,7 +32,7 @@ export function givenNameGender(word: string): Gender {
  * of the region; calendar words. They keep « Léa Parkinson » out of a sentence like « Léa,
  * Parkinson… » and a brand after a name from being read as its surname.
  */
-const NOT_SURNAMES = wordSet(`
+const NOT_SURNAMES = /* @__PURE__ */ wordSet(`
   Parkinson Alzheimer Basedow Graves Lyme Crohn Hashimoto Kahler Murphy Heimlich Glasgow Cushing
   Addison Raynaud Horton Charcot Babinski Lasègue Wells Centor Child Pugh Guillain Barré Gougerot
   Sjögren Hodgkin Kaposi Marfan Ehlers Danlos Willebrand Dupuytren Quervain Osgood Schlatter
@@ -79,7 +79,7 @@ export function isNotSurnameKey(folded: string): boolean {
 }
 
 /** Upper-case words that are abbreviations of the trade, never a surname in capitals. */
-const ABBREVIATIONS = wordSet(`
+const ABBREVIATIONS = /* @__PURE__ */ wordSet(`
   HTA BPCO ECG EEG EMG EFR IRM TDM RX ORL HAS EHPAD EHPA USLD SSR HDJ SAMU SMUR SAU CHU CHR CH
   ALD AVC AIT IDM SCA OAP TVP EP FA IC IRC DFG IDE IPA MSU RSCA GEPT DMG DUMG DES CMP CMPP PMI HAD
   SSIAD MDPH CPAM CAF ARS CRIP TDR CRP INR PSA MMSE GIR AGGIR IMC SA SOS NFS TSH VS IPP NDA NIR
@@ -93,4 +93,4 @@ export function isAbbreviationKey(folded: string): boolean {
 }
 
 /** « Mme X », « M. XX »: the usual placeholders, not names. */
-export const PLACEHOLDERS = wordSet('X XX XXX Y YY Z ZZ XY ABC NN');
+export const PLACEHOLDERS = /* @__PURE__ */ wordSet('X XX XXX Y YY Z ZZ XY ABC NN');

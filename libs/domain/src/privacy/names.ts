@@ -16,39 +16,39 @@ const CAPITALISED = `(?:[DL]'[${UPPER}])?[${UPPER}][${LOWER}]+(?:[-'][${UPPER}][
 const CAPITALS = `[${UPPER}]{2,}(?:[-'][${UPPER}]{2,})*`;
 const PARTICLE = `(?:(?:Le|La|Da|Dos|Das|De|Del|Della|Di|Du|El|Ben|Ait|Aït|Abou|Van|Von|Ter|de|du|des)\\s+|d')`;
 const WORD_TAIL = `(?![${LETTER}0-9_]|[-'][${LETTER}])`;
-const TOKEN = new RegExp(`${WORD_START}(${PARTICLE})?(${CAPITALISED}|${CAPITALS})${WORD_TAIL}`, 'gu');
+const TOKEN = /* @__PURE__ */ new RegExp(`${WORD_START}(${PARTICLE})?(${CAPITALISED}|${CAPITALS})${WORD_TAIL}`, 'gu');
 
-const CIVILITY = new RegExp(
+const CIVILITY = /* @__PURE__ */ new RegExp(
   `${WORD_START}((?:M\\.|Mr\\.?|MM\\.|Mme\\.?|Mmes|Mlle\\.?|Mlles|[Mm]adame|[Mm]onsieur|[Mm]ademoiselle)(?:\\s+et\\s+(?:M\\.|Mme\\.?|Mlle\\.?|[Mm]adame|[Mm]onsieur))?)\\s+`,
   'gu',
 );
 
 /** Clinicians and carers: a name right after one of these is not a patient's. */
-const ROLE_BEFORE = new RegExp(
+const ROLE_BEFORE = /* @__PURE__ */ new RegExp(
   `(?:^|[^${LETTER}])(?:drs?|dre|pr|pre|docteure?|professeure?|interne|externe|co-interne|msu|ma[iî]tre(?:sse)? de stage|tut(?:eur|rice)|infirmi(?:er|ère)s?|ide|ipa|kinés?|kinésithérapeute|ostéopathe|pharmacien(?:ne)?|sage-femme|psychologue|psychiatre|pédiatre|gériatre|urgentiste|chirurgien(?:ne)?|[${LETTER}]+logue|médecin(?:\\s+(?:traitant|coordonnateur|généraliste|régulateur))?|confrère|consœur|secrétaire|assistante? sociale?|aide-soignante?|remplaçante?|signé)\\.?\\s*[,:]?\\s*(?:(?:le|la|l'|mon|ma|notre|son|sa|du|de|au|à|par)\\s+)?$`,
   'iu',
 );
 
 /** Streets, buildings and eponyms: « rue Jean Jaurès », « hôpital Claude Bernard », « syndrome de Pierre Robin ». */
-const PLACE_BEFORE = new RegExp(
+const PLACE_BEFORE = /* @__PURE__ */ new RegExp(
   `(?:^|[^${LETTER}])(?:rue|avenue|av\\.|boulevard|bd|place|allée|chemin|impasse|quai|cours|square|route|hôpital|hopital|clinique|polyclinique|lycée|collège|école|université|faculté|institut|fondation|centre|résidence|ehpad|maison|stade|pavillon|bâtiment|service|unité|chu|ch|salle|parc|pont|gare|station|arrêt|quartier|cité|espace|foyer|crèche|association|prix|saint|sainte|st|ste|laboratoires?|labos?|société|entreprise|marque|syndrome|maladie|signe|score|test|manœuvre|manoeuvre|méthode|échelle|classification|critères?|loi|séquence|triade|réflexe|phénomène|point|groupe)\\s+(?:(?:de|du|des|de la|d')\\s*)?$`,
   'iu',
 );
 
 /** Family and children: what comes before a name of a relative or of a child. */
-const FAMILY_BEFORE = new RegExp(
+const FAMILY_BEFORE = /* @__PURE__ */ new RegExp(
   `(?:^|[^${LETTER}])(le petit|la petite|l'enfant|le bébé|le nourrisson|son fils|sa fille|son époux|son épouse|l'époux de|l'épouse de|le mari de|la femme de|son mari|sa femme|sa compagne|son compagnon|sa mère|son père|sa sœur|son frère|sa tante|son oncle|sa nièce|son neveu|sa cousine|son cousin|sa petite-fille|son petit-fils|sa belle-fille|son beau-fils|sa belle-mère|son beau-père|sa belle-sœur|son beau-frère|son gendre|sa bru|le fils de|la fille de|la mère de|le père de|le frère de|la sœur de|l'aidante?|sa voisine|son voisin|la maman de|le papa de)\\s*,?\\s*$`,
   'iu',
 );
-const SURNAME_ONLY_BEFORE = new RegExp(`(?:^|[^${LETTER}])(?:famille|époux|consorts|chez les|les enfants|les parents|les petits-enfants)\\s+$`, 'iu');
+const SURNAME_ONLY_BEFORE = /* @__PURE__ */ new RegExp(`(?:^|[^${LETTER}])(?:famille|époux|consorts|chez les|les enfants|les parents|les petits-enfants)\\s+$`, 'iu');
 // The last word each of the two lists above can end with: most capitalised words start a
 // sentence, and a set lookup spares them a regular expression over their context.
-const FAMILY_LAST_WORDS = wordSet(`
+const FAMILY_LAST_WORDS = /* @__PURE__ */ wordSet(`
   petit petite enfant bébé nourrisson fils fille époux épouse de mari femme compagne compagnon mère
   père sœur frère tante oncle nièce neveu cousine cousin petite-fille petit-fils belle-fille
   beau-fils belle-mère beau-père belle-sœur beau-frère gendre bru aidant aidante voisine voisin
 `);
-const SURNAME_ONLY_LAST_WORDS = wordSet('famille époux consorts les enfants parents petits-enfants');
+const SURNAME_ONLY_LAST_WORDS = /* @__PURE__ */ wordSet('famille époux consorts les enfants parents petits-enfants');
 
 /** The last word of a context, without « l' » nor a trailing comma, folded. */
 function lastWord(context: string): string {
@@ -68,15 +68,15 @@ function surnameOnlyContext(context: string): boolean {
 
 const CHILD_TITLE = /^(?:le petit|la petite|l'enfant|le bébé|le nourrisson)$/i;
 const FEMALE_TITLE = /^(?:la petite|sa fille|son épouse|l'épouse de|la femme de|sa femme|sa compagne|sa mère|sa sœur|sa tante|sa nièce|sa cousine|sa petite-fille|sa belle-fille|sa belle-mère|sa belle-sœur|sa bru|la fille de|la mère de|la sœur de|l'aidante|sa voisine|la maman de)$/i;
-const AGE_AFTER = new RegExp(`^\\s*[,(]?\\s*\\d{1,3}\\s*(?:ans|mois)${WORD_END}`, 'u');
+const AGE_AFTER = /* @__PURE__ */ new RegExp(`^\\s*[,(]?\\s*\\d{1,3}\\s*(?:ans|mois)${WORD_END}`, 'u');
 /** Words that start sentences, capitalised there without being names. */
-const SENTENCE_WORDS = wordSet(`
+const SENTENCE_WORDS = /* @__PURE__ */ wordSet(`
   le la les un une des pour chez avec sans son sa ses mon ma mes ce cet cette ces elle il ils elles je
   nous vous on puis et mais donc quand depuis selon dans en au aux du de à par sur sous vers après
   avant lors dès notre votre leur leurs lui tout toute tous toutes patient patiente enfant bébé
   monsieur madame mademoiselle mme mlle dr pr docteur professeur
 `);
-const CHILD_AGE_AFTER = new RegExp(`^\\s*,?\\s*(?:(\\d{1,2})\\s*ans|\\d{1,2}\\s*mois)${WORD_END}`, 'u');
+const CHILD_AGE_AFTER = /* @__PURE__ */ new RegExp(`^\\s*,?\\s*(?:(\\d{1,2})\\s*ans|\\d{1,2}\\s*mois)${WORD_END}`, 'u');
 
 interface Token {
   /** Its position in the list of tokens. */

@@ -13,7 +13,7 @@ function finding(kind: Finding['kind'], text: string, from: number, to: number, 
 // Sex, year, month (01-12, or 20-99 for unknown months), department (2A/2B for Corsica),
 // commune, order, and the key when there is one; spaces or dots between groups, or none.
 const NIR = /(?<!\d[ .]?)([12])[ .]?(\d{2})[ .]?(0[1-9]|1[0-2]|[2-9]\d)[ .]?(\d{2}|2[AB])[ .]?(\d{3})[ .]?(\d{3})(?:[ .]?(\d{2}))?(?![ .]?\d)/g;
-const NIR_CONTEXT = new RegExp(
+const NIR_CONTEXT = /* @__PURE__ */ new RegExp(
   `${WORD_START}(?:NIR|INS|n°\\s*SS|num[ée]ro\\s+(?:de\\s+)?(?:s[ée]cu|SS|INSEE|d'immatriculation)|s[ée]curit[ée]\\s+sociale|s[ée]cu|carte\\s+vitale|vitale|immatriculation|assur[ée]\\s+social)${WORD_END}`,
   'iu',
 );
@@ -45,7 +45,7 @@ const PHONE = /(?<![\d+][ ./-]?|\d)(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?([1-9])|0([1
  * A landline right after the name of a service is the service's, not the patient's: the
  * poison centre, a hospital secretariat, a practice. Mobile numbers are always reported.
  */
-const SERVICE_BEFORE = new RegExp(
+const SERVICE_BEFORE = /* @__PURE__ */ new RegExp(
   `${WORD_START}(?:secrétariat|secretariat|standard|accueil|service|centre|cabinet|pharmacie|laboratoire|labo|hôpital|hopital|clinique|chu|samu|urgences|pmi|cmp|ehpad|mairie|plateforme|antipoison|ssiad|had|kiné|radiologie|cpam|caisse|maternité|bureau|fax|sos|écoute|ligne|association|allô|permanence|astreinte|régulation|secours|numéro vert)${WORD_END}[^.;!?\\n]*$`,
   'iu',
 );
@@ -63,7 +63,7 @@ export function findPhones(text: string): Finding[] {
   return findings;
 }
 
-const HOSPITAL_ID = new RegExp(
+const HOSPITAL_ID = /* @__PURE__ */ new RegExp(
   `${WORD_START}(?:IPP|NIP|NDA|IEP|[Nn]°\\s*(?:de\\s+|d')?(?:dossier|séjour|sejour|patient|venue|admission|hospitalisation)|[Nn]um[ée]ro\\s+(?:de\\s+|d')?(?:dossier|séjour|sejour|patient|venue|admission|hospitalisation|IPP)|[Dd]ossier\\s+n°)(?:\\s*[:#.]|\\s*n°)?\\s*(\\d[\\d]*(?:[ /-]\\d{2,}){0,3})(?!\\d)`,
   'gu',
 );
@@ -98,7 +98,7 @@ const STREET_TYPES = ['rue', 'avenue', 'av.', 'boulevard', 'bd', 'chemin', 'impa
 const STREET = `(?:${STREET_TYPES.map((w) => `[${w[0].toUpperCase()}${w[0]}]${w.slice(1).replace('.', '\\.')}`).join('|')})`;
 const LINK = "(?:(?:de la|de l'|des|du|de|d'|l'|la|le|les|aux|au|à la|à|sur|en|et)\\s*)?";
 const TOWN = `[${UPPER}][${LETTER}'-]*(?:\\s[${UPPER}][${LETTER}'-]*){0,2}`;
-const ADDRESS = new RegExp(
+const ADDRESS = /* @__PURE__ */ new RegExp(
   `(?<![\\d,.])\\d{1,4}(?:\\s*(?:bis|ter|quater|[A-D]))?${WORD_END}\\s*,?\\s+${STREET}${WORD_END}(?:\\s+${LINK}[${UPPER}\\d][${LETTER}'\\d-]*){1,5}(?:\\s*,?\\s*\\d{5}\\s+${TOWN})?`,
   'gu',
 );
