@@ -3,3 +3,4 @@
 export { editorExtensions, HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
 export { rscaTemplate, emptyDocument, RSCA_SECTIONS } from './templates';
 export { plainTextPositions, documentRange } from './text-positions';
+export { plainText } from './plain-text';

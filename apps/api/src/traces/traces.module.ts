@@ -1,3 +1,5 @@
+import { IdentifiersController } from './identifiers.controller';
+import { IdentifiersService } from './identifiers.service';
 import { Module } from '@nestjs/common';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsService } from './attachments.service';
@@ -9,8 +11,8 @@ import { TracesController } from './traces.controller';
 import { TracesService } from './traces.service';
 
 @Module({
-  controllers: [TracesController, CommentsController, AttachmentsController],
-  providers: [TracesService, TraceReviewService, TraceAccessService, CommentsService, AttachmentsService],
+  controllers: [TracesController, CommentsController, AttachmentsController, IdentifiersController],
+  providers: [TracesService, TraceReviewService, TraceAccessService, CommentsService, AttachmentsService, IdentifiersService],
   exports: [TraceAccessService, TracesService],
 })
 export class TracesModule {}

@@ -3,6 +3,7 @@ import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 're
 import { api, Comment, Trace } from '../api';
 import { Comments, focusComment } from '../components/Comments';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { IdentifierReview } from '../components/IdentifierPanel';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { TextDiff } from '../components/TextDiff';
 import type { CommentAnchor } from '../editor/comment-highlights';
@@ -169,6 +170,7 @@ export default function ReviewPage({ id }: { id: string }) {
             {selection ? 'Commenter ce passage' : 'Commenter'}
           </button>
         </form>
+        <IdentifierReview traceId={id} />
         <Comments
           traceId={id}
           comments={comments}

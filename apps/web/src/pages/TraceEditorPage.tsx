@@ -4,6 +4,7 @@ import { api, ApiError, Comment, request, Trace, Warning } from '../api';
 import { AttachmentWarnings } from '../components/AttachmentWarnings';
 import { Comments } from '../components/Comments';
 import { FileInput } from '../components/FileInput';
+import { IdentifierPanel } from '../components/IdentifierPanel';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SubmitDialog } from '../components/SubmitDialog';
 import { EditorJson, replaceContent, RichEditor } from '../components/RichEditor';
@@ -54,6 +55,7 @@ export default function TraceEditorPage({ id }: { id: string }) {
   const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
   const [familleOptions, setFamilleOptions] = useState<Record<string, string>>(FAMILLE_LABELS);
   const editorRef = useRef<Editor | null>(null);
+  const [editorReady, setEditorReady] = useState<Editor | null>(null);
   const draftRef = useRef<Draft | null>(null);
   const timer = useRef<number | undefined>(undefined);
   const saveRef = useRef<() => Promise<void>>(async () => undefined);
@@ -122,12 +124,14 @@ export default function TraceEditorPage({ id }: { id: string }) {
     try {
       const response = await request<Trace>('PATCH', `/traces/${id}`, {
         body: { title: current.title || 'Sans titre', content: current.content, competences: current.competences, familles: current.familles },
-        headers: { 'If-Match': `"${current.version}"` },
+        // The answer need not carry back the content just sent (RFC 7240).
+        headers: { 'If-Match': `"${current.version}"`, Prefer: 'return=minimal' },
       });
       const latest = draftRef.current!;
       const next = { ...latest, version: response.body.version };
       setDraft(next);
-      setTrace(response.body);
+      // The minimal answer has neither the content nor the attachments: keep what the page holds.
+      setTrace((previous) => (previous ? { ...previous, ...response.body } : response.body));
       // Typing may have continued while saving: what was typed since stays to be saved.
       if (sameText(latest, current)) {
         localStorage.removeItem(storageKey(id));
@@ -300,7 +304,10 @@ export default function TraceEditorPage({ id }: { id: string }) {
           content={draft.content}
           editable={editable}
           label="Contenu de la trace"
-          onReady={(e) => (editorRef.current = e)}
+          onReady={(e) => {
+            editorRef.current = e;
+            setEditorReady(e);
+          }}
           onChange={(content) => change({ content })}
           highlights={highlights}
           shown={shown}
@@ -314,6 +321,7 @@ export default function TraceEditorPage({ id }: { id: string }) {
         {confirming && <SubmitDialog tutorName={tutorName} warnings={confirming} busy={submitting} onConfirm={() => void submit()} onCancel={() => setConfirming(null)} />}
       </div>
       <aside className="editor-side" aria-label="Étiquettes, pièces jointes et historique">
+        {editable && <IdentifierPanel traceId={id} editor={editorReady} content={draft.content} />}
         <TagPicker legend="Compétences" options={COMPETENCE_LABELS} value={draft.competences} disabled={!editable} onChange={(competences) => change({ competences })} />
         <TagPicker legend="Familles de situations" options={familleOptions} value={draft.familles} disabled={!editable} onChange={(familles) => change({ familles })} />
         <section aria-labelledby="attachments-title">

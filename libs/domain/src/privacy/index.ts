@@ -1,2 +1,3 @@
 export { findPatientIdentifiers } from './detector';
 export type { IdentifierKind, IdentifierWarning, ScanOptions } from './types';
+export { IDENTIFIER_KINDS } from './types';

@@ -1,5 +1,6 @@
 /** What the detector reports: a kind a data-protection officer would recognise. */
-export type IdentifierKind = 'name' | 'birth_date' | 'nir' | 'phone' | 'email' | 'address' | 'hospital_id' | 'age';
+export const IDENTIFIER_KINDS = ['name', 'birth_date', 'nir', 'phone', 'email', 'address', 'hospital_id', 'age'] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 export interface IdentifierWarning {
   kind: IdentifierKind;
