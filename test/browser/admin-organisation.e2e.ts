@@ -213,7 +213,7 @@ describe('the admin organises tutorships, stages, requirements and juries', () =
     await page.getByLabel('Jusqu’au (inclus)').fill('');
     await log.getByRole('cell', { name: 'Session de jury close', exact: true }).waitFor();
     const first = await log.getByRole('row').nth(1).getByRole('cell').first().innerText();
-    expect(first).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(first).toMatch(/^\d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
     expect(await accessibilityViolations(page)).toEqual([]);
     await context.close();
   }, 240_000);

@@ -16,16 +16,7 @@ let run: EmbeddedRun;
 let browser: Browser;
 let invitation: string;
 
-async function call<T = Record<string, unknown>>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${run.base}/api${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, token: string | null, body?: unknown) => run.call<T>(method, path, token, body);
 
 async function clickAtEnd(block: Locator): Promise<void> {
   const box = (await block.boundingBox())!;

@@ -14,16 +14,7 @@ const TITLE = 'Une otite chez un nourrisson fébrile';
 let run: EmbeddedRun;
 let browser: Browser;
 
-async function call<T = Record<string, unknown>>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${run.base}/api${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, token: string | null, body?: unknown) => run.call<T>(method, path, token, body);
 const login = async (email: string, password = PASSWORD) => (await call<{ accessToken: string }>('POST', '/auth/login', null, { email, password })).accessToken;
 
 beforeAll(async () => {

@@ -19,6 +19,8 @@ export interface EmbeddedRun {
   smtp?: TestSmtp;
   /** What the launcher printed so far (for failure messages). */
   output(): string;
+  /** One JSON call to the API, as a client does it; throws with the answer on anything but 2xx. */
+  call<T = Record<string, unknown>>(method: string, path: string, token: string | null, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,17 @@ export async function startEmbeddedRun(options: { smtp?: boolean; env?: Record<s
   try {
     const databaseUrl = await until('the embedded database', async () => output.match(/at (postgres:\/\/\S+)/)?.[1], 90_000, 100);
     await until('the API', async () => ((await fetch(`${base}/api/health`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000, 200);
-    return { base, databaseUrl, smtp, output: () => output, close };
+    const call = async <T,>(method: string, path: string, token: string | null, body?: unknown): Promise<T> => {
+      const response = await fetch(`${base}/api${path}`, {
+        method,
+        headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      return (text ? JSON.parse(text) : {}) as T;
+    };
+    return { base, databaseUrl, smtp, output: () => output, call, close };
   } catch (error) {
     await close();
     throw new Error(`${(error as Error).message}\n${output.slice(-3000)}`);

@@ -214,7 +214,7 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
         <p role="status">
           Décision enregistrée : <strong>{DECISIONS[recorded.decision]}</strong>
           {recorded.createdAt ? `, le ${dateFr(recorded.createdAt)}` : ''}
-          {recorded.comment ? ` — ${recorded.comment}` : ''}. Elle ne peut plus être modifiée.
+          {recorded.comment ? ` — ${recorded.comment.replace(/[.\s]+$/, '')}` : ''}. Elle ne peut plus être modifiée.
         </p>
       ) : (
         <form onSubmit={submit}>

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { dateTimeFr, Pager } from './TutorshipsSection';
 import { UserPicker, UserRow } from './UserPicker';
 import './organisation.css';
+import { dateTimeFr } from '../../labels';
+import { Pager } from '../../components/Pager';
 
 interface AuditEntry {
   id: number;

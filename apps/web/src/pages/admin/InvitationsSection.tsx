@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { dateFr, InvitationIssued, InvitationNotice, ofName, Role, ROLE_LABELS, useDebounced } from './people';
+import { Pager } from '../../components/Pager';
 
 type Status = 'sent' | 'accepted' | 'expired';
 const STATUS_LABELS: Record<Status, string> = { sent: 'Envoyée', accepted: 'Acceptée', expired: 'Expirée' };
@@ -133,16 +134,7 @@ export function InvitationsSection() {
           </tbody>
         </table>
       )}
-      {pages > 1 && (
-        <nav className="pager" aria-label="Pages d’invitations">
-          <button type="button" onClick={() => setPage((p) => p - 1)} disabled={page <= 1}>
-            Page précédente
-          </button>
-          <button type="button" onClick={() => setPage((p) => p + 1)} disabled={page >= pages}>
-            Page suivante
-          </button>
-        </nav>
-      )}
+      {list && <Pager label="invitations" page={list.page} pageSize={list.pageSize} total={list.total} onPage={setPage} />}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { api, request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { dateTimeFr, FieldError, fieldErrors } from './TutorshipsSection';
 import { UserMultiPicker, UserRow } from './UserPicker';
 import './organisation.css';
+import { dateTimeFr } from '../../labels';
+import { FieldError, fieldErrors } from '../../components/FieldError';
 
 type Status = 'upcoming' | 'open' | 'closed';
 interface Session {

@@ -1,9 +1,9 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { KIND_LABELS } from '../../labels';
-import { dayFr, FieldError, fieldErrors } from './TutorshipsSection';
+import { dateFr, KIND_LABELS } from '../../labels';
 import './organisation.css';
+import { FieldError, fieldErrors } from '../../components/FieldError';
 
 type Phase = 'socle' | 'approfondissement' | 'consolidation';
 const PHASE_LABELS: Record<Phase, string> = { socle: 'Phase socle', approfondissement: 'Phase d’approfondissement', consolidation: 'Phase de consolidation' };
@@ -81,7 +81,7 @@ export function RequirementsSection() {
                   <td>{r.rules.minFamilles}</td>
                   <td>{r.rules.minCompetences}</td>
                   <td>
-                    v{r.version} du {dayFr(r.createdAt)}
+                    v{r.version} du {dateFr(r.createdAt)}
                   </td>
                   <td>
                     <button type="button" aria-pressed={editing === r.phase} onClick={() => (setEditing(r.phase), setMessage(null))} aria-label={`Modifier : ${PHASE_LABELS[r.phase]}`}>
@@ -186,7 +186,7 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
               .reverse()
               .map((h) => (
                 <li key={h.version}>
-                  v{h.version} du {dayFr(h.createdAt)} : {kindsText(h.rules)} ; {h.rules.validatedTraces} traces {h.rules.per === 'semester' ? 'par semestre' : 'sur la phase'} ; {h.rules.minFamilles} familles ; {h.rules.minCompetences} compétences
+                  v{h.version} du {dateFr(h.createdAt)} : {kindsText(h.rules)} ; {h.rules.validatedTraces} traces {h.rules.per === 'semester' ? 'par semestre' : 'sur la phase'} ; {h.rules.minFamilles} familles ; {h.rules.minCompetences} compétences
                 </li>
               ))}
           </ul>

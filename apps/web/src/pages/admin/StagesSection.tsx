@@ -1,9 +1,11 @@
 import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { dayFr, FieldError, fieldErrors, Pager } from './TutorshipsSection';
 import { UserPicker, UserRow } from './UserPicker';
 import './organisation.css';
+import { dateFr } from '../../labels';
+import { FieldError, fieldErrors } from '../../components/FieldError';
+import { Pager } from '../../components/Pager';
 
 const KINDS: Record<string, string> = {
   praticien_n1: 'Stage chez le praticien niveau 1',
@@ -158,7 +160,7 @@ export function StagesSection() {
                     </td>
                     <td>{s.semester}</td>
                     <td>
-                      du {dayFr(s.startsOn)} au {dayFr(s.endsOn)}
+                      du {dateFr(s.startsOn)} au {dateFr(s.endsOn)}
                     </td>
                     <td>{s.supervisors.map((m) => `${m.displayName}${m.referent ? ' (référent)' : ''}, ${m.halfDaysPerWeek} demi-j./sem.`).join(' ; ') || '—'}</td>
                     <td>

@@ -3,6 +3,9 @@ import { api, ApiError, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { UserPicker, UserRow } from './UserPicker';
 import './organisation.css';
+import { dateFr } from '../../labels';
+import { fieldErrors, FieldError } from '../../components/FieldError';
+import { Pager } from '../../components/Pager';
 
 interface Tutorship {
   id: string;
@@ -13,46 +16,6 @@ interface Tutorship {
   endReason: string | null;
   tutor: { id: string; displayName: string };
   intern: { id: string; displayName: string };
-}
-
-/** jj/mm/aaaa, the department's time zone. */
-export const dayFr = (iso: string | null | undefined) => (iso ? new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '—');
-/** jj/mm/aaaa hh:mm, the department's time zone. */
-export const dateTimeFr = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }) : '—';
-
-/** The API's messages about one field (`path`, and unless `exact` its children), to show beside it. */
-export function fieldErrors(error: unknown, path: string, exact = false): string[] {
-  if (!(error instanceof ApiError)) return [];
-  return (error.problem.errors ?? []).filter((e) => e.path === path || (!exact && e.path.startsWith(`${path}.`))).map((e) => e.message);
-}
-
-export function FieldError({ id, messages }: { id: string; messages: string[] }) {
-  if (!messages.length) return null;
-  return (
-    <p id={id} className="field-error">
-      {messages.join(' ; ')}
-    </p>
-  );
-}
-
-/** Previous / next page of a paged list, with where the reader stands. */
-export function Pager({ label, page, pageSize, total, onPage }: { label: string; page: number; pageSize: number; total: number; onPage: (page: number) => void }) {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (total <= pageSize) return null;
-  return (
-    <nav className="org-pager" aria-label={`Pages : ${label}`}>
-      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        Page précédente
-      </button>
-      <span>
-        Page {page} sur {pages}
-      </span>
-      <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-        Page suivante
-      </button>
-    </nav>
-  );
 }
 
 const PAGE_SIZE = 20;
@@ -203,7 +166,7 @@ export function TutorshipsSection() {
                     <td>{t.tutor.displayName}</td>
                     <td>{t.intern.displayName}</td>
                     <td>{t.promotion}</td>
-                    <td>{dayFr(t.startedAt)}</td>
+                    <td>{dateFr(t.startedAt)}</td>
                     {active ? (
                       <td>
                         <button type="button" onClick={() => (setEnding(t), setReason(''), setEndError(null))} aria-label={`Mettre fin au tutorat de ${t.intern.displayName} par ${t.tutor.displayName}`}>
@@ -212,7 +175,7 @@ export function TutorshipsSection() {
                       </td>
                     ) : (
                       <>
-                        <td>{dayFr(t.endedAt)}</td>
+                        <td>{dateFr(t.endedAt)}</td>
                         <td>{t.endReason}</td>
                       </>
                     )}

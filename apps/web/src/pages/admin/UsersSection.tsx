@@ -2,6 +2,7 @@ import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api, Page, request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { AdminUser, dateFr, InvitationIssued, InvitationNotice, ofName, Role, ROLE_LABELS, ROLES, Upp, useDebounced, useUpps } from './people';
+import { Pager } from '../../components/Pager';
 
 const PAGE_SIZE = 25;
 
@@ -128,16 +129,7 @@ export function UsersSection() {
             </tbody>
           </table>
         )}
-        {pages > 1 && (
-          <nav className="pager" aria-label="Pages d’utilisateurs">
-            <button type="button" onClick={() => setPage((p) => p - 1)} disabled={page <= 1}>
-              Page précédente
-            </button>
-            <button type="button" onClick={() => setPage((p) => p + 1)} disabled={page >= pages}>
-              Page suivante
-            </button>
-          </nav>
-        )}
+        {list && <Pager label="utilisateurs" page={list.page} pageSize={list.pageSize} total={list.total} onPage={setPage} />}
       </section>
       {panel?.kind === 'create' && <CreateUser upps={upps} onClose={() => setPanel(null)} onCreated={() => setVersion((v) => v + 1)} />}
       {panel?.kind === 'edit' && <EditUser key={panel.user.id} user={panel.user} onClose={() => setPanel(null)} onChanged={changed} />}
