@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
-import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser';
+import { accessibilityViolations, launchBrowser, localInput, pick, screenshot, signIn } from './browser';
 
 /**
  * The DUMG's staff organising a year on the product as `npm start` runs it (PGlite, BullMQ on
@@ -30,27 +30,6 @@ async function ok<T = Record<string, unknown>>(method: string, path: string, tok
 }
 const login = async (email: string, password = PASSWORD) => (await ok<{ accessToken: string }>('POST', '/auth/login', null, { email, password })).accessToken;
 
-/** Types part of a name in a combobox, waits for the option, and chooses it with the keyboard. */
-async function pick(page: Page, label: string, typed: string, option: string): Promise<void> {
-  const field = page.getByRole('combobox', { name: label, exact: true });
-  await field.click();
-  await field.pressSequentially(typed, { delay: 30 });
-  const listbox = page.locator(`#${await field.getAttribute('aria-controls')}`);
-  await listbox.getByRole('option', { name: new RegExp(option) }).waitFor();
-  expect(await field.getAttribute('aria-expanded')).toBe('true');
-  // The first option is active at once; ↓ then ↑ walks the list and comes back to it.
-  await field.press('ArrowDown');
-  await field.press('ArrowUp');
-  const active = await field.getAttribute('aria-activedescendant');
-  expect(await page.locator(`#${active}`).innerText()).toContain(option);
-  await field.press('Enter');
-  expect(await field.getAttribute('aria-expanded')).toBe('false');
-}
-
-const localInput = (d: Date) => {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
 const spaces = (text: string) => text.replace(/\s+/g, ' ');
 
 beforeAll(async () => {

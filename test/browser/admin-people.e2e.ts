@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
-import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser';
+import { accessibilityViolations, launchBrowser, localInput, pick, screenshot, signIn } from './browser';
 
 const fixture = path.resolve(__dirname, '../../../shared/fixtures/users-dumg.csv');
 
 /**
  * The DUMG's staff on a fresh `npm start` (embedded database, no SMTP): from an empty install to
- * the people imported, found, given a role and handed their invitation link.
+ * the people imported, found, given a role and handed their invitation link, then a tutor
+ * assigned and the jury session of the phase opened: the admin's whole job, in the browser.
  */
 let run: EmbeddedRun;
 let browser: Browser;
@@ -25,7 +26,7 @@ const section = async (page: Page, name: string) => {
 };
 
 describe('the admin of an empty install', () => {
-  it('creates the UPP, imports the sample file, gives a role and hands over an invitation link that a new one voids', async () => {
+  it('creates the UPP, imports the sample file, gives a role, hands over an invitation link that a new one voids, assigns a tutor and opens a jury session', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The sign-in page says whose it is: on the defaults, the product and the department's default name.
     const welcome = await context.newPage();
@@ -136,6 +137,25 @@ describe('the admin of an empty install', () => {
     const second = await link.inputValue();
     expect(second).not.toBe(first);
     await screenshot(page, 'admin-invitations');
+
+    // The people imported are organised: a tutor for an intern, then the jury session of the phase.
+    await section(page, 'Tutorats');
+    await page.getByRole('heading', { name: 'Attribuer un tuteur' }).waitFor();
+    await pick(page, 'Tuteur (MSU)', 'este', 'Paul Estève');
+    await pick(page, 'Interne', 'hadd', 'Yanis Haddad');
+    await page.getByRole('button', { name: 'Attribuer' }).click();
+    await page.getByText('Paul Estève est désormais tuteur de Yanis Haddad.').waitFor();
+    await page.getByRole('table', { name: /Tutorats en cours/ }).getByRole('row', { name: /Paul Estève Yanis Haddad 2025/ }).waitFor();
+    await section(page, 'Sessions de jury');
+    await page.getByLabel('Intitulé').fill('Commission de phase socle');
+    await page.getByLabel('Ouverture').fill(localInput(new Date(Date.now() - 3600_000)));
+    await page.getByLabel('Fermeture').fill(localInput(new Date(Date.now() + 86_400_000)));
+    await pick(page, 'Ajouter un membre du jury', 'ferr', 'Luc Ferrand');
+    await pick(page, 'Ajouter un interne', 'hadd', 'Yanis Haddad');
+    await page.getByRole('button', { name: 'Créer la session' }).click();
+    await page.getByText('Session « Commission de phase socle » créée : 1 membre(s), 1 interne(s).').waitFor();
+    await page.getByRole('table', { name: 'Sessions ouvertes' }).getByRole('row', { name: /Commission de phase socle Ouverte Socle/ }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     // The old link, opened elsewhere, is refused in French.
     const intern = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -44,3 +44,26 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (!process.env.CARNET_SCREENSHOTS) return;
   await page.screenshot({ path: path.resolve(__dirname, '../../docs/screenshots', `${name}.png`), fullPage: false });
 }
+
+/** Types part of a name in a combobox, waits for the option, and chooses it with the keyboard. */
+export async function pick(page: Page, label: string, typed: string, option: string): Promise<void> {
+  const field = page.getByRole('combobox', { name: label, exact: true });
+  await field.click();
+  await field.pressSequentially(typed, { delay: 30 });
+  const listbox = page.locator(`#${await field.getAttribute('aria-controls')}`);
+  await listbox.getByRole('option', { name: new RegExp(option) }).waitFor();
+  expect(await field.getAttribute('aria-expanded')).toBe('true');
+  // The first option is active at once; ↓ then ↑ walks the list and comes back to it.
+  await field.press('ArrowDown');
+  await field.press('ArrowUp');
+  const active = await field.getAttribute('aria-activedescendant');
+  expect(await page.locator(`#${active}`).innerText()).toContain(option);
+  await field.press('Enter');
+  expect(await field.getAttribute('aria-expanded')).toBe('false');
+}
+
+/** A date as a datetime-local input takes it, in the browser's (and the test's) time zone. */
+export const localInput = (d: Date) => {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
