@@ -12,3 +12,4 @@ export * from './portfolio/phases';
 export * from './portfolio/requirements';
 export * from './stages/stage-rules';
 export * from './stages/fees';
+export * from './tutorship/meetings';

@@ -12,6 +12,7 @@ import { TraceComment } from './trace-comment.entity';
 import { TraceRevision } from './trace-revision.entity';
 import { Trace } from './trace.entity';
 import { Tutorship } from './tutorship.entity';
+import { TutorMeeting } from './tutor-meeting.entity';
 import { Upp } from './upp.entity';
 import { User } from './user.entity';
 import { Faculty } from './faculty.entity';
@@ -19,8 +20,8 @@ import { IdentityLinkProposal, UniversityProtocol, UniversitySignInConfig, Unive
 
 export { ExportFormat, ExportScope, ExportStatus } from './portfolio-export.entity';
 export { Assessment, AssessmentRevision, PhaseRequirement, Recommendation, Decision, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Stage, StageDifficulty, StagePhase, StageSupervisor };
-export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User };
+export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, TutorMeeting, Upp, User };
 
 export { Faculty, IdentityLinkProposal, UniversityProtocol, UniversitySignInConfig, UniversitySignInFlow, UserIdentity };
 
-export const entities = [Faculty, IdentityLinkProposal, UniversitySignInConfig, UniversitySignInFlow, UserIdentity, Stage, StageDifficulty, StagePhase, StageSupervisor, Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, Upp, User];
+export const entities = [Faculty, IdentityLinkProposal, UniversitySignInConfig, UniversitySignInFlow, UserIdentity, Stage, StageDifficulty, StagePhase, StageSupervisor, Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, TutorMeeting, Upp, User];
