@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
+import { JuriesModule } from './juries/juries.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { requestIdOf } from './observability/request-id';
 import { PortfoliosModule } from './portfolios/portfolios.module';
@@ -11,6 +12,7 @@ import { StagesModule } from './stages/stages.module';
 import { StructureModule } from './structure/structure.module';
 import { TracesModule } from './traces/traces.module';
 import { TutorshipsModule } from './tutorships/tutorships.module';
+import { TutorMeetingsModule } from './tutor-meetings/tutor-meetings.module';
 import { UsersModule } from './users/users.module';
 import { UniversitySignInModule } from './university-sign-in/university-sign-in.module';
 import { InfrastructureModule, ResolvedConfig } from '@carnet/infrastructure';
@@ -41,9 +43,11 @@ export class AppModule {
         TracesModule,
         ExportsModule,
         PortfoliosModule,
+        JuriesModule,
         StagesModule,
         PrivacyModule,
         UniversitySignInModule,
+        TutorMeetingsModule,
       ],
     };
   }

@@ -9,17 +9,26 @@ import {
   evaluateRequirements,
   FAMILLE_CODES,
   FAMILLES,
+  parisDay,
   Phase,
   phaseWindow,
   PhaseRules,
   RequirementStatus,
   TraceKind,
+  yearBefore,
 } from '@carnet/domain';
 
 /** The API's view of progress (shared with the web app), its phase typed for the server. */
 export interface Progress extends ProgressView {
   phase: Phase;
+  /** The co-signed tutor meetings of all the intern's tutorships, in all and held in the last 12 months. */
+  meetings: { coSigned: number; last12Months: number };
 }
+
+/** The co-signed tutor meetings of an intern ($1), in all and held after $2 (a day). */
+const MEETINGS_SQL = `SELECT count(*)::int AS "coSigned", count(*) FILTER (WHERE m.held_on > $2::date)::int AS "last12Months"
+  FROM tutor_meeting m JOIN tutorship t ON t.id = m.tutorship_id
+ WHERE t.intern_id = $1 AND m.intern_confirmed_at IS NOT NULL AND m.tutor_confirmed_at IS NOT NULL`;
 
 /**
  * The progress statement ($1 intern, $2 phase, $3 validated since): the kinds and tags of the
@@ -71,6 +80,7 @@ export class ProgressService {
     const since = phase === 'socle' ? new Date(0) : window.from;
 
     const [row] = await this.statements.query<ProgressRow>(stageId ? PROGRESS_OF_STAGE_SQL : PROGRESS_SQL, [intern.id, phase, stageId ?? since]);
+    const [meetings] = await this.statements.query<Progress['meetings']>(MEETINGS_SQL, [intern.id, yearBefore(parisDay(now))]);
     const { decision, requirement } = row;
     if (!requirement) throw new Error(`no requirements for the ${phase} phase`);
 
@@ -97,6 +107,7 @@ export class ProgressService {
       gaps: judged.gaps,
       summary: judged.summary,
       validatedTotal: coverage.total,
+      meetings,
     };
   }
 }

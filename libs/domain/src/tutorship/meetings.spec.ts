@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '../errors';
-import { confirmationsOnConfirm, confirmationsOnCreate, confirmationsOnEdit, meetingInputErrors, meetingPartyOf, meetingState } from './meetings';
+import { confirmationsOnConfirm, meetingCounts, yearBefore, confirmationsOnCreate, confirmationsOnEdit, meetingInputErrors, meetingPartyOf, meetingState } from './meetings';
 
 const earlier = new Date('2026-11-02T09:00:00Z');
 const now = new Date('2026-12-03T10:00:00Z');
@@ -40,11 +40,12 @@ describe('tutor meetings', () => {
     expect(conflict(() => confirmationsOnEdit(coSigned, 'tutor', now)).code).toBe(ErrorCode.Conflict);
   });
 
-  it('are written by the intern and their active tutor only', () => {
+  it('are written by the intern and the tutor while their tutorship runs', () => {
     const tutorship = { internId: 'i', tutorId: 't', endedAt: null };
     expect(meetingPartyOf('i', tutorship)).toBe('intern');
     expect(meetingPartyOf('t', tutorship)).toBe('tutor');
     expect(meetingPartyOf('t', { ...tutorship, endedAt: earlier })).toBeNull();
+    expect(meetingPartyOf('i', { ...tutorship, endedAt: earlier })).toBeNull();
     expect(meetingPartyOf('x', tutorship)).toBeNull();
   });
 
@@ -62,5 +63,17 @@ describe('tutor meetings', () => {
     ]);
     // An edit names only what changes.
     expect(meetingInputErrors({ discussed: 'Autre chose.' }, now, true)).toEqual([]);
+  });
+
+  it('are counted when co-signed, in the last 12 months for the yearly requirement', () => {
+    const coSigned = { internConfirmedAt: earlier, tutorConfirmedAt: earlier };
+    const meetings = [
+      { heldOn: '2026-11-20', ...coSigned },
+      { heldOn: '2025-12-04', ...coSigned },
+      { heldOn: '2025-12-03', ...coSigned },
+      { heldOn: '2026-12-01', internConfirmedAt: earlier, tutorConfirmedAt: null },
+    ];
+    expect(meetingCounts(meetings, now)).toEqual({ coSigned: 3, last12Months: 2 });
+    expect(yearBefore('2028-02-29')).toBe('2027-02-28');
   });
 });

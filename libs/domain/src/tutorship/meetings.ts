@@ -25,10 +25,15 @@ export function meetingState(meeting: MeetingConfirmations): MeetingState {
 
 export const isCoSigned = (meeting: MeetingConfirmations) => meetingState(meeting) === 'co_signed';
 
-/** The party a user is to a tutorship, or null (read-only at most). Only an active tutorship's tutor writes. */
+/**
+ * The party a user is to a tutorship's meetings, or null (read-only at most). Meetings are
+ * written while the tutorship runs: once it has ended, the former tutor can no longer confirm,
+ * so neither side edits what the other could not answer.
+ */
 export function meetingPartyOf(userId: string, tutorship: { internId: string; tutorId: string; endedAt: Date | null }): MeetingParty | null {
+  if (tutorship.endedAt !== null) return null;
   if (userId === tutorship.internId) return 'intern';
-  if (userId === tutorship.tutorId && tutorship.endedAt === null) return 'tutor';
+  if (userId === tutorship.tutorId) return 'tutor';
   return null;
 }
 
@@ -82,4 +87,17 @@ export function meetingInputErrors(input: { heldOn?: unknown; discussed?: unknow
 export function assertMeetingInput(input: { heldOn?: unknown; discussed?: unknown; nextObjectives?: unknown }, now: Date, partial = false): void {
   const errors = meetingInputErrors(input, now, partial);
   if (errors.length) throw new DomainError(ErrorCode.InvalidInput, 'La rencontre de tutorat est invalide.', errors);
+}
+
+/** The day a year before `day` (YYYY-MM-DD); a 29 February falls back to the 28th. */
+export function yearBefore(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${+y - 1}-${m}-${m === '02' && d === '29' ? '28' : d}`;
+}
+
+/** The co-signed meetings, in all and held in the last 12 months (after the same day a year ago, Paris). */
+export function meetingCounts(meetings: readonly (MeetingConfirmations & { heldOn: string })[], now: Date): { coSigned: number; last12Months: number } {
+  const since = yearBefore(parisDay(now));
+  const coSigned = meetings.filter(isCoSigned);
+  return { coSigned: coSigned.length, last12Months: coSigned.filter((m) => m.heldOn > since).length };
 }
