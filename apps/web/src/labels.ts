@@ -1,19 +1,8 @@
-import { COMPETENCES, FAMILLES } from '@carnet/domain';
+import { COMPETENCES, FAMILLES, TRACE_KIND_LABELS, TRACE_STATUS_LABELS } from '@carnet/domain';
 
-export const STATUS_LABELS: Record<string, string> = {
-  draft: 'Brouillon',
-  submitted: 'En relecture',
-  changes_requested: 'À reprendre',
-  validated: 'Validée',
-};
-
-export const KIND_LABELS: Record<string, string> = {
-  rsca: 'RSCA',
-  trace: 'Trace d’apprentissage',
-  gept: 'GEPT / AEP',
-  stage_review: 'Bilan de stage',
-  other: 'Autre',
-};
+// The wording lives in @carnet/domain, shared with the PDF and the ZIP; these names are the pages'.
+export const STATUS_LABELS = TRACE_STATUS_LABELS;
+export const KIND_LABELS = TRACE_KIND_LABELS;
 
 export const COMPETENCE_LABELS = COMPETENCES as Record<string, string>;
 export const FAMILLE_LABELS = FAMILLES as Record<string, string>;

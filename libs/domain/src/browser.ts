@@ -1,5 +1,7 @@
-// What the web app takes from this library: the referential, the phases and the patient-identifier
-// detector, which run in a browser as they do on the server (same rules, same results).
+// What the web app takes from this library: the referential, the phases, the patient-identifier
+// detector, which run in a browser as they do on the server (same rules, same results), and the
+// French labels of the codes, worded as the exports word them.
 export * from './traces/referential';
 export * from './portfolio/phases';
 export * from './privacy';
+export * from './labels';

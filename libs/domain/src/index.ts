@@ -13,3 +13,4 @@ export * from './portfolio/requirements';
 export * from './stages/stage-rules';
 export * from './stages/fees';
 export * from './tutorship/meetings';
+export * from './labels';

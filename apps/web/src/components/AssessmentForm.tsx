@@ -1,3 +1,4 @@
+import { LEVEL_LABELS, RECOMMENDATION_LABELS } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../api';
 import { SHORT_COMPETENCES } from '../labels';
@@ -12,8 +13,6 @@ interface Assessment {
   version: number;
   frozen: boolean;
 }
-
-const LEVELS: Record<string, string> = { novice: 'Novice', intermediaire: 'Intermédiaire', competent: 'Compétent', expert: 'Expert (fin de consolidation)' };
 
 /** The tutor's assessment of a phase: a level per competence, a comment, a recommendation. */
 export function AssessmentForm({ internId, phase, tutorId, onSaved }: { internId: string; phase: string; tutorId: string; onSaved: () => void }) {
@@ -59,11 +58,11 @@ export function AssessmentForm({ internId, phase, tutorId, onSaved }: { internId
             </label>
             <select id={`level-${code}`} value={levels[code] ?? ''} onChange={(e) => setLevels({ ...levels, [code]: e.target.value })}>
               <option value="">—</option>
-              {Object.entries(LEVELS)
+              {Object.entries(LEVEL_LABELS)
                 .filter(([value]) => value !== 'expert' || phase === 'consolidation')
                 .map(([value, text]) => (
                   <option key={value} value={value}>
-                    {text}
+                    {value === 'expert' ? `${text} (fin de consolidation)` : text}
                   </option>
                 ))}
             </select>
@@ -73,9 +72,11 @@ export function AssessmentForm({ internId, phase, tutorId, onSaved }: { internId
         <textarea id="assessment-comment" rows={4} value={comment} onChange={(e) => setComment(e.target.value)} />
         <label htmlFor="assessment-recommendation">Avis à la commission</label>
         <select id="assessment-recommendation" value={recommendation} onChange={(e) => setRecommendation(e.target.value)}>
-          <option value="favorable">Favorable</option>
-          <option value="reserve">Réservé</option>
-          <option value="defavorable">Défavorable</option>
+          {Object.entries(RECOMMENDATION_LABELS).map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
         </select>
         <button type="submit" className="primary">
           Enregistrer l’évaluation

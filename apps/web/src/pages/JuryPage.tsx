@@ -1,4 +1,5 @@
 import type { CommentView, ExportView, ProgressView, TraceView } from '@carnet/contracts';
+import { JURY_DECISION_LABELS, LEVEL_LABELS, PHASE_TITLES, RECOMMENDATION_LABELS } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
 import { api, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -28,11 +29,6 @@ interface Decision {
   createdAt?: string;
 }
 
-const DECISIONS: Record<string, string> = { validated: 'Phase validée', not_validated: 'Phase non validée', deferred: 'Décision ajournée' };
-const PHASES: Record<string, string> = { socle: 'Phase socle', approfondissement: 'Phase d’approfondissement', consolidation: 'Phase de consolidation' };
-const RECOMMENDATIONS: Record<string, string> = { favorable: 'Avis favorable', reserve: 'Avis réservé', defavorable: 'Avis défavorable' };
-const LEVELS: Record<string, string> = { novice: 'Novice', intermediaire: 'Intermédiaire', competent: 'Compétent', expert: 'Expert' };
-
 /** A jury member's sessions, the interns on them, their validated portfolio, and the decision. */
 export function JuryPage() {
   const [sessions, setSessions] = useState<Session[] | null>(null);
@@ -58,7 +54,7 @@ export function JuryPage() {
         <section key={s.id} className="card" aria-labelledby={`session-${s.id}`}>
           <h2 id={`session-${s.id}`}>{s.title}</h2>
           <p className="meta">
-            {PHASES[s.phase] ?? s.phase} · du {dateFr(s.opensAt)} au {dateFr(s.closesAt)} · {s.open ? 'ouverte' : 'fermée'}
+            {PHASE_TITLES[s.phase] ?? s.phase} · du {dateFr(s.opensAt)} au {dateFr(s.closesAt)} · {s.open ? 'ouverte' : 'fermée'}
           </p>
           {s.interns ? (
             <ul>
@@ -67,7 +63,7 @@ export function JuryPage() {
                   <button type="button" className="link" onClick={() => void open(s, i.id)}>
                     {i.displayName}
                   </button>{' '}
-                  {i.decision ? `— ${DECISIONS[i.decision.decision]}` : '— en attente de décision'}
+                  {i.decision ? `— ${JURY_DECISION_LABELS[i.decision.decision]}` : '— en attente de décision'}
                 </li>
               ))}
             </ul>
@@ -193,14 +189,14 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
         data.assessments.map((a, i) => (
           <article key={i} className="assessment" aria-label={`Évaluation de ${a.tutor.displayName}`}>
             <p>
-              <strong>{a.tutor.displayName}</strong>, {PHASES[a.phase] ?? a.phase}
-              {a.updatedAt ? `, le ${dateFr(a.updatedAt)}` : ''} : <strong>{RECOMMENDATIONS[a.recommendation] ?? a.recommendation}</strong>
+              <strong>{a.tutor.displayName}</strong>, {PHASE_TITLES[a.phase] ?? a.phase}
+              {a.updatedAt ? `, le ${dateFr(a.updatedAt)}` : ''} : <strong>{RECOMMENDATION_LABELS[a.recommendation] ?? a.recommendation}</strong>
             </p>
             {Object.keys(a.levels).length > 0 && (
               <ul className="levels">
                 {Object.entries(a.levels).map(([competence, level]) => (
                   <li key={competence}>
-                    {SHORT_COMPETENCES[competence] ?? competence} : {LEVELS[level] ?? level}
+                    {SHORT_COMPETENCES[competence] ?? competence} : {LEVEL_LABELS[level] ?? level}
                   </li>
                 ))}
               </ul>
@@ -212,7 +208,7 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
       <h3>Décision</h3>
       {recorded ? (
         <p role="status">
-          Décision enregistrée : <strong>{DECISIONS[recorded.decision]}</strong>
+          Décision enregistrée : <strong>{JURY_DECISION_LABELS[recorded.decision]}</strong>
           {recorded.createdAt ? `, le ${dateFr(recorded.createdAt)}` : ''}
           {recorded.comment ? ` — ${recorded.comment.replace(/[.\s]+$/, '')}` : ''}. Elle ne peut plus être modifiée.
         </p>
@@ -221,7 +217,7 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
           <ErrorMessage error={error} />
           <fieldset>
             <legend>Décision de la commission</legend>
-            {Object.entries(DECISIONS).map(([value, label]) => (
+            {Object.entries(JURY_DECISION_LABELS).map(([value, label]) => (
               <label key={value} className="check">
                 <input type="radio" name="decision" value={value} checked={decision === value} onChange={() => setDecision(value)} />
                 {label}

@@ -1,21 +1,18 @@
-import { COMPETENCE_CODES, COMPETENCES, coverageOf, EXTRA_FAMILLE, FAMILLE_CODES, FAMILLES, Phase, PHASE_LABELS } from '@carnet/domain';
+import {
+  COMPETENCE_CODES,
+  COMPETENCES,
+  coverageOf,
+  EXTRA_FAMILLE,
+  FAMILLE_CODES,
+  FAMILLES,
+  LEVEL_LABELS,
+  PHASE_TITLES,
+  RECOMMENDATION_LABELS,
+  TRACE_KIND_LABELS,
+  TRACE_STATUS_LABELS,
+} from '@carnet/domain';
 import { documentFromJson, documentPdfContent, PdfContent } from '@carnet/editor';
 import { PortfolioData, PortfolioTrace } from './portfolio';
-
-const KIND_LABELS: Record<string, string> = {
-  rsca: 'RSCA (récit de situation complexe authentique)',
-  trace: 'Trace d’apprentissage',
-  gept: 'GEPT / AEP',
-  stage_review: 'Bilan de stage',
-  other: 'Autre',
-};
-
-const STATUS_LABELS: Record<string, string> = {
-  draft: 'Brouillon',
-  submitted: 'Soumise au tuteur',
-  changes_requested: 'Modifications demandées',
-  validated: 'Validée',
-};
 
 const SHORT_FAMILLES: Record<string, string> = {
   chronique: 'Chron.',
@@ -97,13 +94,10 @@ function matrix(data: PortfolioData): PdfContent[] {
   ];
 }
 
-const LEVEL_LABELS: Record<string, string> = { novice: 'Novice', intermediaire: 'Intermédiaire', competent: 'Compétent', expert: 'Expert' };
-const RECOMMENDATION_LABELS: Record<string, string> = { favorable: 'Avis favorable', reserve: 'Avis réservé', defavorable: 'Avis défavorable' };
-
 function assessments(data: PortfolioData): PdfContent[] {
   if (!data.assessments.length) return [{ text: 'Aucune évaluation de phase n’est enregistrée pour cet interne à la date du document.', italics: true }];
   return data.assessments.flatMap((a) => [
-    { text: `${PHASE_LABELS[a.phase as Phase] ?? a.phase} — ${a.tutor}`, style: 'h2' },
+    { text: `${PHASE_TITLES[a.phase] ?? a.phase} — ${a.tutor}`, style: 'h2' },
     { text: `${RECOMMENDATION_LABELS[a.recommendation] ?? a.recommendation} à la commission — évaluation du ${dateFr(a.updatedAt)}`, style: 'meta' },
     {
       table: {
@@ -124,11 +118,11 @@ function assessments(data: PortfolioData): PdfContent[] {
 function stamp(trace: PortfolioTrace): PdfContent {
   const lines = trace.validatedAt
     ? [
-        { text: 'Validée', bold: true, color: '#1d5e20' },
+        { text: TRACE_STATUS_LABELS.validated, bold: true, color: '#1d5e20' },
         `par ${trace.validatedBy ?? 'tuteur'}, le ${dateTimeFr(trace.validatedAt)}`,
         { text: `SHA-256 du contenu validé : ${trace.validatedSha256}`, fontSize: 7, color: '#333333' },
       ]
-    : [{ text: STATUS_LABELS[trace.status] ?? trace.status, bold: true, color: '#8a4b00' }, 'Non validée par le tuteur à la date du document.'];
+    : [{ text: TRACE_STATUS_LABELS[trace.status] ?? trace.status, bold: true, color: '#8a4b00' }, 'Non validée par le tuteur à la date du document.'];
   return {
     table: { widths: ['*'], body: [[{ stack: lines, margin: [6, 4, 6, 4] }]] },
     layout: { hLineWidth: () => 0.8, vLineWidth: () => 0.8, hLineColor: () => '#888888', vLineColor: () => '#888888' },
@@ -150,7 +144,7 @@ function traceSection(trace: PortfolioTrace, index: number): PdfContent[] {
     : [];
   return [
     { text: `${index + 1}. ${trace.title}`, style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
-    { text: `${KIND_LABELS[trace.kind] ?? trace.kind} — rédigée le ${dateFr(trace.createdAt)}`, style: 'meta' },
+    { text: `${TRACE_KIND_LABELS[trace.kind] ?? trace.kind} — rédigée le ${dateFr(trace.createdAt)}`, style: 'meta' },
     { stack: tags, fontSize: 8, margin: [0, 0, 0, 10], color: '#333333' },
     ...documentPdfContent(documentFromJson(trace.content), 1),
     ...attachments,

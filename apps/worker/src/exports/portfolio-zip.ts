@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { TRACE_KIND_LABELS, TRACE_STATUS_LABELS } from '@carnet/domain';
 import { documentFromJson, documentHtml, escapeHtml } from '@carnet/editor';
 import type { StorageDriver } from '@carnet/storage';
 import { PortfolioData, PortfolioTrace } from './portfolio';
@@ -44,12 +45,12 @@ export function attachmentFileName(id: string, filename: string, mimeType: strin
 function traceHtml(trace: PortfolioTrace, data: PortfolioData): string {
   const stamp = trace.validatedAt
     ? `<p class="stamp">Validée par ${escapeHtml(trace.validatedBy ?? 'le tuteur')} le ${escapeHtml(trace.validatedAt)} — SHA-256 ${escapeHtml(trace.validatedSha256 ?? '')}</p>`
-    : `<p class="stamp">Statut : ${escapeHtml(trace.status)}</p>`;
+    : `<p class="stamp">Statut : ${escapeHtml(TRACE_STATUS_LABELS[trace.status] ?? trace.status)}</p>`;
   return `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(trace.title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em}.stamp{border:1px solid #888;padding:.5em}</style></head>
-<body><p>${escapeHtml(data.intern.displayName)} — ${escapeHtml(trace.kind)}</p><h1>${escapeHtml(trace.title)}</h1>
+<body><p>${escapeHtml(data.intern.displayName)} — ${escapeHtml(TRACE_KIND_LABELS[trace.kind] ?? trace.kind)}</p><h1>${escapeHtml(trace.title)}</h1>
 <p>Compétences : ${escapeHtml(trace.competences.join(', '))}<br>Familles : ${escapeHtml(trace.familles.join(', '))}</p>
 ${documentHtml(documentFromJson(trace.content))}
 ${stamp}

@@ -3,12 +3,6 @@ import { DomainError, ErrorCode } from '../errors';
 export const PHASES = ['socle', 'approfondissement', 'consolidation'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const PHASE_LABELS: Record<Phase, string> = {
-  socle: 'phase socle',
-  approfondissement: 'phase d’approfondissement',
-  consolidation: 'phase de consolidation',
-};
-
 export const LEVELS = ['novice', 'intermediaire', 'competent', 'expert'] as const;
 export type Level = (typeof LEVELS)[number];
 

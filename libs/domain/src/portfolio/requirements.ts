@@ -1,6 +1,7 @@
 import { COMPETENCES, FAMILLES, TraceKind } from '../traces/referential';
 import { Coverage } from './coverage';
-import { Phase, PHASE_LABELS, PHASE_SEMESTERS } from './phases';
+import { PHASE_LABELS } from '../labels';
+import { Phase, PHASE_SEMESTERS } from './phases';
 
 /** What a department asks of a phase: data an admin edits, versioned. */
 export interface PhaseRules {

@@ -1,3 +1,4 @@
+import { JURY_DECISION_LABELS, PHASE_TITLES } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
 import { api, request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -18,14 +19,12 @@ interface Session {
   interns: { id: string; displayName: string; promotion: number | null; decision: { decision: string; createdAt: string } | null }[];
 }
 
-const PHASES: Record<string, string> = { socle: 'Socle', approfondissement: 'Approfondissement', consolidation: 'Consolidation' };
 const STATUS: Record<Status, string> = { upcoming: 'À venir', open: 'Ouverte', closed: 'Close' };
 const TABS: { status: Status; label: string }[] = [
   { status: 'open', label: 'Ouvertes' },
   { status: 'upcoming', label: 'À venir' },
   { status: 'closed', label: 'Closes' },
 ];
-const DECISIONS: Record<string, string> = { validated: 'Phase validée', not_validated: 'Phase non validée', deferred: 'Décision ajournée' };
 
 /** An ISO instant as a datetime-local input's value, in the browser's time. */
 const localInput = (iso: string) => {
@@ -117,7 +116,7 @@ export function JurySessionsSection() {
                 <td>
                   {s.title} <span className={`badge status ${s.status}`}>{STATUS[s.status]}</span>
                 </td>
-                <td>{PHASES[s.phase] ?? s.phase}</td>
+                <td>{PHASE_TITLES[s.phase] ?? s.phase}</td>
                 <td>{dateTimeFr(s.opensAt)}</td>
                 <td>{dateTimeFr(s.closesAt)}</td>
                 <td>{s.members.map((m) => m.displayName).join(', ')}</td>
@@ -186,7 +185,7 @@ export function JurySessionsSection() {
                 <tr key={i.id}>
                   <td>{i.displayName}</td>
                   <td>{i.promotion ?? '—'}</td>
-                  <td>{i.decision ? DECISIONS[i.decision.decision] ?? i.decision.decision : 'Pas encore de décision'}</td>
+                  <td>{i.decision ? JURY_DECISION_LABELS[i.decision.decision] ?? i.decision.decision : 'Pas encore de décision'}</td>
                   <td>{i.decision ? dateTimeFr(i.decision.createdAt) : '—'}</td>
                 </tr>
               ))}
@@ -254,7 +253,7 @@ function SessionForm({ session, onSaved, onCancel }: { session: Session | null; 
         <div>
           <label htmlFor="jury-phase">Phase</label>
           <select id="jury-phase" value={phase} disabled={!!session} onChange={(e) => setPhase(e.target.value)} aria-describedby={session ? 'jury-phase-hint' : undefined}>
-            {Object.entries(PHASES).map(([p, label]) => (
+            {Object.entries(PHASE_TITLES).map(([p, label]) => (
               <option key={p} value={p}>
                 {label}
               </option>

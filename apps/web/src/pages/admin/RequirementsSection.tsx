@@ -1,3 +1,4 @@
+import { PHASE_TITLES } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -6,7 +7,6 @@ import './organisation.css';
 import { FieldError, fieldErrors } from '../../components/FieldError';
 
 type Phase = 'socle' | 'approfondissement' | 'consolidation';
-const PHASE_LABELS: Record<Phase, string> = { socle: 'Phase socle', approfondissement: 'Phase d’approfondissement', consolidation: 'Phase de consolidation' };
 const KINDS = Object.keys(KIND_LABELS);
 
 interface Rules {
@@ -73,7 +73,7 @@ export function RequirementsSection() {
             <tbody>
               {current.map((r) => (
                 <tr key={r.phase}>
-                  <th scope="row">{PHASE_LABELS[r.phase]}</th>
+                  <th scope="row">{PHASE_TITLES[r.phase]}</th>
                   <td>{kindsText(r.rules)}</td>
                   <td>
                     {r.rules.validatedTraces} {r.rules.per === 'semester' ? 'par semestre' : 'sur la phase'}
@@ -84,7 +84,7 @@ export function RequirementsSection() {
                     v{r.version} du {dateFr(r.createdAt)}
                   </td>
                   <td>
-                    <button type="button" aria-pressed={editing === r.phase} onClick={() => (setEditing(r.phase), setMessage(null))} aria-label={`Modifier : ${PHASE_LABELS[r.phase]}`}>
+                    <button type="button" aria-pressed={editing === r.phase} onClick={() => (setEditing(r.phase), setMessage(null))} aria-label={`Modifier : ${PHASE_TITLES[r.phase]}`}>
                       Modifier
                     </button>
                   </td>
@@ -101,7 +101,7 @@ export function RequirementsSection() {
           onCancel={() => setEditing(null)}
           onSaved={async (saved) => {
             setEditing(null);
-            setMessage(`${PHASE_LABELS[saved.phase]} : version ${saved.version} enregistrée.`);
+            setMessage(`${PHASE_TITLES[saved.phase]} : version ${saved.version} enregistrée.`);
             await load();
           }}
         />
@@ -149,7 +149,7 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
   );
   return (
     <form className="card" onSubmit={submit} aria-labelledby="requirement-form-title">
-      <h2 id="requirement-form-title">Modifier les exigences : {PHASE_LABELS[phase]}</h2>
+      <h2 id="requirement-form-title">Modifier les exigences : {PHASE_TITLES[phase]}</h2>
       <fieldset className="supervisor">
         <legend>Traces validées exigées par type</legend>
         <div className="org-grid">
