@@ -5,7 +5,7 @@ import { ExportProcessor } from './exports/export.processor';
 import { PortfolioReader } from './exports/portfolio.reader';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { ProgressService } from '@carnet/portfolio';
-import { MailProcessor } from './processors/mail.processor';
+import { MailProcessor } from './mail/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
 import { RetentionProcessor } from './retention/retention.processor';
 import { AuditRollupProcessor } from './audit/audit-rollup.processor';

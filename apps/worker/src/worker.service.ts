@@ -6,7 +6,7 @@ import { CARNET_CONFIG } from '@carnet/config';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { createQueueBackend, JOB_PRODUCER, JobConsumer, JobHandlers, JobProducer, QueueName } from '@carnet/queue';
 import { ExportProcessor } from './exports/export.processor';
-import { MailProcessor } from './processors/mail.processor';
+import { MailProcessor } from './mail/mail.processor';
 import { RemindersProcessor } from './reminders/reminders.processor';
 import { RetentionProcessor } from './retention/retention.processor';
 import { AuditRollupProcessor } from './audit/audit-rollup.processor';
