@@ -2,4 +2,4 @@ export * from './entities';
 export { createDataSource, dataSourceOptions, openDatabase, migrate, revertLastMigration } from './data-source';
 export { EMBEDDED_ENV, startEmbeddedPostgres, EmbeddedPostgres, EmbeddedPostgresLockedError } from './embedded-postgres';
 export { migrations } from './migrations';
-export { entityColumns, statementName, Statements } from './statements';
+export { entityColumns, PreparedStatements, statementName } from './prepared-statements';

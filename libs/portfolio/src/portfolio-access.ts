@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Statements, User } from '@carnet/database';
+import { PreparedStatements, User } from '@carnet/database';
 import type { Role } from '@carnet/domain';
 
 /**
@@ -45,7 +45,7 @@ export function decidePortfolioRelation(reader: Reader, internId: string, ties: 
 
 @Injectable()
 export class PortfolioAccess {
-  constructor(private readonly statements: Statements) {}
+  constructor(private readonly statements: PreparedStatements) {}
 
   /** The intern and the reader's relation to their portfolio now; null when none (or not an intern). */
   async relation(reader: Reader, internId: string): Promise<{ intern: PortfolioIntern; relation: PortfolioRelation } | null> {

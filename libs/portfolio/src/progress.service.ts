@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgressView } from '@carnet/contracts';
-import { Statements, User } from '@carnet/database';
+import { PreparedStatements as Statements, User } from '@carnet/database';
 import {
   COMPETENCE_CODES,
   COMPETENCES,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditEntry, Statements } from '@carnet/database';
+import { AuditEntry, PreparedStatements } from '@carnet/database';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
 import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
 import { isoSql, keySql, SqlParams } from '../common/sql-params';
@@ -33,7 +33,7 @@ type Who = Pick<AuthContext, 'userId' | 'ip' | 'requestId'> | (RequestOrigin & {
 export class AuditService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly statements: Statements,
+    private readonly statements: PreparedStatements,
   ) {}
 
   async record(who: Who, record: AuditRecord, manager?: EntityManager): Promise<void> {

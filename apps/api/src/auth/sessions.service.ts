@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { Session, Statements, User } from '@carnet/database';
+import { PreparedStatements, Session, User } from '@carnet/database';
 import type { RequestOrigin } from './auth-context';
 import { KnownSession, SessionCache } from './session-cache';
 import { hashToken, newToken } from './tokens';
@@ -18,7 +18,7 @@ export interface OpenedSession {
 export class SessionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly statements: Statements,
+    private readonly statements: PreparedStatements,
     private readonly cache: SessionCache,
   ) {}
 

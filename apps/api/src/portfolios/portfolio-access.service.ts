@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Statements } from '@carnet/database';
+import { PreparedStatements } from '@carnet/database';
 import { notFound } from '@carnet/domain';
 import { PortfolioAccess, PortfolioIntern, PortfolioRelation } from '@carnet/portfolio';
 import { AuditService } from '../audit/audit.service';
@@ -13,7 +13,7 @@ export class PortfolioAccessService {
   private readonly access: PortfolioAccess;
 
   constructor(
-    statements: Statements,
+    statements: PreparedStatements,
     private readonly audit: AuditService,
   ) {
     this.access = new PortfolioAccess(statements);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Statements, TraceComment, User } from '@carnet/database';
+import { PreparedStatements, TraceComment, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import type { CommentView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -44,7 +44,7 @@ export class CommentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: TraceAccessService,
     private readonly audit: AuditService,
-    private readonly statements: Statements,
+    private readonly statements: PreparedStatements,
   ) {}
 
   async list(auth: AuthContext, traceId: string): Promise<CommentView[]> {

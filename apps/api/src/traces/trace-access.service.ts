@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { entityColumns, Statements, Trace, Tutorship } from '@carnet/database';
+import { entityColumns, PreparedStatements, Trace, Tutorship } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { OPEN_SESSION_INTERNS_SQL } from '@carnet/portfolio';
 import { AuthContext, hasRole } from '../auth/auth-context';
@@ -73,7 +73,7 @@ export class TraceAccessService {
   readonly traceColumns: string;
 
   constructor(
-    private readonly statements: Statements,
+    private readonly statements: PreparedStatements,
     @InjectDataSource() dataSource: DataSource,
   ) {
     this.traceColumns = entityColumns(dataSource, Trace, 't');

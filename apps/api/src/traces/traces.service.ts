@@ -4,7 +4,7 @@ import { ResolvedConfig } from '@carnet/infrastructure';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Attachment, entityColumns, Statements, Trace, User } from '@carnet/database';
+import { Attachment, entityColumns, PreparedStatements, Trace, User } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCE_CODES, COMPETENCES, DomainError, EDITABLE_STATUSES, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, familleCodes, notFound, TRACE_KINDS, TRACE_STATUSES } from '@carnet/domain';
 import { DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
@@ -134,7 +134,7 @@ export class TracesService {
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly access: TraceAccessService,
     private readonly audit: AuditService,
-    private readonly statements: Statements,
+    private readonly statements: PreparedStatements,
   ) {
     this.metadataColumns = entityColumns(dataSource, Trace, 't', ['content']);
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
-import { Assessment, Attachment, PortfolioExport, Statements, Trace, Tutorship, Upp, User } from '@carnet/database';
+import { Assessment, Attachment, PortfolioExport, PreparedStatements, Trace, Tutorship, Upp, User } from '@carnet/database';
 import { displayName, Role } from '@carnet/domain';
 import type { TiptapJson } from '@carnet/editor';
 import { PortfolioAccess } from '@carnet/portfolio';
@@ -16,7 +16,7 @@ export class PortfolioReader {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
-    statements: Statements,
+    statements: PreparedStatements,
   ) {
     this.access = new PortfolioAccess(statements);
   }

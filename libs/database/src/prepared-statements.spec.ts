@@ -1,6 +1,6 @@
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
 import { createDataSource } from './data-source';
-import { Statements } from './statements';
+import { PreparedStatements } from './prepared-statements';
 
 describe('prepared statements', () => {
   let database: TestDatabase;
@@ -15,7 +15,7 @@ describe('prepared statements', () => {
     const dataSource = createDataSource(database.url, 1); // one connection: every statement lands on it
     await dataSource.initialize();
     try {
-      const statements = new Statements(dataSource, true, 2);
+      const statements = new PreparedStatements(dataSource, true, 2);
       const texts = ['SELECT $1::int + 1 AS n', 'SELECT $1::int + 2 AS n', 'SELECT $1::int + 3 AS n'];
       for (let round = 0; round < 3; round++) {
         const answers = await Promise.all(texts.map((text) => statements.query<{ n: number }>(text, [10])));

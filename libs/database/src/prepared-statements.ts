@@ -14,7 +14,7 @@ import { DataSource, EntityManager, EntityTarget, QueryFailedError, QueryResult,
  * PGlite (one backend shared by every socket) and a pooler in transaction mode. Errors are
  * TypeORM's `QueryFailedError`, as from `DataSource.query`.
  */
-export class Statements {
+export class PreparedStatements {
   /** The texts prepared so far (each, on every connection that ran it), up to `limit`, and their names. */
   private readonly prepared = new Map<string, string>();
 
