@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { JuriesController } from '../juries/juries.controller';
-import { JuriesService } from '../juries/juries.service';
 import { AssessmentsService } from './assessments.service';
 import { PortfolioAccessService } from './portfolio-access.service';
 import { PortfoliosController } from './portfolios.controller';
@@ -8,8 +6,8 @@ import { ProgressService } from '@carnet/portfolio';
 import { RequirementsService } from './requirements.service';
 
 @Module({
-  controllers: [PortfoliosController, JuriesController],
-  providers: [PortfolioAccessService, ProgressService, AssessmentsService, RequirementsService, JuriesService],
+  controllers: [PortfoliosController],
+  providers: [PortfolioAccessService, ProgressService, AssessmentsService, RequirementsService],
   exports: [PortfolioAccessService, ProgressService, AssessmentsService],
 })
 export class PortfoliosModule {}
