@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ExportStatus } from '../api';
 import { AssessmentForm } from '../components/AssessmentForm';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { TutorMeetings } from '../components/TutorMeetings';
 import { dateFr, dateTimeFr, sizeFr, SHORT_COMPETENCES } from '../labels';
 import { useSession } from '../session';
 
@@ -259,6 +260,7 @@ export function ProgressPage({ internId }: { internId: string }) {
         </section>
       </div>
       {tutoring && me && <AssessmentForm internId={internId} phase={progress.phase} tutorId={me.id} onSaved={reload} />}
+      <TutorMeetings internId={internId} canRecord={own || tutoring} />
       {maquette && (
         <section aria-labelledby="stages-title">
           <h2 id="stages-title">Stages et phases de supervision</h2>
