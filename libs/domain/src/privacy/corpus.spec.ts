@@ -96,7 +96,7 @@ function report(file: string, corpus: Sentence[], result: ReturnType<typeof scor
 
 // corpus.jsonl was written before the detector; holdout.jsonl and blind.jsonl after it, each
 // committed before the detector was run on it (their first-run figures are in the commit log).
-describe.each(['corpus.jsonl', 'holdout.jsonl', 'blind.jsonl'])('the identifier detector on %s', (file) => {
+describe.each(['corpus.jsonl', 'holdout.jsonl', 'blind.jsonl', 'blind-2.jsonl'])('the identifier detector on %s', (file) => {
   const corpus = load(file);
   const result = score(corpus);
 

@@ -24,7 +24,7 @@ const BORN = `${WORD_START}(née?s?(?:\\(e\\))?)(?:\\s+à\\s+[${UPPER}][${LETTER
 const BORN_ON = /* @__PURE__ */ new RegExp(`${BORN}\\s+le\\s*:?\\s+((?:${NUMERIC}|${LONG}))`, 'giu');
 const BORN_IN = /* @__PURE__ */ new RegExp(`${BORN}\\s+en\\s+((?:${MONTH_YEAR}|${YEAR}))`, 'giu');
 const BIRTH_FIELD = /* @__PURE__ */ new RegExp(
-  `${WORD_START}(?:DDN|DN|D\\.D\\.N\\.?|date\\s+de\\s+(?:naissance|naiss\\.)|naissance)\\s*(?:[:(]\\s*|\\s(?:le|du)\\s+|\\s)\\s*((?:${NUMERIC}|${LONG}|${MONTH_YEAR}|${YEAR}))`,
+  `${WORD_START}(?:DDN|DN|D\\.D\\.N\\.?|date\\s+de\\s+(?:naissance|naiss\\.)|naissance)\\s*(?:[:(]\\s*|,?\\s(?:le|du)\\s+|\\s)\\s*((?:${NUMERIC}|${LONG}|${MONTH_YEAR}|${YEAR}))`,
   'giu',
 );
 

@@ -1,4 +1,4 @@
-import { before, LETTER, UPPER, WORD_END, WORD_START } from './text';
+import { after, before, LETTER, UPPER, WORD_END, WORD_START } from './text';
 import { Finding } from './types';
 
 /**
@@ -50,6 +50,12 @@ const SERVICE_BEFORE = /* @__PURE__ */ new RegExp(
   'iu',
 );
 
+/** The same, named right after the number: « 04 67 33 12 00, le secrétariat de cardiologie ». */
+const SERVICE_AFTER = /* @__PURE__ */ new RegExp(
+  `^\\s*[,(:–—-]?\\s*(?:c'est\\s+|soit\\s+)?(?:celui\\s+d[ue]\\s+|(?:le|la|les|l'|du|de\\s+la|des)\\s*)?(?:secrétariat|secretariat|standard|accueil|service|centre|cabinet|pharmacie|laboratoire|labo|hôpital|hopital|clinique|chu|samu|urgences|pmi|cmp|ehpad|mairie|plateforme|ssiad|had|radiologie|cpam|caisse|maternité|permanence|astreinte)${WORD_END}`,
+  'iu',
+);
+
 export function findPhones(text: string): Finding[] {
   const findings: Finding[] = [];
   for (const match of text.matchAll(PHONE)) {
@@ -57,7 +63,7 @@ export function findPhones(text: string): Finding[] {
     // 08: free and shared-cost service numbers (0 800 …), never a person's line.
     if (national === '8') continue;
     const mobile = national === '6' || national === '7';
-    if (!mobile && SERVICE_BEFORE.test(before(text, match.index!, 60))) continue;
+    if (!mobile && (SERVICE_BEFORE.test(before(text, match.index!, 60)) || SERVICE_AFTER.test(after(text, match.index! + match[0].length, 40)))) continue;
     findings.push(finding('phone', text, match.index!, match.index! + match[0].length, `Numéro de téléphone : « ${match[0]} ». À retirer.`, '[téléphone retiré]'));
   }
   return findings;
