@@ -138,7 +138,7 @@ describe('the admin organises tutorships, stages, requirements and juries', () =
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Créer la session' }).click();
     await page.getByText('Session « Commission socle — décembre » créée : 1 membre(s), 1 interne(s).').waitFor();
-    await page.getByRole('table', { name: 'Sessions ouvertes' }).getByRole('row', { name: /Commission socle — décembre Ouverte Socle/ }).waitFor();
+    await page.getByRole('table', { name: 'Sessions ouvertes' }).getByRole('row', { name: /Commission socle — décembre Ouverte Phase socle/ }).waitFor();
     const jury = await login('jeanne@dumg.test');
     const [session] = await ok<{ id: string }[]>('GET', '/jury-sessions', jury);
     await ok('GET', `/jury-sessions/${session.id}/interns/${ids.claire}/portfolio`, jury);

@@ -154,7 +154,7 @@ describe('the admin of an empty install', () => {
     await pick(page, 'Ajouter un interne', 'hadd', 'Yanis Haddad');
     await page.getByRole('button', { name: 'Créer la session' }).click();
     await page.getByText('Session « Commission de phase socle » créée : 1 membre(s), 1 interne(s).').waitFor();
-    await page.getByRole('table', { name: 'Sessions ouvertes' }).getByRole('row', { name: /Commission de phase socle Ouverte Socle/ }).waitFor();
+    await page.getByRole('table', { name: 'Sessions ouvertes' }).getByRole('row', { name: /Commission de phase socle Ouverte Phase socle/ }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // The old link, opened elsewhere, is refused in French.
