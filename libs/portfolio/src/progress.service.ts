@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgressView } from '@carnet/contracts';
-import { PreparedStatements as Statements, User } from '@carnet/database';
+import { PreparedStatements, User } from '@carnet/database';
 import {
   COMPETENCE_CODES,
   COMPETENCES,
@@ -70,7 +70,7 @@ interface ProgressRow {
  */
 @Injectable()
 export class ProgressService {
-  constructor(private readonly statements: Statements) {}
+  constructor(private readonly statements: PreparedStatements) {}
 
   async progress(intern: Pick<User, 'id' | 'promotion'>, requestedPhase?: Phase, now = new Date(), stageId?: string): Promise<Progress> {
     const promotion = intern.promotion ?? now.getUTCFullYear();

@@ -1,3 +1,4 @@
+import { PHASE_TITLES } from '@carnet/domain';
 import type { ProgressView } from '@carnet/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ExportStatus } from '../api';
@@ -13,7 +14,6 @@ interface Maquette {
   missing: string[];
 }
 
-const PHASE_NAMES: Record<string, string> = { socle: 'Phase socle', approfondissement: 'Phase d’approfondissement', consolidation: 'Phase de consolidation' };
 const PETAL_COLORS = ['#b03a2e', '#1f618d', '#7d3c98', '#117864', '#9a7d0a', '#5d6d7e'];
 
 /**
@@ -178,7 +178,7 @@ export function ProgressPage({ internId }: { internId: string }) {
     <>
       <h1>{own ? 'Ma progression' : tuteeName ? `Progression de ${tuteeName}` : 'Progression'}</h1>
       <p className="lead">
-        {PHASE_NAMES[progress.phase]} · {progress.validatedTotal} trace(s) validée(s)
+        {PHASE_TITLES[progress.phase]} · {progress.validatedTotal} trace(s) validée(s)
       </p>
       <ErrorMessage error={error} />
       <p className={`alert ${progress.requirements.every((r) => r.met) ? 'success' : 'info'}`} role="status">
