@@ -26,28 +26,4 @@ export class UpdateMeetingBody {
   @ApiPropertyOptional({ maxLength: MEETING_TEXT_MAX }) @IsOptional() @IsString() @MaxLength(MEETING_TEXT_MAX, TOO_LONG) nextObjectives?: string;
 }
 
-export interface MeetingView {
-  id: string;
-  tutorshipId: string;
-  heldOn: string;
-  discussed: string;
-  nextObjectives: string;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  internConfirmedAt: string | null;
-  tutorConfirmedAt: string | null;
-  state: 'awaiting_intern' | 'awaiting_tutor' | 'co_signed';
-  tutor: { id: string; displayName: string };
-  intern: { id: string; displayName: string };
-  /** What the requester may do with it now. */
-  canEdit: boolean;
-  canConfirm: boolean;
-}
-
-export interface MeetingsView {
-  items: MeetingView[];
-  /** Co-signed meetings, in all, and held in the last 12 months. */
-  coSigned: number;
-  last12Months: number;
-}
+export type { MeetingView, MeetingsView } from '@carnet/contracts';

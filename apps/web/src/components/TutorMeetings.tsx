@@ -1,29 +1,12 @@
+import type { MeetingsView, MeetingView } from '@carnet/contracts';
 import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, request } from '../api';
 import { dateFr } from '../labels';
 import { ErrorMessage } from './ErrorMessage';
 import { FieldError, fieldErrors } from './FieldError';
 
-/** A meeting as GET /api/portfolios/:internId/meetings gives it, with what the reader may do. */
-interface Meeting {
-  id: string;
-  heldOn: string;
-  discussed: string;
-  nextObjectives: string;
-  internConfirmedAt: string | null;
-  tutorConfirmedAt: string | null;
-  state: 'awaiting_intern' | 'awaiting_tutor' | 'co_signed';
-  tutor: { id: string; displayName: string };
-  intern: { id: string; displayName: string };
-  canEdit: boolean;
-  canConfirm: boolean;
-}
-
-interface Meetings {
-  items: Meeting[];
-  coSigned: number;
-  last12Months: number;
-}
+type Meeting = MeetingView;
+type Meetings = MeetingsView;
 
 const STATE_LABELS: Record<Meeting['state'], string> = {
   awaiting_intern: 'En attente de la confirmation de l’interne',
