@@ -43,6 +43,12 @@ beforeAll(async () => {
   await call('POST', `/traces/${trace.id}/comments`, tutor, { body: 'As-tu recherché une conjonctivite associée ?', anchor: { from: 1, to: 30, quote: text.slice(0, 29) } });
   await call('POST', `/traces/${trace.id}/validate`, tutor, { comment: 'Raisonnement clair.' });
   await call('POST', `/portfolios/${internId}/assessments`, tutor, { phase: 'socle', levels: { premier_recours: 'intermediaire' }, comment: 'Progresse bien en pédiatrie.', recommendation: 'favorable' });
+  const meeting = await call<{ id: string }>('POST', `/portfolios/${internId}/meetings`, tutor, {
+    heldOn: new Date().toISOString().slice(0, 10),
+    discussed: 'Premiers RSCA, organisation du semestre.',
+    nextObjectives: 'Un RSCA en santé de l’enfant.',
+  });
+  await call('POST', `/meetings/${meeting.id}/confirm`, intern);
   await call('POST', '/jury-sessions', admin, {
     title: 'Commission de phase socle',
     phase: 'socle',
@@ -70,6 +76,11 @@ it('reads a trace in full, downloads the PDF and records a decision that stays r
   // The tutor's assessment beside the traces, in words.
   await member.getByText('Avis favorable').waitFor();
   await member.getByText('Premier recours : Intermédiaire').waitFor();
+  // The tutorship's co-signed meetings, read-only.
+  const meetings = member.getByRole('region', { name: 'Rencontres de tutorat' });
+  await meetings.getByText('1 rencontre cosignée au cours des 12 derniers mois', { exact: false }).waitFor();
+  await meetings.getByText('Premiers RSCA, organisation du semestre.').waitFor();
+  expect(await meetings.getByRole('button').count()).toBe(0);
   // The next intern of the session is one click away.
   await member.getByRole('button', { name: 'Suivant : Yanis Haddad →' }).waitFor();
 

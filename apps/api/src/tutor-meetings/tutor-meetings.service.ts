@@ -83,6 +83,7 @@ export class TutorMeetingsService {
   }
 
   async update(auth: AuthContext, id: string, body: UpdateMeetingBody, now = new Date()): Promise<MeetingView> {
+    await this.assertReads(auth, id);
     return this.dataSource.transaction(async (manager) => {
       const { meeting, tutorship, party } = await this.writable(auth, id, manager);
       // 409 once co-signed, before anything about the new text.
@@ -99,6 +100,7 @@ export class TutorMeetingsService {
   }
 
   async confirm(auth: AuthContext, id: string, now = new Date()): Promise<MeetingView> {
+    await this.assertReads(auth, id);
     return this.dataSource.transaction(async (manager) => {
       const { meeting, tutorship, party } = await this.writable(auth, id, manager);
       Object.assign(meeting, confirmationsOnConfirm(meeting, party, now), { updatedAt: now });
@@ -108,15 +110,26 @@ export class TutorMeetingsService {
     });
   }
 
-  /** The meeting, locked for the write, its tutorship and the requester's party: 404 if they cannot read it, 403 if only read. */
-  private async writable(auth: AuthContext, id: string, manager: EntityManager): Promise<{ meeting: TutorMeeting; tutorship: Tutorship; party: MeetingParty }> {
-    const meeting = await manager.getRepository(TutorMeeting).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  /**
+   * 404 unless the requester may read the meeting. Asked before the write's transaction: the
+   * access rule reads on connections of its own, which would wait forever for that transaction
+   * on the embedded database (it serialises transactions). A meeting never changes tutorship.
+   */
+  private async assertReads(auth: AuthContext, id: string): Promise<void> {
+    const meeting = await this.dataSource.getRepository(TutorMeeting).findOne({ where: { id }, select: { id: true, tutorshipId: true } });
     if (!meeting) throw notFound('Rencontre de tutorat');
-    const tutorship = await manager.getRepository(Tutorship).findOneOrFail({ where: { id: meeting.tutorshipId }, relations: { tutor: true, intern: true } });
+    const tutorship = await this.dataSource.getRepository(Tutorship).findOneOrFail({ where: { id: meeting.tutorshipId }, select: { id: true, internId: true } });
     const reader = await this.reader(auth, tutorship.internId).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === ErrorCode.NotFound ? notFound('Rencontre de tutorat') : error;
     });
     if (reader.tutorshipIds && !reader.tutorshipIds.includes(tutorship.id)) throw notFound('Rencontre de tutorat');
+  }
+
+  /** The meeting, locked for the write, its tutorship and the requester's party (403 if they only read it): after assertReads. */
+  private async writable(auth: AuthContext, id: string, manager: EntityManager): Promise<{ meeting: TutorMeeting; tutorship: Tutorship; party: MeetingParty }> {
+    const meeting = await manager.getRepository(TutorMeeting).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!meeting) throw notFound('Rencontre de tutorat');
+    const tutorship = await manager.getRepository(Tutorship).findOneOrFail({ where: { id: meeting.tutorshipId }, relations: { tutor: true, intern: true } });
     const party = meetingPartyOf(auth.userId, tutorship);
     if (!party) throw forbidden();
     return { meeting, tutorship, party };

@@ -3,6 +3,7 @@ import { JURY_DECISION_LABELS, LEVEL_LABELS, PHASE_TITLES, RECOMMENDATION_LABELS
 import { FormEvent, useEffect, useState } from 'react';
 import { api, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { TutorMeetings } from '../components/TutorMeetings';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
 
@@ -205,6 +206,7 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
           </article>
         ))
       )}
+      <TutorMeetings internId={data.intern.id} canRecord={false} />
       <h3>Décision</h3>
       {recorded ? (
         <p role="status">
