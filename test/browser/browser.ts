@@ -67,3 +67,9 @@ export const localInput = (d: Date) => {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 };
+
+/** Puts an in-process test app on a port a browser can reach; its base URL. */
+export async function listenForBrowser(app: { listen(port: number, host: string): Promise<unknown>; getUrl(): Promise<string> }): Promise<string> {
+  await app.listen(0, '127.0.0.1');
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, Locator } from 'playwright-core';
 import { makeUser, PASSWORD } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
-import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser';
+import { accessibilityViolations, launchBrowser, screenshot, signIn, listenForBrowser } from './browser';
 
 /**
  * The product in a real browser (Debian's Chromium) against the real API, database, queue and
@@ -28,8 +28,7 @@ async function clickAtEnd(block: Locator): Promise<void> {
 
 beforeAll(async () => {
   api = await startTestApp({ EXPORT_RETRY_DELAY_MS: '200' }, { worker: true });
-  await api.app.listen(0, '127.0.0.1');
-  base = (await api.app.getUrl()).replace('[::1]', '127.0.0.1');
+  base = await listenForBrowser(api.app);
   const admin = await makeUser(api.dataSource, { roles: ['admin'], upp: 'montpellier', firstName: 'Nadia', lastName: 'Bessière' });
   const intern = await makeUser(api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2026, firstName: 'Claire', lastName: 'Fabre' });
   const tutor = await makeUser(api.dataSource, { roles: ['tutor'], upp: 'montpellier', firstName: 'Anne', lastName: 'Vidal' });

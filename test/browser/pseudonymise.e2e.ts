@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { actor, Actor, makeUser, PASSWORD } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
-import { accessibilityViolations, launchBrowser, signIn } from './browser';
+import { accessibilityViolations, launchBrowser, signIn, listenForBrowser } from './browser';
 
 /**
  * Pseudonymising in one gesture: the editor lists what could identify a patient, each with
@@ -19,8 +19,7 @@ let traceId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
-  await app.app.listen(0, '127.0.0.1');
-  base = (await app.app.getUrl()).replace('[::1]', '127.0.0.1');
+  base = await listenForBrowser(app.app);
   intern = await actor(app.http, app.dataSource, { roles: ['intern'], promotion: 2026, firstName: 'Claire', lastName: 'Fabre' });
   tutor = await actor(app.http, app.dataSource, { roles: ['tutor'], firstName: 'Anne', lastName: 'Vidal' });
   await app.dataSource.query(`INSERT INTO tutorship (tutor_id, intern_id, promotion) VALUES ($1, $2, 2026)`, [tutor.user.id, intern.user.id]);

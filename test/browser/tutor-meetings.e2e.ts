@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { actor, Actor, PASSWORD } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
-import { accessibilityViolations, launchBrowser, signIn } from './browser';
+import { accessibilityViolations, launchBrowser, signIn, listenForBrowser } from './browser';
 
 /**
  * A tutor meeting co-signed in the browser: the tutor records it from the intern's progress page
@@ -20,8 +20,7 @@ const heldOnFr = heldOn.split('-').reverse().join('/');
 
 beforeAll(async () => {
   app = await startTestApp();
-  await app.app.listen(0, '127.0.0.1');
-  base = (await app.app.getUrl()).replace('[::1]', '127.0.0.1');
+  base = await listenForBrowser(app.app);
   intern = await actor(app.http, app.dataSource, { roles: ['intern'], promotion: 2026, firstName: 'Claire', lastName: 'Fabre' });
   tutor = await actor(app.http, app.dataSource, { roles: ['tutor'], firstName: 'Anne', lastName: 'Vidal' });
   await app.dataSource.query(`INSERT INTO tutorship (tutor_id, intern_id, promotion) VALUES ($1, $2, 2026)`, [tutor.user.id, intern.user.id]);

@@ -147,3 +147,37 @@ export interface MeetingsView {
   coSigned: number;
   last12Months: number;
 }
+
+/** A user as the admin's directory shows it (GET /api/admin/users and the user routes). */
+export interface UserView {
+  id: string;
+  email: string;
+  lastName: string;
+  firstName: string;
+  displayName: string;
+  roles: ('intern' | 'tutor' | 'jury' | 'admin')[];
+  upp: string | null;
+  promotion: number | null;
+  active: boolean;
+  createdAt: string;
+}
+
+/** A faculty's university sign-in settings (GET/PUT /api/admin/university-sign-in); the secret never leaves the server. */
+export interface UniversitySignInView {
+  faculty: { code: string; name: string };
+  configured: boolean;
+  protocol: 'cas' | 'oidc';
+  enabled: boolean;
+  casUrl: string | null;
+  issuer: string | null;
+  clientId: string | null;
+  /** Whether a client secret is stored. */
+  clientSecretSet: boolean;
+  emailAttribute: string;
+  subjectAttribute: string;
+  buttonLabel: string;
+  internPasswordsAllowed: boolean;
+  /** The address to register at the university (CAS service, OpenID redirect URI). */
+  callbackUrl: string;
+  updatedAt: string | null;
+}

@@ -1,3 +1,4 @@
+import type { UniversitySignInView } from '@carnet/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -28,24 +29,7 @@ export type CallbackOutcome =
   | { kind: 'link'; token: string }
   | { kind: 'refused'; reason: RefusalReason };
 
-export interface UniversitySignInView {
-  faculty: { code: string; name: string };
-  configured: boolean;
-  protocol: UniversityProtocol;
-  enabled: boolean;
-  casUrl: string | null;
-  issuer: string | null;
-  clientId: string | null;
-  /** Whether a client secret is stored; the secret itself never leaves the server. */
-  clientSecretSet: boolean;
-  emailAttribute: string;
-  subjectAttribute: string;
-  buttonLabel: string;
-  internPasswordsAllowed: boolean;
-  /** The address to register at the university (CAS service, OpenID redirect URI). */
-  callbackUrl: string;
-  updatedAt: string | null;
-}
+export type { UniversitySignInView } from '@carnet/contracts';
 
 export interface PublicProvider {
   faculty: string;

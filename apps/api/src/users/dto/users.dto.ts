@@ -116,18 +116,7 @@ export class ImportUsersQuery {
   dryRun: boolean = false;
 }
 
-export interface UserView {
-  id: string;
-  email: string;
-  lastName: string;
-  firstName: string;
-  displayName: string;
-  roles: Role[];
-  upp: string | null;
-  promotion: number | null;
-  active: boolean;
-  createdAt: string;
-}
+export type { UserView } from '@carnet/contracts';
 
 export interface ImportReport {
   created: number;

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { api, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { UserPicker, UserRow } from './UserPicker';
 import './organisation.css';
 import { dateTimeFr } from '../../labels';
 import { Pager } from '../../components/Pager';
+import { useLatest } from '../../components/useLatest';
 
 interface AuditEntry {
   id: number;
@@ -142,28 +143,14 @@ export function AuditSection() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [page, setPage] = useState(1);
-  const [list, setList] = useState<Page<AuditEntry> | null>(null);
-  const [error, setError] = useState<unknown>(null);
 
-  // Filters change faster than answers come: only the latest request's answer is shown.
-  const asked = useRef(0);
-  const load = useCallback(async () => {
-    const ask = ++asked.current;
-    setError(null);
-    const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
-    if (action) query.set('action', action);
-    if (actor) query.set('actorId', actor.id);
-    // The days are the browser's: from the first one's midnight to the end of the last one.
-    if (from) query.set('from', new Date(`${from}T00:00:00`).toISOString());
-    if (to) query.set('to', nextDay(to));
-    try {
-      const found = await api.get<Page<AuditEntry>>(`/admin/audit?${query}`);
-      if (ask === asked.current) setList(found);
-    } catch (e) {
-      setError(e);
-    }
-  }, [action, actor, from, to, page]);
-  useEffect(() => void load(), [load]);
+  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  if (action) query.set('action', action);
+  if (actor) query.set('actorId', actor.id);
+  // The days are the browser's: from the first one's midnight to the end of the last one.
+  if (from) query.set('from', new Date(`${from}T00:00:00`).toISOString());
+  if (to) query.set('to', nextDay(to));
+  const { data: list, error } = useLatest<Page<AuditEntry>>(`/admin/audit?${query}`);
 
   return (
     <section className="card" aria-labelledby="audit-title">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, Page } from '../../api';
+import { useLatest } from '../../components/useLatest';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { dateFr, InvitationIssued, InvitationNotice, ofName, Role, ROLE_LABELS, useDebounced } from './people';
 import { Pager } from '../../components/Pager';
@@ -25,39 +26,25 @@ export function InvitationsSection() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
-  const [list, setList] = useState<(Page<Invitation> & { mailConfigured: boolean }) | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [version, setVersion] = useState(0);
+  const [actionError, setActionError] = useState<unknown>(null);
   const [issued, setIssued] = useState<{ person: string; issued: InvitationIssued } | null>(null);
   const query = useDebounced(q);
 
   useEffect(() => setPage(1), [query, status]);
-  useEffect(() => {
-    let current = true;
-    const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
-    if (query.trim()) params.set('q', query.trim());
-    if (status) params.set('status', status);
-    api
-      .get<Page<Invitation> & { mailConfigured: boolean }>(`/admin/invitations?${params}`)
-      .then((result) => {
-        if (!current) return;
-        setList(result);
-        setError(null);
-      })
-      .catch((e) => current && setError(e));
-    return () => {
-      current = false;
-    };
-  }, [query, status, page, version]);
+  const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  if (query.trim()) params.set('q', query.trim());
+  if (status) params.set('status', status);
+  const { data: list, error: listError, reload } = useLatest<Page<Invitation> & { mailConfigured: boolean }>(`/admin/invitations?${params}`);
+  const error = actionError ?? listError;
 
   const resend = async (invitation: Invitation) => {
-    setError(null);
+    setActionError(null);
     try {
       const result = await api.post<InvitationIssued>(`/admin/users/${invitation.userId}/invitation`);
       setIssued({ person: invitation.displayName, issued: result });
-      setVersion((v) => v + 1);
+      reload();
     } catch (e) {
-      setError(e);
+      setActionError(e);
     }
   };
   const pages = list ? Math.max(1, Math.ceil(list.total / list.pageSize)) : 1;

@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { FormEvent, useState } from 'react';
 import { api, ApiError, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { UserPicker, UserRow } from './UserPicker';
@@ -6,6 +6,7 @@ import './organisation.css';
 import { dateFr } from '../../labels';
 import { FieldError, fieldErrors } from '../../components/FieldError';
 import { Pager } from '../../components/Pager';
+import { useLatest } from '../../components/useLatest';
 
 const KINDS: Record<string, string> = {
   praticien_n1: 'Stage chez le praticien niveau 1',
@@ -59,29 +60,15 @@ export function StagesSection() {
   const [filterIntern, setFilterIntern] = useState<UserRow | null>(null);
   const [filterSemester, setFilterSemester] = useState('');
   const [filterKind, setFilterKind] = useState('');
-  const [list, setList] = useState<Page<Stage> | null>(null);
-  const [listError, setListError] = useState<unknown>(null);
   const [fees, setFees] = useState<{ stage: Stage; lines: FeeLine[] } | null>(null);
   const [feesError, setFeesError] = useState<unknown>(null);
   const [created, setCreated] = useState<string | null>(null);
 
-  // Filters change faster than answers come: only the latest request's answer is shown.
-  const asked = useRef(0);
-  const load = useCallback(async () => {
-    const ask = ++asked.current;
-    setListError(null);
-    const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
-    if (filterIntern) query.set('internId', filterIntern.id);
-    if (filterSemester) query.set('semester', filterSemester);
-    if (filterKind) query.set('kind', filterKind);
-    try {
-      const found = await api.get<Page<Stage>>(`/stages?${query}`);
-      if (ask === asked.current) setList(found);
-    } catch (e) {
-      setListError(e);
-    }
-  }, [page, filterIntern, filterSemester, filterKind]);
-  useEffect(() => void load(), [load]);
+  const query = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  if (filterIntern) query.set('internId', filterIntern.id);
+  if (filterSemester) query.set('semester', filterSemester);
+  if (filterKind) query.set('kind', filterKind);
+  const { data: list, error: listError, reload: load } = useLatest<Page<Stage>>(`/stages?${query}`);
 
   const showFees = async (stage: Stage) => {
     setFeesError(null);
@@ -99,7 +86,7 @@ export function StagesSection() {
         onCreated={async (stage) => {
           setCreated(`Stage créé : ${stage.label}, semestre ${stage.semester}, pour ${stage.intern.displayName}.`);
           setPage(1);
-          await load();
+          load();
           if (WITH_FEES.includes(stage.kind)) await showFees(stage);
         }}
       />

@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { FormEvent, useState } from 'react';
 import { api, ApiError, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { UserPicker, UserRow } from './UserPicker';
@@ -6,6 +6,7 @@ import './organisation.css';
 import { dateFr } from '../../labels';
 import { fieldErrors, FieldError } from '../../components/FieldError';
 import { Pager } from '../../components/Pager';
+import { useLatest } from '../../components/useLatest';
 
 interface Tutorship {
   id: string;
@@ -43,29 +44,15 @@ export function TutorshipsSection() {
   const [filterIntern, setFilterIntern] = useState<UserRow | null>(null);
   const [promotion, setPromotion] = useState('');
   const [page, setPage] = useState(1);
-  const [list, setList] = useState<Page<Tutorship> | null>(null);
-  const [listError, setListError] = useState<unknown>(null);
   const [ending, setEnding] = useState<Tutorship | null>(null);
   const [reason, setReason] = useState('');
   const [endError, setEndError] = useState<unknown>(null);
 
-  // Filters change faster than answers come: only the latest request's answer is shown.
-  const asked = useRef(0);
-  const load = useCallback(async () => {
-    const ask = ++asked.current;
-    setListError(null);
-    const query = new URLSearchParams({ active: String(active), page: String(page), pageSize: String(PAGE_SIZE) });
-    if (filterTutor) query.set('tutorId', filterTutor.id);
-    if (filterIntern) query.set('internId', filterIntern.id);
-    if (/^\d{4}$/.test(promotion)) query.set('promotion', promotion);
-    try {
-      const found = await api.get<Page<Tutorship>>(`/tutorships?${query}`);
-      if (ask === asked.current) setList(found);
-    } catch (e) {
-      setListError(e);
-    }
-  }, [active, page, filterTutor, filterIntern, promotion]);
-  useEffect(() => void load(), [load]);
+  const query = new URLSearchParams({ active: String(active), page: String(page), pageSize: String(PAGE_SIZE) });
+  if (filterTutor) query.set('tutorId', filterTutor.id);
+  if (filterIntern) query.set('internId', filterIntern.id);
+  if (/^\d{4}$/.test(promotion)) query.set('promotion', promotion);
+  const { data: list, error: listError, reload: load } = useLatest<Page<Tutorship>>(`/tutorships?${query}`);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -77,7 +64,7 @@ export function TutorshipsSection() {
       setMessage(`${tutor.displayName} est désormais tuteur de ${intern.displayName}.`);
       setActive(true);
       setPage(1);
-      await load();
+      load();
     } catch (e) {
       setError(explain(e));
     }
@@ -93,7 +80,7 @@ export function TutorshipsSection() {
       setMessage(`Le tutorat de ${ending.intern.displayName} par ${ending.tutor.displayName} est terminé. Il reste dans l’historique.`);
       setEnding(null);
       setReason('');
-      await load();
+      load();
     } catch (e) {
       setEndError(e);
     }

@@ -1,23 +1,9 @@
+import type { UniversitySignInView } from '@carnet/contracts';
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 
-interface Settings {
-  faculty: { code: string; name: string };
-  configured: boolean;
-  protocol: 'cas' | 'oidc';
-  enabled: boolean;
-  casUrl: string | null;
-  issuer: string | null;
-  clientId: string | null;
-  clientSecretSet: boolean;
-  emailAttribute: string;
-  subjectAttribute: string;
-  buttonLabel: string;
-  internPasswordsAllowed: boolean;
-  callbackUrl: string;
-  updatedAt: string | null;
-}
+type Settings = UniversitySignInView;
 
 /** What each protocol's attributes are usually called, offered when the admin switches. */
 const DEFAULTS = {

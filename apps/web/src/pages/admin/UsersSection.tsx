@@ -1,5 +1,6 @@
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api, Page, request } from '../../api';
+import { useLatest } from '../../components/useLatest';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { AdminUser, dateFr, InvitationIssued, InvitationNotice, ofName, Role, ROLE_LABELS, ROLES, Upp, useDebounced, useUpps } from './people';
 import { Pager } from '../../components/Pager';
@@ -14,38 +15,22 @@ export function UsersSection() {
   const [upp, setUpp] = useState('');
   const [promotion, setPromotion] = useState('');
   const [page, setPage] = useState(1);
-  const [list, setList] = useState<Page<AdminUser> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [version, setVersion] = useState(0);
   // One panel at a time, so no two fields on the page share a label.
   const [panel, setPanel] = useState<{ kind: 'create' } | { kind: 'edit'; user: AdminUser } | null>(null);
   const query = useDebounced(q);
   const promotionQuery = useDebounced(promotion);
 
   useEffect(() => setPage(1), [query, role, upp, promotionQuery]);
-  useEffect(() => {
-    let current = true;
-    const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
-    if (query.trim()) params.set('q', query.trim());
-    if (role) params.set('role', role);
-    if (upp) params.set('upp', upp);
-    if (/^\d{4}$/.test(promotionQuery)) params.set('promotion', promotionQuery);
-    api
-      .get<Page<AdminUser>>(`/admin/users?${params}`)
-      .then((result) => {
-        if (!current) return;
-        setList(result);
-        setError(null);
-      })
-      .catch((e) => current && setError(e));
-    return () => {
-      current = false;
-    };
-  }, [query, role, upp, promotionQuery, page, version]);
+  const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
+  if (query.trim()) params.set('q', query.trim());
+  if (role) params.set('role', role);
+  if (upp) params.set('upp', upp);
+  if (/^\d{4}$/.test(promotionQuery)) params.set('promotion', promotionQuery);
+  const { data: list, error, reload } = useLatest<Page<AdminUser>>(`/admin/users?${params}`);
 
   const pages = list ? Math.max(1, Math.ceil(list.total / list.pageSize)) : 1;
   const changed = (user: AdminUser) => {
-    setVersion((v) => v + 1);
+    reload();
     setPanel((p) => (p?.kind === 'edit' ? { kind: 'edit', user } : p));
   };
 
@@ -131,7 +116,7 @@ export function UsersSection() {
         )}
         {list && <Pager label="utilisateurs" page={list.page} pageSize={list.pageSize} total={list.total} onPage={setPage} />}
       </section>
-      {panel?.kind === 'create' && <CreateUser upps={upps} onClose={() => setPanel(null)} onCreated={() => setVersion((v) => v + 1)} />}
+      {panel?.kind === 'create' && <CreateUser upps={upps} onClose={() => setPanel(null)} onCreated={() => reload()} />}
       {panel?.kind === 'edit' && <EditUser key={panel.user.id} user={panel.user} onClose={() => setPanel(null)} onChanged={changed} />}
     </>
   );

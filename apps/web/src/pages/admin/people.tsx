@@ -1,3 +1,4 @@
+import type { UserView } from '@carnet/contracts';
 import { useEffect, useState } from 'react';
 import { api, Page } from '../../api';
 
@@ -12,18 +13,7 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 export const ROLES = Object.keys(ROLE_LABELS) as Role[];
 
-export interface AdminUser {
-  id: string;
-  email: string;
-  lastName: string;
-  firstName: string;
-  displayName: string;
-  roles: Role[];
-  upp: string | null;
-  promotion: number | null;
-  active: boolean;
-  createdAt: string;
-}
+export type AdminUser = UserView;
 
 export interface Upp {
   id: string;
