@@ -25,8 +25,9 @@ export interface Progress extends ProgressView {
   meetings: { coSigned: number; last12Months: number };
 }
 
-/** The co-signed tutor meetings of an intern ($1), in all and held after $2 (a day). */
-const MEETINGS_SQL = `SELECT count(*)::int AS "coSigned", count(*) FILTER (WHERE m.held_on > $2::date)::int AS "last12Months"
+/** The co-signed tutor meetings of an intern ($1), in all, held after $2 (a day) and from $3 to before $4 (the phase, counted like its traces). */
+const MEETINGS_SQL = `SELECT count(*)::int AS "coSigned", count(*) FILTER (WHERE m.held_on > $2::date)::int AS "last12Months",
+       count(*) FILTER (WHERE m.held_on >= $3::date AND m.held_on < $4::date)::int AS "inPhase"
   FROM tutor_meeting m JOIN tutorship t ON t.id = m.tutorship_id
  WHERE t.intern_id = $1 AND m.intern_confirmed_at IS NOT NULL AND m.tutor_confirmed_at IS NOT NULL`;
 
@@ -80,7 +81,7 @@ export class ProgressService {
     const since = phase === 'socle' ? new Date(0) : window.from;
 
     const [row] = await this.statements.query<ProgressRow>(stageId ? PROGRESS_OF_STAGE_SQL : PROGRESS_SQL, [intern.id, phase, stageId ?? since]);
-    const [meetings] = await this.statements.query<Progress['meetings']>(MEETINGS_SQL, [intern.id, yearBefore(parisDay(now))]);
+    const [{ inPhase, ...meetings }] = await this.statements.query<Progress['meetings'] & { inPhase: number }>(MEETINGS_SQL, [intern.id, yearBefore(parisDay(now)), parisDay(since), parisDay(window.to)]);
     const { decision, requirement } = row;
     if (!requirement) throw new Error(`no requirements for the ${phase} phase`);
 
@@ -92,7 +93,7 @@ export class ProgressService {
     for (const levels of row.levels) {
       for (const [competence, level] of Object.entries(levels)) lastLevel.set(competence, level);
     }
-    const judged = evaluateRequirements(phase, requirement.rules, kinds, coverage);
+    const judged = evaluateRequirements(phase, requirement.rules, kinds, coverage, { coSignedInPhase: inPhase });
     return {
       internId: intern.id,
       phase,

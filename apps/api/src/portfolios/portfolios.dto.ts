@@ -35,6 +35,7 @@ export class RulesBody {
   @ApiProperty({ enum: ['phase', 'semester'] }) @IsIn(['phase', 'semester']) per!: 'phase' | 'semester';
   @ApiProperty() @IsInt() @Min(0) @Max(12) minFamilles!: number;
   @ApiProperty() @IsInt() @Min(0) @Max(6) minCompetences!: number;
+  @ApiPropertyOptional({ description: 'Co-signed tutor meetings per year of the phase; absent or 0: none asked' }) @IsOptional() @IsInt() @Min(0) @Max(12) tutorMeetingsPerYear?: number;
 }
 
 export class RequirementBody {

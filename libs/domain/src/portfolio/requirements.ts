@@ -13,12 +13,17 @@ export interface PhaseRules {
   /** Distinct familles and competences covered by validated traces. */
   minFamilles: number;
   minCompetences: number;
+  /**
+   * Co-signed tutor meetings held per year of the phase (several faculties ask for three). A
+   * version without it asks for none: versions written before the rule existed judge as they did.
+   */
+  tutorMeetingsPerYear?: number;
 }
 
 export const DEFAULT_RULES: Record<Phase, PhaseRules> = {
-  socle: { kinds: { rsca: 1 }, validatedTraces: 2, per: 'semester', minFamilles: 4, minCompetences: 3 },
-  approfondissement: { kinds: { rsca: 2 }, validatedTraces: 2, per: 'semester', minFamilles: 8, minCompetences: 6 },
-  consolidation: { kinds: { rsca: 1 }, validatedTraces: 2, per: 'semester', minFamilles: 11, minCompetences: 6 },
+  socle: { kinds: { rsca: 1 }, validatedTraces: 2, per: 'semester', minFamilles: 4, minCompetences: 3, tutorMeetingsPerYear: 3 },
+  approfondissement: { kinds: { rsca: 2 }, validatedTraces: 2, per: 'semester', minFamilles: 8, minCompetences: 6, tutorMeetingsPerYear: 3 },
+  consolidation: { kinds: { rsca: 1 }, validatedTraces: 2, per: 'semester', minFamilles: 11, minCompetences: 6, tutorMeetingsPerYear: 3 },
 };
 
 export interface RequirementStatus {
@@ -42,13 +47,15 @@ const lower = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
 
 /**
  * Judges validated work against a phase's rules: each requirement with its target and count,
- * and the gaps in plain French ("Il manque 1 RSCA et 2 familles : …").
+ * and the gaps in plain French ("Il manque 1 RSCA et 2 familles : …"). `meetings` is the count
+ * of co-signed tutor meetings held within the phase.
  */
 export function evaluateRequirements(
   phase: Phase,
   rules: PhaseRules,
   validatedByKind: Partial<Record<TraceKind, number>>,
   coverage: Coverage,
+  meetings?: { coSignedInPhase: number },
 ): { requirements: RequirementStatus[]; gaps: string[]; summary: string } {
   const requirements: RequirementStatus[] = [];
   const gaps: string[] = [];
@@ -82,10 +89,32 @@ export function evaluateRequirements(
       gaps.push(`${plural(rules.minCompetences - coveredCompetences.length, ['compétence', 'compétences'])} parmi : ${missing.join(', ')}`);
     }
   }
+  const meetingRule = tutorMeetingsRequirement(phase, rules, meetings?.coSignedInPhase ?? 0);
+  if (meetingRule) {
+    requirements.push(meetingRule.status);
+    if (meetingRule.gap) gaps.push(meetingRule.gap);
+  }
   const summary = gaps.length
     ? `Il manque ${gaps.length === 1 ? gaps[0] : `${gaps.slice(0, -1).join(', ')} et ${gaps[gaps.length - 1]}`} pour la ${PHASE_LABELS[phase]}.`
     : `Les exigences de la ${PHASE_LABELS[phase]} sont remplies.`;
   return { requirements, gaps, summary };
+}
+
+/**
+ * « Au moins N rencontres tuteur co-signées par an », over the phase's years (a phase of four
+ * semesters asks for twice the yearly number), or null when the rules ask for none.
+ */
+export function tutorMeetingsRequirement(phase: Phase, rules: PhaseRules, coSignedInPhase: number): { status: RequirementStatus; gap: string | null } | null {
+  const perYear = rules.tutorMeetingsPerYear ?? 0;
+  if (perYear <= 0) return null;
+  const years = Math.max(1, Math.round(PHASE_SEMESTERS[phase] / 2));
+  const target = perYear * years;
+  const label = `au moins ${plural(perYear, ['rencontre tuteur co-signée', 'rencontres tuteur co-signées'])} par an${years > 1 ? ` (${target} sur la phase)` : ''}`;
+  const met = coSignedInPhase >= target;
+  return {
+    status: { key: 'tutorMeetings', label: label.charAt(0).toUpperCase() + label.slice(1), target, actual: coSignedInPhase, met },
+    gap: met ? null : plural(target - coSignedInPhase, ['rencontre tuteur co-signée', 'rencontres tuteur co-signées']),
+  };
 }
 
 export const FAMILLE_SHORT: Record<string, string> = {
@@ -115,6 +144,7 @@ export function rulesFaults(rules: PhaseRules): { path: string; message: string 
   count(rules.validatedTraces, 'validatedTraces', 200);
   count(rules.minFamilles, 'minFamilles', 12);
   count(rules.minCompetences, 'minCompetences', 6);
+  if (rules.tutorMeetingsPerYear !== undefined) count(rules.tutorMeetingsPerYear, 'tutorMeetingsPerYear', 12);
   if (rules.per !== 'phase' && rules.per !== 'semester') faults.push({ path: 'per', message: 'phase ou semester' });
   return faults;
 }

@@ -15,6 +15,7 @@ interface Rules {
   per: 'phase' | 'semester';
   minFamilles: number;
   minCompetences: number;
+  tutorMeetingsPerYear?: number;
 }
 interface Requirement {
   phase: Phase;
@@ -116,6 +117,7 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
   const [per, setPer] = useState(requirement.rules.per);
   const [minFamilles, setMinFamilles] = useState(String(requirement.rules.minFamilles));
   const [minCompetences, setMinCompetences] = useState(String(requirement.rules.minCompetences));
+  const [tutorMeetings, setTutorMeetings] = useState(String(requirement.rules.tutorMeetingsPerYear ?? 0));
   const [history, setHistory] = useState<Requirement[]>([]);
   const [error, setError] = useState<unknown>(null);
   const phase = requirement.phase;
@@ -132,6 +134,7 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
       per,
       minFamilles: Number(minFamilles),
       minCompetences: Number(minCompetences),
+      tutorMeetingsPerYear: Number(tutorMeetings),
     };
     try {
       await onSaved(await api.put<Requirement>(`/admin/requirements/${phase}`, { rules }));
@@ -167,6 +170,7 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
         </div>
         {number('requirement-familles', 'Familles de situations couvertes (au moins)', minFamilles, setMinFamilles, 12, 'rules.minFamilles')}
         {number('requirement-competences', 'Compétences couvertes (au moins)', minCompetences, setMinCompetences, 6, 'rules.minCompetences')}
+        {number('requirement-tutor-meetings', 'Rencontres tuteur co-signées par an (au moins)', tutorMeetings, setTutorMeetings, 12, 'rules.tutorMeetingsPerYear')}
       </div>
       <div className="org-actions">
         <button type="submit" className="primary">
