@@ -13,4 +13,6 @@ export * from './portfolio/requirements';
 export * from './stages/stage-rules';
 export * from './stages/fees';
 export * from './tutorship/meetings';
+export * from './thesis/thesis';
+export * from './gept/gept';
 export * from './labels';
