@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { installTenancy } from './tenancy';
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10, idleSeconds = 600): DataSourceOptions {
   return {
@@ -27,7 +28,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10, idleSecond
 }
 
 export function createDataSource(databaseUrl: string, poolSize?: number): DataSource {
-  return new DataSource(dataSourceOptions(databaseUrl, poolSize));
+  return installTenancy(new DataSource(dataSourceOptions(databaseUrl, poolSize)));
 }
 
 /** Opens a data source and brings its schema up to date. */

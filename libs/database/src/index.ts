@@ -3,3 +3,6 @@ export { createDataSource, dataSourceOptions, openDatabase, migrate, revertLastM
 export { EMBEDDED_ENV, startEmbeddedPostgres, EmbeddedPostgres, EmbeddedPostgresLockedError } from './embedded-postgres';
 export { migrations } from './migrations';
 export { entityColumns, PreparedStatements, statementName } from './prepared-statements';
+export { Tenancy, installTenancy, scopeOf, type TenantScope } from './tenancy';
+export { enableFacultyRls } from './tenancy-migration';
+export { FACULTY_TABLES } from './migrations/1764000027000-faculties';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { Tenancy } from './tenancy';
 import { DataSource, EntityManager, EntityTarget, QueryFailedError, QueryResult, type QueryRunner } from 'typeorm';
 
 /**
@@ -27,6 +28,7 @@ export class PreparedStatements {
   /** Runs `text`; inside a transaction (`manager` holding a query runner), on its connection. */
   async query<T>(text: string, values: unknown[], manager?: EntityManager): Promise<T[]> {
     const runner = manager?.queryRunner;
+    if (!runner && Tenancy.current()) return this.scoped<T>(text, values);
     if (!this.prepare) return this.unprepared<T>(text, values, runner);
     // A transaction's connection is the query runner's (TypeORM's connect() hands back the one it holds).
     const target = runner ? ((await runner.connect()) as PoolClient) : (this.dataSource.driver as unknown as { master: Pool }).master;
@@ -36,6 +38,22 @@ export class PreparedStatements {
       return (await target.query(name === undefined ? { text, values } : { name, text, values })).rows as T[];
     } catch (error) {
       throw new QueryFailedError(text, values, error as Error);
+    }
+  }
+
+  /** A statement in a faculty's scope, outside any transaction: in a scoped one of its own (ADR 0007). */
+  private async scoped<T>(text: string, values: unknown[]): Promise<T[]> {
+    const own = this.dataSource.createQueryRunner();
+    try {
+      await own.startTransaction();
+      const rows = await this.query<T>(text, values, own.manager);
+      await own.commitTransaction();
+      return rows;
+    } catch (error) {
+      if (own.isTransactionActive) await own.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await own.release();
     }
   }
 

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } 
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
-import { dataSourceOptions, migrate, PreparedStatements } from '@carnet/database';
+import { dataSourceOptions, installTenancy, migrate, PreparedStatements } from '@carnet/database';
 import { createQueueBackend, JOB_PRODUCER, JobProducer } from '@carnet/queue';
 import { createStorageDriver, STORAGE_DRIVER } from '@carnet/storage';
 
@@ -25,7 +25,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(config.databaseUrl, config.databasePoolSize, config.databasePoolIdleSeconds),
           dataSourceFactory: async (options) => {
-            const dataSource = new DataSource(options!);
+            const dataSource = installTenancy(new DataSource(options!));
             await dataSource.initialize();
             await migrate(dataSource);
             return dataSource;

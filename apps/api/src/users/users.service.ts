@@ -10,6 +10,7 @@ import {
   notFound,
   importWarnings,
   parseUserImport,
+  FacultyRole,
   Role,
 } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
@@ -39,7 +40,7 @@ export function userView(user: User, uppCode: string | null): UserView {
     lastName: user.lastName,
     firstName: user.firstName,
     displayName: displayName(user),
-    roles: user.roles,
+    roles: user.roles as FacultyRole[], // a faculty's member: the operator is in none
     upp: uppCode,
     promotion: user.promotion,
     active: user.active,
@@ -124,7 +125,7 @@ export class UsersService {
           ? `WITH u AS MATERIALIZED (SELECT ${columns} ${from}) SELECT * FROM u ${page}`
           : `SELECT ${columns} ${from} ${page}`,
         params.values,
-      ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: Role[]; upp: string | null; promotion: number | null; active: boolean; created_at: Date }[]>,
+      ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: FacultyRole[]; upp: string | null; promotion: number | null; active: boolean; created_at: Date }[]>,
       this.dataSource.query(`SELECT count(*)::int AS total ${from}`, counted) as Promise<{ total: number }[]>,
     ]);
     return pageOf(

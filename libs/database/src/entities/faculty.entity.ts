@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** The DUMG of one university. One row today (code `dumg`); sign-in is configured per faculty. */
+/** The DUMG of one university: a tenant, sealed from the others (ADR 0007). */
 @Entity('faculty')
 export class Faculty {
   @PrimaryGeneratedColumn('uuid')
@@ -12,6 +12,10 @@ export class Faculty {
 
   @Column({ type: 'text' })
   name!: string;
+
+  /** A faculty closed by the national operator: its members can no longer sign in. */
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

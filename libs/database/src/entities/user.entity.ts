@@ -20,6 +20,13 @@ export class User {
   @Column({ type: 'text', array: true })
   roles!: Role[];
 
+  /**
+   * The faculty this row is a membership of (the request's, by default); NULL only for the
+   * national operator. The same e-mail in another faculty is the same person.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  facultyId!: string | null;
+
   @Column({ type: 'uuid', nullable: true })
   uppId!: string | null;
 

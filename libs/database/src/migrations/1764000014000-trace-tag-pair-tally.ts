@@ -11,7 +11,7 @@ import { tagRows, tallyFunctions } from './1764000013000-trace-tag-tally';
 /** One row per (trace, competence, famille) of the traces in `rows`, signed (as `tagRows`). */
 const pairRows = (rows: string, sign: number) => `
       SELECT ${sign} AS d, 'pair' AS axis, c.tag || '/' || f.tag AS tag, status, kind FROM ${rows}, unnest(competences) c(tag), unnest(familles) f(tag)`;
-const withPairs = (rows: string, sign: number) => `${tagRows(rows, sign)} UNION ALL ${pairRows(rows, sign)}`;
+export const withPairs = (rows: string, sign: number) => `${tagRows(rows, sign)} UNION ALL ${pairRows(rows, sign)}`;
 
 export class TraceTagPairTally1764000014000 implements MigrationInterface {
   name = 'TraceTagPairTally1764000014000';
