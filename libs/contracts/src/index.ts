@@ -181,3 +181,121 @@ export interface UniversitySignInView {
   callbackUrl: string;
   updatedAt: string | null;
 }
+
+/** A document of a thesis step: the fiche de thèse, the committee's answer, the minutes of the defence. */
+export interface ThesisDocumentView {
+  id: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  mimeType: string;
+  createdAt: string;
+}
+
+/** A step of the thesis, as the faculty defines them, with its dates. */
+export interface ThesisStepView {
+  id: string;
+  position: number;
+  label: string;
+  plannedOn: string | null;
+  doneOn: string | null;
+  note: string;
+  /** done; stalled (planned day passed, not done); planned; unplanned. */
+  state: 'done' | 'stalled' | 'planned' | 'unplanned';
+  documents: ThesisDocumentView[];
+}
+
+export interface ThesisCommentView {
+  id: string;
+  authorName: string;
+  /** Written through a one-time link (a director without an account). */
+  viaLink: boolean;
+  body: string;
+  createdAt: string;
+}
+
+export type ThesisDirectorView = { kind: 'account'; id: string; displayName: string } | { kind: 'external'; name: string; email: string };
+
+/** The director's one-time link as the intern sees it (never the link itself, only its state). */
+export interface DirectorLinkView {
+  email: string;
+  createdAt: string;
+  expiresAt: string;
+  state: 'live' | 'used' | 'expired' | 'revoked';
+}
+
+/** An intern's thesis (GET /api/portfolios/:internId/thesis). */
+export interface ThesisView {
+  id: string;
+  intern: { id: string; displayName: string };
+  subject: string;
+  director: ThesisDirectorView | null;
+  steps: ThesisStepView[];
+  comments: ThesisCommentView[];
+  /** The latest link sent to a director without an account: shown to the intern only. */
+  directorLink: DirectorLinkView | null;
+  /** The intern edits; their director (with an account) comments; tutors and juries read. */
+  canEdit: boolean;
+  canComment: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A link just sent to a director (POST /api/theses/:id/director-link); `url` only when no mail leaves the machine. */
+export interface DirectorLinkIssued {
+  email: string;
+  expiresAt: string;
+  mailed: boolean;
+  url?: string;
+}
+
+/** What a director sees through their link (GET /api/thesis-director/:token): the thesis, read-only, and where to comment. */
+export interface ThesisDirectorPageView {
+  internName: string;
+  directorName: string;
+  subject: string;
+  steps: Omit<ThesisStepView, 'documents' | 'id'>[];
+  comments: ThesisCommentView[];
+  expiresAt: string;
+}
+
+/** A GEPT group in a list (GET /api/gept-groups). */
+export interface GeptGroupSummary {
+  id: string;
+  title: string;
+  year: number;
+  lead: { id: string; displayName: string };
+  members: number;
+  meetings: number;
+}
+
+/** A GEPT meeting: its cases, and the attendance the requester may see (all of it for the lead, their own for an intern). */
+export interface GeptMeetingView {
+  id: string;
+  heldOn: string;
+  cases: string[];
+  attendance: { internId: string; present: boolean | null }[];
+  /** The group's gept traces linked to it (submitted or further). */
+  linkedTraces: number;
+}
+
+/** A GEPT group (GET /api/gept-groups/:id). */
+export interface GeptGroupView extends Omit<GeptGroupSummary, 'members' | 'meetings'> {
+  members: { id: string; displayName: string }[];
+  meetings: GeptMeetingView[];
+  /** Per member, over the meetings held so far (the lead and the admin only; an intern gets theirs). */
+  attendance: { internId: string; present: number; absent: number; unmarked: number }[];
+  /** The lead keeps the meetings and the attendance. */
+  canManage: boolean;
+}
+
+/** A gept trace linked to a meeting, as the group's lead reads it (GET /api/gept-meetings/:id/traces). */
+export interface GeptLinkedTraceView {
+  id: string;
+  intern: { id: string; displayName: string };
+  title: string;
+  status: string;
+  content: unknown;
+  submittedAt: string | null;
+  validatedAt: string | null;
+}

@@ -16,6 +16,8 @@ import { TutorMeeting } from './tutor-meeting.entity';
 import { Upp } from './upp.entity';
 import { User } from './user.entity';
 import { Faculty } from './faculty.entity';
+import { Thesis, ThesisComment, ThesisDirectorLink, ThesisDocument, ThesisStep, ThesisStepTemplate } from './thesis.entity';
+import { GeptAttendance, GeptGroup, GeptGroupMember, GeptMeeting } from './gept.entity';
 import { IdentityLinkProposal, UniversityProtocol, UniversitySignInConfig, UniversitySignInFlow, UserIdentity } from './university-sign-in.entity';
 
 export { ExportFormat, ExportScope, ExportStatus } from './portfolio-export.entity';
@@ -24,4 +26,6 @@ export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Pr
 
 export { Faculty, IdentityLinkProposal, UniversityProtocol, UniversitySignInConfig, UniversitySignInFlow, UserIdentity };
 
-export const entities = [Faculty, IdentityLinkProposal, UniversitySignInConfig, UniversitySignInFlow, UserIdentity, Stage, StageDifficulty, StagePhase, StageSupervisor, Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, TutorMeeting, Upp, User];
+export { Thesis, ThesisComment, ThesisDirectorLink, ThesisDocument, ThesisStep, ThesisStepTemplate, GeptAttendance, GeptGroup, GeptGroupMember, GeptMeeting };
+
+export const entities = [Thesis, ThesisComment, ThesisDirectorLink, ThesisDocument, ThesisStep, ThesisStepTemplate, GeptAttendance, GeptGroup, GeptGroupMember, GeptMeeting, Faculty, IdentityLinkProposal, UniversitySignInConfig, UniversitySignInFlow, UserIdentity, Stage, StageDifficulty, StagePhase, StageSupervisor, Assessment, AssessmentRevision, PhaseRequirement, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Attachment, AuditEntry, OneTimeToken, PortfolioExport, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, TutorMeeting, Upp, User];
