@@ -10,6 +10,7 @@ import { PortfoliosModule } from './portfolios/portfolios.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { StagesModule } from './stages/stages.module';
 import { StructureModule } from './structure/structure.module';
+import { ThesisModule } from './thesis/thesis.module';
 import { TracesModule } from './traces/traces.module';
 import { TutorshipsModule } from './tutorships/tutorships.module';
 import { TutorMeetingsModule } from './tutor-meetings/tutor-meetings.module';
@@ -48,6 +49,7 @@ export class AppModule {
         PrivacyModule,
         UniversitySignInModule,
         TutorMeetingsModule,
+        ThesisModule,
       ],
     };
   }

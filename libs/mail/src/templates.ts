@@ -37,6 +37,17 @@ export const mailTemplates = {
       ],
       { label: 'Choisir un nouveau mot de passe', url },
     ),
+  thesisDirectorLink: (to: string, directorName: string, internName: string, subject: string, url: string, validDays: number): MailJob =>
+    compose(
+      to,
+      `Thèse de ${internName} : votre avis de directeur`,
+      [
+        `Bonjour ${directorName},`,
+        `${internName} vous invite, comme directeur de sa thèse « ${subject} », à suivre ses étapes et à y laisser un commentaire sur Carnet, sans compte à créer.`,
+        `Le lien ci-dessous est valable ${validDays} jours et permet un commentaire ; l’interne pourra vous en envoyer un autre.`,
+      ],
+      { label: 'Voir la thèse et commenter', url },
+    ),
 };
 
 export const reviewTemplates = {
@@ -66,6 +77,13 @@ export const reviewTemplates = {
 const dateFr = (date: Date) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
 
 export const reminderTemplates = {
+  thesisStepStalled: (to: string, firstName: string, step: string, plannedOn: string, url: string): MailJob =>
+    compose(
+      to,
+      `Thèse : l’étape « ${step} » est en retard`,
+      [`Bonjour ${firstName},`, `L’étape « ${step} » de votre thèse était prévue le ${plannedOn} et n’est pas marquée comme franchie. Mettez sa date à jour, ou parlez-en à votre directeur.`],
+      { label: 'Ouvrir ma thèse', url },
+    ),
   traceWaiting: (to: string, firstName: string, internName: string, title: string, days: number, url: string): MailJob =>
     compose(
       to,

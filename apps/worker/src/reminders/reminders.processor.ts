@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
 import { User } from '@carnet/database';
-import { Phase } from '@carnet/domain';
+import { parisDay, Phase } from '@carnet/domain';
 import { reminderTemplates } from '@carnet/mail';
 import { ProgressService } from '@carnet/portfolio';
 import { JOB_PRODUCER, JobProducer, MailJob } from '@carnet/queue';
@@ -60,6 +60,7 @@ export class RemindersProcessor {
     sent += await this.idleInterns(now);
     sent += await this.internsShortBeforeSession(now);
     sent += await this.weeklyDigests(now);
+    sent += await this.stalledThesisSteps(now);
     if (sent) this.logger.info({ sent }, 'reminders sent');
     return sent;
   }
@@ -142,6 +143,25 @@ export class RemindersProcessor {
     for (const row of rows) {
       sent += await this.once(row, 'tutor_digest', parisWeek(now), (tutor) =>
         reminderTemplates.weeklyDigest(tutor.email, tutor.first_name, row.waiting, Math.floor((now.getTime() - row.oldest.getTime()) / DAY), `${this.config.http.publicUrl}/relectures`),
+      );
+    }
+    return sent;
+  }
+
+  /** A thesis step whose planned day has passed undone: its intern is told once per planned day (a new day re-arms it). */
+  private async stalledThesisSteps(now: Date): Promise<number> {
+    const rows: (RecipientRow & { step_id: string; label: string; planned_on: string })[] = await this.dataSource.query(
+      `SELECT u.id, u.email, u.first_name, s.id AS step_id, s.label, s.planned_on::text AS planned_on
+         FROM thesis_step s JOIN thesis t ON t.id = s.thesis_id
+         JOIN app_user u ON u.id = t.intern_id AND u.active AND u.reminders_enabled
+        WHERE s.done_on IS NULL AND s.planned_on < $1::date`,
+      [parisDay(now)],
+    );
+    let sent = 0;
+    for (const row of rows) {
+      const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${row.planned_on}T00:00:00Z`));
+      sent += await this.once(row, 'thesis_step_stalled', `${row.step_id}:${row.planned_on}`, (intern) =>
+        reminderTemplates.thesisStepStalled(intern.email, intern.first_name, row.label, day, `${this.config.http.publicUrl}/these`),
       );
     }
     return sent;
