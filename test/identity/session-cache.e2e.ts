@@ -107,7 +107,7 @@ describe('sessions remembered by an API process', () => {
     // A lookup starts now: whatever it reads may predate a revocation no notification announced.
     const mark = cache.mark;
     await cacheOn();
-    const session = { sessionId: 's', userId: 'u', roles: ['intern' as const], csrfToken: 'c', expiresAt: new Date(Date.now() + 3600_000) };
+    const session = { sessionId: 's', userId: 'u', roles: ['intern' as const], facultyId: null, csrfToken: 'c', expiresAt: new Date(Date.now() + 3600_000) };
     cache.remember('looked up while the channel was down', session, mark);
     expect(cache.get('looked up while the channel was down')).toBeUndefined();
     cache.remember('looked up since', session, cache.mark);

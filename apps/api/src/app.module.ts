@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
+import { FacultiesModule } from './faculties/faculties.module';
+import { GeptModule } from './gept/gept.module';
 import { HealthModule } from './health/health.module';
 import { JuriesModule } from './juries/juries.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -37,6 +39,7 @@ export class AppModule {
         InfrastructureModule.forRoot(config),
         ObservabilityModule,
         AuthModule,
+        FacultiesModule,
         HealthModule,
         StructureModule,
         UsersModule,
@@ -50,6 +53,7 @@ export class AppModule {
         UniversitySignInModule,
         TutorMeetingsModule,
         ThesisModule,
+        GeptModule,
       ],
     };
   }

@@ -53,6 +53,8 @@ export const environmentSchema = z
     MAIL_FROM: z.string().default('Carnet <no-reply@carnet.localhost>'),
     CARNET_ADMIN_EMAIL: optional(z.email('must be an e-mail address')),
     CARNET_ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
+    CARNET_OPERATOR_EMAIL: optional(z.email('must be an e-mail address')),
+    CARNET_OPERATOR_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
     EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
@@ -78,6 +80,10 @@ export const environmentSchema = z
     if (Boolean(env.CARNET_ADMIN_EMAIL) !== Boolean(env.CARNET_ADMIN_PASSWORD)) {
       const missing = env.CARNET_ADMIN_EMAIL ? 'CARNET_ADMIN_PASSWORD' : 'CARNET_ADMIN_EMAIL';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other CARNET_ADMIN_* variable is set' });
+    }
+    if (Boolean(env.CARNET_OPERATOR_EMAIL) !== Boolean(env.CARNET_OPERATOR_PASSWORD)) {
+      const missing = env.CARNET_OPERATOR_EMAIL ? 'CARNET_OPERATOR_PASSWORD' : 'CARNET_OPERATOR_EMAIL';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other CARNET_OPERATOR_* variable is set' });
     }
     // /metrics answers whoever holds the token, and anyone without one: never that in production.
     if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN) {

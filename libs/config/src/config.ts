@@ -40,6 +40,8 @@ export interface CarnetConfig {
   /** Without smtpUrl, mails are logged; their text (with its links) only outside production. */
   mail: { smtpUrl?: string; from: string; logContent: boolean };
   firstAdmin?: { email: string; password: string };
+  /** The national operator (creates faculties, sees their counts), made at start when none exists. */
+  operator?: { email: string; password: string };
   /** CARNET_SECRET_KEY decoded: encrypts secrets kept in the database; without it none can be stored. */
   secretKey?: Buffer;
   logLevel: string;
@@ -100,6 +102,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CarnetConfi
     firstAdmin:
       env.CARNET_ADMIN_EMAIL && env.CARNET_ADMIN_PASSWORD
         ? { email: env.CARNET_ADMIN_EMAIL, password: env.CARNET_ADMIN_PASSWORD }
+        : undefined,
+    operator:
+      env.CARNET_OPERATOR_EMAIL && env.CARNET_OPERATOR_PASSWORD
+        ? { email: env.CARNET_OPERATOR_EMAIL.toLowerCase(), password: env.CARNET_OPERATOR_PASSWORD }
         : undefined,
     secretKey: env.CARNET_SECRET_KEY ? Buffer.from(env.CARNET_SECRET_KEY, 'base64') : undefined,
     logLevel: env.LOG_LEVEL,

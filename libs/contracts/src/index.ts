@@ -299,3 +299,21 @@ export interface GeptLinkedTraceView {
   submittedAt: string | null;
   validatedAt: string | null;
 }
+
+/** A faculty a person is a member of, with their roles there (the faculty switcher's entries). */
+export interface FacultyMembership {
+  id: string;
+  code: string;
+  name: string;
+  roles: ('intern' | 'tutor' | 'jury' | 'admin')[];
+}
+
+/** A faculty as the national operator sees it: its name and counts, never its members' content. */
+export interface OperatorFacultyView {
+  id: string;
+  code: string;
+  name: string;
+  active: boolean;
+  createdAt: string;
+  counts: { interns: number; tutors: number; juries: number; admins: number; traces: number; exports: number };
+}

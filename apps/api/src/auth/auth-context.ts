@@ -6,6 +6,8 @@ import type { Role } from '@carnet/domain';
 export interface AuthContext {
   userId: string;
   roles: Role[];
+  /** The faculty the request works in: every statement it sends is sealed to it (ADR 0007). Null: the national operator. */
+  facultyId: string | null;
   sessionId: string;
   ip: string | null;
   requestId: string | null;

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditController } from '../audit/audit.controller';
 import { AuditService } from '../audit/audit.service';
 import { AuthController } from './auth.controller';
@@ -8,11 +8,12 @@ import { OneTimeTokensService } from './one-time-tokens.service';
 import { SessionCache } from './session-cache';
 import { SessionGuard } from './session.guard';
 import { SessionsService } from './sessions.service';
+import { TenancyInterceptor } from './tenancy.interceptor';
 
 @Global()
 @Module({
   controllers: [AuthController, AuditController],
-  providers: [AuthService, SessionsService, SessionCache, OneTimeTokensService, AuditService, { provide: APP_GUARD, useClass: SessionGuard }],
+  providers: [AuthService, SessionsService, SessionCache, OneTimeTokensService, AuditService, { provide: APP_GUARD, useClass: SessionGuard }, { provide: APP_INTERCEPTOR, useClass: TenancyInterceptor }],
   exports: [AuthService, SessionsService, OneTimeTokensService, AuditService],
 })
 export class AuthModule {}

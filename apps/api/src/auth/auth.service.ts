@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import argon2 from 'argon2';
 import { DataSource, IsNull } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { Tutorship, Upp, User } from '@carnet/database';
+import { Tenancy, Tutorship, Upp, User } from '@carnet/database';
+import type { FacultyMembership } from '@carnet/contracts';
 import { assertAcceptablePassword, displayName, DomainError, ErrorCode } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
@@ -51,6 +52,9 @@ export interface Me {
   tutees?: PersonSummary[];
   tutors?: PersonSummary[];
   csrfToken?: string;
+  /** The faculty this session works in (null: the national operator), and every faculty the person is a member of. */
+  faculty: { id: string; code: string; name: string } | null;
+  faculties: FacultyMembership[];
 }
 
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
@@ -78,6 +82,11 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where('u.email = :email', { email })
+      // A person in several faculties has a row in each (one password): signing in opens the one
+      // they last worked in, of a faculty still open; the faculty switcher moves between them.
+      .andWhere('(u.faculty_id IS NULL OR EXISTS (SELECT 1 FROM faculty f WHERE f.id = u.faculty_id AND f.active))')
+      .orderBy('(SELECT max(s.created_at) FROM session s WHERE s.user_id = u.id)', 'DESC', 'NULLS LAST')
+      .addOrderBy('u.created_at', 'ASC')
       .getOne();
     // Run whether or not the e-mail is known, so both cost the same queries.
     const fromKnownAddress = await this.signedInBefore(user?.id ?? null, origin.ip);
@@ -197,6 +206,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       roles: user.roles,
       upp: upp ? { code: upp.code, name: upp.name } : null,
       reminders: user.remindersEnabled,
+      ...(await this.facultiesOf(user)),
     };
     if (user.promotion !== null) me.promotion = user.promotion;
     const tutorships = this.dataSource.getRepository(Tutorship);
@@ -217,6 +227,22 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (csrfToken) me.csrfToken = csrfToken;
     return me;
+  }
+
+  /** The person's faculties, read across them (a faculty's scope sees only its own rows). */
+  private async facultiesOf(user: User): Promise<Pick<Me, 'faculty' | 'faculties'>> {
+    const rows: (FacultyMembership & { current: boolean })[] = await Tenancy.asSystem(() =>
+      this.dataSource.query(
+        `SELECT f.id, f.code, f.name, u.roles, u.id = $2 AS current FROM app_user u JOIN faculty f ON f.id = u.faculty_id AND f.active
+          WHERE u.email = $1 AND u.active ORDER BY f.name, f.code`,
+        [user.email, user.id],
+      ),
+    );
+    const current = rows.find((row) => row.current);
+    return {
+      faculty: current ? { id: current.id, code: current.code, name: current.name } : null,
+      faculties: rows.map(({ id, code, name, roles }) => ({ id, code, name, roles })),
+    };
   }
 
   async setPreferences(auth: AuthContext, reminders: boolean): Promise<void> {
@@ -275,8 +301,10 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       if (!row) throw new DomainError(ErrorCode.InvalidToken, 'Ce lien n’est plus valable : demandez-en un nouveau.');
       const user = await manager.getRepository(User).findOneByOrFail({ id: row.userId });
       assertAcceptablePassword(password, user.email);
-      await manager.update(User, { id: user.id }, { passwordHash: await hashPassword(password) });
-      await this.sessions.revokeAll(user.id, manager);
+      // One person, one password: their memberships of other faculties share it.
+      const memberships = await manager.getRepository(User).find({ select: { id: true }, where: { email: user.email } });
+      await manager.update(User, { email: user.email }, { passwordHash: await hashPassword(password) });
+      for (const membership of memberships) await this.sessions.revokeAll(membership.id, manager);
       await this.audit.record(
         { ...origin, userId: user.id },
         { action: row.purpose === 'invitation' ? 'auth.invitation_accepted' : 'auth.password_reset', subjectType: 'user', subjectId: user.id },

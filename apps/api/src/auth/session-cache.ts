@@ -13,6 +13,8 @@ export interface KnownSession {
   sessionId: string;
   userId: string;
   roles: User['roles'];
+  /** The faculty the session works in (its user row's); null for the national operator. */
+  facultyId: string | null;
   csrfToken: string;
   expiresAt: Date;
 }

@@ -53,6 +53,7 @@ export class SessionGuard implements CanActivate {
     request.auth = {
       userId: resolved.user.id,
       roles: resolved.user.roles,
+      facultyId: resolved.user.facultyId,
       sessionId: resolved.session.id,
       ip: origin.ip,
       requestId: origin.requestId,

@@ -47,21 +47,22 @@ export class SessionsService {
     const known = this.cache.get(key) ?? (await this.lookUp(tokenHash, key));
     if (!known) return null;
     const session = Object.assign(new Session(), { id: known.sessionId, userId: known.userId, csrfToken: known.csrfToken, expiresAt: known.expiresAt });
-    const user = Object.assign(new User(), { id: known.userId, roles: known.roles, active: true });
+    const user = Object.assign(new User(), { id: known.userId, roles: known.roles, facultyId: known.facultyId, active: true });
     return { session, user };
   }
 
   private async lookUp(tokenHash: Buffer, key: string): Promise<KnownSession | null> {
     const mark = this.cache.mark;
-    const rows = await this.statements.query<{ session_id: string; csrf_token: string; expires_at: Date; user_id: string; roles: User['roles'] }>(
-      `SELECT s.id AS session_id, s.csrf_token, s.expires_at, u.id AS user_id, u.roles
+    const rows = await this.statements.query<{ session_id: string; csrf_token: string; expires_at: Date; user_id: string; roles: User['roles']; faculty_id: string | null }>(
+      `SELECT s.id AS session_id, s.csrf_token, s.expires_at, u.id AS user_id, u.roles, u.faculty_id
          FROM session s JOIN app_user u ON u.id = s.user_id AND u.active
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+         LEFT JOIN faculty f ON f.id = u.faculty_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND (u.faculty_id IS NULL OR f.active)`,
       [tokenHash],
     );
     const row = rows[0];
     if (!row) return null;
-    const known = { sessionId: row.session_id, userId: row.user_id, roles: row.roles, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+    const known = { sessionId: row.session_id, userId: row.user_id, roles: row.roles, facultyId: row.faculty_id, csrfToken: row.csrf_token, expiresAt: row.expires_at };
     this.cache.remember(key, known, mark);
     return known;
   }
@@ -70,8 +71,8 @@ export class SessionsService {
     return (await this.dataSource.getRepository(Session).findOneBy({ id: sessionId }))?.csrfToken;
   }
 
-  async revoke(sessionId: string): Promise<void> {
-    await this.dataSource.getRepository(Session).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  async revoke(sessionId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.getRepository(Session).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
     this.cache.forgetSession(sessionId);
   }
 
