@@ -92,6 +92,16 @@ export class Faculties1764000027000 implements MigrationInterface {
     }
 
     await this.tallies(q);
+    // What the system logs for a user outside a request (a sign-in) is their faculty's to read.
+    await q.query(`
+      CREATE FUNCTION audit_log_faculty() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.faculty_id IS NULL AND NEW.actor_id IS NOT NULL THEN
+          NEW.faculty_id := (SELECT faculty_id FROM app_user WHERE id = NEW.actor_id);
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER audit_log_faculty BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.faculty_id IS NULL) EXECUTE FUNCTION audit_log_faculty()`);
 
     for (const table of FACULTY_TABLES) await enableFacultyRls(q, table);
     for (const table of KEYED_ALREADY) await enableFacultyRls(q, table);
@@ -170,6 +180,8 @@ export class Faculties1764000027000 implements MigrationInterface {
     await q.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${schema} FROM carnet_app`);
     await q.query(`REVOKE USAGE ON SCHEMA ${schema} FROM carnet_app`);
     for (const table of [...KEYED_ALREADY, ...FACULTY_TABLES]) await disableFacultyRls(q, table);
+    await q.query(`DROP TRIGGER audit_log_faculty ON audit_log`);
+    await q.query(`DROP FUNCTION audit_log_faculty()`);
     await q.query(`DROP FUNCTION trace_tag_tally_add(bigint, uuid, text, text, text, text)`);
     await q.query(`
       CREATE FUNCTION trace_tag_tally_add(delta bigint, at_axis text, at_tag text, at_status text, at_kind text) RETURNS void LANGUAGE sql AS $$
