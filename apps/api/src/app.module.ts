@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
 import { FacultiesModule } from './faculties/faculties.module';
 import { GeptModule } from './gept/gept.module';
+import { GeptModule } from './gept/gept.module';
 import { HealthModule } from './health/health.module';
 import { JuriesModule } from './juries/juries.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -53,6 +54,7 @@ export class AppModule {
         UniversitySignInModule,
         TutorMeetingsModule,
         ThesisModule,
+        GeptModule,
         GeptModule,
       ],
     };

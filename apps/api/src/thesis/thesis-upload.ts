@@ -23,7 +23,7 @@ const safeFilename = (name: string) => (path.basename(name.replace(/\\/g, '/')).
 
 /**
  * A thesis document from a multipart request, on the attachments' terms (field `file`, PDF, PNG
- * or JPEG recognised by content, 10 MB at most): streamed to a temporary file, counted and
+ * or JPEG recognised by content, within the attachments' size limit): streamed to a temporary file, counted and
  * hashed on the way. The caller removes `file` once stored.
  */
 export function receiveDocument(request: FastifyRequest): Promise<ReceivedDocument> {
