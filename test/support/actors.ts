@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { Promotion, Upp, User } from '@carnet/database';
+import { Promotion, Tenancy, Upp, User } from '@carnet/database';
 import type { Role } from '@carnet/domain';
 import { hashPassword } from '../../apps/api/src/auth/auth.service';
 
@@ -20,8 +20,10 @@ let cachedHash: Promise<string> | undefined;
 /** A user straight in the database (the API under test is not needed to make one). */
 export async function makeUser(
   dataSource: DataSource,
-  options: { roles: Role[]; upp?: string; promotion?: number; email?: string; firstName?: string; lastName?: string },
+  options: { roles: Role[]; upp?: string; promotion?: number; email?: string; firstName?: string; lastName?: string; facultyId?: string },
 ): Promise<User> {
+  // In a deployment of several faculties a row belongs to one: made in its scope, as a request would.
+  if (options.facultyId && !Tenancy.current()) return Tenancy.run({ facultyId: options.facultyId }, () => makeUser(dataSource, options));
   cachedHash ??= hashPassword(PASSWORD);
   let uppId: string | null = null;
   if (options.upp) {
