@@ -8,6 +8,10 @@ import { TracesPage } from './pages/TracesPage';
 import { ReviewInboxPage } from './pages/ReviewInboxPage';
 import { ProgressPage } from './pages/ProgressPage';
 import { AdminPage } from './pages/admin/AdminPage';
+import { DirectedThesesPage } from './features/thesis/DirectedThesesPage';
+import { DirectorLinkPage } from './features/thesis/DirectorLinkPage';
+import { ThesisPage } from './features/thesis/ThesisPage';
+import { GeptGroupPage, GeptGroupsPage } from './features/gept/GeptPages';
 
 // The editor (tiptap, ProseMirror) loads only on the routes that need it.
 const TraceEditorPage = lazy(() => import('./pages/TraceEditorPage'));
@@ -25,6 +29,11 @@ function Routes(): ReactNode {
   if ((params = match('/progression/:internId', path))) return <ProgressPage internId={params.internId} />;
   if (path === '/progression') return <ProgressPage internId={me.id} />;
   if (path === '/jury') return <JuryPage />;
+  if (path === '/these') return <ThesisPage />;
+  if ((params = match('/theses-dirigees/:internId', path))) return <DirectedThesesPage internId={params.internId} />;
+  if (path === '/theses-dirigees') return <DirectedThesesPage />;
+  if ((params = match('/gept/:id', path))) return <GeptGroupPage groupId={params.id} />;
+  if (path === '/gept') return <GeptGroupsPage />;
   if (path === '/administration' || path.startsWith('/administration/')) return <AdminPage />;
   if (me.roles.includes('intern')) return <TracesPage />;
   if (me.roles.includes('tutor')) return <ReviewInboxPage />;
@@ -43,12 +52,16 @@ export function App() {
 
   if (path === '/mot-de-passe') return <SetPasswordPage />;
   if (path === '/liaison-universitaire') return <UniversityLinkPage />;
+  if (path === '/direction-these') return <DirectorLinkPage />;
   if (me === undefined) return <p className="loading" role="status">Chargement…</p>;
   if (me === null) return <LoginPage />;
 
   const links: [string, string][] = [];
   if (me.roles.includes('intern')) links.push(['/', 'Mes traces'], ['/progression', 'Ma progression']);
   if (me.roles.includes('tutor')) links.push(['/relectures', 'Relectures']);
+  if (me.roles.includes('intern')) links.push(['/these', 'Ma thèse']);
+  if (me.roles.includes('tutor')) links.push(['/theses-dirigees', 'Thèses dirigées']);
+  if (me.roles.includes('intern') || me.roles.includes('tutor')) links.push(['/gept', 'GEPT']);
   if (me.roles.includes('jury')) links.push(['/jury', 'Jury']);
   if (me.roles.includes('admin')) links.push(['/administration', 'Administration']);
   return (
