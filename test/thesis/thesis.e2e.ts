@@ -53,6 +53,7 @@ describe('the thesis', () => {
     expect(bad.body).toMatchObject({ detail: 'La thèse est invalide.', errors: [{ path: 'subject', message: 'le sujet : texte requis' }, { path: 'director.email', message: 'adresse e-mail invalide' }] });
     const notMsu = await api.http.put(`/api/portfolios/${intern.user.id}/thesis`).set('Authorization', intern.bearer).send({ subject: 'Sujet', director: { kind: 'account', userId: jury.user.id } }).expect(422);
     expect(notMsu.body.errors).toEqual([{ path: 'director.userId', message: 'aucun MSU avec ce compte : invitez votre directeur par e-mail' }]);
+    await api.http.put(`/api/portfolios/${intern.user.id}/thesis`).set('Authorization', intern.bearer).send({ subject: 'Sujet', director: { kind: 'account', email: 'personne@dumg.test' } }).expect(422);
   });
 
   it('is declared by the intern with the faculty’s default steps, and read by their tutor only', async () => {
@@ -160,7 +161,7 @@ describe('the thesis', () => {
 
   it('takes the comments of a director with an account, who reads the thesis and nothing else', async () => {
     const live = tokenOf((await api.http.post(`/api/theses/${thesisId}/director-link`).set('Authorization', intern.bearer).expect(201)).body.url);
-    await api.http.put(`/api/portfolios/${intern.user.id}/thesis`).set('Authorization', intern.bearer).send({ subject: 'Le dépistage de la rétinopathie diabétique en MSP', director: { kind: 'account', userId: director.user.id } }).expect(200);
+    await api.http.put(`/api/portfolios/${intern.user.id}/thesis`).set('Authorization', intern.bearer).send({ subject: 'Le dépistage de la rétinopathie diabétique en MSP', director: { kind: 'account', email: director.email.toUpperCase() } }).expect(200);
     // The external director's link died with the change.
     await api.http.post('/api/thesis-director/view').send({ token: live }).expect(400);
     await api.http.post(`/api/theses/${thesisId}/director-link`).set('Authorization', intern.bearer).expect(409);

@@ -8,9 +8,17 @@ export class DirectorBody {
   @IsIn(['account', 'external'], { message: 'account (un MSU inscrit) ou external (un autre médecin)' })
   kind!: 'account' | 'external';
 
-  @ApiPropertyOptional({ format: 'uuid' }) @ValidateIf((d: DirectorBody) => d.kind === 'account') @IsUUID('all', { message: 'UUID attendu' }) userId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'account: the MSU’s id, or else their e-mail' })
+  @ValidateIf((d: DirectorBody) => d.kind === 'account' && d.email === undefined)
+  @IsUUID('all', { message: 'UUID attendu' })
+  userId?: string;
+
   @ApiPropertyOptional() @ValidateIf((d: DirectorBody) => d.kind === 'external') @IsString() @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @ValidateIf((d: DirectorBody) => d.kind === 'external') @IsString() @MaxLength(320) email?: string;
+  @ApiPropertyOptional({ description: 'external: where their links go; account: finds the MSU’s account when no userId is given' })
+  @ValidateIf((d: DirectorBody) => d.kind === 'external' || d.userId === undefined)
+  @IsString()
+  @MaxLength(320)
+  email?: string;
 }
 
 export class ThesisBody {

@@ -301,8 +301,9 @@ export class ThesisService {
     const director = body.director;
     if (!director) return { directorId: null, directorName: null, directorEmail: null };
     if (director.kind === 'external') return { directorId: null, directorName: director.name!.trim(), directorEmail: director.email!.trim().toLowerCase() };
-    const user = director.userId === internId ? null : await this.dataSource.getRepository(User).findOneBy({ id: director.userId! });
-    if (!user || !user.roles.includes('tutor')) {
+    const where = director.userId ? { id: director.userId } : { email: director.email!.trim().toLowerCase() };
+    const user = await this.dataSource.getRepository(User).findOneBy(where);
+    if (!user || user.id === internId || !user.roles.includes('tutor')) {
       throw new DomainError(ErrorCode.InvalidInput, 'La thèse est invalide.', [{ path: 'director.userId', message: 'aucun MSU avec ce compte : invitez votre directeur par e-mail' }]);
     }
     return { directorId: user.id, directorName: null, directorEmail: null };

@@ -16,7 +16,8 @@ export const THESIS_STEPS_MAX = 12;
 /** A director's link lasts a month: time to read the work, not a standing door. */
 export const DIRECTOR_LINK_DAYS = 30;
 
-export type ThesisDirectorInput = { kind: 'account'; userId: string } | { kind: 'external'; name: string; email: string };
+/** An MSU's account is named by its id, or by its e-mail (an intern has no directory to pick from). */
+export type ThesisDirectorInput = { kind: 'account'; userId?: string; email?: string } | { kind: 'external'; name: string; email: string };
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -39,7 +40,7 @@ export function thesisInputErrors(input: { subject?: unknown; director?: unknown
   const director = input.director as Partial<{ kind: string; userId: unknown; name: unknown; email: unknown }> | null | undefined;
   if (director === undefined || director === null) return errors;
   if (director.kind === 'account') {
-    if (typeof director.userId !== 'string') errors.push({ path: 'director.userId', message: 'le directeur : compte requis' });
+    if (typeof director.userId !== 'string' && typeof director.email !== 'string') errors.push({ path: 'director.userId', message: 'le directeur : compte requis' });
   } else if (director.kind === 'external') {
     text(errors, 'director.name', director.name, 'le nom du directeur', 200);
     if (typeof director.email !== 'string' || !EMAIL.test(director.email) || director.email.length > 320) errors.push({ path: 'director.email', message: 'adresse e-mail invalide' });
