@@ -16,3 +16,4 @@ export * from './tutorship/meetings';
 export * from './thesis/thesis';
 export * from './gept/gept';
 export * from './labels';
+export * from './stages/evaluations';
