@@ -8,6 +8,8 @@ import { TracesPage } from './pages/TracesPage';
 import { ReviewInboxPage } from './pages/ReviewInboxPage';
 import { ProgressPage } from './pages/ProgressPage';
 import { AdminPage } from './pages/admin/AdminPage';
+import { FacultyInHeader } from './features/faculties/FacultySwitcher';
+import { OPERATOR_HOME, OperatorPage } from './features/faculties/OperatorPage';
 import { DirectedThesesPage } from './features/thesis/DirectedThesesPage';
 import { DirectorLinkPage } from './features/thesis/DirectorLinkPage';
 import { ThesisPage } from './features/thesis/ThesisPage';
@@ -22,6 +24,8 @@ function Routes(): ReactNode {
   const { path } = useRouter();
   const { me } = useSession();
   if (!me) return null;
+  // The national operator sees faculties and their counts, never a faculty's pages.
+  if (me.roles.includes('operator')) return <OperatorPage />;
   let params: Record<string, string> | null;
   if ((params = match('/traces/:id', path))) return <TraceEditorPage id={params.id} />;
   if ((params = match('/relectures/:id', path))) return <ReviewPage id={params.id} />;
@@ -64,11 +68,13 @@ export function App() {
   if (me.roles.includes('intern') || me.roles.includes('tutor')) links.push(['/gept', 'GEPT']);
   if (me.roles.includes('jury')) links.push(['/jury', 'Jury']);
   if (me.roles.includes('admin')) links.push(['/administration', 'Administration']);
+  if (me.roles.includes('operator')) links.push([OPERATOR_HOME, 'Facultés']);
   return (
     <>
       <a className="skip-link" href="#contenu">Aller au contenu</a>
       <header className="top">
         <HeaderBrand />
+        <FacultyInHeader me={me} />
         <nav aria-label="Navigation principale">
           <ul>
             {links.map(([to, label]) => (

@@ -1,4 +1,4 @@
-import type { AttachmentView, CommentView, ExportView, IdentifierWarningView, TraceView } from '@carnet/contracts';
+import type { AttachmentView, CommentView, ExportView, FacultyMembership, IdentifierWarningView, OperatorFacultyView, TraceView } from '@carnet/contracts';
 
 /** The API client: cookie session, CSRF header on writes, problem+json errors in French. */
 export interface Problem {
@@ -76,8 +76,11 @@ export interface Me {
   email: string;
   displayName: string;
   firstName: string;
-  roles: ('intern' | 'tutor' | 'jury' | 'admin')[];
+  roles: ('intern' | 'tutor' | 'jury' | 'admin' | 'operator')[];
   upp: { code: string; name: string } | null;
+  /** The faculty this session works in (null: the national operator), and every faculty the person is a member of. */
+  faculty: { id: string; code: string; name: string } | null;
+  faculties: FacultyMembership[];
   promotion?: number;
   tutees?: { id: string; displayName: string; promotion: number | null }[];
   tutors?: { id: string; displayName: string }[];
@@ -85,7 +88,24 @@ export interface Me {
   reminders: boolean;
 }
 
+/** The session moves to the person's membership of another faculty: a new session, its own CSRF token. */
+export async function switchFaculty(facultyId: string): Promise<Me> {
+  const answer = await api.post<{ accessToken: string; user: Me }>('/session/faculty', { facultyId });
+  setCsrfToken(answer.user.csrfToken);
+  return answer.user;
+}
 
+export type OperatorFaculty = OperatorFacultyView;
+export interface NewFaculty {
+  code: string;
+  name: string;
+  admin: { email: string; firstName: string; lastName: string };
+}
 
-
-
+/** The national operator's faculties: names and counts, never a member's content. */
+export const operatorFaculties = {
+  list: () => api.get<OperatorFaculty[]>('/operator/faculties'),
+  create: (body: NewFaculty) => api.post<OperatorFaculty & { invitationLink?: string }>('/operator/faculties', body),
+  update: (id: string, changes: { name?: string; active?: boolean }) =>
+    request<OperatorFaculty>('PATCH', `/operator/faculties/${encodeURIComponent(id)}`, { body: changes }).then((r) => r.body),
+};
