@@ -4,3 +4,4 @@ export { editorExtensions, HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
 export { rscaTemplate, emptyDocument, RSCA_SECTIONS } from './templates';
 export { plainTextPositions, documentRange } from './text-positions';
 export { plainText } from './plain-text';
+export { blockDelta, type BlockDelta } from './block-delta';

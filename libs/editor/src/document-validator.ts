@@ -1,5 +1,7 @@
 import { Fragment, Node as ProseMirrorNode } from '@tiptap/pm/model';
+import { BlockDelta, deltaFaults } from './block-delta';
 import { HEADING_LEVELS, LINK_PROTOCOLS } from './extensions';
+import { leafText } from './plain-text';
 import { editorSchema } from './schema';
 
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -169,6 +171,76 @@ export interface CheckedDocument {
   /** `JSON.stringify` of the canonical form, built from the blocks' own. */
   jsonText: string;
   readonly json: TiptapJson;
+  /** The same document block by block, for the deltas later saves send against it. */
+  readonly blocks: BlockDocument;
+}
+
+/** A checked top-level block: its node, its canonical JSON text, and its plain text once asked for. */
+interface Block {
+  node: ProseMirrorNode;
+  jsonText: string;
+  plain?: { text: string; separated: boolean };
+}
+
+function plainOf(block: Block): { text: string; separated: boolean } {
+  if (!block.plain) {
+    const { node } = block;
+    // `plainText` puts a line break before every textblock but the document's first: a block
+    // holding none (a rule) adds neither text nor a line.
+    let separated = node.isTextblock;
+    if (!separated) node.descendants((child) => !(separated ||= child.isTextblock));
+    block.plain = { text: node.textBetween(0, node.content.size, '\n', leafText), separated };
+  }
+  return block.plain;
+}
+
+/**
+ * A valid document as its top-level blocks, each checked and in canonical form: what a server
+ * keeps of the version it last saved, so that the next save may send only the blocks that changed.
+ * Its JSON text and plain text are those `validateDocument` and `plainText` give for the same document.
+ */
+export class BlockDocument {
+  private jsonTextMemo?: string;
+  private textMemo?: string;
+
+  constructor(private readonly blockList: readonly Block[]) {}
+
+  get length(): number {
+    return this.blockList.length;
+  }
+
+  /** The canonical JSON text of the whole document. */
+  get jsonText(): string {
+    return (this.jsonTextMemo ??= `{"type":"doc","content":[${this.blockList.map((block) => block.jsonText).join(',')}]}`);
+  }
+
+  /** The document's plain text, as `plainText` gives it. */
+  get text(): string {
+    return (this.textMemo ??= this.blockList
+      .map(plainOf)
+      .filter((plain) => plain.separated)
+      .map((plain) => plain.text)
+      .join('\n'));
+  }
+
+  /** The canonical JSON text of blocks `from` to `to` (excluded), as a JSON array. */
+  jsonTextOf(from: number, to: number): string {
+    return `[${this.blockList.slice(from, to).map((block) => block.jsonText).join(',')}]`;
+  }
+
+  /** A rough size, in characters, for bounding what a cache of documents holds. */
+  get chars(): number {
+    return this.blockList.reduce((sum, block) => sum + block.jsonText.length, 0);
+  }
+
+  node(): ProseMirrorNode {
+    return editorSchema.topNodeType.create(null, Fragment.fromArray(this.blockList.map((block) => block.node)));
+  }
+
+  /** @internal */
+  blocksBetween(from: number, to: number): readonly Block[] {
+    return this.blockList.slice(from, to);
+  }
 }
 
 /**
@@ -181,7 +253,7 @@ export interface CheckedDocument {
  * bounded by their total length; the oldest go first.
  */
 export class DocumentValidatorCache {
-  private readonly blocks = new Map<string, { node: ProseMirrorNode; jsonText: string }>();
+  private readonly blocks = new Map<string, Block>();
   private chars = 0;
 
   constructor(private readonly maxChars = 8 * 1024 * 1024) {}
@@ -198,31 +270,68 @@ export class DocumentValidatorCache {
     const texts = blocks.map((block) => JSON.stringify(block) as string | undefined);
     const chars = texts.reduce((sum, text) => sum + (text ?? 'null').length, frame);
     if (chars * 3 > MAX_DOCUMENT_BYTES && texts.reduce((sum, text) => sum + Buffer.byteLength(text ?? 'null'), frame) > MAX_DOCUMENT_BYTES) return this.fallback(input, path);
-    const nodes: ProseMirrorNode[] = [];
-    const canonical: string[] = [];
+    const checked: Block[] = [];
     for (let i = 0; i < blocks.length; i++) {
       const text = texts[i];
       const block = (text === undefined ? undefined : this.remembered(text)) ?? this.check(blocks[i], text, `${path}.content[${i}]`);
       if (!block) return this.fallback(input, path);
-      nodes.push(block.node);
-      canonical.push(block.jsonText);
+      checked.push(block);
     }
     // Each block was checked whole; the document checks only which blocks it may hold.
-    const node = editorSchema.topNodeType.create(null, Fragment.fromArray(nodes));
+    const document = new BlockDocument(checked);
+    const node = document.node();
     if (!node.type.validContent(node.content)) return this.fallback(input, path);
     let json: TiptapJson | undefined;
     return {
       node,
-      jsonText: `{"type":"doc","content":[${canonical.join(',')}]}`,
+      jsonText: document.jsonText,
+      blocks: document,
       get json() {
         return (json ??= node.toJSON() as TiptapJson);
       },
     };
   }
 
+  /**
+   * `base` changed by `delta` (see `BlockDelta`), checked as `validate` checks a whole document:
+   * the inserted blocks against the schema (faults under `path.insert[i]`), the result's blocks
+   * and its size. Throws `InvalidDocumentError` for a delta that does not fit `base`.
+   */
+  apply(base: BlockDocument, delta: unknown, path = 'contentDelta'): BlockDocument {
+    const faults = deltaFaults(delta, base.length, path);
+    if (faults.length) throw new InvalidDocumentError(faults);
+    const { from, to, insert } = delta as BlockDelta;
+    const inserted = insert.map((block, i) => {
+      const text = JSON.stringify(block) as string | undefined;
+      const blockPath = `${path}.insert[${i}]`;
+      const known = (text === undefined ? undefined : this.remembered(text)) ?? this.check(block, text, blockPath);
+      if (known) return known;
+      // Said as `validateDocument` says it of a block inside a document.
+      const blockFaults: ContentFault[] = [];
+      walk(block, blockPath, 1, blockFaults);
+      if (blockFaults.length) throw new InvalidDocumentError(blockFaults);
+      try {
+        ProseMirrorNode.fromJSON(editorSchema, block).check();
+      } catch (error) {
+        throw new InvalidDocumentError([{ path: blockPath, message: `structure refusée par le schéma : ${(error as Error).message}` }]);
+      }
+      throw new InvalidDocumentError([{ path: blockPath, message: 'un bloc est attendu' }]);
+    });
+    const document = new BlockDocument([...base.blocksBetween(0, from), ...inserted, ...base.blocksBetween(to, base.length)]);
+    const node = document.node();
+    if (!node.type.validContent(node.content)) throw new InvalidDocumentError([{ path, message: 'le document doit garder au moins un bloc' }]);
+    const chars = document.chars + '{"type":"doc","content":[]}'.length + document.length;
+    if (chars * 3 > MAX_DOCUMENT_BYTES) {
+      const bytes = Buffer.byteLength(document.jsonText);
+      if (bytes > MAX_DOCUMENT_BYTES) throw new InvalidDocumentError([{ path, message: `document trop volumineux (${bytes} octets, 2 Mo au plus)` }], true);
+    }
+    return document;
+  }
+
   private fallback(input: unknown, path: string): CheckedDocument {
     const { node, json } = validateDocument(input, path);
-    return { node, json, jsonText: JSON.stringify(json) };
+    const document = new BlockDocument(node.content.content.map((block) => ({ node: block, jsonText: JSON.stringify(block.toJSON()) })));
+    return { node, json, jsonText: JSON.stringify(json), blocks: document };
   }
 
   private remembered(text: string) {
@@ -236,7 +345,7 @@ export class DocumentValidatorCache {
   }
 
   /** A block checked as `validateDocument` checks it inside a document; null if it would refuse it. */
-  private check(input: unknown, text: string | undefined, path: string): { node: ProseMirrorNode; jsonText: string } | null {
+  private check(input: unknown, text: string | undefined, path: string): Block | null {
     if (text === undefined) return null;
     const faults: ContentFault[] = [];
     walk(input, path, 1, faults);
@@ -249,7 +358,7 @@ export class DocumentValidatorCache {
       return null;
     }
     if (!node.isBlock) return null;
-    const block = { node, jsonText: JSON.stringify(node.toJSON()) };
+    const block: Block = { node, jsonText: JSON.stringify(node.toJSON()) };
     this.blocks.set(text, block);
     this.chars += text.length;
     for (const [key] of this.blocks) {

@@ -3,6 +3,7 @@ export { editorSchema } from './schema';
 export {
   validateDocument,
   DocumentValidatorCache,
+  BlockDocument,
   CheckedDocument,
   documentFromJson,
   InvalidDocumentError,
@@ -12,6 +13,7 @@ export {
   MAX_DOCUMENT_BYTES,
 } from './document-validator';
 export { plainText } from './plain-text';
+export { blockDelta, BlockDelta, deltaFaults } from './block-delta';
 export { plainTextPositions, documentRange } from './text-positions';
 export { documentHtml, escapeHtml } from './html';
 export { canonicalJson, sha256Hex } from './canonical';
