@@ -4,13 +4,13 @@ import { AuthModule } from './auth/auth.module';
 import { ExportsModule } from './exports/exports.module';
 import { FacultiesModule } from './faculties/faculties.module';
 import { GeptModule } from './gept/gept.module';
-import { GeptModule } from './gept/gept.module';
 import { HealthModule } from './health/health.module';
 import { JuriesModule } from './juries/juries.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { requestIdOf } from './observability/request-id';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { StageEvaluationsModule } from './stage-evaluations/stage-evaluations.module';
 import { StagesModule } from './stages/stages.module';
 import { StructureModule } from './structure/structure.module';
 import { ThesisModule } from './thesis/thesis.module';
@@ -55,7 +55,7 @@ export class AppModule {
         TutorMeetingsModule,
         ThesisModule,
         GeptModule,
-        GeptModule,
+        StageEvaluationsModule,
       ],
     };
   }

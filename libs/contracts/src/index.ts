@@ -317,3 +317,167 @@ export interface OperatorFacultyView {
   createdAt: string;
   counts: { interns: number; tutors: number; juries: number; admins: number; traces: number; exports: number };
 }
+
+/** A stage as the end-of-stage evaluations name it. */
+export interface EvaluatedStageSummary {
+  id: string;
+  kind: string;
+  label: string;
+  semester: number;
+  place: string;
+  startsOn: string;
+  endsOn: string;
+  /** The first day the forms open (before it, a submission is a 409). */
+  evaluationOpensOn: string;
+}
+
+/** A supervisor's end-of-stage evaluation of the intern, submitted (immutable). */
+export interface StageEvaluationView {
+  id: string;
+  stageId: string;
+  evaluator: { name: string; viaLink: boolean; userId: string | null };
+  /** Competence code → level code (`non_observe` when not seen during the stage). */
+  levels: Record<string, string>;
+  comment: string;
+  validationProposed: boolean;
+  submittedAt: string;
+}
+
+/** A one-time link as the admin follows it (never its address, which only the mail holds). */
+export interface StageEvaluationLinkView {
+  id: string;
+  evaluatorName: string;
+  evaluatorEmail: string;
+  createdAt: string;
+  expiresAt: string;
+  state: 'live' | 'used' | 'revoked' | 'expired';
+}
+
+/** POST /api/stages/:id/evaluation-links: `url` only when no mail leaves the machine. */
+export interface StageEvaluationLinkIssued extends StageEvaluationLinkView {
+  mailed: boolean;
+  url?: string;
+}
+
+/** GET /api/portfolios/:internId/stage-evaluations: per stage, its evaluations (links for the admin, the intern's own answer state for the intern). */
+export interface PortfolioStageEvaluationsView {
+  internId: string;
+  stages: {
+    stage: EvaluatedStageSummary;
+    evaluations: StageEvaluationView[];
+    links?: StageEvaluationLinkView[];
+    /** For the intern: whether they evaluated this stage (their answers are never shown back to anyone). */
+    feedbackGiven?: boolean;
+  }[];
+}
+
+/** The form's content: competences and levels, in the order they are shown. */
+export interface StageEvaluationForm {
+  competences: { code: string; label: string }[];
+  levels: { code: string; label: string }[];
+}
+
+/** What the evaluator sees through their link (POST /api/stage-evaluation-link/view): this stage, this intern, the form. */
+export interface StageEvaluationLinkPageView {
+  evaluatorName: string;
+  internName: string;
+  stage: Omit<EvaluatedStageSummary, 'id' | 'kind' | 'semester'>;
+  expiresAt: string;
+  form: StageEvaluationForm;
+  /** Set once submitted through this link. */
+  evaluation: StageEvaluationView | null;
+}
+
+/** A stage an MSU supervises, and their evaluation of it (GET /api/stage-evaluations/to-fill). */
+export interface SupervisorEvaluationTask {
+  stage: EvaluatedStageSummary;
+  intern: { id: string; displayName: string };
+  open: boolean;
+  evaluation: StageEvaluationView | null;
+}
+
+/** The intern's evaluation of a stage, as they submit it. */
+export interface StageFeedbackBody {
+  ratings: Record<'supervision' | 'teaching' | 'workload' | 'housing' | 'travel' | 'overall', number>;
+  housingProvided: boolean;
+  vehicleRequired: boolean;
+  comment?: string;
+}
+
+/** GET /api/admin/stage-feedback: per place, aggregates from 3 answers, else only a French sentence. */
+export interface StageFeedbackSummaryView {
+  minAnswers: number;
+  places: (
+    | { place: string; enough: false; message: string }
+    | {
+        place: string;
+        enough: true;
+        answers: number;
+        means: StageFeedbackBody['ratings'];
+        housingProvided: number;
+        vehicleRequired: number;
+        comments: string[];
+      }
+  )[];
+  rubrics: { code: string; label: string }[];
+}
+
+/** A teaching session (GET /api/teaching-sessions/:id), with what the requester may do with it. */
+export interface TeachingSessionView {
+  id: string;
+  title: string;
+  /** seminaire_upm, enseignement_upp, semaine_assurance_maladie, atelier, gept, autre */
+  kind: string;
+  startsAt: string;
+  endsAt: string;
+  place: string;
+  promotions: number[];
+  uppCodes: string[];
+  capacity: number | null;
+  mandatory: boolean;
+  phase: string | null;
+  lead: { id: string; displayName: string };
+  registered: number;
+  /** The requester's own registration and attendance, for an intern. */
+  mine?: { expected: boolean; registered: boolean; attendance: TeachingAttendanceView | null };
+  /** For the lead and the admin: every registered intern and their attendance. */
+  roll?: { intern: { id: string; displayName: string; promotion: number | null }; attendance: TeachingAttendanceView | null }[];
+  canRegister: boolean;
+  canTakeAttendance: boolean;
+}
+
+export interface TeachingAttendanceView {
+  status: 'present' | 'absent' | 'excused';
+  /** list: ticked by the lead; code: the intern scanned the room's code; intern: an absence they justified. */
+  via: 'list' | 'code' | 'intern';
+  markedAt: string;
+  reason: string | null;
+  document: { filename: string; size: number; mimeType: string } | null;
+}
+
+/** GET /api/teaching-sessions/:id/attendance-code: the room's code, for its lead, during the session. */
+export interface AttendanceCodeView {
+  code: string;
+  /** The address the QR code holds: the intern's scan page. */
+  url: string;
+  /** The QR code as an SVG document. */
+  svg: string;
+  /** When this code stops being shown (a new one replaces it). */
+  rotatesAt: string;
+}
+
+/** POST /api/attendance-scans: the session the intern is now marked present at. */
+export interface AttendanceScanResult {
+  session: { id: string; title: string; startsAt: string; endsAt: string; place: string };
+  attendance: TeachingAttendanceView;
+}
+
+/** In progress: the phase's mandatory sessions, attended or missed, with the gaps in words. */
+export interface TeachingProgressView {
+  held: number;
+  attended: number;
+  excused: number;
+  upcoming: number;
+  missed: { id: string; title: string; kind: string; startsAt: string }[];
+  gaps: string[];
+}

@@ -1,2 +1,3 @@
 export { MailSender, MailLogger } from './mail-sender';
 export { mailTemplates, reminderTemplates, reviewTemplates } from './templates';
+export { stageEvaluationTemplates } from './templates';

@@ -113,3 +113,18 @@ export const reminderTemplates = {
       { label: 'Ouvrir mes relectures', url },
     ),
 };
+
+export const stageEvaluationTemplates = {
+  /** To a supervisor, often a hospital senior without an account: the one-time link to the form. */
+  evaluationLink: (to: string, evaluatorName: string, internName: string, stageLabel: string, place: string, endsOn: string, url: string, validDays: number): MailJob =>
+    compose(
+      to,
+      `Évaluation de fin de stage de ${internName}`,
+      [
+        `Bonjour ${evaluatorName},`,
+        `Vous avez encadré ${internName}, interne de médecine générale, en stage ${stageLabel}${place ? ` (${place})` : ''} jusqu’au ${endsOn.split('-').reverse().join('/')}. Le DUMG vous demande son évaluation de fin de stage : un niveau par compétence, un commentaire libre et votre proposition de validation.`,
+        `Le formulaire s’ouvre sur votre téléphone, sans compte à créer. Ce lien est personnel, valable ${validDays} jours et ne sert qu’une fois ; un lien envoyé plus tard remplace celui-ci.`,
+      ],
+      { label: 'Remplir l’évaluation', url },
+    ),
+};
