@@ -158,3 +158,92 @@ describe('search while writing', () => {
     expect(await found('ophtalmique', tutor)).toEqual([trace.id]);
   });
 });
+
+describe('an autosave sending only the blocks that changed (contentDelta)', () => {
+  const long = (n: number) => paragraphs(...Array.from({ length: n }, (_, i) => `Paragraphe ${i + 1} du récit, ${'é'.repeat(i)} 🩺 suivi.`));
+  const storedText = async (id: string) => ((await api.dataSource.query(`SELECT content_text FROM trace WHERE id = $1`, [id])) as { content_text: string }[])[0].content_text;
+  const wholeSaved = async (content: unknown) => {
+    const other = await draft(content as ReturnType<typeof paragraphs>);
+    return { content: (await read(other.id)).content, text: await storedText(other.id) };
+  };
+
+  it('saves what a whole-document save would: the same content, the same searchable text', async () => {
+    const trace = await draft(long(12));
+    const changed = paragraphs(...long(12).content.map((block, i) => (i === 4 ? 'Finalement une méningite 🧠 chez un enfant.' : block.content[0].text)));
+    const saved = await autosave(trace.id, 1, { contentDelta: { blocks: 12, from: 4, to: 5, insert: [changed.content[4]] } }).expect(200);
+    expect(saved.headers.etag).toBe('"2"');
+    expect(saved.body).not.toHaveProperty('content');
+    const expected = await wholeSaved(changed);
+    expect((await read(trace.id)).content).toEqual(expected.content);
+    expect(await storedText(trace.id)).toBe(expected.text);
+    expect(await found('méningite')).toContain(trace.id);
+
+    // Blocks added, removed, and a save of the title only in between: each applies to the version before it.
+    await autosave(trace.id, 2, { title: 'Méningite' }).expect(200);
+    const shorter = paragraphs(...changed.content.slice(0, 10).map((block) => block.content[0].text), 'Conclusion 👶 à revoir.');
+    await autosave(trace.id, 3, { contentDelta: { blocks: 12, from: 10, to: 12, insert: [shorter.content[10]] } }).expect(200);
+    const again = await wholeSaved(shorter);
+    expect((await read(trace.id)).content).toEqual(again.content);
+    expect(await storedText(trace.id)).toBe(again.text);
+  });
+
+  it('answers with the whole trace to a client that did not ask for less', async () => {
+    const trace = await draft(paragraphs('un', 'deux'));
+    const saved = await autosave(trace.id, 1, { contentDelta: { blocks: 2, from: 1, to: 2, insert: paragraphs('trois').content } }, null).expect(200);
+    expect(saved.body.content).toEqual(paragraphs('un', 'trois'));
+  });
+
+  it('applies a delta to a version this server did not save (after a review), read from the database', async () => {
+    const trace = await draft(paragraphs('Avant relecture.', 'Deuxième paragraphe.'));
+    await api.http.post(`/api/traces/${trace.id}/submit`).set('Authorization', intern.bearer).expect(200);
+    const back = await api.http.post(`/api/traces/${trace.id}/request-changes`).set('Authorization', tutor.bearer).send({ comment: 'Développez.' }).expect(200);
+    const version = back.body.version as number;
+    await autosave(trace.id, version, { contentDelta: { blocks: 2, from: 0, to: 1, insert: paragraphs('Après relecture, développé.').content } }).expect(200);
+    expect((await read(trace.id)).content).toEqual(paragraphs('Après relecture, développé.', 'Deuxième paragraphe.'));
+  });
+
+  it('keeps every refusal: 428, 412 for a stale version, 409 once submitted, 422 for a faulty block or a delta that does not fit', async () => {
+    const trace = await draft(paragraphs('un', 'deux', 'trois'));
+    const delta = (text: string, blocks = 3) => ({ contentDelta: { blocks, from: 1, to: 2, insert: paragraphs(text).content } });
+    await autosave(trace.id, undefined, delta('sans version')).expect(428);
+    await autosave(trace.id, 1, delta('la bonne version')).expect(200);
+    await autosave(trace.id, 1, delta('un onglet en retard')).expect(412);
+    expect((await read(trace.id)).content).toEqual(paragraphs('un', 'la bonne version', 'trois'));
+
+    const faulty = await autosave(trace.id, 2, { contentDelta: { blocks: 3, from: 0, to: 1, insert: [{ type: 'heading', attrs: { level: 9 }, content: [{ type: 'text', text: 'T' }] }] } }).expect(422);
+    expect(faulty.body.errors).toEqual([{ path: 'contentDelta.insert[0].attrs.level', message: 'niveau de titre entre 1 et 4' }]);
+    const drifted = await autosave(trace.id, 2, delta('ailleurs', 4)).expect(422);
+    expect(drifted.body.errors).toEqual([{ path: 'contentDelta.blocks', message: 'la version enregistrée a 3 blocs, pas 4 : envoyez le document entier' }]);
+    await autosave(trace.id, 2, { contentDelta: { blocks: 3, from: 2, to: 5, insert: [] } }).expect(422);
+    const both = await autosave(trace.id, 2, { content: paragraphs('x'), ...delta('y') }).expect(422);
+    expect(both.body.errors).toEqual([{ path: 'contentDelta', message: 'sans objet avec « content »' }]);
+    await autosave(trace.id, 2, { contentDelta: 'un, deux' }).expect(422);
+    expect((await read(trace.id)).content).toEqual(paragraphs('un', 'la bonne version', 'trois'));
+    // The whole document, as the editor falls back to, still saves.
+    await autosave(trace.id, 2, { content: paragraphs('un', 'deux') }).expect(200);
+
+    await api.http.post(`/api/traces/${trace.id}/submit`).set('Authorization', intern.bearer).expect(200);
+    await autosave(trace.id, 4, delta('pendant la relecture', 2)).expect(409);
+    const other = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', promotion: 2025 });
+    await api.http.patch(`/api/traces/${trace.id}`).set('Authorization', other.bearer).set('If-Match', '"4"').send(delta('pas à moi', 2)).expect(404);
+  });
+
+  it('loses no write when two tabs send a delta against the same version at once', async () => {
+    const trace = await draft(paragraphs('début', 'milieu', 'fin'));
+    const results = await Promise.all(['onglet A', 'onglet B'].map((text) => autosave(trace.id, 1, { contentDelta: { blocks: 3, from: 1, to: 2, insert: paragraphs(text).content } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
+    const text = (await read(trace.id)).content.content[1].content[0].text;
+    expect(['onglet A', 'onglet B']).toContain(text);
+  });
+
+  it('leaves the revision and the validation stamp as a whole save leaves them', async () => {
+    const trace = await draft(paragraphs('Le récit.', 'À compléter.'));
+    const content = paragraphs('Le récit.', 'Complété par un delta.');
+    await autosave(trace.id, 1, { contentDelta: { blocks: 2, from: 1, to: 2, insert: [content.content[1]] } }).expect(200);
+    await api.http.post(`/api/traces/${trace.id}/submit`).set('Authorization', intern.bearer).expect(200);
+    const revision = await api.http.get(`/api/traces/${trace.id}/revisions/1`).set('Authorization', tutor.bearer).expect(200);
+    expect(revision.body.content).toEqual(content);
+    const validated = await api.http.post(`/api/traces/${trace.id}/validate`).set('Authorization', tutor.bearer).send({}).expect(200);
+    expect(validated.body.validatedSha256).toBe(sha256Hex(canonicalJson(content)));
+  });
+});

@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Attachment, entityColumns, PreparedStatements, Trace, User } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCE_CODES, COMPETENCES, DomainError, EDITABLE_STATUSES, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, familleCodes, notFound, TRACE_KINDS, TRACE_STATUSES } from '@carnet/domain';
-import { DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
+import { BlockDocument, DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
@@ -62,16 +62,23 @@ const documents = new DocumentValidatorCache();
  * Turns a schema refusal into the API's 422 / 413 with the path of each fault. `jsonText` is the
  * canonical document as stored; `json` is made only when asked for (an answer that carries it).
  */
-export function checkedContent(content: unknown): { readonly json: Record<string, unknown>; jsonText: string; text: string } {
-  try {
+export function checkedContent(content: unknown): { readonly json: Record<string, unknown>; jsonText: string; text: string; blocks: BlockDocument } {
+  return refusedAsProblem(() => {
     const checked = documents.validate(content);
     return {
       jsonText: checked.jsonText,
       text: plainText(checked.node),
+      blocks: checked.blocks,
       get json() {
         return checked.json as unknown as Record<string, unknown>;
       },
     };
+  });
+}
+
+function refusedAsProblem<T>(check: () => T): T {
+  try {
+    return check();
   } catch (error) {
     if (error instanceof InvalidDocumentError) {
       throw new DomainError(
@@ -82,6 +89,83 @@ export function checkedContent(content: unknown): { readonly json: Record<string
     }
     throw error;
   }
+}
+
+/** A trace's content as saved at one version: its blocks, and its plain text exactly as stored. */
+interface SavedContent {
+  version: number;
+  blocks: BlockDocument;
+  text: string;
+}
+
+/**
+ * The content of the version each trace was last saved at by this process, for the next save's
+ * delta (`contentDelta`): a version's content never changes once saved (every write of it moves
+ * the version on), so a remembered one is what the database holds at that version. Bounded by
+ * size, least recently saved first out; a trace not remembered is read from the database.
+ */
+class SavedContents {
+  private readonly byTrace = new Map<string, SavedContent & { chars: number }>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = 32 * 1024 * 1024) {}
+
+  at(id: string, version: number): SavedContent | undefined {
+    const saved = this.byTrace.get(id);
+    return saved?.version === version ? saved : undefined;
+  }
+
+  remember(id: string, saved: SavedContent): void {
+    this.forget(id);
+    const chars = saved.blocks.chars + saved.text.length;
+    this.byTrace.set(id, { ...saved, chars });
+    this.chars += chars;
+    for (const [key, entry] of this.byTrace) {
+      if (this.chars <= this.maxChars) break;
+      this.byTrace.delete(key);
+      this.chars -= entry.chars;
+    }
+  }
+
+  /** The content did not change from `from` to `to` (a save of the title or the tags). */
+  moved(id: string, from: number, to: number): void {
+    const saved = this.byTrace.get(id);
+    if (saved?.version === from) saved.version = to;
+  }
+
+  forget(id: string): void {
+    const saved = this.byTrace.get(id);
+    if (saved) {
+      this.byTrace.delete(id);
+      this.chars -= saved.chars;
+    }
+  }
+}
+
+/**
+ * How to turn `before` into `after`: keep `prefix` characters, then `middle`, then the last
+ * `suffix` characters. Counted in code points, as PostgreSQL's `left` and `right` count a UTF-8
+ * text's characters; never splitting a surrogate pair.
+ */
+export function textSplice(before: string, after: string): { prefix: number; middle: string; suffix: number } {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  // The kept beginning must not end on the first half of a pair.
+  if (start > 0 && (isLowSurrogate(before.charCodeAt(start)) || isLowSurrogate(after.charCodeAt(start)))) start--;
+  let end = 0;
+  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  // The kept end must not begin on the second half of a pair.
+  if (end > 0 && isLowSurrogate(after.charCodeAt(after.length - end))) end--;
+  return { prefix: codePoints(after, 0, start), middle: after.slice(start, after.length - end), suffix: codePoints(after, after.length - end, after.length) };
+}
+
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+function codePoints(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) if (!isLowSurrogate(text.charCodeAt(i))) count++;
+  return count;
 }
 
 const MARK_START = '\u0001';
@@ -142,6 +226,8 @@ export class TracesService {
   /** A trace's columns as the entity's properties but its content (`access.traceColumns` has them all). */
   private readonly metadataColumns: string;
 
+  private readonly saved = new SavedContents();
+
   /** The referential as this department uses it, for the editor's pickers. */
   referential() {
     return {
@@ -155,7 +241,7 @@ export class TracesService {
     const content = checkedContent(body.content ?? (body.kind === 'rsca' ? rscaTemplate() : emptyDocument()));
     this.assertFamillesAllowed(body.familles);
     await this.assertOwnStage(auth, body.stageId);
-    return this.dataSource.transaction(async (manager) => {
+    const created = await this.dataSource.transaction(async (manager) => {
       const trace = manager.create(Trace, {
         internId: auth.userId,
         kind: body.kind,
@@ -179,6 +265,8 @@ export class TracesService {
       await this.audit.record(auth, { action: 'trace.created', subjectType: 'trace', subjectId: trace.id, details: { kind: trace.kind } }, manager);
       return traceView(trace, 'owner', []);
     });
+    this.saved.remember(created.id, { version: created.version, blocks: content.blocks, text: content.text });
+    return created;
   }
 
   /**
@@ -208,44 +296,104 @@ export class TracesService {
    * the version moved on and changes nothing: 412, no write ever lost silently. When nothing
    * changed, the trace as it is now says why (404, 403, 412, 409), in that order. With
    * `answer.content` false (the client asked for a minimal answer), the view leaves the content out.
+   *
+   * The content comes whole (`content`) or as the blocks that changed since the version named
+   * (`contentDelta`): the delta is applied to that version's content (remembered from the last
+   * save, else read), checked as a whole document would be, and sent to PostgreSQL as a splice of
+   * the stored JSON array and plain text, so a save of one paragraph sends one paragraph.
    */
   async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody, answer: { content: boolean } = { content: true }): Promise<TraceView> {
+    if (body.content !== undefined && body.contentDelta !== undefined) {
+      throw new DomainError(ErrorCode.InvalidInput, 'Envoyez le document entier ou ses changements, pas les deux.', [{ path: 'contentDelta', message: 'sans objet avec « content »' }]);
+    }
     const content = body.content === undefined ? undefined : checkedContent(body.content);
     this.assertFamillesAllowed(body.familles);
     await this.assertOwnStage(auth, body.stageId);
+    let delta: { base: SavedContent; blocks: BlockDocument; text: string } | undefined;
+    if (body.contentDelta !== undefined) {
+      const base = this.saved.at(id, expectedVersion) ?? (await this.savedContent(auth, id, expectedVersion));
+      const blocks = refusedAsProblem(() => documents.apply(base.blocks, body.contentDelta));
+      delta = { base, blocks, text: blocks.text };
+    }
     const params = new SqlParams();
     const set = [`version = t.version + 1`, `updated_at = ${params.add(new Date())}`];
+    const where: string[] = [];
     if (body.title !== undefined) set.push(`title = ${params.add(body.title.trim())}`);
     if (body.kind !== undefined) set.push(`kind = ${params.add(body.kind)}`);
     if (body.competences !== undefined) set.push(`competences = ${params.add(body.competences)}`);
     if (body.familles !== undefined) set.push(`familles = ${params.add(body.familles)}`);
     if (body.stageId !== undefined) set.push(`stage_id = ${params.add(body.stageId)}`);
     if (content) set.push(`content = ${params.add(content.jsonText)}::jsonb`, `content_text = ${params.add(content.text)}`);
+    if (delta) {
+      // The stored blocks before and after the change stay where they are; the database is sent
+      // only the changed blocks and the changed stretch of plain text.
+      const { from, to } = body.contentDelta!;
+      const [start, end] = [params.add(from), params.add(to)];
+      const inserted = params.add(delta.blocks.jsonTextOf(from, delta.blocks.length - (delta.base.blocks.length - to)));
+      set.push(`content = jsonb_build_object('type', 'doc', 'content', (SELECT jsonb_agg(b.e ORDER BY b.part, b.o) FROM (
+          SELECT CASE WHEN s.o <= ${start} THEN 0 ELSE 2 END AS part, s.o, s.e FROM jsonb_array_elements(t.content -> 'content') WITH ORDINALITY AS s(e, o) WHERE s.o <= ${start} OR s.o > ${end}
+          UNION ALL SELECT 1, i.o, i.e FROM jsonb_array_elements(${inserted}::jsonb) WITH ORDINALITY AS i(e, o)) b))`);
+      const text = textSplice(delta.base.text, delta.text);
+      set.push(`content_text = left(t.content_text, ${params.add(text.prefix)}) || ${params.add(text.middle)} || right(t.content_text, ${params.add(text.suffix)})`);
+      // What the delta was computed against, checked where it is stored.
+      where.push(`jsonb_array_length(t.content -> 'content') = ${params.add(delta.base.blocks.length)}`);
+    }
     // The search vector is not recomputed here: the worker does it once the trace rests, and a
     // search computes a stale one itself (SEARCH_VECTOR).
-    if (content || body.title !== undefined) set.push(`search_stale = true`);
+    if (content || delta || body.title !== undefined) set.push(`search_stale = true`);
     // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
     const sql = `UPDATE trace t SET ${set.join(', ')}
       WHERE t.id = ${params.add(id)} AND t.intern_id = ${params.add(auth.userId)} AND t.version = ${params.add(expectedVersion)}
-        AND t.status IN (${EDITABLE_SQL})
-      RETURNING ${content || !answer.content ? this.metadataColumns : this.access.traceColumns}`;
+        AND t.status IN (${EDITABLE_SQL})${where.map((condition) => ` AND ${condition}`).join('')}
+      RETURNING ${content || delta || !answer.content ? this.metadataColumns : this.access.traceColumns}`;
     // A second try only if the trace was made editable again between the two statements.
     for (let attempt = 1; ; attempt++) {
       const [saved] = await this.statements.query<Trace>(sql, params.values);
       if (saved) {
-        return traceView(content && answer.content ? { ...saved, content: content.json } : saved, 'owner');
+        if (content) this.saved.remember(id, { version: saved.version, blocks: content.blocks, text: content.text });
+        else if (delta) this.saved.remember(id, { version: saved.version, blocks: delta.blocks, text: delta.text });
+        else this.saved.moved(id, expectedVersion, saved.version);
+        const sent = content ? content.json : delta && answer.content ? (delta.blocks.node().toJSON() as Record<string, unknown>) : undefined;
+        return traceView(sent && answer.content ? { ...saved, content: sent } : saved, 'owner');
       }
-      const { trace, relation } = await this.access.load(this.dataSource.manager, auth, id);
-      this.access.assertOwner(relation);
-      if (trace.version !== expectedVersion) {
-        throw new DomainError(
-          ErrorCode.StaleVersion,
-          `La trace a été modifiée ailleurs (version ${trace.version}, vous aviez la version ${expectedVersion}) : rechargez-la avant d’enregistrer.`,
-        );
+      await this.whyNotSaved(auth, id, expectedVersion);
+      if (delta) {
+        // At the version named and editable, yet not as remembered: never guessed at.
+        this.saved.forget(id);
+        throw new DomainError(ErrorCode.InvalidInput, 'Les changements ne s’appliquent pas à la version enregistrée : envoyez le document entier.', [
+          { path: 'contentDelta', message: 'version enregistrée différente' },
+        ]);
       }
-      assertEditable(trace, auth.userId);
       if (attempt === 3) throw new DomainError(ErrorCode.TraceLocked, 'La trace change d’état en ce moment : réessayez dans un instant.');
     }
+  }
+
+  /** Why a save at `expectedVersion` changed nothing: 404, 403, 412 or 409, thrown; returns if none applies. */
+  private async whyNotSaved(auth: AuthContext, id: string, expectedVersion: number): Promise<void> {
+    const { trace, relation } = await this.access.load(this.dataSource.manager, auth, id);
+    this.access.assertOwner(relation);
+    if (trace.version !== expectedVersion) {
+      throw new DomainError(
+        ErrorCode.StaleVersion,
+        `La trace a été modifiée ailleurs (version ${trace.version}, vous aviez la version ${expectedVersion}) : rechargez-la avant d’enregistrer.`,
+      );
+    }
+    assertEditable(trace, auth.userId);
+  }
+
+  /** The content the caller's trace has at `version`, read, for a delta against a version this process did not save. */
+  private async savedContent(auth: AuthContext, id: string, version: number): Promise<SavedContent> {
+    const [row] = await this.statements.query<{ content: string; text: string }>(
+      `SELECT t.content::text AS content, t.content_text AS text FROM trace t WHERE t.id = $1 AND t.intern_id = $2 AND t.version = $3 AND t.status IN (${EDITABLE_SQL})`,
+      [id, auth.userId, version],
+    );
+    if (!row) {
+      await this.whyNotSaved(auth, id, version);
+      throw new DomainError(ErrorCode.TraceLocked, 'La trace change d’état en ce moment : réessayez dans un instant.');
+    }
+    const saved = { version, blocks: checkedContent(JSON.parse(row.content)).blocks, text: row.text };
+    this.saved.remember(id, saved);
+    return saved;
   }
 
   async remove(auth: AuthContext, id: string): Promise<void> {

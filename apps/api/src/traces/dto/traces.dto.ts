@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { COMPETENCE_CODES, EXTRA_FAMILLE, FAMILLE_CODES, TRACE_KINDS, TRACE_STATUSES, TraceKind, TraceStatus } from '@carnet/domain';
+import type { BlockDelta } from '@carnet/editor';
 import { KeysetPageQuery } from '../../common/paging';
 import { RawJson } from '../../common/validation.pipe';
 
@@ -61,6 +62,17 @@ export class UpdateTraceBody {
   @ApiPropertyOptional({ enum: TRACE_KINDS }) @IsOptional() @IsIn(TRACE_KINDS, { message: 'type de trace inconnu' }) kind?: TraceKind;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) title?: string;
   @ApiPropertyOptional({ description: 'tiptap JSON document, checked against the editor schema' }) @IsOptional() @IsObject() @RawJson() content?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      'Instead of `content`: the change since the version named by If-Match, `{ blocks, from, to, insert }`: that version has `blocks` top-level blocks, ' +
+      'those from `from` to `to` (excluded) become the `insert` list of blocks. The result is checked as a whole document is; a delta that does not fit is refused (422) and the whole document can be sent instead.',
+    example: { blocks: 24, from: 5, to: 6, insert: [{ type: 'paragraph', content: [{ type: 'text', text: 'Le paragraphe réécrit.' }] }] },
+  })
+  @IsOptional()
+  @IsObject()
+  @RawJson()
+  contentDelta?: BlockDelta;
 
   @ApiPropertyOptional({ enum: COMPETENCE_CODES, isArray: true })
   @IsOptional()
