@@ -5,13 +5,16 @@
  *   npm run bench:seed -- --interns 500            (database carnet_bench_500 on the local server)
  *   npm run bench:seed -- --interns 16000 --seed 7 --alumni 5
  *
- * UPP for 35 DUMG, four promotions in the DES (`--interns` in all), and `--alumni` graduated
+ * 35 DUMG, each a faculty (`dumg1`…`dumg35`; the deployment's first faculty becomes `dumg1`)
+ * with 4 UPP and its own requirements; every row carries its faculty, set here since the seed
+ * writes as the tables' owner, outside any faculty's scope (ADR 0007). Four promotions in the DES (`--interns` in all), and `--alumni` graduated
  * promotions before them (default 5, as many interns each): their accounts closed, their
  * portfolios kept for the retention period, as a deployment holds them after a few years.
  * Interns and MSU with the tutorship rules respected, stages, traces from short entries to
  * 10-page RSCAs with tables (~25 a year; one intern in 200 has written 200; statuses in
  * realistic proportions), revisions, comments, the reviewers the product records,
- * assessments, jury sessions. Prints rows per table, size, time.
+ * assessments, jury sessions, each within its faculty (an MSU tutors and sits on juries in the
+ * faculty of their UPP). Prints rows per table, size, time.
  */
 import 'reflect-metadata';
 import argon2 from 'argon2';
@@ -31,6 +34,7 @@ const option = (name: string, fallback: number) => {
 const INTERNS = option('interns', 500);
 const SEED = option('seed', 42);
 const ALUMNI = option('alumni', 5);
+const FACULTIES = 35;
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const benchDatabaseName = (interns: number) => `carnet_bench_${interns}`;
 
@@ -98,8 +102,8 @@ async function insert(client: Client, table: string, columns: [string, string][]
  * trace created, submitted, read by the tutor the next day, validated (about 3.5 entries a trace).
  */
 const AUDIT_LOG_SQL = `
-  INSERT INTO audit_log (occurred_at, actor_id, action, subject_type, subject_id, details)
-  SELECT e.at, e.actor, e.action, 'trace', t.id::text, e.details
+  INSERT INTO audit_log (faculty_id, occurred_at, actor_id, action, subject_type, subject_id, details)
+  SELECT t.faculty_id, e.at, e.actor, e.action, 'trace', t.id::text, e.details
     FROM trace t
     LEFT JOIN LATERAL (SELECT tutor_id FROM tutorship ts WHERE ts.intern_id = t.intern_id ORDER BY ts.started_at DESC LIMIT 1) ts ON true
    CROSS JOIN LATERAL (VALUES
@@ -132,47 +136,72 @@ async function main(): Promise<void> {
   const now = Date.now();
   const day = 86400_000;
 
-  // Structure: 35 DUMG × 4 UPP.
-  const upps = Array.from({ length: 140 }, (_, i) => [uuid(), `dumg${Math.floor(i / 4) + 1}-upp${(i % 4) + 1}`, `DUMG ${Math.floor(i / 4) + 1}, UPP ${(i % 4) + 1}`]);
-  await insert(client, 'upp', [['id', 'uuid'], ['code', 'text'], ['name', 'text']], upps);
+  // Structure: 35 faculties × 4 UPP. The migrations' one faculty becomes dumg1 under an id of
+  // the seed's (its rows, the default requirements, move to it); the others get its requirements.
+  const faculties = Array.from({ length: FACULTIES }, (_, f) => [uuid(), `dumg${f + 1}`, `DUMG ${f + 1}`]);
+  const [{ id: first }] = (await client.query(`SELECT id FROM faculty ORDER BY created_at LIMIT 1`)).rows;
+  await insert(client, 'faculty', [['id', 'uuid'], ['code', 'text'], ['name', 'text']], faculties);
+  const keyed = (await client.query(`SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'faculty_id' AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE')`)).rows;
+  for (const { table_name: table } of keyed) await client.query(`UPDATE ${table} SET faculty_id = $1 WHERE faculty_id = $2`, [faculties[0][0], first]);
+  await client.query(`DELETE FROM faculty WHERE id = $1`, [first]);
+  await client.query(`INSERT INTO phase_requirement (faculty_id, phase, version, rules) SELECT f.id, r.phase, r.version, r.rules FROM phase_requirement r, faculty f WHERE r.faculty_id = $1 AND f.id <> $1 ORDER BY f.code, r.phase, r.version`, [faculties[0][0]]);
+  const facultyOf = new Map<string, string>();
+  const upps = Array.from({ length: FACULTIES * 4 }, (_, i) => {
+    const row = [uuid(), `dumg${Math.floor(i / 4) + 1}-upp${(i % 4) + 1}`, `DUMG ${Math.floor(i / 4) + 1}, UPP ${(i % 4) + 1}`, faculties[Math.floor(i / 4)][0]];
+    facultyOf.set(row[0] as string, row[3] as string);
+    return row;
+  });
+  await insert(client, 'upp', [['id', 'uuid'], ['code', 'text'], ['name', 'text'], ['faculty_id', 'uuid']], upps);
   await insert(client, 'promotion', [['year', 'int']], [...GRADUATED, ...PROMOTIONS].map((y) => [y]));
 
   const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'Estève', 'Sallès', 'Benoît'];
   const FIRST = ['Claire', 'Yanis', 'Léa', 'Théo', 'Inès', 'Mathis', 'Chloé', 'Lucas', 'Manon', 'Hugo', 'Éloïse', 'Jules'];
   const users: unknown[][] = [];
-  const interns: { id: string; promotion: number; upp: string; graduated: boolean }[] = [];
+  const interns: { id: string; promotion: number; upp: string; faculty: string; graduated: boolean }[] = [];
   const perPromotion = Math.ceil(INTERNS / 4);
   for (let i = 0; i < INTERNS + perPromotion * ALUMNI; i++) {
     const id = uuid();
     const graduated = i >= INTERNS;
     const promotion = graduated ? GRADUATED[(i - INTERNS) % ALUMNI] : PROMOTIONS[i % 4];
     const upp = upps[i % upps.length][0] as string;
-    interns.push({ id, promotion, upp, graduated });
-    users.push([id, graduated ? `ancien${i - INTERNS}@bench.carnet.fr` : `interne${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), ['intern'], upp, promotion, hash, !graduated]);
+    const faculty = facultyOf.get(upp)!;
+    interns.push({ id, promotion, upp, faculty, graduated });
+    users.push([id, graduated ? `ancien${i - INTERNS}@bench.carnet.fr` : `interne${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), ['intern'], upp, promotion, hash, !graduated, faculty]);
   }
-  const tutorCount = Math.ceil(INTERNS * 0.75);
-  const tutors: string[] = [];
+  // At least one MSU a UPP, so that every faculty of a small data set has its tutors.
+  const tutorCount = Math.max(Math.ceil(INTERNS * 0.75), upps.length);
+  // Each faculty's MSU, in order; one in 20 of a faculty's also sits on its juries.
+  const tutorsOf = new Map<string, string[]>();
+  const juriesOf = new Map<string, string[]>();
   for (let i = 0; i < tutorCount; i++) {
     const id = uuid();
-    tutors.push(id);
-    users.push([id, `msu${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), i % 20 === 0 ? ['tutor', 'jury'] : ['tutor'], upps[i % upps.length][0], null, hash, true]);
+    const upp = upps[i % upps.length][0] as string;
+    const faculty = facultyOf.get(upp)!;
+    const mine = tutorsOf.get(faculty) ?? [];
+    tutorsOf.set(faculty, [...mine, id]);
+    const jury = mine.length % 20 === 0;
+    if (jury) juriesOf.set(faculty, [...(juriesOf.get(faculty) ?? []), id]);
+    users.push([id, `msu${i}@bench.carnet.fr`, pick(LAST), pick(FIRST), jury ? ['tutor', 'jury'] : ['tutor'], upp, null, hash, true, faculty]);
   }
+  // The bench's admin is one faculty's (dumg1's), as every admin now is.
   const adminId = uuid();
-  users.push([adminId, 'admin@bench.carnet.fr', 'Bessière', 'Nadia', ['admin'], null, null, hash, true]);
-  await insert(client, 'app_user', [['id', 'uuid'], ['email', 'text'], ['last_name', 'text'], ['first_name', 'text'], ['roles', 'text[]'], ['upp_id', 'uuid'], ['promotion', 'int'], ['password_hash', 'text'], ['active', 'bool']], users.map((u) => [...u.slice(0, 4), `{${(u[4] as string[]).join(',')}}`, ...u.slice(5)]));
+  users.push([adminId, 'admin@bench.carnet.fr', 'Bessière', 'Nadia', ['admin'], null, null, hash, true, faculties[0][0]]);
+  await insert(client, 'app_user', [['id', 'uuid'], ['email', 'text'], ['last_name', 'text'], ['first_name', 'text'], ['roles', 'text[]'], ['upp_id', 'uuid'], ['promotion', 'int'], ['password_hash', 'text'], ['active', 'bool'], ['faculty_id', 'uuid']], users.map((u) => [...u.slice(0, 4), `{${(u[4] as string[]).join(',')}}`, ...u.slice(5)]));
 
-  // Tutorships: the k-th intern of a promotion goes to the k-th tutor: one per promotion each.
-  const seen = new Map<number, number>();
+  // Tutorships: the k-th intern of a promotion in a faculty goes to the faculty's k-th MSU: one per promotion each.
+  const seen = new Map<string, number>();
   const tutorOf = new Map<string, string>();
   const tutorships = interns.map((intern) => {
-    const k = seen.get(intern.promotion) ?? 0;
-    seen.set(intern.promotion, k + 1);
-    const tutor = tutors[k % tutors.length];
+    const key = `${intern.faculty} ${intern.promotion}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    const theirs = tutorsOf.get(intern.faculty)!;
+    const tutor = theirs[k % theirs.length];
     tutorOf.set(intern.id, tutor);
     const ended = intern.graduated ? new Date(graduation(intern.promotion)) : null;
-    return [uuid(), tutor, intern.id, intern.promotion, new Date(Date.UTC(intern.promotion, 10, 2)), ended, ended && 'Fin du DES'];
+    return [uuid(), tutor, intern.id, intern.promotion, new Date(Date.UTC(intern.promotion, 10, 2)), ended, ended && 'Fin du DES', intern.faculty];
   });
-  await insert(client, 'tutorship', [['id', 'uuid'], ['tutor_id', 'uuid'], ['intern_id', 'uuid'], ['promotion', 'int'], ['started_at', 'timestamptz'], ['ended_at', 'timestamptz'], ['end_reason', 'text']], tutorships);
+  await insert(client, 'tutorship', [['id', 'uuid'], ['tutor_id', 'uuid'], ['intern_id', 'uuid'], ['promotion', 'int'], ['started_at', 'timestamptz'], ['ended_at', 'timestamptz'], ['end_reason', 'text'], ['faculty_id', 'uuid']], tutorships);
 
   // Stages: one per semester done.
   const stages: unknown[][] = [];
@@ -182,10 +211,10 @@ async function main(): Promise<void> {
     for (let s = 1; s <= semesters; s++) {
       const start = new Date(Date.UTC(intern.promotion, 10, 2) + (s - 1) * 182 * day).toISOString().slice(0, 10);
       const end = new Date(Date.UTC(intern.promotion, 10, 2) + s * 182 * day - day).toISOString().slice(0, 10);
-      stages.push([uuid(), intern.id, KINDS[(s - 1) % KINDS.length], s, start, end]);
+      stages.push([uuid(), intern.id, KINDS[(s - 1) % KINDS.length], s, start, end, intern.faculty]);
     }
   }
-  await insert(client, 'stage', [['id', 'uuid'], ['intern_id', 'uuid'], ['kind', 'text'], ['semester', 'int'], ['starts_on', 'date'], ['ends_on', 'date']], stages);
+  await insert(client, 'stage', [['id', 'uuid'], ['intern_id', 'uuid'], ['kind', 'text'], ['semester', 'int'], ['starts_on', 'date'], ['ends_on', 'date'], ['faculty_id', 'uuid']], stages);
 
   // Traces: ~25 a year in the DES; 15 % drafts, 10 % submitted, 5 % changes requested, 70 % validated.
   const COMPETENCES = ['premier_recours', 'relation', 'approche_globale', 'education', 'continuite', 'professionnalisme'];
@@ -196,10 +225,10 @@ async function main(): Promise<void> {
   const reviewers: unknown[][] = [];
   let traceCount = 0;
   const flush = async () => {
-    await insert(client, 'trace', [['id', 'uuid'], ['intern_id', 'uuid'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['content_text', 'text'], ['competences', 'text[]'], ['familles', 'text[]'], ['status', 'text'], ['version', 'int'], ['ever_submitted', 'bool'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['submitted_at', 'timestamptz'], ['validated_at', 'timestamptz'], ['validated_by', 'uuid'], ['validated_sha256', 'text']], traces);
-    await insert(client, 'trace_revision', [['trace_id', 'uuid'], ['number', 'int'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['competences', 'text[]'], ['familles', 'text[]'], ['sha256', 'text'], ['created_by', 'uuid']], revisions);
-    await insert(client, 'trace_comment', [['trace_id', 'uuid'], ['author_id', 'uuid'], ['body', 'text'], ['anchor_from', 'int'], ['anchor_to', 'int'], ['anchor_quote', 'text']], comments);
-    await insert(client, 'trace_reviewer', [['trace_id', 'uuid'], ['tutor_id', 'uuid']], reviewers);
+    await insert(client, 'trace', [['id', 'uuid'], ['intern_id', 'uuid'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['content_text', 'text'], ['competences', 'text[]'], ['familles', 'text[]'], ['status', 'text'], ['version', 'int'], ['ever_submitted', 'bool'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['submitted_at', 'timestamptz'], ['validated_at', 'timestamptz'], ['validated_by', 'uuid'], ['validated_sha256', 'text'], ['faculty_id', 'uuid']], traces);
+    await insert(client, 'trace_revision', [['trace_id', 'uuid'], ['number', 'int'], ['kind', 'text'], ['title', 'text'], ['content', 'jsonb'], ['competences', 'text[]'], ['familles', 'text[]'], ['sha256', 'text'], ['created_by', 'uuid'], ['faculty_id', 'uuid']], revisions);
+    await insert(client, 'trace_comment', [['trace_id', 'uuid'], ['author_id', 'uuid'], ['body', 'text'], ['anchor_from', 'int'], ['anchor_to', 'int'], ['anchor_quote', 'text'], ['faculty_id', 'uuid']], comments);
+    await insert(client, 'trace_reviewer', [['trace_id', 'uuid'], ['tutor_id', 'uuid'], ['faculty_id', 'uuid']], reviewers);
     traceCount += traces.length;
     traces.length = 0;
     revisions.length = 0;
@@ -229,13 +258,13 @@ async function main(): Promise<void> {
       const familles = `{${[...new Set([pick(FAMILLES), pick(FAMILLES)])].join(',')}}`;
       const title = `${pick(SENTENCES).split(' ').slice(0, 6).join(' ')} (${n + 1})`;
       const tutor = tutorOf.get(intern.id)!;
-      traces.push([id, intern.id, kind, title, template.json, template.text, competences, familles, status, status === 'draft' ? 1 : 3, status !== 'draft', created, validated ?? submitted ?? created, submitted, validated, validated ? tutor : null, validated ? template.sha : null]);
+      traces.push([id, intern.id, kind, title, template.json, template.text, competences, familles, status, status === 'draft' ? 1 : 3, status !== 'draft', created, validated ?? submitted ?? created, submitted, validated, validated ? tutor : null, validated ? template.sha : null, intern.faculty]);
       if (status !== 'draft') {
-        revisions.push([id, 1, kind, title, template.json, competences, familles, template.sha, intern.id]);
+        revisions.push([id, 1, kind, title, template.json, competences, familles, template.sha, intern.id, intern.faculty]);
         const commented = rand() < 0.4;
-        if (commented) comments.push([id, tutor, 'Peux-tu préciser ta recherche documentaire ?', 10, 40, 'passage commenté']);
+        if (commented) comments.push([id, tutor, 'Peux-tu préciser ta recherche documentaire ?', 10, 40, 'passage commenté', intern.faculty]);
         // The product records the tutor as a reviewer when they comment, request changes or validate.
-        if (commented || status === 'validated' || status === 'changes_requested') reviewers.push([id, tutor]);
+        if (commented || status === 'validated' || status === 'changes_requested') reviewers.push([id, tutor, intern.faculty]);
       }
     }
     if (traces.length > 5000) await flush();
@@ -244,18 +273,28 @@ async function main(): Promise<void> {
 
   // Assessments of the socle for interns past it, and one jury session per 100 interns (open now).
   const assessed = interns.filter((i) => i.promotion <= 2025);
-  const assessment = (i: (typeof interns)[number], phase: string) => [i.id, tutorOf.get(i.id), phase, JSON.stringify({ relation: 'intermediaire', premier_recours: 'novice' }), 'Bonne progression.', 'favorable'];
-  await insert(client, 'assessment', [['intern_id', 'uuid'], ['tutor_id', 'uuid'], ['phase', 'text'], ['levels', 'jsonb'], ['comment', 'text'], ['recommendation', 'text']], [
+  const assessment = (i: (typeof interns)[number], phase: string) => [i.id, tutorOf.get(i.id), phase, JSON.stringify({ relation: 'intermediaire', premier_recours: 'novice' }), 'Bonne progression.', 'favorable', i.faculty];
+  await insert(client, 'assessment', [['intern_id', 'uuid'], ['tutor_id', 'uuid'], ['phase', 'text'], ['levels', 'jsonb'], ['comment', 'text'], ['recommendation', 'text'], ['faculty_id', 'uuid']], [
     ...assessed.map((i) => assessment(i, 'socle')),
     ...assessed.filter((i) => i.graduated).map((i) => assessment(i, 'approfondissement')),
   ]);
-  const juryMembers = tutors.filter((_, i) => i % 20 === 0);
-  // Sessions sit for interns in the DES, the first `INTERNS` of the list.
-  for (let s = 0; s * 100 < INTERNS; s++) {
-    const [{ id }] = (await client.query(`INSERT INTO jury_session (title, phase, opens_at, closes_at) VALUES ($1, 'socle', now() - interval '1 day', now() + interval '30 days') RETURNING id`, [`Commission ${s + 1}`])).rows;
-    await client.query(`INSERT INTO jury_member (session_id, user_id) SELECT $1, unnest($2::uuid[])`, [id, [juryMembers[s % juryMembers.length], juryMembers[(s + 1) % juryMembers.length]]]);
-    await client.query(`INSERT INTO jury_intern (session_id, intern_id) SELECT $1, unnest($2::uuid[])`, [id, interns.slice(s * 100, s * 100 + 100).map((i) => i.id)]);
+  // Each faculty's sessions sit for its interns in the DES (the first `INTERNS` of the list), 100 a session, two of its jury members each.
+  const sessions: unknown[][] = [];
+  const members: unknown[][] = [];
+  const seated: unknown[][] = [];
+  for (const [faculty] of faculties as string[][]) {
+    const theirs = interns.slice(0, INTERNS).filter((i) => i.faculty === faculty);
+    const juries = juriesOf.get(faculty) ?? [];
+    for (let s = 0; s * 100 < theirs.length; s++) {
+      const id = uuid();
+      sessions.push([id, `Commission ${s + 1}`, 'socle', new Date(now - day), new Date(now + 30 * day), faculty]);
+      for (const member of new Set([juries[s % juries.length], juries[(s + 1) % juries.length]])) if (member) members.push([id, member, faculty]);
+      for (const intern of theirs.slice(s * 100, s * 100 + 100)) seated.push([id, intern.id, faculty]);
+    }
   }
+  await insert(client, 'jury_session', [['id', 'uuid'], ['title', 'text'], ['phase', 'text'], ['opens_at', 'timestamptz'], ['closes_at', 'timestamptz'], ['faculty_id', 'uuid']], sessions);
+  await insert(client, 'jury_member', [['session_id', 'uuid'], ['user_id', 'uuid'], ['faculty_id', 'uuid']], members);
+  await insert(client, 'jury_intern', [['session_id', 'uuid'], ['intern_id', 'uuid'], ['faculty_id', 'uuid']], seated);
   await client.query(AUDIT_LOG_SQL);
   await client.query(AUDIT_ROLLUP_SQL);
   // As a live database is: vacuumed (hint bits and visibility map set, so index-only scans skip
@@ -269,7 +308,7 @@ async function main(): Promise<void> {
   const [{ size }] = (await client.query(`SELECT pg_database_size(current_database()) AS size`)).rows;
   await client.end();
   await admin.end();
-  console.log(`database ${name}: ${INTERNS} interns in the DES and ${interns.length - INTERNS} graduates (${ALUMNI} promotions), ${tutorCount} MSU, ${traceCount} traces (seed ${SEED})`);
+  console.log(`database ${name}: ${FACULTIES} faculties, ${INTERNS} interns in the DES and ${interns.length - INTERNS} graduates (${ALUMNI} promotions), ${tutorCount} MSU, ${traceCount} traces (seed ${SEED})`);
   for (const row of counts.filter((c) => c.rows > 0)) console.log(`  ${row.table.padEnd(20)} ${String(row.rows).padStart(10)}`);
   console.log(`size: ${(Number(size) / 1e6).toFixed(0)} MB (${(Number(size) / 1e6 / (INTERNS / 1000)).toFixed(0)} MB per 1,000 interns); time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
