@@ -12,6 +12,7 @@ import { PortfoliosModule } from './portfolios/portfolios.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { StageEvaluationsModule } from './stage-evaluations/stage-evaluations.module';
 import { StagesModule } from './stages/stages.module';
+import { TeachingModule } from './teaching/teaching.module';
 import { StructureModule } from './structure/structure.module';
 import { ThesisModule } from './thesis/thesis.module';
 import { TracesModule } from './traces/traces.module';
@@ -56,6 +57,7 @@ export class AppModule {
         ThesisModule,
         GeptModule,
         StageEvaluationsModule,
+        TeachingModule,
       ],
     };
   }

@@ -16,4 +16,5 @@ export * from './tutorship/meetings';
 export * from './thesis/thesis';
 export * from './gept/gept';
 export * from './labels';
+export * from './teaching/teaching';
 export * from './stages/evaluations';

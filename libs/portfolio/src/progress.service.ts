@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { ProgressView } from '@carnet/contracts';
+import type { ProgressView, TeachingProgressView } from '@carnet/contracts';
 import { PreparedStatements, User } from '@carnet/database';
+import { teachingProgress } from './teaching-progress';
 import {
   COMPETENCE_CODES,
   COMPETENCES,
@@ -23,6 +24,8 @@ export interface Progress extends ProgressView {
   phase: Phase;
   /** The co-signed tutor meetings of all the intern's tutorships, in all and held in the last 12 months. */
   meetings: { coSigned: number; last12Months: number };
+  /** The phase's mandatory teaching sessions, attended or missed (teaching-progress.ts). */
+  teaching: TeachingProgressView;
 }
 
 /** The co-signed tutor meetings of an intern ($1), in all, held after $2 (a day) and from $3 to before $4 (the phase, counted like its traces). */
@@ -109,6 +112,7 @@ export class ProgressService {
       summary: judged.summary,
       validatedTotal: coverage.total,
       meetings,
+      teaching: await teachingProgress(this.statements, intern.id, phase, window, now),
     };
   }
 }
