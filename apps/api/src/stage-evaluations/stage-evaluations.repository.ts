@@ -117,16 +117,17 @@ export class StageEvaluationsRepository {
 
   /** Revokes the evaluator's live links for the stage; how many. */
   async revokeLive(manager: EntityManager, stageId: string, email: string, now: Date): Promise<number> {
-    const rows: unknown[] = await manager.query(
-      `UPDATE stage_evaluation_link SET revoked_at = $3 WHERE stage_id = $1 AND evaluator_email = $2 AND used_at IS NULL AND revoked_at IS NULL RETURNING id`,
+    const [{ n }]: { n: number }[] = await manager.query(
+      `WITH revoked AS (UPDATE stage_evaluation_link SET revoked_at = $3 WHERE stage_id = $1 AND evaluator_email = $2 AND used_at IS NULL AND revoked_at IS NULL RETURNING id)
+       SELECT count(*)::int AS n FROM revoked`,
       [stageId, email, now],
     );
-    return rows.length;
+    return n;
   }
 
   async insertLink(manager: EntityManager, link: { stageId: string; evaluatorName: string; evaluatorEmail: string; tokenHash: Buffer; createdBy: string | null; createdAt: Date; expiresAt: Date }): Promise<LinkRow> {
     const rows: LinkRow[] = await manager.query(
-      `INSERT INTO stage_evaluation_link l (stage_id, evaluator_name, evaluator_email, token_hash, created_by, created_at, expires_at)
+      `INSERT INTO stage_evaluation_link AS l (stage_id, evaluator_name, evaluator_email, token_hash, created_by, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${LINK}`,
       [link.stageId, link.evaluatorName, link.evaluatorEmail, link.tokenHash, link.createdBy, link.createdAt, link.expiresAt],
     );
@@ -142,7 +143,7 @@ export class StageEvaluationsRepository {
     row: EvaluationInput & { stageId: string; authorId: string | null; linkId: string | null; evaluatorName: string; evaluatorEmail: string | null; submittedAt: Date },
   ): Promise<EvaluationRow> {
     const rows: EvaluationRow[] = await manager.query(
-      `INSERT INTO stage_evaluation e (stage_id, author_id, link_id, evaluator_name, evaluator_email, levels, comment, validation_proposed, submitted_at)
+      `INSERT INTO stage_evaluation AS e (stage_id, author_id, link_id, evaluator_name, evaluator_email, levels, comment, validation_proposed, submitted_at)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) RETURNING ${EVALUATION}`,
       [row.stageId, row.authorId, row.linkId, row.evaluatorName, row.evaluatorEmail, JSON.stringify(row.levels), row.comment, row.validationProposed, row.submittedAt],
     );
