@@ -9,8 +9,10 @@
  * - a bare UPDATE of the same 52 KB JSON into a plain table with a primary key and a version,
  *   created by the bench and dropped after (the physical limit: one row rewritten).
  *
- * The API is measured twice: as the web editor saves (`Prefer: return=minimal`, the new version
- * and metadata only), and as any other client does (no preference: the whole trace back).
+ * The API is measured three times: as the web editor saves (`contentDelta`, the paragraph typed
+ * in since the last save, and `Prefer: return=minimal`, the new version and metadata only); with
+ * the whole document and a minimal answer (the web editor before deltas); and as any other
+ * client does (the whole document, the whole trace back).
  * p50/p99/throughput, with 20 and with 100 concurrent editors, ratios against each baseline.
  *
  *   npm run bench:autosave            (BENCH_DATABASE_URL, default the local PostgreSQL server)
@@ -85,7 +87,9 @@ async function main(): Promise<void> {
       const { node, json } = validateDocument(JSON.parse(b).content);
       return { json: JSON.stringify(json), text: plainText(node) };
     });
-    console.log(`payload: ${(Buffer.byteLength(bodies[0]) / 1024).toFixed(1)} KB per PATCH; editors: ${EDITORS.join(', ')}; ${SECONDS} s per measure; PostgreSQL ${(await system.pool.query('SHOW server_version')).rows[0].server_version}`);
+    const blockCount = (JSON.parse(bodies[0]).content.content as unknown[]).length;
+    const typed = 'Nous reprenons ensemble l’observance, les objectifs tensionnels et la surveillance du rein';
+    console.log(`payload: ${(Buffer.byteLength(bodies[0]) / 1024).toFixed(1)} KB per whole-document PATCH, ${blockCount} blocks; editors: ${EDITORS.join(', ')}; ${SECONDS} s per measure; PostgreSQL ${(await system.pool.query('SHOW server_version')).rows[0].server_version}`);
     const create = async () => {
       const response = await system.request('POST', '/api/traces', {
         token,
@@ -98,14 +102,21 @@ async function main(): Promise<void> {
 
     for (const editors of EDITORS) {
       // Each editor owns a trace and sends the version it last saw, as the web editor does.
-      const apiRun = async (prefer: boolean) => {
+      const apiRun = async (mode: 'delta' | 'minimal' | 'full') => {
         const traces = await Promise.all(Array.from({ length: editors }, create));
         const versions = traces.map(() => 1);
+        const prefer = mode !== 'full';
         let [applied, answered] = [0, 0];
         const m = await measure(editors, SECONDS, async (worker, n) => {
+          // The editor's delta: one paragraph, rewritten with what was typed since the last save.
+          const at = 1 + ((n * 5) % (blockCount - 1));
+          const body =
+            mode === 'delta'
+              ? JSON.stringify({ contentDelta: { blocks: blockCount, from: at, to: at + 1, insert: [{ type: 'paragraph', content: [{ type: 'text', text: `${typed} (${worker}.${n})` }] }] } })
+              : bodies[n % bodies.length];
           const response = await system.request('PATCH', `/api/traces/${traces[worker]}`, {
             token,
-            body: bodies[n % bodies.length],
+            body,
             headers: { 'if-match': `"${versions[worker]}"`, ...(prefer ? { prefer: 'return=minimal' } : {}) },
           });
           if (response.status !== 200) return false;
@@ -116,8 +127,9 @@ async function main(): Promise<void> {
         }, system.apiPid);
         return { m, applied: answered ? applied / answered : 0 };
       };
-      const minimal = await apiRun(true);
-      const full = await apiRun(false);
+      const delta = await apiRun('delta');
+      const minimal = await apiRun('minimal');
+      const full = await apiRun('full');
 
       const rawTraces = await Promise.all(Array.from({ length: editors }, create));
       const rawVersions = rawTraces.map(() => 1);
@@ -147,10 +159,11 @@ async function main(): Promise<void> {
       });
 
       print(editors, [
-        { name: 'API PATCH, Prefer: return=minimal (web editor)', m: minimal.m },
-        { name: 'API PATCH, whole trace back (other clients)', m: full.m },
+        { name: 'API PATCH, delta, minimal answer (web editor)', m: delta.m },
+        { name: 'API PATCH, whole document, minimal answer', m: minimal.m },
+        { name: 'API PATCH, whole document and trace back', m: full.m },
       ], real, bare);
-      console.log(`Preference-Applied: return=minimal on ${(minimal.applied * 100).toFixed(0)} % of the answers asked so, ${(full.applied * 100).toFixed(0)} % of the others`);
+      console.log(`Preference-Applied: return=minimal on ${(delta.applied * 100).toFixed(0)} % and ${(minimal.applied * 100).toFixed(0)} % of the answers asked so, ${(full.applied * 100).toFixed(0)} % of the others`);
     }
     await system.pool.query(`DROP TABLE bench_bare_row`);
   } finally {

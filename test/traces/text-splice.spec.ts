@@ -13,10 +13,13 @@ describe('the stretch of plain text an autosave sends PostgreSQL', () => {
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const word = (length: number) => Array.from({ length }, () => alphabet[random(alphabet.length)]);
     for (let i = 0; i < 5000; i++) {
+      // Long unchanged stretches around the change, as in a 10-page trace, now and then.
+      const [head, tail] = random(2) ? ['é🩺a '.repeat(random(400)), ' 👶b'.repeat(random(400))] : ['', ''];
       const points = word(random(12));
-      const before = points.join('');
+      const before = head + points.join('') + tail;
       // Cut between characters, as an edit does.
-      const after = random(3) === 0 ? word(random(12)).join('') : [...points.slice(0, random(points.length + 1)), ...word(random(4)), ...points.slice(random(points.length + 1))].join('');
+      const changed = random(3) === 0 ? word(random(12)).join('') : [...points.slice(0, random(points.length + 1)), ...word(random(4)), ...points.slice(random(points.length + 1))].join('');
+      const after = head + changed + tail;
       expect(applied(before, textSplice(before, after))).toBe(after);
     }
   });

@@ -149,24 +149,28 @@ class SavedContents {
  */
 export function textSplice(before: string, after: string): { prefix: number; middle: string; suffix: number } {
   const max = Math.min(before.length, after.length);
+  // Compared a stretch at a time (native string equality), then character by character.
+  const STRETCH = 512;
   let start = 0;
+  while (start + STRETCH <= max && before.slice(start, start + STRETCH) === after.slice(start, start + STRETCH)) start += STRETCH;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   // The kept beginning must not end on the first half of a pair.
   if (start > 0 && (isLowSurrogate(before.charCodeAt(start)) || isLowSurrogate(after.charCodeAt(start)))) start--;
+  const room = max - start;
   let end = 0;
-  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  while (end + STRETCH <= room && before.slice(before.length - end - STRETCH, before.length - end) === after.slice(after.length - end - STRETCH, after.length - end)) end += STRETCH;
+  while (end < room && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
   // The kept end must not begin on the second half of a pair.
   if (end > 0 && isLowSurrogate(after.charCodeAt(after.length - end))) end--;
-  return { prefix: codePoints(after, 0, start), middle: after.slice(start, after.length - end), suffix: codePoints(after, after.length - end, after.length) };
+  return { prefix: codePoints(after.slice(0, start)), middle: after.slice(start, after.length - end), suffix: codePoints(after.slice(after.length - end)) };
 }
 
 const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
-function codePoints(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let i = from; i < to; i++) if (!isLowSurrogate(text.charCodeAt(i))) count++;
-  return count;
-}
+/** A text's length in code points: its UTF-16 length less the second halves of its pairs. */
+const codePoints = (text: string) => text.length - (LOW_SURROGATE.test(text) ? text.match(LOW_SURROGATES)!.length : 0);
+const LOW_SURROGATE = /[\uDC00-\uDFFF]/;
+const LOW_SURROGATES = /[\uDC00-\uDFFF]/g;
 
 const MARK_START = '\u0001';
 const MARK_END = '\u0002';
