@@ -8,6 +8,9 @@ import { TracesPage } from './pages/TracesPage';
 import { ReviewInboxPage } from './pages/ReviewInboxPage';
 import { ProgressPage } from './pages/ProgressPage';
 import { AdminPage } from './pages/admin/AdminPage';
+import { AdminEvaluationsPage } from './features/evaluations/AdminEvaluationsPage';
+import { EvaluationLinkPage } from './features/evaluations/EvaluationLinkPage';
+import { SupervisorEvaluationsPage } from './features/evaluations/SupervisorEvaluationsPage';
 import { FacultyInHeader } from './features/faculties/FacultySwitcher';
 import { OPERATOR_HOME, OperatorPage } from './features/faculties/OperatorPage';
 import { DirectedThesesPage } from './features/thesis/DirectedThesesPage';
@@ -33,6 +36,8 @@ function Routes(): ReactNode {
   if ((params = match('/progression/:internId', path))) return <ProgressPage internId={params.internId} />;
   if (path === '/progression') return <ProgressPage internId={me.id} />;
   if (path === '/jury') return <JuryPage />;
+  if (path === '/evaluations-stage') return <SupervisorEvaluationsPage />;
+  if (path === '/evaluations-dumg') return <AdminEvaluationsPage />;
   if (path === '/these') return <ThesisPage />;
   if ((params = match('/theses-dirigees/:internId', path))) return <DirectedThesesPage internId={params.internId} />;
   if (path === '/theses-dirigees') return <DirectedThesesPage />;
@@ -56,6 +61,7 @@ export function App() {
 
   if (path === '/mot-de-passe') return <SetPasswordPage />;
   if (path === '/liaison-universitaire') return <UniversityLinkPage />;
+  if (path === '/evaluation-stage') return <EvaluationLinkPage />;
   if (path === '/direction-these') return <DirectorLinkPage />;
   if (me === undefined) return <p className="loading" role="status">Chargement…</p>;
   if (me === null) return <LoginPage />;
@@ -63,11 +69,13 @@ export function App() {
   const links: [string, string][] = [];
   if (me.roles.includes('intern')) links.push(['/', 'Mes traces'], ['/progression', 'Ma progression']);
   if (me.roles.includes('tutor')) links.push(['/relectures', 'Relectures']);
+  if (me.roles.includes('tutor')) links.push(['/evaluations-stage', 'Évaluations de stage']);
   if (me.roles.includes('intern')) links.push(['/these', 'Ma thèse']);
   if (me.roles.includes('tutor')) links.push(['/theses-dirigees', 'Thèses dirigées']);
   if (me.roles.includes('intern') || me.roles.includes('tutor')) links.push(['/gept', 'GEPT']);
   if (me.roles.includes('jury')) links.push(['/jury', 'Jury']);
   if (me.roles.includes('admin')) links.push(['/administration', 'Administration']);
+  if (me.roles.includes('admin')) links.push(['/evaluations-dumg', 'Évaluations des stages']);
   if (me.roles.includes('operator')) links.push([OPERATOR_HOME, 'Facultés']);
   return (
     <>

@@ -5,3 +5,4 @@ export * from './traces/referential';
 export * from './portfolio/phases';
 export * from './privacy';
 export * from './labels';
+export * from './stages/evaluations';

@@ -4,6 +4,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import { api, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TutorMeetings } from '../components/TutorMeetings';
+import { StageEvaluationsPanel } from '../features/evaluations/StageEvaluationsPanel';
 import { ThesisPanel } from '../features/thesis/ThesisPanel';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
@@ -209,6 +210,7 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
       )}
       <TutorMeetings internId={data.intern.id} canRecord={false} />
       <ThesisPanel internId={data.intern.id} />
+      <StageEvaluationsPanel internId={data.intern.id} />
       <h3>Décision</h3>
       {recorded ? (
         <p role="status">

@@ -5,6 +5,7 @@ import { api, ExportStatus } from '../api';
 import { AssessmentForm } from '../components/AssessmentForm';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TutorMeetings } from '../components/TutorMeetings';
+import { StageEvaluationsPanel } from '../features/evaluations/StageEvaluationsPanel';
 import { ThesisPanel } from '../features/thesis/ThesisPanel';
 import { dateFr, dateTimeFr, sizeFr, SHORT_COMPETENCES } from '../labels';
 import { useSession } from '../session';
@@ -263,6 +264,7 @@ export function ProgressPage({ internId }: { internId: string }) {
       {tutoring && me && <AssessmentForm internId={internId} phase={progress.phase} tutorId={me.id} onSaved={reload} />}
       <TutorMeetings internId={internId} canRecord={own || tutoring} />
       <ThesisPanel internId={internId} />
+      <StageEvaluationsPanel internId={internId} />
       {maquette && (
         <section aria-labelledby="stages-title">
           <h2 id="stages-title">Stages et phases de supervision</h2>
