@@ -3,6 +3,7 @@ export { createDataSource, dataSourceOptions, openDatabase, migrate, revertLastM
 export { EMBEDDED_ENV, startEmbeddedPostgres, EmbeddedPostgres, EmbeddedPostgresLockedError } from './embedded-postgres';
 export { migrations } from './migrations';
 export { entityColumns, PreparedStatements, statementName } from './prepared-statements';
+export * from './access-sql';
 export { Tenancy, installTenancy, scopeOf, type TenantScope } from './tenancy';
 export { enableFacultyRls } from './tenancy-migration';
 export { FACULTY_TABLES } from './migrations/1764000027000-faculties';

@@ -10,6 +10,7 @@ export * from './privacy';
 export * from './portfolio/coverage';
 export * from './portfolio/phases';
 export * from './portfolio/requirements';
+export * from './portfolio/access-rule';
 export * from './stages/stage-rules';
 export * from './stages/fees';
 export * from './tutorship/meetings';

@@ -1,71 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { entityColumns, PreparedStatements, Trace, Tutorship } from '@carnet/database';
-import { DomainError, ErrorCode, notFound } from '@carnet/domain';
-import { OPEN_SESSION_INTERNS_SQL } from '@carnet/portfolio';
-import { AuthContext, hasRole } from '../auth/auth-context';
+import { entityColumns, NO_TIES, PreparedStatements, ReaderTies, readerTiesSql, Trace, traceListSql, traceRelationSql, Tutorship } from '@carnet/database';
+import { DomainError, ErrorCode, notFound, readsTraceContent, TraceRelation } from '@carnet/domain';
+import { AuthContext } from '../auth/auth-context';
 import { SqlParams } from '../common/sql-params';
 
-/**
- * How the caller relates to a trace, which decides what they see:
- * - `owner`: the intern who wrote it, everything;
- * - `tutor`: their active tutor (non-draft traces);
- * - `former_tutor`: a former tutor who reviewed it, read-only (no comment, no review);
- * - `jury`: a member of a jury session the intern is on, while it is open (validated traces, read-only);
- * - `admin`: metadata only (no title, no content);
- * anything else does not exist for them (404).
- */
-export type TraceRelation = 'owner' | 'tutor' | 'former_tutor' | 'jury' | 'admin';
+/** How the caller relates to a trace, which decides what they see (the domain's access rule); none is a 404. */
+export type { TraceRelation };
 
-export interface VisibleSets {
-  tutees: string[];
-  former: string[];
-  jury: string[];
-}
-
-/**
- * The caller's (`$1`) three sets of interns behind the tutor and jury relations: their tutees,
- * their former tutees (a tutorship ended), the interns of the open jury sessions they sit on.
- * Each is a few ids, however long the caller's history: a tutor's reviewed traces are found
- * through their former tutees, never listed.
- */
-const SET_SQL = {
-  tutees: `SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL`,
-  former: `SELECT DISTINCT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NOT NULL`,
-  jury: `SELECT DISTINCT intern_id FROM (${OPEN_SESSION_INTERNS_SQL}) j`,
-};
-type SetName = keyof typeof SET_SQL;
-
-/**
- * The one statement of who relates how to trace `t`, over SQL for the caller (`me`) and their
- * sets (bound arrays for a list, subqueries for a single trace). Fragments are built, and their
- * parameters bound, only when used.
- *
- * A tutor reads their tutees' submitted traces, and keeps reading those they reviewed (commented,
- * sent back, validated) after the tutorship ends. Reviewed traces are never drafts (a trace does
- * not go back to draft), so for a current tutee the first rule covers them; for a former tutee,
- * the reviewer row is probed for that trace only (its primary key), never gathered.
- */
-function relationRule(me: () => string, set: (name: SetName) => string, has: (name: SetName) => boolean, admin: boolean) {
-  // A set the caller does not have drops its arm: a plain intern's rule is `t.intern_id = me`.
-  const arms = (...given: (false | (() => string))[]) => given.filter((arm) => arm !== false).map((arm) => arm());
-  const active = () => (has('tutees') ? `(t.intern_id = ANY(${set('tutees')}) AND t.status <> 'draft')` : '');
-  const former = () =>
-    has('former') ? `(t.intern_id = ANY(${set('former')}) AND EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = ${me()}))` : '';
-  const sitting = () => (has('jury') ? `(t.intern_id = ANY(${set('jury')}) AND t.status = 'validated')` : '');
-  return {
-    visible: () => `(${[`t.intern_id = ${me()}`, active(), former(), sitting()].filter(Boolean).join(' OR ')})`,
-    relation: () => {
-      // The first arm that holds names the relation: a tutor again of a former tutee is their tutor.
-      const arms = ([[active(), 'tutor'], [former(), 'former_tutor'], [sitting(), 'jury']] as const).filter(([sql]) => sql);
-      return `(CASE WHEN t.intern_id = ${me()} THEN 'owner'${arms.map(([sql, name]) => ` WHEN ${sql} THEN '${name}'`).join('')}${admin ? ` ELSE 'admin'` : ''} END)`;
-    },
-  };
-}
-
-/** A set the caller's roles give them; empty otherwise. */
-const hasSet = (auth: AuthContext, name: SetName) => hasRole(auth, name === 'jury' ? 'jury' : 'tutor');
+export type VisibleSets = ReaderTies;
 
 @Injectable()
 export class TraceAccessService {
@@ -81,10 +25,7 @@ export class TraceAccessService {
 
   /** The SQL expression giving the caller's (placeholder `me`) relation to trace `t` (NULL: none). */
   relationSql(auth: AuthContext, me: string): string {
-    // For one trace, a tutor's sets narrow to its intern (key lookups, not a tutor's history).
-    const narrowed = (name: SetName) => (name === 'jury' ? SET_SQL.jury : `${SET_SQL[name]} AND intern_id = t.intern_id`);
-    const set = (name: SetName) => `ARRAY(${narrowed(name).replaceAll('$1', me)})`;
-    return relationRule(() => me, set, (name) => hasSet(auth, name), hasRole(auth, 'admin')).relation();
+    return traceRelationSql(auth, me);
   }
 
   /**
@@ -93,27 +34,19 @@ export class TraceAccessService {
    * sessions they sit on. Lists then filter on these ids, which indexes serve directly.
    */
   async visibleSets(manager: EntityManager, auth: AuthContext): Promise<VisibleSets> {
-    if (!hasRole(auth, 'tutor') && !hasRole(auth, 'jury')) return { tutees: [], former: [], jury: [] };
-    const sets = (['tutees', 'former', 'jury'] as const).map((name) => `${hasSet(auth, name) ? `ARRAY(${SET_SQL[name]})` : `'{}'::uuid[]`} AS ${name}`);
-    const [row] = await this.statements.query<VisibleSets>(`SELECT ${sets.join(', ')}`, [auth.userId], manager);
+    const sql = readerTiesSql(auth);
+    if (!sql) return { ...NO_TIES };
+    const [row] = await this.statements.query<VisibleSets>(sql, [auth.userId], manager);
     return row;
   }
 
   /**
-   * SQL on alias `t` for a list: the predicate limiting rows to those the caller may see (none
-   * for an admin, who sees every trace's metadata), the one limiting them to those whose content
-   * they may read (an admin's included), and the caller's relation to each row; each binds its
-   * parameters when used. With `sets` (fetched by `visibleSets`), they are bound arrays and a set
-   * the caller does not have drops its arm; without, each set is a subquery of the statement
-   * itself (no round trip before it), and the arms follow the caller's roles.
+   * SQL on alias `t` for a list (`traceListSql`): the rows the caller may see (null for an
+   * admin), those whose content they may read, and their relation to each; each binds its
+   * parameters in `params` when used.
    */
   listScope(auth: AuthContext, sets: VisibleSets | null, params: SqlParams): { visible: string | null; readable: () => string; relation: () => string } {
-    const admin = hasRole(auth, 'admin');
-    const me = () => params.named('me', auth.userId);
-    const rule = sets
-      ? relationRule(me, (name) => `${params.named(name, sets[name])}::uuid[]`, (name) => sets[name].length > 0, admin)
-      : relationRule(me, (name) => `ARRAY(${SET_SQL[name].replaceAll('$1', me())})`, (name) => hasSet(auth, name), admin);
-    return { visible: admin ? null : rule.visible(), readable: rule.visible, relation: rule.relation };
+    return traceListSql(auth, sets, (name, value) => params.named(name, value));
   }
 
   /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404: for every check that needs only the relation. */
@@ -153,7 +86,7 @@ export class TraceAccessService {
 
   /** The owner, their tutors and a sitting jury read content; an admin reads metadata only. */
   assertReadsContent(relation: TraceRelation): void {
-    if (relation === 'admin') throw notFound('Trace');
+    if (!readsTraceContent(relation)) throw notFound('Trace');
   }
 
   /** Comments are the conversation between the intern and their tutors only (a former tutor reads it). */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Not } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
-import { Assessment, Attachment, PortfolioExport, PreparedStatements, Trace, Tutorship, Upp, User } from '@carnet/database';
+import { Assessment, Attachment, exportedTraceFilter, PortfolioExport, PreparedStatements, Trace, Tutorship, Upp, User } from '@carnet/database';
 import { displayName, Role } from '@carnet/domain';
 import type { TiptapJson } from '@carnet/editor';
 import { PortfolioAccess } from '@carnet/portfolio';
@@ -26,8 +26,7 @@ export class PortfolioReader {
     const requester = await this.dataSource.getRepository(User).findOneBy({ id: request.requestedBy, active: true });
     if (!requester) return false;
     const found = await this.access.relation({ userId: requester.id, roles: requester.roles as Role[] }, request.internId);
-    // A jury member or an admin exports validated traces only, as the API checked when asked.
-    return found !== null && (request.scope === 'validated' || found.relation === 'self' || found.relation === 'tutor');
+    return exportedTraceFilter(found?.relation ?? null, request.scope) !== null;
   }
 
   async read(request: PortfolioExport): Promise<PortfolioData> {
@@ -39,10 +38,10 @@ export class PortfolioReader {
       relations: { tutor: true },
       order: { startedAt: 'ASC' },
     });
-    // "all" is the intern's whole portfolio for the intern, the non-draft traces for anyone else.
-    const statuses = request.scope === 'validated' ? ['validated'] : request.requestedBy === intern.id ? undefined : Not('draft');
+    // `mayStillRead` let through "all" for the intern and their tutor only: anyone else is the tutor.
+    const statuses = exportedTraceFilter(request.requestedBy === intern.id ? 'self' : 'tutor', request.scope) ?? {};
     const traces = await this.dataSource.getRepository(Trace).find({
-      where: { internId: intern.id, ...(statuses ? { status: Array.isArray(statuses) ? In(statuses) : statuses } : {}) },
+      where: { internId: intern.id, ...statuses },
       order: { validatedAt: { direction: 'ASC', nulls: 'LAST' }, createdAt: 'ASC' },
     });
     const attachments = traces.length
