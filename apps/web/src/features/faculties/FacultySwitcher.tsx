@@ -9,7 +9,7 @@ const SWITCHED_KEY = 'carnet.faculte-changee';
 
 /**
  * Where the session works, in the header: a menu of the person's faculties when they belong to
- * several, the faculty's name otherwise, « Opérateur national » for the operator (in none).
+ * several, the faculty's name otherwise; nothing for the national operator, who works in none.
  */
 export function FacultyInHeader({ me }: { me: Me }) {
   const announcement = useSwitchAnnouncement();
@@ -21,8 +21,6 @@ export function FacultyInHeader({ me }: { me: Me }) {
         <span className="visually-hidden">Faculté : </span>
         {me.faculty.name}
       </span>
-    ) : me.roles.includes('operator') ? (
-      <span className="faculty-current">Opérateur national</span>
     ) : null;
   return (
     <div className="faculty-in-header">
