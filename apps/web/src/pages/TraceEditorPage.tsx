@@ -11,38 +11,21 @@ import { EditorJson, replaceContent, RichEditor } from '../components/RichEditor
 import { TagPicker } from '../components/TagPicker';
 import { TextDiff } from '../components/TextDiff';
 import type { CommentAnchor } from '../editor/comment-highlights';
-import { blocksOf, canonical, diff } from '../editor/text-diff';
+import { blocksOf, diff } from '../editor/text-diff';
+import { Draft, SAVE_STATE_LABELS, useAutosave } from '../features/traces/useAutosave';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, sizeFr, STATUS_LABELS } from '../labels';
 import { useSession } from '../session';
 
-type SaveState = 'saved' | 'dirty' | 'saving' | 'offline' | 'conflict';
-
-interface Draft {
-  version: number;
-  title: string;
-  content: EditorJson;
-  competences: string[];
-  familles: string[];
-}
-
-const SAVE_STATE_LABELS: Record<SaveState, string> = {
-  saved: 'Enregistré',
-  dirty: 'Modifications non enregistrées',
-  saving: 'Enregistrement…',
-  offline: 'Hors ligne — vos modifications sont gardées sur cet appareil',
-  conflict: 'Conflit',
+/** The browser's back-online event, for the autosave's retry. */
+const onOnline = (listener: () => void) => {
+  window.addEventListener('online', listener);
+  return () => window.removeEventListener('online', listener);
 };
-const AUTOSAVE_MS = 2000;
-
-const sameText = (a: Draft, b: Draft) => canonical({ ...a, version: 0 }) === canonical({ ...b, version: 0 });
-const storageKey = (id: string) => `carnet:brouillon:${id}`;
 
 /** Writing a trace: autosave with If-Match, local copy across reloads and network cuts, conflict choice. */
 export default function TraceEditorPage({ id }: { id: string }) {
   const { me } = useSession();
   const [trace, setTrace] = useState<Trace | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [saveState, setSaveState] = useState<SaveState>('saved');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   /** The submit confirmation, open with the scan's warnings (empty: none found). */
@@ -56,10 +39,18 @@ export default function TraceEditorPage({ id }: { id: string }) {
   const [familleOptions, setFamilleOptions] = useState<Record<string, string>>(FAMILLE_LABELS);
   const editorRef = useRef<Editor | null>(null);
   const [editorReady, setEditorReady] = useState<Editor | null>(null);
-  const draftRef = useRef<Draft | null>(null);
-  const timer = useRef<number | undefined>(undefined);
-  const saveRef = useRef<() => Promise<void>>(async () => undefined);
-  draftRef.current = draft;
+  const autosave = useAutosave(id, {
+    send: async (ifMatch, body) =>
+      // The answer need not carry back the content just sent (RFC 7240).
+      (await request<Trace>('PATCH', `/traces/${id}`, { body, headers: { 'If-Match': ifMatch, Prefer: 'return=minimal' } })).body,
+    store: localStorage,
+    onOnline,
+    // The minimal answer has neither the content nor the attachments: keep what the page holds.
+    onSaved: (saved) => setTrace((previous) => (previous ? { ...previous, ...saved } : saved)),
+    onError: setError,
+  });
+  const { draft, status: saveState } = autosave.state;
+  const { loaded: autosaveLoaded, save } = autosave;
 
   const owner = trace?.internId === me?.id;
   const editable = Boolean(owner && trace && (trace.status === 'draft' || trace.status === 'changes_requested'));
@@ -79,35 +70,16 @@ export default function TraceEditorPage({ id }: { id: string }) {
         const loaded = await api.get<Trace>(`/traces/${id}`);
         setTrace(loaded);
         const server: Draft = { version: loaded.version, title: loaded.title ?? '', content: loaded.content as EditorJson, competences: loaded.competences, familles: loaded.familles };
-        const saved = discardLocal ? null : localStorage.getItem(storageKey(id));
-        let local = saved ? (JSON.parse(saved) as Draft) : null;
         const editableNow = loaded.internId === me?.id && (loaded.status === 'draft' || loaded.status === 'changes_requested');
-        // A local copy that says nothing new, or of a trace no longer editable, is dropped.
-        if (discardLocal || (local && (sameText(local, server) || !editableNow))) {
-          localStorage.removeItem(storageKey(id));
-          local = null;
-        }
-        if (local && local.version === loaded.version) {
-          setDraft(local);
-          draftRef.current = local;
-          setSaveState('dirty');
-          setNotice('Vos modifications non enregistrées ont été restaurées depuis cet appareil.');
-          window.clearTimeout(timer.current);
-          timer.current = window.setTimeout(() => void saveRef.current(), AUTOSAVE_MS);
-        } else if (local && local.version !== loaded.version) {
-          setDraft(local);
-          setSaveState('conflict');
-        } else {
-          setDraft(server);
-          setSaveState('saved');
-        }
-        if (editorRef.current) replaceContent(editorRef.current, (local && !discardLocal && local.version === loaded.version ? local : server).content);
+        const { draft: shownDraft, restored } = autosaveLoaded(server, { editable: editableNow, discardLocal });
+        if (restored) setNotice('Vos modifications non enregistrées ont été restaurées depuis cet appareil.');
+        if (editorRef.current) replaceContent(editorRef.current, (restored ? shownDraft : server).content);
         await loadSide();
       } catch (e) {
         setError(e);
       }
     },
-    [id, loadSide, me?.id],
+    [id, loadSide, me?.id, autosaveLoaded],
   );
   useEffect(() => {
     void load();
@@ -117,70 +89,12 @@ export default function TraceEditorPage({ id }: { id: string }) {
     api.get<{ familles: Record<string, string> }>('/traces/referential').then((r) => setFamilleOptions(r.familles), () => undefined);
   }, []);
 
-  const save = useCallback(async () => {
-    const current = draftRef.current;
-    if (!current) return;
-    setSaveState('saving');
-    try {
-      const response = await request<Trace>('PATCH', `/traces/${id}`, {
-        body: { title: current.title || 'Sans titre', content: current.content, competences: current.competences, familles: current.familles },
-        // The answer need not carry back the content just sent (RFC 7240).
-        headers: { 'If-Match': `"${current.version}"`, Prefer: 'return=minimal' },
-      });
-      const latest = draftRef.current!;
-      const next = { ...latest, version: response.body.version };
-      setDraft(next);
-      // The minimal answer has neither the content nor the attachments: keep what the page holds.
-      setTrace((previous) => (previous ? { ...previous, ...response.body } : response.body));
-      // Typing may have continued while saving: what was typed since stays to be saved.
-      if (sameText(latest, current)) {
-        localStorage.removeItem(storageKey(id));
-        setSaveState('saved');
-      } else {
-        localStorage.setItem(storageKey(id), JSON.stringify(next));
-        setSaveState('dirty');
-      }
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 412) setSaveState('conflict');
-      else if (e instanceof ApiError && e.status === 0) {
-        setSaveState('offline');
-        window.clearTimeout(timer.current);
-        timer.current = window.setTimeout(() => void save(), 5000);
-      } else {
-        setSaveState('dirty');
-        setError(e);
-      }
-    }
-  }, [id]);
-
-  saveRef.current = save;
-
-  const change = (patch: Partial<Draft>) => {
-    const next = { ...draftRef.current!, ...patch };
-    // The editor normalises its document once loaded: an identical document is not a change.
-    if (sameText(next, draftRef.current!)) return;
-    setDraft(next);
-    draftRef.current = next;
-    localStorage.setItem(storageKey(id), JSON.stringify(next));
-    if (saveState === 'conflict') return;
-    setSaveState('dirty');
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => void save(), AUTOSAVE_MS);
-  };
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  useEffect(() => {
-    const online = () => saveState === 'offline' && void save();
-    window.addEventListener('online', online);
-    return () => window.removeEventListener('online', online);
-  }, [save, saveState]);
+  const change = autosave.edit;
 
   /** Keep mine: save my version on top of the one saved elsewhere. */
   const overwrite = async () => {
     const latest = await api.get<Trace>(`/traces/${id}`);
-    const mine = { ...draftRef.current!, version: latest.version };
-    setDraft(mine);
-    draftRef.current = mine;
-    await save();
+    await autosave.keepMine({ version: latest.version, content: latest.content as EditorJson });
   };
 
   const tutorName = me?.tutors?.[0]?.displayName ?? null;
