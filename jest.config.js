@@ -42,7 +42,6 @@ module.exports = {
       roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
       testMatch: ['**/*.spec.ts'],
       testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...INTEGRATION_SPECS.map((spec) => `<rootDir>/${spec}`)],
-      testTimeout: 10000,
     },
     {
       ...shared,
