@@ -1,21 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Allow, IsOptional, IsString, MaxLength } from 'class-validator';
 import { COMPETENCE_CODES, EVALUATION_COMMENT_MAX, EVALUATION_LEVELS, FEEDBACK_COMMENT_MAX, FEEDBACK_RATING_CODES } from '@carnet/domain';
 
 /*
- * Shapes only: what each field must contain (every competence at a known level, every rubric
- * rated 1 to 5) is the domain's rule, answered as 422 with the path of each fault.
+ * Shapes only. The answers of a form (every competence at a known level, every rubric rated 1 to
+ * 5, the yes-or-no questions) are checked by the domain, all at once, so that one refusal names
+ * every question left unanswered rather than the first the validation pipe meets.
  */
 
 export class EvaluationBody {
   @ApiProperty({ description: `Competence → level: every one of ${COMPETENCE_CODES.join(', ')}, each ${EVALUATION_LEVELS.join(' | ')}`, example: { premier_recours: 'competent' } })
-  @IsObject({ message: 'un niveau par compétence est attendu' })
+  @Allow()
   levels!: Record<string, string>;
 
   @ApiPropertyOptional({ maxLength: EVALUATION_COMMENT_MAX }) @IsOptional() @IsString({ message: 'texte attendu' }) @MaxLength(EVALUATION_COMMENT_MAX, { message: '5000 caractères au plus' }) comment?: string;
 
   @ApiProperty({ description: 'Whether the evaluator proposes that the stage be validated' })
-  @IsBoolean({ message: 'indiquez si vous proposez la validation du stage' })
+  @Allow()
   validationProposed!: boolean;
 }
 
@@ -34,10 +35,10 @@ export class EvaluatorBody {
 
 export class FeedbackBody {
   @ApiProperty({ description: `Each of ${FEEDBACK_RATING_CODES.join(', ')}, from 1 (très insatisfaisant) to 5 (très satisfaisant)`, example: { supervision: 4 } })
-  @IsObject({ message: 'une note de 1 à 5 par rubrique est attendue' })
+  @Allow()
   ratings!: Record<string, number>;
 
-  @ApiProperty({ description: 'Housed by the hospital or an MSU' }) @IsBoolean({ message: 'indiquez si vous étiez logé' }) housingProvided!: boolean;
-  @ApiProperty({ description: 'A vehicle was needed to reach the practices' }) @IsBoolean({ message: 'indiquez si un véhicule était nécessaire' }) vehicleRequired!: boolean;
+  @ApiProperty({ description: 'Housed by the hospital or an MSU' }) @Allow() housingProvided!: boolean;
+  @ApiProperty({ description: 'A vehicle was needed to reach the practices' }) @Allow() vehicleRequired!: boolean;
   @ApiPropertyOptional({ maxLength: FEEDBACK_COMMENT_MAX }) @IsOptional() @IsString({ message: 'texte attendu' }) @MaxLength(FEEDBACK_COMMENT_MAX, { message: '3000 caractères au plus' }) comment?: string;
 }
