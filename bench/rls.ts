@@ -11,7 +11,9 @@
  *   (c) the same scope with row-level security disabled on every sealed table (re-enabled
  *       after, whatever happens): the scope transaction's cost without the policies'.
  *
- * So (c)/(a) is the transaction's price and (b)/(c) the policies'. One client at a time, then 10
+ * So (c)/(a) is the transaction's price and (b)/(c) the policies'. The admin's reads of their
+ * whole faculty are sent by (a) and (c) with the faculty in their WHERE (see `Read`): the same
+ * rows in all three ways, where the policy is (b)'s only filter. One client at a time, then 10
  * at once; p50/p95/p99 and throughput. Then EXPLAIN (ANALYZE) of each statement plain and under
  * the policies, with its top node and its scans, flagging a sequential scan of a big table.
  * The reads are the statements alone (as for a session the API remembers); the session lookup,
@@ -41,11 +43,17 @@ const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 type Mode = 'plain' | 'scoped' | 'scoped, RLS off';
+/**
+ * `plain`: what (a) and (c) send instead, for a read of everything the reader's faculty holds
+ * (the admin's): the same statement with the faculty written in its WHERE, so that all three
+ * ways read the same rows (a deployment before faculties held one DUMG's rows alone).
+ */
+type Read = Statement & { plain?: Statement };
 interface Case {
   name: string;
   /** The reader's faculty: the scope their statements run in. */
   faculty: string;
-  steps: Statement[][];
+  steps: Read[][];
 }
 
 /** Each statement as a named prepared statement on a connection of `pool`, as the API sends its hot reads. */
@@ -70,7 +78,7 @@ async function inScope(pool: Pool, faculty: string, s: Statement) {
 /** A case's steps in order, each step's statements in parallel (as reads.ts's baselines). */
 const runner = (pool: Pool, mode: Mode, c: Case) => async () => {
   for (const step of c.steps) {
-    await Promise.all(step.map((s) => (mode === 'plain' ? prepared(pool, s) : inScope(pool, c.faculty, s))));
+    await Promise.all(step.map((s) => (mode === 'plain' ? prepared(pool, s.plain ?? s) : inScope(pool, c.faculty, mode === 'scoped' ? s : (s.plain ?? s)))));
   }
   return true;
 };
@@ -156,6 +164,19 @@ async function main(): Promise<void> {
   const inbox = `t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1))
     AND (t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL)) OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = $1))`;
   const monthAgo = new Date(Date.now() - 30 * 86400_000).toISOString();
+  const F = admin.faculty_id as string;
+  const auditPage = (faculty: string) => `WITH page AS MATERIALIZED (SELECT id FROM audit_log WHERE ${faculty} action = 'trace.validated' AND occurred_at >= $1 ORDER BY occurred_at DESC, id DESC LIMIT 51)
+      SELECT a.id, a.occurred_at, a.actor_id, a.action, a.subject_type, a.subject_id, a.ip, a.request_id, a.details FROM page JOIN audit_log a ON a.id = page.id ORDER BY a.occurred_at DESC, a.id DESC`;
+  const AUDIT_COUNT_OF_FACULTY = `WITH b AS (SELECT $1::timestamptz AS lo_at,
+        date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC' + interval '1 day' - interval '1 microsecond') AT TIME ZONE 'UTC' AS lo,
+        coalesce((SELECT (through + 1)::timestamp AT TIME ZONE 'UTC' FROM audit_rollup), '-infinity') AS hi)
+    SELECT CASE WHEN b.lo >= b.hi THEN (SELECT count(*) FROM audit_log WHERE faculty_id = $2 AND action = 'trace.validated' AND occurred_at >= b.lo_at)
+      ELSE (SELECT coalesce(sum(n), 0) FROM audit_day WHERE faculty_id = $2 AND action = 'trace.validated' AND day >= (b.lo AT TIME ZONE 'UTC')::date AND day < (b.hi AT TIME ZONE 'UTC')::date)
+         + (SELECT count(*) FROM audit_log WHERE faculty_id = $2 AND action = 'trace.validated' AND occurred_at >= b.lo_at AND occurred_at < b.lo)
+         + (SELECT count(*) FROM audit_log WHERE faculty_id = $2 AND action = 'trace.validated' AND occurred_at >= b.hi) END FROM b`;
+  const FOLDED = `public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')`;
+  const userSearch = (faculty: string) => `WITH u AS MATERIALIZED (SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code, u.promotion, u.active, u.created_at FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id WHERE ${faculty} ${FOLDED}) SELECT * FROM u ORDER BY u.last_name, u.first_name, u.id LIMIT 50`;
+  const userCount = (faculty: string) => `SELECT count(*)::int FROM app_user u WHERE ${faculty} ${FOLDED}`;
 
   const cases: Case[] = [
     {
@@ -187,41 +208,41 @@ async function main(): Promise<void> {
       name: 'admin list of every trace',
       faculty: admin.faculty_id,
       steps: [[
-        { text: `SELECT ${COLUMNS} FROM trace t ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
-        { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tally`, params: [] },
+        { text: `SELECT ${COLUMNS} FROM trace t ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [], plain: { text: `SELECT ${COLUMNS} FROM trace t WHERE t.faculty_id = $1 ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [F] } },
+        { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tally`, params: [], plain: { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tally WHERE faculty_id = $1`, params: [F] } },
       ]],
     },
     {
       name: 'admin list of one competence',
       faculty: admin.faculty_id,
       steps: [[
-        { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND t.kind = 'rsca' ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
-        { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'competence' AND tag = 'relation' AND kind = 'rsca'`, params: [] },
+        { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND t.kind = 'rsca' ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [], plain: { text: `SELECT ${COLUMNS} FROM trace t WHERE t.faculty_id = $1 AND 'relation' = ANY(t.competences) AND t.kind = 'rsca' ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [F] } },
+        { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'competence' AND tag = 'relation' AND kind = 'rsca'`, params: [], plain: { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE faculty_id = $1 AND axis = 'competence' AND tag = 'relation' AND kind = 'rsca'`, params: [F] } },
       ]],
     },
     {
       name: 'admin list of a competence and a famille',
       faculty: admin.faculty_id,
       steps: [[
-        { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND 'urgence' = ANY(t.familles) ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
-        { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'pair' AND tag = 'relation/urgence'`, params: [] },
+        { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND 'urgence' = ANY(t.familles) ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [], plain: { text: `SELECT ${COLUMNS} FROM trace t WHERE t.faculty_id = $1 AND 'relation' = ANY(t.competences) AND 'urgence' = ANY(t.familles) ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [F] } },
+        { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'pair' AND tag = 'relation/urgence'`, params: [], plain: { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE faculty_id = $1 AND axis = 'pair' AND tag = 'relation/urgence'`, params: [F] } },
       ]],
     },
     {
       name: 'admin audit log (one action, 30 days)',
       faculty: admin.faculty_id,
       steps: [[
-        { text: `WITH page AS MATERIALIZED (SELECT id FROM audit_log WHERE action = 'trace.validated' AND occurred_at >= $1 ORDER BY occurred_at DESC, id DESC LIMIT 51)
-            SELECT a.id, a.occurred_at, a.actor_id, a.action, a.subject_type, a.subject_id, a.ip, a.request_id, a.details FROM page JOIN audit_log a ON a.id = page.id ORDER BY a.occurred_at DESC, a.id DESC`, params: [monthAgo] },
-        { text: `SELECT audit_count('trace.validated', $1, NULL)`, params: [monthAgo] },
+        { text: auditPage(''), params: [monthAgo], plain: { text: auditPage('faculty_id = $2 AND'), params: [monthAgo, F] } },
+        // audit_count() as one faculty's, written out: the whole days from the roll-up, the rest from the log.
+        { text: `SELECT audit_count('trace.validated', $1, NULL)`, params: [monthAgo], plain: { text: AUDIT_COUNT_OF_FACULTY, params: [monthAgo, F] } },
       ]],
     },
     {
       name: 'admin user search',
       faculty: admin.faculty_id,
       steps: [[
-        { text: `WITH u AS MATERIALIZED (SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code, u.promotion, u.active, u.created_at FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')) SELECT * FROM u ORDER BY u.last_name, u.first_name, u.id LIMIT 50`, params: [] },
-        { text: `SELECT count(*)::int FROM app_user u WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')`, params: [] },
+        { text: userSearch(''), params: [], plain: { text: userSearch('u.faculty_id = $1 AND'), params: [F] } },
+        { text: userCount(''), params: [], plain: { text: userCount('u.faculty_id = $1 AND'), params: [F] } },
       ]],
     },
     {
@@ -297,8 +318,9 @@ async function main(): Promise<void> {
           const client = await (mode === 'plain' ? pools.plain : pools.scoped).connect();
           try {
             await client.query(mode === 'plain' ? 'BEGIN' : scopeStatement({ facultyId: c.faculty }));
-            const [{ 'QUERY PLAN': [json] }] = (await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${s.text}`, s.params)).rows;
-            const text = (await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+            const sent = mode === 'plain' ? (s.plain ?? s) : s;
+            const [{ 'QUERY PLAN': [json] }] = (await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sent.text}`, sent.params)).rows;
+            const text = (await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sent.text}`, sent.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
             plans[mode] = { ...describePlan(json.Plan, sizes, 10_000), ms: json['Execution Time'], text };
           } finally {
             await client.query('ROLLBACK').catch(() => undefined);
