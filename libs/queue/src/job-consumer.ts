@@ -1,4 +1,5 @@
 import type { Job, Worker } from 'bullmq';
+import { checkedPayload } from './job-payloads';
 import { JOB_NAMES, JOB_QUEUES, JobContext, JobHandlers, JobName, QueueName } from './jobs';
 import { QueueBackend } from './queue-backend';
 
@@ -59,12 +60,13 @@ export class JobConsumer {
 
   private async dispatch(job: Job<unknown, unknown, string>): Promise<unknown> {
     const name = job.name as JobName;
-    const handler = this.handlers[name] as (payload: unknown, context: JobContext) => Promise<unknown>;
-    if (!handler) throw new MissingJobHandlerError(`no handler for ${job.name}`);
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const result = await handler(job.data, {
+      // Checked before the handler is looked up or run: a job from another version fails whole, once.
+      const payload = checkedPayload(name, job.data, job.id ?? '');
+      const handler = this.handlers[name] as (payload: unknown, context: JobContext) => Promise<unknown>;
+      const result = await handler(payload, {
         jobId: job.id ?? '',
         attempt: job.attemptsMade + 1,
         maxAttempts: job.opts.attempts ?? 1,
