@@ -1,3 +1,6 @@
+import { NestFactory } from '@nestjs/core';
+import { RemindersProcessor } from '../../apps/worker/src/reminders/reminders.processor';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { actor, Actor } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -6,6 +9,8 @@ import { startTestApp, TestApp } from '../support/test-app';
  * use, expiry, reissue, bound to one stage), the supervisor signed in, who reads them by role, and
  * the interns' evaluations of their stages reaching the DUMG only from three answers per place.
  */
+jest.setTimeout(120_000);
+
 let api: TestApp;
 let admin: Actor;
 let intern: Actor;
@@ -253,5 +258,36 @@ describe('the intern’s evaluation of the stage', () => {
     ]);
     const read = await api.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'stage_feedback.summary_read' AND actor_id = $1`, [admin.user.id]);
     expect(read[0].n).toBe(3);
+  });
+});
+
+describe('when a stage’s forms open', () => {
+  it('the system tells its supervisors with an account and its intern, once per stage, unless they have answered', async () => {
+    const newIntern = await actor(api.http, api.dataSource, { roles: ['intern'], promotion: 2026, firstName: 'Léa' });
+    const newMsu = await actor(api.http, api.dataSource, { roles: ['tutor'], firstName: 'Marc' });
+    const stageId = await createStage(newIntern, 'urgences', 'CH de Mirande', day(-180), day(5), [{ tutorId: newMsu.user.id, referent: true, halfDaysPerWeek: 2 }]);
+    const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(api.config), { logger: false });
+    await context.init();
+    try {
+      await context.get(RemindersProcessor).run();
+      await context.get(RemindersProcessor).run();
+    } finally {
+      await context.close();
+    }
+    const sent: { userId: string; kind: string; period: string; mail: { to: string; subject: string; text: string } }[] = await api.dataSource.query(
+      `SELECT user_id AS "userId", kind, period, mail FROM reminder_log WHERE kind IN ('stage_evaluation_open', 'stage_feedback_open') ORDER BY kind, user_id`,
+    );
+    // The ended stage's MSU evaluated it and its intern answered; the running stage is not open yet.
+    expect(sent.map((r) => [r.userId, r.kind, r.period])).toEqual(
+      [
+        [newMsu.user.id, 'stage_evaluation_open', stageId],
+        [newIntern.user.id, 'stage_feedback_open', stageId],
+        [otherIntern.user.id, 'stage_feedback_open', otherStage],
+      ].sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0])),
+    );
+    const toMsu = sent.find((r) => r.userId === newMsu.user.id)!.mail;
+    expect(toMsu).toMatchObject({ to: newMsu.email, subject: `Évaluation de fin de stage de Léa ${newIntern.user.lastName} à remplir` });
+    expect(toMsu.text).toContain('/evaluations-stage');
+    expect(sent.find((r) => r.userId === newIntern.user.id)!.mail.text).toContain('vos réponses sont anonymes');
   });
 });

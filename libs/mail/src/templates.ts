@@ -127,4 +127,20 @@ export const stageEvaluationTemplates = {
       ],
       { label: 'Remplir l’évaluation', url },
     ),
+  /** To an MSU with an account, when the form of a stage they supervise opens. */
+  evaluationOpen: (to: string, firstName: string, internName: string, stageLabel: string, endsOn: string, url: string): MailJob =>
+    compose(
+      to,
+      `Évaluation de fin de stage de ${internName} à remplir`,
+      [`Bonjour ${firstName},`, `Le stage ${stageLabel} de ${internName} s’achève le ${endsOn.split('-').reverse().join('/')} : son évaluation de fin de stage vous attend sur Carnet.`],
+      { label: 'Évaluer l’interne', url },
+    ),
+  /** To the intern, when the form of their stage opens: their evaluation of the stage, anonymous. */
+  feedbackOpen: (to: string, firstName: string, stageLabel: string, url: string): MailJob =>
+    compose(
+      to,
+      `Votre avis sur votre stage ${stageLabel}`,
+      [`Bonjour ${firstName},`, `Votre stage ${stageLabel} touche à sa fin. Dites au DUMG ce que vous en pensez (encadrement, enseignement, charge de travail, logement, trajets) : vos réponses sont anonymes et ne sont lues que par lieu de stage, à partir de 3 réponses.`],
+      { label: 'Évaluer mon stage', url },
+    ),
 };

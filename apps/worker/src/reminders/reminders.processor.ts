@@ -4,8 +4,8 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
 import { User } from '@carnet/database';
-import { parisDay, Phase } from '@carnet/domain';
-import { reminderTemplates } from '@carnet/mail';
+import { EVALUATION_OPENS_DAYS_BEFORE_END, parisDay, Phase, STAGE_LABELS, StageKind } from '@carnet/domain';
+import { reminderTemplates, stageEvaluationTemplates } from '@carnet/mail';
 import { ProgressService } from '@carnet/portfolio';
 import { JOB_PRODUCER, JobProducer, MailJob } from '@carnet/queue';
 
@@ -61,6 +61,7 @@ export class RemindersProcessor {
     sent += await this.internsShortBeforeSession(now);
     sent += await this.weeklyDigests(now);
     sent += await this.stalledThesisSteps(now);
+    sent += await this.stageEvaluationsOpen(now);
     if (sent) this.logger.info({ sent }, 'reminders sent');
     return sent;
   }
@@ -162,6 +163,43 @@ export class RemindersProcessor {
       const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${row.planned_on}T00:00:00Z`));
       sent += await this.once(row, 'thesis_step_stalled', `${row.step_id}:${row.planned_on}`, (intern) =>
         reminderTemplates.thesisStepStalled(intern.email, intern.first_name, row.label, day, `${this.config.http.publicUrl}/these`),
+      );
+    }
+    return sent;
+  }
+
+  /**
+   * A stage whose end-of-stage forms open (14 days before its end, up to 60 days after it): each
+   * supervisor with an account who has not evaluated the intern, and the intern who has not
+   * evaluated the stage, are told once per stage. Evaluators without an account get their link
+   * from the DUMG.
+   */
+  private async stageEvaluationsOpen(now: Date): Promise<number> {
+    const today = parisDay(now);
+    const window = `s.ends_on - ${EVALUATION_OPENS_DAYS_BEFORE_END} <= $1::date AND s.ends_on >= $1::date - 60`;
+    const supervisors: (RecipientRow & { stage_id: string; kind: StageKind; ends_on: string; intern: string })[] = await this.dataSource.query(
+      `SELECT DISTINCT u.id, u.email, u.first_name, s.id AS stage_id, s.kind, s.ends_on::text AS ends_on, i.first_name || ' ' || i.last_name AS intern
+         FROM stage s JOIN stage_supervisor ss ON ss.stage_id = s.id
+         JOIN app_user u ON u.id = ss.tutor_id AND u.active AND u.reminders_enabled
+         JOIN app_user i ON i.id = s.intern_id
+        WHERE ${window} AND NOT EXISTS (SELECT 1 FROM stage_evaluation e WHERE e.stage_id = s.id AND e.author_id = u.id)`,
+      [today],
+    );
+    const interns: (RecipientRow & { stage_id: string; kind: StageKind })[] = await this.dataSource.query(
+      `SELECT u.id, u.email, u.first_name, s.id AS stage_id, s.kind
+         FROM stage s JOIN app_user u ON u.id = s.intern_id AND u.active AND u.reminders_enabled
+        WHERE ${window} AND NOT EXISTS (SELECT 1 FROM stage_feedback f WHERE f.stage_id = s.id)`,
+      [today],
+    );
+    let sent = 0;
+    for (const row of supervisors) {
+      sent += await this.once(row, 'stage_evaluation_open', row.stage_id, (msu) =>
+        stageEvaluationTemplates.evaluationOpen(msu.email, msu.first_name, row.intern, STAGE_LABELS[row.kind], row.ends_on, `${this.config.http.publicUrl}/evaluations-stage`),
+      );
+    }
+    for (const row of interns) {
+      sent += await this.once(row, 'stage_feedback_open', row.stage_id, (intern) =>
+        stageEvaluationTemplates.feedbackOpen(intern.email, intern.first_name, STAGE_LABELS[row.kind], `${this.config.http.publicUrl}/progression`),
       );
     }
     return sent;
