@@ -1,13 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { actor, Actor, PASSWORD } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
-import { accessibilityViolations, launchBrowser, listenForBrowser, signIn } from './browser';
+import { accessibilityViolations, launchBrowser, listenForBrowser, pick, signIn } from './browser';
 
 /**
  * The thesis and a GEPT group in the browser: the intern declares their thesis and sends their
  * director (who has no account) a link; the director comments through it once; the tutor reads
- * it beside the portfolio. Then a GEPT lead, on a phone, ticks attendance and reads the write-up
- * an intern linked to the meeting.
+ * it beside the portfolio. Then the admin forms a GEPT group, whose lead, on a phone, ticks
+ * attendance and reads the write-up an intern linked to the meeting.
  */
 let app: TestApp;
 let browser: Browser;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   tutor = await actor(app.http, app.dataSource, { roles: ['tutor'], firstName: 'Anne', lastName: 'Vidal' });
   lead = await actor(app.http, app.dataSource, { roles: ['tutor'], firstName: 'Marc', lastName: 'Garcia' });
   others = [];
-  for (let i = 0; i < 5; i++) others.push(await actor(app.http, app.dataSource, { roles: ['intern'], promotion: 2025, firstName: `Interne${i}`, lastName: 'Groupe' }));
+  for (const lastName of ['Bonnet', 'Caron', 'Dumas', 'Faure', 'Girard']) others.push(await actor(app.http, app.dataSource, { roles: ['intern'], promotion: 2025, firstName: 'Interne', lastName }));
   await app.http.post('/api/tutorships').set('Authorization', admin.bearer).send({ tutorId: tutor.user.id, internId: intern.user.id }).expect(201);
   browser = await launchBrowser();
 }, 120_000);
@@ -100,14 +100,30 @@ describe('the thesis and the GEPT group', () => {
     expect(await panel.getByRole('button').count()).toBe(0);
     expect(await accessibilityViolations(tutorPage)).toEqual([]);
     await tutorContext.close();
-  });
+  }, 240_000);
 
   it('lets the lead tick attendance on a phone and read the write-up linked to the meeting', async () => {
-    const group = await app.http
-      .post('/api/gept-groups')
-      .set('Authorization', admin.bearer)
-      .send({ title: 'GEPT Montpellier — mardi', year: 2026, leadId: lead.user.id, internIds: [intern, ...others].map((i) => i.user.id) })
-      .expect(201);
+    // The admin forms the group.
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const adminPage = await signIn(adminContext, base, admin.email, PASSWORD);
+    await adminPage.goto(`${base}/administration/gept`);
+    const form = adminPage.getByRole('form', { name: 'Former un groupe GEPT' });
+    await form.getByLabel('Intitulé').fill('GEPT Montpellier — mardi');
+    await form.getByLabel('Année (de novembre à octobre)').fill('2026');
+    await pick(adminPage, 'Animateur (MSU)', 'Garcia', 'Marc Garcia');
+    await pick(adminPage, 'Internes du groupe', 'Moreau', 'Inès Moreau');
+    // Five interns are too few: the refusal says so, and nothing is created.
+    for (const name of ['Bonnet', 'Caron', 'Dumas', 'Faure']) await pick(adminPage, 'Internes du groupe', name, `Interne ${name}`);
+    await form.getByRole('button', { name: 'Créer le groupe' }).click();
+    await form.getByText('un groupe réunit de 6 à 10 internes').first().waitFor();
+    await pick(adminPage, 'Internes du groupe', 'Girard', 'Interne Girard');
+    await form.getByRole('button', { name: 'Créer le groupe' }).click();
+    await adminPage.getByText('Groupe « GEPT Montpellier — mardi » créé.').waitFor();
+    await adminPage.getByRole('table', { name: 'Groupes GEPT de la faculté' }).getByRole('row', { name: /GEPT Montpellier — mardi/ }).waitFor();
+    expect(await accessibilityViolations(adminPage)).toEqual([]);
+    await adminContext.close();
+    const [created] = (await app.http.get('/api/gept-groups').set('Authorization', admin.bearer).expect(200)).body.items;
+    const group = { body: created as { id: string } };
     const heldOn = parisDay(new Date(Date.now() - 2 * 86_400_000));
     const heldOnFr = heldOn.split('-').reverse().join('/');
     await app.http.post(`/api/gept-groups/${group.body.id}/meetings`).set('Authorization', lead.bearer).send({ heldOn, cases: ['Lombalgie et arrêt de travail', 'Dépistage du cancer colorectal refusé'] }).expect(201);
@@ -141,11 +157,11 @@ describe('the thesis and the GEPT group', () => {
     await present.tap();
     await leadPage.getByText(`Inès Moreau : présent le ${heldOnFr}.`).waitFor();
     expect(await row.getByRole('button', { name: 'Présent' }).getAttribute('aria-pressed')).toBe('true');
-    await card.getByRole('group', { name: `Interne0 Groupe, Séance du ${heldOnFr}` }).getByRole('button', { name: 'Absent' }).tap();
-    await leadPage.getByText(`Interne0 Groupe : absent le ${heldOnFr}.`).waitFor();
+    await card.getByRole('group', { name: `Interne Bonnet, Séance du ${heldOnFr}` }).getByRole('button', { name: 'Absent' }).tap();
+    await leadPage.getByText(`Interne Bonnet : absent le ${heldOnFr}.`).waitFor();
     const tally = leadPage.getByRole('table', { name: 'Présences aux séances tenues' });
     expect(await tally.getByRole('row', { name: /Inès Moreau/ }).innerText()).toMatch(/Inès Moreau\s+1\s+0\s+0/);
-    expect(await tally.getByRole('row', { name: /Interne0 Groupe/ }).innerText()).toMatch(/Interne0 Groupe\s+0\s+1\s+0/);
+    expect(await tally.getByRole('row', { name: /Interne Bonnet/ }).innerText()).toMatch(/Interne Bonnet\s+0\s+1\s+0/);
 
     await card.getByRole('button', { name: `Lire les comptes rendus (1) : Séance du ${heldOnFr}` }).tap();
     await card.getByText('Nous avons discuté de la lombalgie commune.').waitFor();
@@ -154,5 +170,5 @@ describe('the thesis and the GEPT group', () => {
     expect(await leadPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await accessibilityViolations(leadPage)).toEqual([]);
     await leadContext.close();
-  });
+  }, 240_000);
 });

@@ -256,7 +256,8 @@ export class ThesisService {
     const errors = stepTemplateErrors(steps);
     if (errors.length) throw new DomainError(ErrorCode.InvalidInput, 'Les étapes de thèse sont invalides.', errors);
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM thesis_step_template`);
+      // The faculty's own rows only, whether or not the request runs under row-level security.
+      await manager.query(`DELETE FROM thesis_step_template WHERE faculty_id = carnet_current_faculty()`);
       await manager.getRepository(ThesisStepTemplate).insert(steps.map((label, position) => ({ position, label: label.trim() })));
       await this.audit.record(auth, { action: 'thesis.steps_defined', subjectType: 'faculty', details: { steps } }, manager);
     });

@@ -10,6 +10,8 @@ import { UppSection } from './UppSection';
 import { StagesSection } from './StagesSection';
 import { RequirementsSection } from './RequirementsSection';
 import { AuditSection } from './AuditSection';
+import { GeptAdminSection } from '../../features/gept/GeptAdminSection';
+import { ThesisStepsSection } from '../../features/thesis/ThesisStepsSection';
 import './admin.css';
 
 /** The DUMG staff's pages: one per capability, reached from the sub-navigation. */
@@ -23,6 +25,8 @@ const SECTIONS: { slug: string; label: string; render: () => ReactNode }[] = [
   { slug: 'stages', label: 'Stages', render: () => <StagesSection /> },
   { slug: 'exigences', label: 'Exigences', render: () => <RequirementsSection /> },
   { slug: 'jurys', label: 'Sessions de jury', render: () => <JurySessionsSection /> },
+  { slug: 'gept', label: 'Groupes GEPT', render: () => <GeptAdminSection /> },
+  { slug: 'theses', label: 'Étapes de thèse', render: () => <ThesisStepsSection /> },
   { slug: 'journal', label: 'Journal d’audit', render: () => <AuditSection /> },
   { slug: 'files', label: 'Tâches en arrière-plan', render: () => <QueuesSection /> },
 ];
