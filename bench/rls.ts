@@ -11,7 +11,9 @@
  *   (c) the same scope with row-level security disabled on every sealed table (re-enabled
  *       after, whatever happens): the scope transaction's cost without the policies'.
  *
- * So (c)/(a) is the transaction's price and (b)/(c) the policies'. The admin's reads of their
+ * (b) runs interleaved with (a), request by request, then (c) with (a) again (row-level security
+ * is switched per table, so (b) and (c) cannot share a run): each ratio is taken within one
+ * interleaved run, on a machine whose load moves. So (c)/(a) is the transaction's price and (b)/(c) the policies'. The admin's reads of their
  * whole faculty are sent by (a) and (c) with the faculty in their WHERE (see `Read`): the same
  * rows in all three ways, where the policy is (b)'s only filter. One client at a time, then 10
  * at once; p50/p95/p99 and throughput. Then EXPLAIN (ANALYZE) of each statement plain and under
@@ -33,7 +35,7 @@ import { statementName } from '@carnet/database';
 import { OPEN_SESSION_INTERNS_SQL, PROGRESS_SQL } from '@carnet/portfolio';
 import { scopeStatement } from '../libs/database/src/tenancy';
 import type { Statement } from './support/bare-server';
-import { measure, Measured } from './support/bench-system';
+import { percentile } from './support/bench-system';
 
 const args = process.argv.slice(2);
 const INTERNS = Number(args[args.indexOf('--interns') + 1] || 500);
@@ -73,6 +75,45 @@ async function inScope(pool: Pool, faculty: string, s: Statement) {
   } finally {
     client.release();
   }
+}
+
+interface Measured {
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Requests a second `clients` loops would answer sending only this way (clients ÷ mean latency). */
+  rps: number;
+  count: number;
+  failures: number;
+}
+
+/**
+ * Runs `ways` interleaved for `seconds` from `clients` loops, each loop taking the ways in turn,
+ * after a second unmeasured: the machine's ups and downs (it is shared) fall on every way alike,
+ * where ways measured one after the other would each meet a different moment. Latencies per way.
+ */
+async function interleaved(clients: number, seconds: number, ways: (() => Promise<boolean>)[]): Promise<Measured[]> {
+  const latencies = ways.map((): number[] => []);
+  const failures = ways.map(() => 0);
+  const run = async (until: number, record: boolean, worker: number) => {
+    for (let n = worker; Date.now() < until; n++) {
+      const way = n % ways.length;
+      const started = process.hrtime.bigint();
+      const ok = await ways[way]().catch(() => false);
+      if (!record) continue;
+      latencies[way].push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (!ok) failures[way]++;
+    }
+  };
+  const warm = Date.now() + 1000;
+  await Promise.all(Array.from({ length: clients }, (_, worker) => run(warm, false, worker)));
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, (_, worker) => run(deadline, true, worker)));
+  return latencies.map((list, way) => {
+    list.sort((a, b) => a - b);
+    const mean = list.reduce((sum, l) => sum + l, 0) / list.length;
+    return { p50: percentile(list, 50), p95: percentile(list, 95), p99: percentile(list, 99), rps: (clients * 1000) / mean, count: list.length, failures: failures[way] };
+  });
 }
 
 /** A case's steps in order, each step's statements in parallel (as reads.ts's baselines). */
@@ -292,17 +333,18 @@ async function main(): Promise<void> {
   const chosen = cases.filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)));
   console.log(`data set: ${INTERNS} interns in ${faculties} faculties; the readers are of ${new Set(chosen.map((c) => c.faculty)).size} of them (the admin of dumg1); ${sealed.length} sealed tables; ${SECONDS} s per measure (1 client: half), ${CONCURRENCY} clients`);
 
-  type Row = { name: string; plain: Measured; scoped: Measured; off: Measured };
+  // (a) beside (b) with the policies on, then (a) again beside (c) with them off: each ratio within its own interleaved run.
+  type Row = { name: string; plain: Measured; scoped: Measured; plainAgain: Measured; off: Measured };
   const [single, many]: Row[][] = [[], []];
   const explained: string[] = [];
   try {
     for (const c of chosen) {
       const measureAll = async (clients: number, seconds: number): Promise<Row> => {
-        const plain = await measure(clients, seconds, runner(pools.plain, 'plain', c));
-        const scoped = await measure(clients, seconds, runner(pools.scoped, 'scoped', c));
+        const [plain, scoped] = await interleaved(clients, seconds, [runner(pools.plain, 'plain', c), runner(pools.scoped, 'scoped', c)]);
         await setRls(false);
         try {
-          return { name: c.name, plain, scoped, off: await measure(clients, seconds, runner(pools.scoped, 'scoped, RLS off', c)) };
+          const [plainAgain, off] = await interleaved(clients, seconds, [runner(pools.plain, 'plain', c), runner(pools.scoped, 'scoped, RLS off', c)]);
+          return { name: c.name, plain, scoped, plainAgain, off };
         } finally {
           await setRls(true);
         }
@@ -348,14 +390,15 @@ async function main(): Promise<void> {
     const cell = (n: number) => n.toFixed(2).padStart(8);
     console.log(`${'read'.padEnd(44)} ${'way'.padEnd(16)}      p50      p95      p99    req/s errors   (b)/(a) p50 p99 req/s   (c)/(a) p50 p99 req/s`);
     for (const row of rows) {
-      const ratio = (m: Measured) => `${(m.p50 / row.plain.p50).toFixed(2)}x ${(m.p99 / row.plain.p99).toFixed(2)}x ${(m.rps / row.plain.rps).toFixed(2)}x`;
+      const ratio = (m: Measured, base: Measured) => `${(m.p50 / base.p50).toFixed(2)}x ${(m.p99 / base.p99).toFixed(2)}x ${(m.rps / base.rps).toFixed(2)}x`;
       const line = (name: string, way: string, m: Measured, extra = '') => console.log(`${name.padEnd(44)} ${way.padEnd(16)} ${cell(m.p50)} ${cell(m.p95)} ${cell(m.p99)} ${m.rps.toFixed(0).padStart(8)} ${String(m.failures).padStart(6)}   ${extra}`);
       line(row.name, '(a) plain', row.plain);
-      line('', '(b) scoped, RLS', row.scoped, ratio(row.scoped));
-      line('', '(c) scoped, off', row.off, `${''.padEnd(22)}${ratio(row.off)}`);
+      line('', '(b) scoped, RLS', row.scoped, ratio(row.scoped, row.plain));
+      line('', '(a) beside (c)', row.plainAgain);
+      line('', '(c) scoped, off', row.off, `${''.padEnd(22)}${ratio(row.off, row.plainAgain)}`);
     }
   };
-  print('one client at a time (ms; ratios against (a) of the same run)', single);
+  print('one client at a time (ms; (b) and (c) each interleaved with (a), ratios against that (a); req/s: clients ÷ mean latency)', single);
   print(`${CONCURRENCY} clients at once (the 2 cores shared by PostgreSQL and the load)`, many);
   console.log('\nplans (EXPLAIN ANALYZE): top node and scans, plain (a) and under the policies (b)');
   for (const line of explained) console.log(line);
