@@ -315,9 +315,10 @@ export class ThesisService {
     return result.affected ?? 0;
   }
 
-  private async users(ids: string[]): Promise<Map<string, string>> {
+  /** Names by id; on the caller's transaction when there is one (the embedded database runs one at a time). */
+  private async users(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const users = await this.dataSource.getRepository(User).find({ where: { id: In([...new Set(ids)]) }, select: { id: true, firstName: true, lastName: true } });
+    const users = await manager.getRepository(User).find({ where: { id: In([...new Set(ids)]) }, select: { id: true, firstName: true, lastName: true } });
     return new Map(users.map((u) => [u.id, displayName(u)]));
   }
 
@@ -325,7 +326,7 @@ export class ThesisService {
     const steps = await manager.getRepository(ThesisStep).find({ where: { thesisId: thesis.id }, order: { position: 'ASC' } });
     const documents = steps.length ? await manager.getRepository(ThesisDocument).find({ where: { stepId: In(steps.map((s) => s.id)) }, order: { createdAt: 'ASC' } }) : [];
     const comments = await manager.getRepository(ThesisComment).find({ where: { thesisId: thesis.id }, order: { createdAt: 'ASC' } });
-    const names = await this.users([thesis.internId, ...(thesis.directorId ? [thesis.directorId] : [])]);
+    const names = await this.users([thesis.internId, ...(thesis.directorId ? [thesis.directorId] : [])], manager);
     let directorLink: DirectorLinkView | null = null;
     if (relation === 'self') {
       const link = await manager.getRepository(ThesisDirectorLink).findOne({ where: { thesisId: thesis.id }, order: { createdAt: 'DESC' } });
