@@ -30,7 +30,6 @@ const shared = {
   moduleNameMapper: { '^@carnet/(.*)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/support/env.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  testTimeout: 60000,
 };
 
 /** @type {import('jest').Config} */
@@ -63,6 +62,8 @@ module.exports = {
       testMatch: ['**/*.e2e.ts'],
     },
   ],
+  // For the whole run: Jest takes none of these from a project.
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  testTimeout: 60000,
   maxWorkers: 2,
 };
