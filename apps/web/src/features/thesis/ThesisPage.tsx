@@ -27,6 +27,8 @@ export function ThesisPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [issued, setIssued] = useState<DirectorLinkIssued | null>(null);
+  // The step last saved, so that its faults show under it and not under every step.
+  const [activeStep, setActiveStep] = useState<string | null>(null);
   const internId = me!.id;
 
   const load = useCallback(
@@ -122,7 +124,7 @@ export function ThesisPage() {
             <h2 id="thesis-steps-title">Étapes</h2>
             <ThesisSteps steps={thesis.steps} />
             {thesis.steps.map((step) => (
-              <StepForm key={`${step.id}:${step.plannedOn}:${step.doneOn}:${step.note}`} step={step} error={error} act={act} />
+              <StepForm key={`${step.id}:${step.plannedOn}:${step.doneOn}:${step.note}`} step={step} error={activeStep === step.id ? error : null} act={(run, done) => (setActiveStep(step.id), act(run, done))} />
             ))}
           </section>
           <section className="card" aria-labelledby="thesis-comments-title">
