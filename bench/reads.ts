@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const [busy] = (await pool.query(`SELECT t.intern_id AS id, u.promotion, count(*)::int AS n FROM trace t JOIN app_user u ON u.id = t.intern_id AND u.active GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1`)).rows;
     const phase = currentPhase(busy.promotion, new Date());
     const [intern] = (await pool.query(`SELECT email FROM app_user WHERE id = $1`, [busy.id])).rows;
-    const [tutor] = (await pool.query(`SELECT u.id, u.email FROM tutorship t JOIN app_user u ON u.id = t.tutor_id WHERE t.intern_id = $1 AND t.ended_at IS NULL`, [busy.id])).rows;
+    const [tutor] = (await pool.query(`SELECT u.id, u.email, u.faculty_id FROM tutorship t JOIN app_user u ON u.id = t.tutor_id WHERE t.intern_id = $1 AND t.ended_at IS NULL`, [busy.id])).rows;
     const [session] = (await pool.query(`SELECT ji.session_id AS id, jm.user_id, u.email FROM jury_intern ji JOIN jury_member jm ON jm.session_id = ji.session_id JOIN app_user u ON u.id = jm.user_id WHERE ji.intern_id = $1 LIMIT 1`, [busy.id])).rows;
     const [rsca] = (await pool.query(`SELECT t.id FROM trace t WHERE t.intern_id = $1 AND t.kind = 'rsca' AND t.status <> 'draft' ORDER BY (SELECT count(*) FROM trace_comment c WHERE c.trace_id = t.id) DESC LIMIT 1`, [busy.id])).rows;
     const tokens = {
@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     const inbox = `t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1))
       AND (t.intern_id = ANY(ARRAY(SELECT intern_id FROM tutorship WHERE tutor_id = $1 AND ended_at IS NULL)) OR EXISTS (SELECT 1 FROM trace_reviewer r WHERE r.trace_id = t.id AND r.tutor_id = $1))`;
     const monthAgo = new Date(Date.now() - 30 * 86400_000).toISOString();
+    // The admin reads their faculty's rows (row-level security): the baselines name it in their WHERE, so they read the same rows.
+    const [{ faculty_id: F }] = (await pool.query(`SELECT faculty_id FROM app_user WHERE email = 'admin@bench.carnet.fr'`)).rows;
     const rscaOwner = (await pool.query(`SELECT intern_id FROM trace WHERE id = $1`, [rsca.id])).rows[0].intern_id as string;
 
     const cases: { name: string; api: () => Promise<boolean>; token: string; steps: Statement[][] }[] = [
@@ -124,8 +126,8 @@ async function main(): Promise<void> {
         api: get(tokens.admin, `/traces?pageSize=50`),
         token: tokens.admin,
         steps: [[
-          { text: `SELECT ${COLUMNS} FROM trace t ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
-          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tally`, params: [] },
+          { text: `SELECT ${COLUMNS} FROM trace t WHERE t.faculty_id = '${F}' ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
+          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tally WHERE faculty_id = '${F}'`, params: [] },
         ]],
       },
       {
@@ -135,8 +137,8 @@ async function main(): Promise<void> {
         api: get(tokens.admin, `/traces?competence=relation&kind=rsca&pageSize=50`),
         token: tokens.admin,
         steps: [[
-          { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND t.kind = 'rsca' ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
-          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'competence' AND tag = 'relation' AND kind = 'rsca'`, params: [] },
+          { text: `SELECT ${COLUMNS} FROM trace t WHERE t.faculty_id = '${F}' AND 'relation' = ANY(t.competences) AND t.kind = 'rsca' ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
+          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE faculty_id = '${F}' AND axis = 'competence' AND tag = 'relation' AND kind = 'rsca'`, params: [] },
         ]],
       },
       {
@@ -147,8 +149,8 @@ async function main(): Promise<void> {
         api: get(tokens.admin, `/traces?competence=relation&famille=urgence&pageSize=50`),
         token: tokens.admin,
         steps: [[
-          { text: `SELECT ${COLUMNS} FROM trace t WHERE 'relation' = ANY(t.competences) AND 'urgence' = ANY(t.familles) ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
-          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE axis = 'pair' AND tag = 'relation/urgence'`, params: [] },
+          { text: `SELECT ${COLUMNS} FROM trace t WHERE t.faculty_id = '${F}' AND 'relation' = ANY(t.competences) AND 'urgence' = ANY(t.familles) ORDER BY t.updated_at DESC, t.id LIMIT 50`, params: [] },
+          { text: `SELECT coalesce(sum(n), 0)::int FROM trace_tag_tally WHERE faculty_id = '${F}' AND axis = 'pair' AND tag = 'relation/urgence'`, params: [] },
         ]],
       },
       {
@@ -160,9 +162,15 @@ async function main(): Promise<void> {
         steps: [[
           // The page's ids from the action's index, then their entries (as the API reads it: a walk of
           // the time index skipping other actions reads every entry of a busy day first).
-          { text: `WITH page AS MATERIALIZED (SELECT id FROM audit_log WHERE action = 'trace.validated' AND occurred_at >= $1 ORDER BY occurred_at DESC, id DESC LIMIT 51)
+          { text: `WITH page AS MATERIALIZED (SELECT id FROM audit_log WHERE faculty_id = '${F}' AND action = 'trace.validated' AND occurred_at >= $1 ORDER BY occurred_at DESC, id DESC LIMIT 51)
               SELECT a.id, a.occurred_at, a.actor_id, a.action, a.subject_type, a.subject_id, a.ip, a.request_id, a.details FROM page JOIN audit_log a ON a.id = page.id ORDER BY a.occurred_at DESC, a.id DESC`, params: [monthAgo] },
-          { text: `SELECT audit_count('trace.validated', $1, NULL)`, params: [monthAgo] },
+          // audit_count() for one faculty, written out: the whole days from the roll-up, the rest from the log.
+          { text: `WITH b AS (SELECT $1::timestamptz AS lo_at, date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC' + interval '1 day' - interval '1 microsecond') AT TIME ZONE 'UTC' AS lo,
+                coalesce((SELECT (through + 1)::timestamp AT TIME ZONE 'UTC' FROM audit_rollup), '-infinity') AS hi)
+              SELECT CASE WHEN b.lo >= b.hi THEN (SELECT count(*) FROM audit_log WHERE faculty_id = '${F}' AND action = 'trace.validated' AND occurred_at >= b.lo_at)
+                ELSE (SELECT coalesce(sum(n), 0) FROM audit_day WHERE faculty_id = '${F}' AND action = 'trace.validated' AND day >= (b.lo AT TIME ZONE 'UTC')::date AND day < (b.hi AT TIME ZONE 'UTC')::date)
+                   + (SELECT count(*) FROM audit_log WHERE faculty_id = '${F}' AND action = 'trace.validated' AND occurred_at >= b.lo_at AND occurred_at < b.lo)
+                   + (SELECT count(*) FROM audit_log WHERE faculty_id = '${F}' AND action = 'trace.validated' AND occurred_at >= b.hi) END FROM b`, params: [monthAgo] },
         ]],
       },
       {
@@ -171,8 +179,8 @@ async function main(): Promise<void> {
         token: tokens.admin,
         steps: [[
           // The matches from the trigram index first, then sorted (as the API does).
-          { text: `WITH u AS MATERIALIZED (SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code, u.promotion, u.active, u.created_at FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')) SELECT * FROM u ORDER BY u.last_name, u.first_name, u.id LIMIT 50`, params: [] },
-          { text: `SELECT count(*)::int FROM app_user u WHERE public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')`, params: [] },
+          { text: `WITH u AS MATERIALIZED (SELECT u.id, u.email, u.last_name, u.first_name, u.roles, upp.code, u.promotion, u.active, u.created_at FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id WHERE u.faculty_id = '${F}' AND public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')) SELECT * FROM u ORDER BY u.last_name, u.first_name, u.id LIMIT 50`, params: [] },
+          { text: `SELECT count(*)::int FROM app_user u WHERE u.faculty_id = '${F}' AND public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold('%mart%')`, params: [] },
         ]],
       },
       {
@@ -226,7 +234,8 @@ async function main(): Promise<void> {
           [{ text: `SELECT EXISTS (SELECT 1 FROM tutorship ts WHERE ts.tutor_id = $1 AND ts.intern_id = $2 AND ts.ended_at IS NULL)`, params: [tutor.id, rscaOwner] }],
           [
             { text: `SELECT c.*, u.first_name, u.last_name FROM trace_comment c JOIN app_user u ON u.id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`, params: [rsca.id] },
-            { text: `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`, params: [tutor.id, rsca.id] },
+            // The read mark names its faculty: as the owner outside a scope, with several faculties, no default can.
+            { text: `INSERT INTO trace_read (user_id, trace_id, seen_at, faculty_id) VALUES ($1, $2, now(), $3) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`, params: [tutor.id, rsca.id, tutor.faculty_id] },
           ],
         ],
       },
