@@ -17,6 +17,7 @@ import { DirectedThesesPage } from './features/thesis/DirectedThesesPage';
 import { DirectorLinkPage } from './features/thesis/DirectorLinkPage';
 import { ThesisPage } from './features/thesis/ThesisPage';
 import { GeptGroupPage, GeptGroupsPage } from './features/gept/GeptPages';
+import { ScanPage, TeachingSessionPage, TeachingSessionsPage } from './features/teaching/TeachingPages';
 
 // The editor (tiptap, ProseMirror) loads only on the routes that need it.
 const TraceEditorPage = lazy(() => import('./pages/TraceEditorPage'));
@@ -43,6 +44,9 @@ function Routes(): ReactNode {
   if (path === '/theses-dirigees') return <DirectedThesesPage />;
   if ((params = match('/gept/:id', path))) return <GeptGroupPage groupId={params.id} />;
   if (path === '/gept') return <GeptGroupsPage />;
+  if ((params = match('/enseignements/:id', path))) return <TeachingSessionPage sessionId={params.id} />;
+  if (path === '/enseignements') return <TeachingSessionsPage />;
+  if ((params = match('/presence/:code', path))) return <ScanPage code={params.code} />;
   if (path === '/administration' || path.startsWith('/administration/')) return <AdminPage />;
   if (me.roles.includes('intern')) return <TracesPage />;
   if (me.roles.includes('tutor')) return <ReviewInboxPage />;
@@ -73,6 +77,7 @@ export function App() {
   if (me.roles.includes('intern')) links.push(['/these', 'Ma thèse']);
   if (me.roles.includes('tutor')) links.push(['/theses-dirigees', 'Thèses dirigées']);
   if (me.roles.includes('intern') || me.roles.includes('tutor')) links.push(['/gept', 'GEPT']);
+  links.push(['/enseignements', 'Enseignements']);
   if (me.roles.includes('jury')) links.push(['/jury', 'Jury']);
   if (me.roles.includes('admin')) links.push(['/administration', 'Administration']);
   if (me.roles.includes('admin')) links.push(['/evaluations-dumg', 'Évaluations des stages']);
