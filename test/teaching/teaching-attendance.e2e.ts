@@ -74,6 +74,9 @@ describe('Teaching sessions', () => {
     }
     await register(outsider, live).expect(404);
     await api.http.get(`/api/teaching-sessions/${live}`).set('Authorization', lead.bearer).expect(200);
+    expect((await api.http.get('/api/teaching-sessions').set('Authorization', lead.bearer).expect(200)).body.items.map((s: { id: string }) => s.id)).toEqual([live]);
+    const all = await api.http.get('/api/teaching-sessions').set('Authorization', admin.bearer).expect(200);
+    expect(all.body).toMatchObject({ total: 1, page: 1, items: [{ id: live, canRegister: false }] });
   });
 
   it('give the last seat to one of two interns registering at once', async () => {

@@ -137,9 +137,9 @@ export class TeachingService {
       ? 'TRUE'
       : `(s.lead_id = $1 OR EXISTS (SELECT 1 FROM teaching_registration r WHERE r.session_id = s.id AND r.intern_id = $1)
           OR ($2::boolean AND (cardinality(s.promotions) = 0 OR $3 = ANY (s.promotions)) AND (cardinality(s.upp_ids) = 0 OR $4 = ANY (s.upp_ids))))`;
-    const params = [auth.userId, auth.roles.includes('intern'), me.promotion, me.uppId];
+    const params = auth.roles.includes('admin') ? [] : [auth.userId, auth.roles.includes('intern'), me.promotion, me.uppId];
     const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM teaching_session s WHERE ${where}`, params);
-    const rows: SessionRow[] = await this.dataSource.query(`${SESSION_SQL} WHERE ${where} ORDER BY s.starts_at, s.title LIMIT $5 OFFSET $6`, [...params, pageSize, (page - 1) * pageSize]);
+    const rows: SessionRow[] = await this.dataSource.query(`${SESSION_SQL} WHERE ${where} ORDER BY s.starts_at, s.title LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, pageSize, (page - 1) * pageSize]);
     const mine = await this.attendanceOf(rows.map((r) => r.id), auth.userId);
     const registered: { session_id: string }[] = rows.length ? await this.dataSource.query(`SELECT session_id FROM teaching_registration WHERE intern_id = $1 AND session_id = ANY ($2)`, [auth.userId, rows.map((r) => r.id)]) : [];
     const now = new Date();
