@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { TutorMeetings } from '../components/TutorMeetings';
 import { StageEvaluationsPanel } from '../features/evaluations/StageEvaluationsPanel';
 import { ThesisPanel } from '../features/thesis/ThesisPanel';
+import { TeachingProgressPanel } from '../features/teaching/TeachingProgressPanel';
 import { dateFr, dateTimeFr, sizeFr, SHORT_COMPETENCES } from '../labels';
 import { useSession } from '../session';
 
@@ -265,6 +266,7 @@ export function ProgressPage({ internId }: { internId: string }) {
       <TutorMeetings internId={internId} canRecord={own || tutoring} />
       <ThesisPanel internId={internId} />
       <StageEvaluationsPanel internId={internId} />
+      <TeachingProgressPanel internId={internId} progress={progress} />
       {maquette && (
         <section aria-labelledby="stages-title">
           <h2 id="stages-title">Stages et phases de supervision</h2>

@@ -80,6 +80,8 @@ describe('a scan of the code shown in the room', () => {
     expect(scan({ attendance: { status: 'present', via: 'code' } })).toBe('replay');
     expect(scan({ attendance: { status: 'present', via: 'list' } })).toBe('already_marked');
     expect(scan({ attendance: { status: 'absent', via: 'list' } })).toBeNull();
+    // The same code scanned again a minute later is still a replay, not an expired code.
+    expect(scan({ codeSlot: fresh - 3, attendance: { status: 'present', via: 'code' } })).toBe('replay');
   });
 
   it('says why in French, naming the session and its time in Paris', () => {

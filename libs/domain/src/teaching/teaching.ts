@@ -127,10 +127,11 @@ export function scanRefusal(input: {
   const { opensAt, closesAt } = attendanceWindow(input.session);
   const slotStart = input.codeSlot * ATTENDANCE_SLOT_SECONDS * 1000;
   if (input.now < opensAt || input.now > closesAt || slotStart > closesAt.getTime() || slotStart + ATTENDANCE_SLOT_SECONDS * 1000 < opensAt.getTime()) return 'outside_window';
+  // Already present: said as such, however old the code, rather than as an expired one.
+  if (input.attendance?.status === 'present') return input.attendance.via === 'code' ? 'replay' : 'already_marked';
   const current = attendanceSlot(input.now);
   if (input.codeSlot > current || current - input.codeSlot >= ATTENDANCE_SLOTS_ACCEPTED) return 'expired';
   if (!input.registered) return 'not_registered';
-  if (input.attendance?.status === 'present') return input.attendance.via === 'code' ? 'replay' : 'already_marked';
   return null;
 }
 
