@@ -43,7 +43,26 @@ afterAll(async () => {
 describe('the one-time evaluation link', () => {
   it('is filled in on a phone without signing in, then refused in French; a replaced link says so', async () => {
     const replaced = await issue('Dr Paul Lacaze', 'p.lacaze@ch-auch.test');
-    const url = (await issue('Dr Paul Lacaze', 'p.lacaze@ch-auch.test')).replace(/^https?:\/\/[^/]+/, base);
+
+    // The DUMG sends the link again from its page: no SMTP here, so the link is on screen to pass on.
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const adminPage = await signIn(adminContext, base, admin.email, PASSWORD);
+    await adminPage.getByRole('link', { name: 'Évaluations des stages' }).click();
+    await adminPage.getByRole('heading', { name: 'Évaluations de fin de stage', level: 1 }).waitFor();
+    await adminPage.getByRole('region', { name: 'Évaluation des stages par les internes' }).getByText('Aucune réponse pour l’instant.').waitFor();
+    await adminPage.getByLabel('Stage', { exact: true }).selectOption({ label: `Claire Fabre – urgences – CH d’Auch, urgences (fin le ${day(-7).split('-').reverse().join('/')})` });
+    const stageCard = adminPage.getByRole('region', { name: 'Claire Fabre – stage urgences' });
+    await stageCard.getByRole('table', { name: 'Liens envoyés' }).getByText('En attente').waitFor();
+    expect(await accessibilityViolations(adminPage)).toEqual([]);
+    await stageCard.getByLabel('Nom de l’évaluateur').fill('Dr Paul Lacaze');
+    await stageCard.getByLabel('Adresse e-mail').fill('p.lacaze@ch-auch.test');
+    await stageCard.getByRole('button', { name: 'Envoyer le lien' }).click();
+    const handed = stageCard.getByRole('status');
+    await handed.getByText('Aucun e-mail ne part de ce serveur : transmettez ce lien à Dr Paul Lacaze', { exact: false }).waitFor();
+    await stageCard.getByRole('table', { name: 'Liens envoyés' }).getByText('Remplacé').waitFor();
+    const url = (await handed.locator('code').innerText()).replace(/^https?:\/\/[^/]+/, base);
+    expect(await accessibilityViolations(adminPage)).toEqual([]);
+    await adminContext.close();
 
     const context = await browser.newContext(phone);
     const page = await context.newPage();
