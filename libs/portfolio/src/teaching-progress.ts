@@ -11,6 +11,8 @@ const MANDATORY_SESSIONS_SQL = `SELECT s.id, s.title, s.kind, s.starts_at AS "st
   FROM teaching_session s JOIN app_user u ON u.id = $1
   LEFT JOIN teaching_attendance a ON a.session_id = s.id AND a.intern_id = $1
  WHERE s.mandatory AND s.phase = $2 AND s.starts_at >= $3 AND s.starts_at < $4
+   -- The workers' sweeps run outside any faculty's scope: the intern's faculty only, said here.
+   AND s.faculty_id = u.faculty_id
    AND (cardinality(s.promotions) = 0 OR u.promotion = ANY (s.promotions))
    AND (cardinality(s.upp_ids) = 0 OR u.upp_id = ANY (s.upp_ids))`;
 
