@@ -30,6 +30,8 @@ const shared = {
   moduleNameMapper: { '^@carnet/(.*)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/support/env.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Jest 30 reads the timeout per project as well as for the run: both, so neither drops to 5 s.
+  testTimeout: 60000,
 };
 
 /** @type {import('jest').Config} */
