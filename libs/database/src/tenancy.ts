@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { Raw } from 'typeorm';
+import type { DataSource, FindOperator, QueryRunner } from 'typeorm';
 
 /**
  * Whose data a piece of work may see: one faculty, or none (the national operator, who sees
@@ -79,3 +80,12 @@ function scopeRunner(runner: Patched, scope: TenantScope): void {
 
 /** The scope a runner was made in, if any (the prepared statements open theirs on its connection). */
 export const scopeOf = (runner: QueryRunner): TenantScope | undefined => (runner as Patched).carnetScope;
+
+/**
+ * The application's own faculty filter (the first seal, ADR 0007), for find options:
+ * `{ id, facultyId: inRequestFaculty() }` matches rows of the request's faculty only, whatever
+ * row-level security does.
+ */
+export const inRequestFaculty = (): FindOperator<string> => Raw((column) => `${column} = carnet_faculty()`);
+/** The same filter in hand-written SQL, on `alias`. */
+export const requestFacultySql = (alias: string) => `${alias}.faculty_id = carnet_faculty()`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditEntry, PreparedStatements } from '@carnet/database';
+import { AuditEntry, PreparedStatements, requestFacultySql } from '@carnet/database';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
 import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
 import { isoSql, keySql, SqlParams } from '../common/sql-params';
@@ -74,7 +74,7 @@ export class AuditService {
    */
   async list(query: ListAuditQuery): Promise<Page<AuditView>> {
     const params = new SqlParams();
-    const where: string[] = [];
+    const where: string[] = [requestFacultySql('a')];
     if (query.action) where.push(`a.action = ${params.add(query.action)}`);
     if (query.actorId) where.push(`a.actor_id = ${params.add(query.actorId)}`);
     if (query.subjectType) where.push(`a.subject_type = ${params.add(query.subjectType)}`);

@@ -191,7 +191,8 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async me(auth: AuthContext, csrfToken?: string): Promise<Me> {
-    const user = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: auth.userId }, relations: { upp: true } });
+    // One's own row: the operator's belongs to no faculty, which their scope cannot see.
+    const user = await Tenancy.asSystem(() => this.dataSource.getRepository(User).findOneOrFail({ where: { id: auth.userId }, relations: { upp: true } }));
     return this.describe(user, csrfToken);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
-import { JuryDecision, JuryIntern, JuryMember, JurySession, Trace, User } from '@carnet/database';
+import { inRequestFaculty, JuryDecision, requestFacultySql, JuryIntern, JuryMember, JurySession, Trace, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole } from '../auth/auth-context';
@@ -146,7 +146,7 @@ export class JuriesService {
   }
 
   async list(auth: AuthContext) {
-    const query = this.dataSource.getRepository(JurySession).createQueryBuilder('s').orderBy('s.opens_at', 'DESC');
+    const query = this.dataSource.getRepository(JurySession).createQueryBuilder('s').where(requestFacultySql('s')).orderBy('s.opens_at', 'DESC');
     if (!hasRole(auth, 'admin')) query.innerJoin('jury_member', 'm', 'm.session_id = s.id AND m.user_id = :me', { me: auth.userId });
     const sessions = await query.getMany();
     return Promise.all(sessions.map((s) => this.describe(auth, s)));
@@ -241,7 +241,7 @@ export class JuriesService {
 
   /** Admins see every session; a member sees theirs (and, with `mustBeOpen`, only while open). */
   private async visibleSession(auth: AuthContext, id: string, mustBeOpen: boolean): Promise<JurySession> {
-    const session = await this.dataSource.getRepository(JurySession).findOneBy({ id });
+    const session = await this.dataSource.getRepository(JurySession).findOneBy({ id, facultyId: inRequestFaculty() });
     if (!session) throw notFound('Session');
     const member = await this.isMember(auth.userId, id);
     if (!member && !hasRole(auth, 'admin')) throw notFound('Session');

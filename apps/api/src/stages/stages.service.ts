@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { Stage, StageDifficulty, StagePhase, StageSupervisor, Upp, User } from '@carnet/database';
+import { inRequestFaculty, requestFacultySql, Stage, StageDifficulty, StagePhase, StageSupervisor, Upp, User } from '@carnet/database';
 import {
   assertSupervisionFits,
   daysInclusive,
@@ -86,7 +86,7 @@ export class StagesService {
   }
 
   async list(auth: AuthContext, query: ListStagesQuery): Promise<Page<unknown>> {
-    const builder = this.dataSource.getRepository(Stage).createQueryBuilder('s').orderBy('s.starts_on', 'DESC').addOrderBy('s.id');
+    const builder = this.dataSource.getRepository(Stage).createQueryBuilder('s').where(requestFacultySql('s')).orderBy('s.starts_on', 'DESC').addOrderBy('s.id');
     if (!hasRole(auth, 'admin')) {
       builder.andWhere(`(s.intern_id = :me OR EXISTS (SELECT 1 FROM stage_supervisor ss WHERE ss.stage_id = s.id AND ss.tutor_id = :me))`, { me: auth.userId });
     }
@@ -180,7 +180,7 @@ export class StagesService {
   }
 
   private async visible(auth: AuthContext, id: string): Promise<{ stage: Stage; relation: 'intern' | 'supervisor' | 'admin' }> {
-    const stage = await this.dataSource.getRepository(Stage).findOneBy({ id });
+    const stage = await this.dataSource.getRepository(Stage).findOneBy({ id, facultyId: inRequestFaculty() });
     if (!stage) throw notFound('Stage');
     if (stage.internId === auth.userId) return { stage, relation: 'intern' };
     if (await this.dataSource.getRepository(StageSupervisor).exists({ where: { stageId: id, tutorId: auth.userId } })) return { stage, relation: 'supervisor' };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
-import { Tutorship, User } from '@carnet/database';
+import { inRequestFaculty, Tutorship, User } from '@carnet/database';
 import { assertCanStartTutorship, displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -87,7 +87,7 @@ export class TutorshipsService {
   }
 
   async list(query: ListTutorshipsQuery): Promise<Page<TutorshipView>> {
-    const where: Record<string, unknown> = {};
+    const where: Record<string, unknown> = { facultyId: inRequestFaculty() };
     if (query.tutorId) where.tutorId = query.tutorId;
     if (query.internId) where.internId = query.internId;
     if (query.promotion) where.promotion = query.promotion;

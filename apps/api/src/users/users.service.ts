@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Promotion, Upp, User } from '@carnet/database';
+import { inRequestFaculty, Promotion, requestFacultySql, Upp, User } from '@carnet/database';
 import {
   assertAcceptablePassword,
   displayName,
@@ -109,7 +109,7 @@ export class UsersService {
    */
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
     const params = new SqlParams();
-    const where: string[] = [];
+    const where: string[] = [requestFacultySql('u')];
     if (query.role) where.push(`${params.add(query.role)} = ANY(u.roles)`);
     if (query.upp) where.push(`upp.code = ${params.add(query.upp.toLowerCase())}`);
     if (query.promotion) where.push(`u.promotion = ${params.add(query.promotion)}`);
@@ -147,7 +147,7 @@ export class UsersService {
   }
 
   async get(id: string): Promise<UserView> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id }, relations: { upp: true } });
+    const user = await this.dataSource.getRepository(User).findOne({ where: { id, facultyId: inRequestFaculty() }, relations: { upp: true } });
     if (!user) throw notFound('Utilisateur');
     return userView(user, user.upp?.code ?? null);
   }
@@ -213,7 +213,7 @@ export class UsersService {
    */
   async invitations(query: ListInvitationsQuery): Promise<Page<InvitationView> & { mailConfigured: boolean }> {
     const params = new SqlParams();
-    const where: string[] = ['u.active'];
+    const where: string[] = ['u.active', requestFacultySql('u')];
     const status = `CASE WHEN t.used_at IS NOT NULL THEN 'accepted' WHEN t.expires_at <= now() THEN 'expired' ELSE 'sent' END`;
     if (query.status) where.push(`${status} = ${params.add(query.status)}`);
     where.push(...searchWords(query.q).map((word) => nameMatches(params, word)));

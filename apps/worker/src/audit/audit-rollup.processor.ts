@@ -3,16 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 
-/** One statement: the mark locked, the days after it rolled up, the mark moved; its figures returned. */
+/**
+ * One statement: the mark locked, the days after it rolled up by faculty (entries of no faculty,
+ * failed sign-ins of unknown addresses, stay in the log only), the mark moved; its figures returned.
+ */
 export const AUDIT_ROLLUP_SQL = `
   WITH mark AS (SELECT through, ((now() - interval '1 hour') AT TIME ZONE 'UTC')::date - 1 AS until FROM audit_rollup FOR UPDATE),
        rolled AS (
-         INSERT INTO audit_day (day, action, n)
-         SELECT (a.occurred_at AT TIME ZONE 'UTC')::date, a.action, count(*) FROM audit_log a, mark
-          WHERE mark.until > coalesce(mark.through, '-infinity')
+         INSERT INTO audit_day (faculty_id, day, action, n)
+         SELECT a.faculty_id, (a.occurred_at AT TIME ZONE 'UTC')::date, a.action, count(*) FROM audit_log a, mark
+          WHERE mark.until > coalesce(mark.through, '-infinity') AND a.faculty_id IS NOT NULL
             AND a.occurred_at >= coalesce((mark.through + 1)::timestamp AT TIME ZONE 'UTC', '-infinity')
             AND a.occurred_at < (mark.until + 1)::timestamp AT TIME ZONE 'UTC'
-          GROUP BY 1, 2
+          GROUP BY 1, 2, 3
          RETURNING n)
   UPDATE audit_rollup SET through = mark.until FROM mark
    WHERE mark.until > coalesce(mark.through, '-infinity')

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, In, LessThan } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
-import { PortfolioExport } from '@carnet/database';
+import { PortfolioExport, Tenancy } from '@carnet/database';
 import type { ExportJob, JobContext } from '@carnet/queue';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
@@ -42,7 +42,17 @@ export class ExportProcessor {
     logger.setContext('ExportProcessor');
   }
 
-  async build({ exportId }: ExportJob, context: JobContext): Promise<void> {
+  /**
+   * Builds an export in its faculty's scope: everything the portfolio is read from passes the
+   * same row-level security as the requester's own reads (ADR 0007).
+   */
+  async build(job: ExportJob, context: JobContext): Promise<void> {
+    const [row] = (await this.dataSource.query(`SELECT faculty_id FROM portfolio_export WHERE id = $1`, [job.exportId])) as { faculty_id: string }[];
+    if (!row) return;
+    return Tenancy.run({ facultyId: row.faculty_id }, () => this.buildInScope(job, context));
+  }
+
+  private async buildInScope({ exportId }: ExportJob, context: JobContext): Promise<void> {
     const exports = this.dataSource.getRepository(PortfolioExport);
     const request = await exports.findOneBy({ id: exportId });
     if (!request || request.status === 'completed' || request.status === 'expired') return;

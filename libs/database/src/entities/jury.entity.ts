@@ -6,6 +6,8 @@ export type Decision = 'validated' | 'not_validated' | 'deferred';
 @Entity('jury_session')
 export class JurySession {
   @PrimaryGeneratedColumn('uuid') id!: string;
+  /** Its faculty (the request's when made): see ADR 0007. */
+  @Column({ type: 'uuid' }) facultyId!: string;
   @Column({ type: 'text' }) title!: string;
   @Column({ type: 'text' }) phase!: Phase;
   @Column({ type: 'timestamptz' }) opensAt!: Date;

@@ -4,6 +4,8 @@ import type { StageKind } from '@carnet/domain';
 @Entity('stage')
 export class Stage {
   @PrimaryGeneratedColumn('uuid') id!: string;
+  /** Its faculty (the request's when made): see ADR 0007. */
+  @Column({ type: 'uuid' }) facultyId!: string;
   @Column({ type: 'uuid' }) internId!: string;
   @Column({ type: 'text' }) kind!: StageKind;
   @Column({ type: 'integer' }) semester!: number;

@@ -6,6 +6,10 @@ export class Tutorship {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  /** Its faculty (the request's when made): see ADR 0007. */
+  @Column({ type: 'uuid' })
+  facultyId!: string;
+
   @Column({ type: 'uuid' })
   tutorId!: string;
 

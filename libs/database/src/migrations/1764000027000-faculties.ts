@@ -92,18 +92,26 @@ export class Faculties1764000027000 implements MigrationInterface {
     }
 
     await this.tallies(q);
-    // What the system logs for a user outside a request (a sign-in) is their faculty's to read.
+    // What the system writes about a user outside a request (a sign-in's audit entry, a reminder
+    // sent by the worker) is their faculty's: the row takes the faculty of the user it names.
     await q.query(`
-      CREATE FUNCTION audit_log_faculty() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION carnet_faculty_of_user() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        named uuid;
       BEGIN
-        IF NEW.faculty_id IS NULL AND NEW.actor_id IS NOT NULL THEN
-          NEW.faculty_id := (SELECT faculty_id FROM app_user WHERE id = NEW.actor_id);
+        EXECUTE format('SELECT ($1).%I', TG_ARGV[0]) USING NEW INTO named;
+        IF named IS NOT NULL THEN
+          NEW.faculty_id := (SELECT faculty_id FROM app_user WHERE id = named);
         END IF;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_log_faculty BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.faculty_id IS NULL) EXECUTE FUNCTION audit_log_faculty()`);
+    await q.query(`CREATE TRIGGER audit_log_faculty BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.faculty_id IS NULL) EXECUTE FUNCTION carnet_faculty_of_user('actor_id')`);
+    await q.query(`CREATE TRIGGER reminder_log_faculty BEFORE INSERT ON reminder_log FOR EACH ROW WHEN (NEW.faculty_id IS NULL) EXECUTE FUNCTION carnet_faculty_of_user('user_id')`);
 
     for (const table of FACULTY_TABLES) await enableFacultyRls(q, table);
+    // The national log: entries of no faculty (the operator's own actions, sign-ins of unknown
+    // addresses) are the operator's scope's, and only theirs.
+    await q.query(`ALTER POLICY audit_log_faculty ON audit_log USING (faculty_id IS NOT DISTINCT FROM carnet_faculty()) WITH CHECK (faculty_id IS NOT DISTINCT FROM carnet_faculty())`);
     for (const table of KEYED_ALREADY) await enableFacultyRls(q, table);
     // What holds no faculty's data: the faculties themselves, promotions (years), sessions and
     // one-time tokens (found by their hash only), throttling, the audit roll-up's mark, flows.
@@ -180,8 +188,9 @@ export class Faculties1764000027000 implements MigrationInterface {
     await q.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${schema} FROM carnet_app`);
     await q.query(`REVOKE USAGE ON SCHEMA ${schema} FROM carnet_app`);
     for (const table of [...KEYED_ALREADY, ...FACULTY_TABLES]) await disableFacultyRls(q, table);
+    await q.query(`DROP TRIGGER reminder_log_faculty ON reminder_log`);
     await q.query(`DROP TRIGGER audit_log_faculty ON audit_log`);
-    await q.query(`DROP FUNCTION audit_log_faculty()`);
+    await q.query(`DROP FUNCTION carnet_faculty_of_user()`);
     await q.query(`DROP FUNCTION trace_tag_tally_add(bigint, uuid, text, text, text, text)`);
     await q.query(`
       CREATE FUNCTION trace_tag_tally_add(delta bigint, at_axis text, at_tag text, at_status text, at_kind text) RETURNS void LANGUAGE sql AS $$
