@@ -411,16 +411,28 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
       );
       expect((await app.http.get('/api/auth/university')).body.providers.map((p: { faculty: string }) => p.faculty).sort()).toEqual(['autre', 'dumg']);
 
-      // cfabre is linked in the default faculty (CAS, above); through the other faculty's provider
-      // the same uid is a stranger: a link is proposed, nobody is signed in.
+      // cfabre is linked in the default faculty (CAS, above); the other faculty's university
+      // vouches only for the other faculty's members: she is none, so nobody is signed in.
       const account = { user: 'cfabre', attributes: { mail: 'claire.fabre@etu.univ.fr' } };
       cas.signInAs(account);
-      const browser = new Browser(app);
-      const start = await browser.get('/api/auth/university/autre/login');
+      const stranger = new Browser(app);
+      const start = await stranger.get('/api/auth/university/autre/login');
       expect(start.headers.location).toBe(`${cas.url}/login?service=${encodeURIComponent(`${PUBLIC_URL}/api/auth/university/autre/callback`)}`);
-      const answer = await browser.get(await browser.throughProvider(start.headers.location));
+      expect((await stranger.get(await stranger.throughProvider(start.headers.location))).headers.location).toBe('/?universite=aucun-compte');
+      expect(stranger.carnet.has('session')).toBe(false);
+
+      // Once a member there too (the same person, her row of that faculty), the link proposed is
+      // to that row, never to her row of the default faculty.
+      const [mine] = await app.dataSource.query(
+        `INSERT INTO app_user (email, last_name, first_name, roles, promotion, faculty_id) VALUES ('claire.fabre@etu.univ.fr', 'Fabre', 'Claire', '{intern}', 2025, $1) RETURNING id`,
+        [autre.id],
+      );
+      const browser = new Browser(app);
+      const again = await browser.get('/api/auth/university/autre/login');
+      const answer = await browser.get(await browser.throughProvider(again.headers.location));
       expect(answer.headers.location).toMatch(/^\/liaison-universitaire\?jeton=/);
       expect(browser.carnet.has('session')).toBe(false);
+      expect(await app.dataSource.query(`SELECT user_id FROM identity_link_proposal WHERE faculty_id = $1`, [autre.id])).toEqual([{ user_id: mine.id }]);
 
       // A ticket the CAS server issued for the default faculty's service is no good at the other's.
       const other = new Browser(app);

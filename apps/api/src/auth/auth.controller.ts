@@ -7,8 +7,9 @@ import { AnyUser, Public } from './access.decorator';
 import { Auth, AuthContext, AuthenticatedRequest, Origin, RequestOrigin } from './auth-context';
 import { AuthService, Me, TooManyAttemptsError } from './auth.service';
 import { LoginBody, PasswordResetBody, PreferencesBody, SetPasswordBody } from './dto/auth.dto';
+import { setSessionCookie } from './session-cookie';
 import { SESSION_COOKIE } from './session.guard';
-import { SESSION_LIFETIME_MS, SessionsService } from './sessions.service';
+import { SessionsService } from './sessions.service';
 
 @ApiTags('auth')
 @Controller()
@@ -27,7 +28,7 @@ export class AuthController {
   async login(@Body() body: LoginBody, @Origin() origin: RequestOrigin, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     try {
       const { accessToken, session, user } = await this.auth.login(body.email, body.password, origin);
-      this.setSessionCookie(reply, request, accessToken);
+      setSessionCookie(this.adapterHost, reply, request, accessToken);
       return { accessToken, user: await this.auth.describe(user, session.csrfToken) };
     } catch (error) {
       if (error instanceof TooManyAttemptsError) {
@@ -80,18 +81,9 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Password set from an invitation or reset link; every session is signed out, and the httpOnly `session` cookie of a new one signs in whoever chose it.' })
   async setPassword(@Body() body: SetPasswordBody, @Origin() origin: RequestOrigin, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const opened = await this.auth.setPassword(body.token, body.password, origin);
-    if (opened) this.setSessionCookie(reply, request, opened.accessToken);
+    if (opened) setSessionCookie(this.adapterHost, reply, request, opened.accessToken);
   }
 
-  private setSessionCookie(reply: FastifyReply, request: AuthenticatedRequest, accessToken: string): void {
-    this.adapterHost.httpAdapter.setCookie!(reply, SESSION_COOKIE, accessToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      path: '/',
-      maxAge: Math.floor(SESSION_LIFETIME_MS / 1000), // in seconds here
-    });
-  }
 
   private async sessionCsrf(auth: AuthContext): Promise<string | undefined> {
     return this.sessions.csrfOf(auth.sessionId);

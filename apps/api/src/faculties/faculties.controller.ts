@@ -5,8 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { AnyUser, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext, AuthenticatedRequest, Origin, RequestOrigin } from '../auth/auth-context';
 import { AuthService } from '../auth/auth.service';
-import { SESSION_COOKIE } from '../auth/session.guard';
-import { SESSION_LIFETIME_MS } from '../auth/sessions.service';
+import { setSessionCookie } from '../auth/session-cookie';
 import { UuidPipe } from '../common/uuid.pipe';
 import { CreateFacultyBody, SwitchFacultyBody, UpdateFacultyBody } from './faculties.dto';
 import { FacultiesService } from './faculties.service';
@@ -33,13 +32,7 @@ export class FacultiesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { accessToken, session, user } = await this.faculties.switchTo(auth, body.facultyId, origin);
-    this.adapterHost.httpAdapter.setCookie!(reply, SESSION_COOKIE, accessToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      path: '/',
-      maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
-    });
+    setSessionCookie(this.adapterHost, reply, request, accessToken);
     return { accessToken, user: await this.auth.describe(user, session.csrfToken) };
   }
 

@@ -11,8 +11,7 @@ import { ResolvedConfig } from '@carnet/infrastructure';
 import { Public, Roles } from '../auth/access.decorator';
 import { Auth, AuthContext, Origin, RequestOrigin } from '../auth/auth-context';
 import { AuthService } from '../auth/auth.service';
-import { SESSION_COOKIE } from '../auth/session.guard';
-import { SESSION_LIFETIME_MS } from '../auth/sessions.service';
+import { setSessionCookie } from '../auth/session-cookie';
 import { LinkTokenBody, UniversitySignInBody } from './university-sign-in.dto';
 import { FLOW_MINUTES, RefusalReason, UniversitySignInService } from './university-sign-in.service';
 
@@ -64,7 +63,7 @@ export class UniversitySignInController {
     if (!outcome) throw notFound('Connexion universitaire');
     if (outcome.kind === 'refused') return this.backToLogin(reply, outcome.reason);
     if (outcome.kind === 'link') return this.redirect(reply, `/liaison-universitaire?jeton=${encodeURIComponent(outcome.token)}`);
-    this.setSessionCookie(reply, request, outcome.opened.accessToken);
+    setSessionCookie(this.adapterHost, reply, request, outcome.opened.accessToken);
     this.adapterHost.httpAdapter.clearCookie!(reply, FLOW_COOKIE, { path: FLOW_PATH });
     this.redirect(reply, outcome.returnTo);
   }
@@ -83,7 +82,7 @@ export class UniversitySignInController {
   @ApiOkResponse({ description: 'The identity is linked and the user signed in: `{ user, returnTo }` and the httpOnly `session` cookie. The token works once.' })
   async confirm(@Body() body: LinkTokenBody, @Origin() origin: RequestOrigin, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { accessToken, session, user, returnTo } = await this.signIn.confirm(body.token, getRequestCookie(request, FLOW_COOKIE), origin);
-    this.setSessionCookie(reply, request, accessToken);
+    setSessionCookie(this.adapterHost, reply, request, accessToken);
     this.adapterHost.httpAdapter.clearCookie!(reply, FLOW_COOKIE, { path: FLOW_PATH });
     return { user: await this.auth.describe(user, session.csrfToken), returnTo };
   }
@@ -106,16 +105,6 @@ export class UniversitySignInController {
     return request.protocol === 'https' || this.config.http.publicUrl.startsWith('https:');
   }
 
-  /** The session cookie exactly as a password sign-in sets it (AuthController). */
-  private setSessionCookie(reply: FastifyReply, request: FastifyRequest, accessToken: string): void {
-    this.adapterHost.httpAdapter.setCookie!(reply, SESSION_COOKIE, accessToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.protocol === 'https',
-      path: '/',
-      maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
-    });
-  }
 
   private backToLogin(reply: FastifyReply, reason: RefusalReason): void {
     this.redirect(reply, `/?universite=${reason}`);

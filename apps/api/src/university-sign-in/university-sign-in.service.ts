@@ -312,7 +312,7 @@ export class UniversitySignInService {
     }
 
     const linked: { user_id: string; active: boolean }[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.active FROM user_identity i JOIN app_user u ON u.id = i.user_id
+      `SELECT u.id AS user_id, u.active FROM user_identity i JOIN app_user u ON u.id = i.user_id AND u.faculty_id = i.faculty_id
         WHERE i.faculty_id = $1 AND i.provider = $2 AND i.subject = $3`,
       [faculty.id, protocol, identity.subject],
     );
@@ -325,7 +325,8 @@ export class UniversitySignInService {
 
     if (identity.emailUnverified) return this.refuse(origin, faculty, protocol, 'email-non-verifie', { subject: identity.subject });
     const email = identity.email?.trim().toLowerCase();
-    const [user]: { id: string }[] = email ? await this.dataSource.query(`SELECT id FROM app_user WHERE email = $1 AND active`, [email]) : [];
+    // The account this faculty's university vouches for is the person's membership of this faculty, never another's.
+    const [user]: { id: string }[] = email ? await this.dataSource.query(`SELECT id FROM app_user WHERE email = $1 AND active AND faculty_id = $2`, [email, faculty.id]) : [];
     if (!user) return this.refuse(origin, faculty, protocol, 'aucun-compte', { subject: identity.subject, email: email ?? null });
 
     const token = newToken();
