@@ -147,6 +147,18 @@ describe('faculties sealed from each other', () => {
     expect(faculties.find((f) => f.id === facultyB)?.counts).toMatchObject({ interns: 1, traces: 1 });
   });
 
+  it('lets the national operator, in no faculty, read their own account and sign out (audited in the national log only)', async () => {
+    const me = (await as(operator, api.http.get('/api/me')).expect(200)).body;
+    expect(me).toMatchObject({ roles: ['operator'], faculty: null, faculties: [] });
+    const token = await login(api.http, 'operateur@carnet.test');
+    await as(token, api.http.post('/api/auth/logout')).expect(204);
+    await as(token, api.http.get('/api/me')).expect(401);
+    const entries = await api.dataSource.query(`SELECT faculty_id FROM audit_log WHERE action = 'auth.logout' AND actor_id = $1`, [me.id]);
+    expect(entries).toEqual([{ faculty_id: null }]);
+    const seenByA = await Tenancy.run({ facultyId: facultyA }, () => api.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE actor_id = $1`, [me.id]));
+    expect(seenByA).toEqual([{ n: 0 }]);
+  });
+
   it('refuses B’s data to A by row-level security alone: no WHERE at all, on every sealed table', async () => {
     const seenBySystem: Record<string, number> = {};
     const seenByA: Record<string, number> = {};

@@ -99,14 +99,17 @@ export class Faculties1764000027000 implements MigrationInterface {
       DECLARE
         named uuid;
       BEGIN
+        -- In a faculty's scope the row is the scope's (the default). Outside one, it is the
+        -- named user's faculty, even in a one-faculty deployment: the operator's is none.
+        IF carnet_faculty() IS NOT NULL THEN RETURN NEW; END IF;
         EXECUTE format('SELECT ($1).%I', TG_ARGV[0]) USING NEW INTO named;
         IF named IS NOT NULL THEN
           NEW.faculty_id := (SELECT faculty_id FROM app_user WHERE id = named);
         END IF;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_log_faculty BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.faculty_id IS NULL) EXECUTE FUNCTION carnet_faculty_of_user('actor_id')`);
-    await q.query(`CREATE TRIGGER reminder_log_faculty BEFORE INSERT ON reminder_log FOR EACH ROW WHEN (NEW.faculty_id IS NULL) EXECUTE FUNCTION carnet_faculty_of_user('user_id')`);
+    await q.query(`CREATE TRIGGER audit_log_faculty BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION carnet_faculty_of_user('actor_id')`);
+    await q.query(`CREATE TRIGGER reminder_log_faculty BEFORE INSERT ON reminder_log FOR EACH ROW EXECUTE FUNCTION carnet_faculty_of_user('user_id')`);
 
     for (const table of FACULTY_TABLES) await enableFacultyRls(q, table);
     // The national log: entries of no faculty (the operator's own actions, sign-ins of unknown
