@@ -77,7 +77,7 @@ export function App() {
   if (me.roles.includes('intern')) links.push(['/these', 'Ma thèse']);
   if (me.roles.includes('tutor')) links.push(['/theses-dirigees', 'Thèses dirigées']);
   if (me.roles.includes('intern') || me.roles.includes('tutor')) links.push(['/gept', 'GEPT']);
-  links.push(['/enseignements', 'Enseignements']);
+  if (!me.roles.includes('operator')) links.push(['/enseignements', 'Enseignements']);
   if (me.roles.includes('jury')) links.push(['/jury', 'Jury']);
   if (me.roles.includes('admin')) links.push(['/administration', 'Administration']);
   if (me.roles.includes('admin')) links.push(['/evaluations-dumg', 'Évaluations des stages']);
