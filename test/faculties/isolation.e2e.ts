@@ -159,6 +159,16 @@ describe('faculties sealed from each other', () => {
     expect(seenByA).toEqual([{ n: 0 }]);
   });
 
+  it('keeps each faculty’s university sign-in settings its own: B’s admin reads and saves B’s, A’s admin never sees them', async () => {
+    const mine = await as(bAdmin, api.http.get('/api/admin/university-sign-in')).expect(200);
+    expect(mine.body.faculty).toEqual({ code: 'faculte-b', name: 'DUMG B' });
+    await as(bAdmin, api.http.put('/api/admin/university-sign-in'))
+      .send({ protocol: 'cas', enabled: true, casUrl: 'https://cas.faculte-b.test/cas', emailAttribute: 'mail', subjectAttribute: 'user', buttonLabel: 'ENT de B', internPasswordsAllowed: true })
+      .expect(200);
+    const theirs = await as(a.admin.token, api.http.get('/api/admin/university-sign-in')).expect(200);
+    expect(theirs.body).toMatchObject({ faculty: { code: 'dumg' }, configured: false, casUrl: null });
+  });
+
   it('refuses B’s data to A by row-level security alone: no WHERE at all, on every sealed table', async () => {
     const seenBySystem: Record<string, number> = {};
     const seenByA: Record<string, number> = {};

@@ -90,8 +90,8 @@ export class UniversitySignInController {
   @Get('admin/university-sign-in')
   @Roles('admin')
   @ApiOkResponse({ description: 'The faculty’s university sign-in settings; the client secret only as `clientSecretSet`.' })
-  view() {
-    return this.signIn.view();
+  view(@Auth() auth: AuthContext) {
+    return this.signIn.view(auth);
   }
 
   @Put('admin/university-sign-in')

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
 import { Faculty, UniversityProtocol, UniversitySignInConfig, User } from '@carnet/database';
-import { DomainError, ErrorCode, FieldError } from '@carnet/domain';
+import { DomainError, ErrorCode, FieldError, notFound } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
@@ -16,7 +16,6 @@ import { open, seal } from './secret-box';
 import type { UniversitySignInBody } from './university-sign-in.dto';
 
 /** Today's only faculty, created by migration 24. */
-export const DEFAULT_FACULTY = 'dumg';
 export const FLOW_MINUTES = 10;
 export const LINK_MINUTES = 10;
 const CAS_TIMEOUT_MS = 5000;
@@ -110,8 +109,15 @@ export class UniversitySignInService {
 
   // ---- the faculty admin's settings ----
 
-  async view(): Promise<UniversitySignInView> {
-    const faculty = await this.dataSource.getRepository(Faculty).findOneByOrFail({ code: DEFAULT_FACULTY });
+  private async ownFaculty(auth: AuthContext): Promise<Faculty> {
+    const faculty = auth.facultyId ? await this.dataSource.getRepository(Faculty).findOneBy({ id: auth.facultyId }) : null;
+    if (!faculty) throw notFound('Faculté');
+    return faculty;
+  }
+
+  /** The admin's own faculty's settings (each faculty configures its university). */
+  async view(auth: AuthContext): Promise<UniversitySignInView> {
+    const faculty = await this.ownFaculty(auth);
     const settings = await this.dataSource
       .getRepository(UniversitySignInConfig)
       .createQueryBuilder('c')
@@ -137,7 +143,7 @@ export class UniversitySignInService {
   }
 
   async save(auth: AuthContext, body: UniversitySignInBody): Promise<UniversitySignInView> {
-    const faculty = await this.dataSource.getRepository(Faculty).findOneByOrFail({ code: DEFAULT_FACULTY });
+    const faculty = await this.ownFaculty(auth);
     const errors: FieldError[] = [];
     const checkUrl = (path: 'casUrl' | 'issuer', value: string | null | undefined, required: boolean) => {
       if (!value) {
@@ -200,7 +206,7 @@ export class UniversitySignInService {
         manager,
       );
     });
-    return this.view();
+    return this.view(auth);
   }
 
   async publicProviders(): Promise<PublicProvider[]> {
