@@ -74,6 +74,9 @@ export async function startEmbeddedRun(options: { smtp?: boolean; env?: Record<s
         method,
         headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
+      }).catch((error: Error) => {
+        // The product stopped answering: what it printed last says why.
+        throw new Error(`${method} ${path}: ${error.message}\n${output.slice(-3000)}`);
       });
       const text = await response.text();
       if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
