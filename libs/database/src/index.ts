@@ -4,6 +4,6 @@ export { EMBEDDED_ENV, startEmbeddedPostgres, EmbeddedPostgres, EmbeddedPostgres
 export { migrations } from './migrations';
 export { entityColumns, PreparedStatements, statementName } from './prepared-statements';
 export * from './access-sql';
-export { Tenancy, inRequestFaculty, installTenancy, requestFacultySql, scopeOf, type TenantScope } from './tenancy';
+export { Tenancy, inRequestFaculty, installTenancy, requestFacultySql, type TenantScope } from './tenancy';
 export { enableFacultyRls } from './tenancy-migration';
 export { FACULTY_TABLES } from './migrations/1764000027000-faculties';

@@ -40,8 +40,6 @@ export function scopeStatement(scope: TenantScope): string {
   return `START TRANSACTION; SELECT set_config('carnet.faculty', '${faculty}', true); SET LOCAL ROLE carnet_app`;
 }
 
-type Patched = QueryRunner & { carnetScope?: TenantScope };
-
 /**
  * Makes every query runner `dataSource` hands out inside a scope honour it, so that
  * `dataSource.query`, repositories, `transaction(...)` and the prepared statements need no
@@ -51,7 +49,7 @@ type Patched = QueryRunner & { carnetScope?: TenantScope };
 export function installTenancy(dataSource: DataSource): DataSource {
   const create = dataSource.createQueryRunner.bind(dataSource);
   dataSource.createQueryRunner = (mode) => {
-    const runner = create(mode) as Patched;
+    const runner = create(mode);
     const scope = storage.getStore();
     if (scope) scopeRunner(runner, scope);
     return runner;
@@ -59,8 +57,7 @@ export function installTenancy(dataSource: DataSource): DataSource {
   return dataSource;
 }
 
-function scopeRunner(runner: Patched, scope: TenantScope): void {
-  runner.carnetScope = scope;
+function scopeRunner(runner: QueryRunner, scope: TenantScope): void {
   const query = runner.query.bind(runner) as (text: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;
   runner.query = (async (text: string, parameters?: unknown[], structured?: boolean) => {
     // TypeORM opens a transaction (depth 0) with this text through runner.query: ours sends the scope with it.
@@ -77,9 +74,6 @@ function scopeRunner(runner: Patched, scope: TenantScope): void {
     }
   }) as QueryRunner['query'];
 }
-
-/** The scope a runner was made in, if any (the prepared statements open theirs on its connection). */
-export const scopeOf = (runner: QueryRunner): TenantScope | undefined => (runner as Patched).carnetScope;
 
 /**
  * The application's own faculty filter (the first seal, ADR 0007), for find options:

@@ -69,8 +69,8 @@ export class FacultiesService implements OnApplicationBootstrap {
     });
   }
 
-  /** Every faculty with its counts (members by role, traces, exports): never a name of a member. */
-  async list(): Promise<OperatorFacultyView[]> {
+  /** Every faculty (or the one `id`) with its counts (members by role, traces, exports): never a name of a member. */
+  async list(id?: string): Promise<OperatorFacultyView[]> {
     return Tenancy.asSystem(async () => {
       const rows: { id: string; code: string; name: string; active: boolean; created_at: Date; interns: number; tutors: number; juries: number; admins: number; traces: number; exports: number }[] =
         await this.dataSource.query(
@@ -84,7 +84,9 @@ export class FacultiesService implements OnApplicationBootstrap {
                SELECT count(*) FILTER (WHERE 'intern' = ANY(u.roles)) AS interns, count(*) FILTER (WHERE 'tutor' = ANY(u.roles)) AS tutors,
                       count(*) FILTER (WHERE 'jury' = ANY(u.roles)) AS juries, count(*) FILTER (WHERE 'admin' = ANY(u.roles)) AS admins
                  FROM app_user u WHERE u.faculty_id = f.id AND u.active) m ON true
+            WHERE $1::uuid IS NULL OR f.id = $1
             ORDER BY f.name, f.code`,
+          [id ?? null],
         );
       return rows.map((row) => ({
         id: row.id,
@@ -132,7 +134,7 @@ export class FacultiesService implements OnApplicationBootstrap {
     await Tenancy.run({ facultyId: created.faculty.id }, () =>
       this.audit.record(auth, { action: 'faculty.created', subjectType: 'faculty', subjectId: created.faculty.id, details: { code: created.faculty.code, admin: email } }),
     );
-    const view = (await this.list()).find((f) => f.id === created.faculty.id)!;
+    const [view] = await this.list(created.faculty.id);
     return this.config.mail.smtpUrl || !created.invitation ? view : { ...view, invitationLink: created.invitation.link.url };
   }
 
@@ -150,7 +152,8 @@ export class FacultiesService implements OnApplicationBootstrap {
         if (body.active === false) await manager.query(`UPDATE session SET revoked_at = now() WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM app_user WHERE faculty_id = $1)`, [id]);
       }),
     );
-    return (await this.list()).find((f) => f.id === id)!;
+    const [view] = await this.list(id);
+    return view;
   }
 
   /** CARNET_OPERATOR_EMAIL / CARNET_OPERATOR_PASSWORD: the national operator, when there is none yet. */
