@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -72,4 +72,21 @@ export const localInput = (d: Date) => {
 export async function listenForBrowser(app: { listen(port: number, host: string): Promise<unknown>; getUrl(): Promise<string> }): Promise<string> {
   await app.listen(0, '127.0.0.1');
   return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+/**
+ * Puts the caret at the end of an editor's block, as a user clicking after its last word does.
+ * When its editor gains focus, ProseMirror may write its own selection back to the page 20 ms
+ * later (a timer its focus handler starts), and on a loaded machine keys pressed right after the
+ * click then land where that selection was (the document's start). So the first click focuses
+ * the editor, a timer the page starts afterwards (which fires after ProseMirror's) lets it settle,
+ * and a second click, in an editor already focused, places the caret.
+ */
+export async function clickAtEnd(block: Locator): Promise<void> {
+  const box = (await block.boundingBox())!;
+  const end = { position: { x: box.width - 2, y: box.height / 2 } };
+  await block.click(end);
+  await block.page().evaluate(() => new Promise((resolve) => setTimeout(resolve, 40)));
+  await block.click(end);
+  await block.page().keyboard.press('End');
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Browser, Locator } from 'playwright-core';
 import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
-import { accessibilityViolations, launchBrowser, signIn } from './browser';
+import { accessibilityViolations, clickAtEnd, launchBrowser, signIn } from './browser';
 
 /**
  * The intern's and the tutor's whole job on the product as `npm start` runs it with no SMTP
@@ -18,11 +18,6 @@ let invitation: string;
 
 const call = <T = Record<string, unknown>>(method: string, path: string, token: string | null, body?: unknown) => run.call<T>(method, path, token, body);
 
-async function clickAtEnd(block: Locator): Promise<void> {
-  const box = (await block.boundingBox())!;
-  await block.click({ position: { x: box.width - 2, y: box.height / 2 } });
-  await block.page().keyboard.press('End');
-}
 
 beforeAll(async () => {
   [run, browser] = await Promise.all([startEmbeddedRun({ smtp: false }), launchBrowser()]);

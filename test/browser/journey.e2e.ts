@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, Locator } from 'playwright-core';
 import { makeUser, PASSWORD } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
-import { accessibilityViolations, launchBrowser, screenshot, signIn, listenForBrowser } from './browser';
+import { accessibilityViolations, clickAtEnd, launchBrowser, screenshot, signIn, listenForBrowser } from './browser';
 
 /**
  * The product in a real browser (Debian's Chromium) against the real API, database, queue and
@@ -19,12 +19,6 @@ const inView = (locator: Locator) => locator.evaluate((el) => {
   return box.top >= 0 && box.bottom <= window.innerHeight;
 });
 
-/** Puts the caret at the end of a block, as a user clicking after its last word does. */
-async function clickAtEnd(block: Locator): Promise<void> {
-  const box = (await block.boundingBox())!;
-  await block.click({ position: { x: box.width - 2, y: box.height / 2 } });
-  await block.page().keyboard.press('End');
-}
 
 beforeAll(async () => {
   api = await startTestApp({ EXPORT_RETRY_DELAY_MS: '200' }, { worker: true });
