@@ -168,6 +168,13 @@ describe('the portfolio PDF shows the whole DES', () => {
     expect(text).not.toContain('Lombalgie chronique au travail');
   });
 
+  it('to an admin of the DUMG, who reads the GEPT groups as the API gives them', async () => {
+    const text = flat(await exported(admin));
+    expect(text).toContain('Sujet : Le dépistage du diabète en soins primaires');
+    expect(text).toContain('GEPT Montpellier — groupe B');
+    expect(text).not.toContain('trop de route');
+  });
+
   it('to the intern, with their GEPT group and the meetings attended', async () => {
     const text = await exported(intern);
     expectWholeDes(text);
