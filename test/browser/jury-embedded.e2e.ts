@@ -10,6 +10,7 @@ import { accessibilityViolations, launchBrowser, screenshot, signIn } from './br
  */
 const PASSWORD = 'Glycémie capillaire à jeun 2026';
 const TITLE = 'Une otite chez un nourrisson fébrile';
+const FEEDBACK = 'Trop de gardes de nuit, peu de débriefing.';
 
 let run: EmbeddedRun;
 let browser: Browser;
@@ -49,6 +50,27 @@ beforeAll(async () => {
     nextObjectives: 'Un RSCA en santé de l’enfant.',
   });
   await call('POST', `/meetings/${meeting.id}/confirm`, intern);
+  // The rest of the DES: a mandatory seminar of the socle missed, the thesis, a stage evaluated by its MSU and by the intern (anonymously).
+  const seminar = await call<{ id: string }>('POST', '/teaching-sessions', admin, {
+    title: 'Séminaire UPM : la douleur',
+    kind: 'seminaire_upm',
+    startsAt: '2026-03-10T13:00:00Z',
+    endsAt: '2026-03-10T16:00:00Z',
+    place: 'Faculté de médecine',
+    promotions: [2025],
+    uppCodes: ['montpellier'],
+    capacity: null,
+    mandatory: true,
+    phase: 'socle',
+    leadId: tutorId,
+  });
+  await call('POST', `/teaching-sessions/${seminar.id}/registrations`, admin, { internId });
+  await call('PUT', `/portfolios/${internId}/thesis`, intern, { subject: 'La fièvre du nourrisson en médecine de ville', director: { kind: 'external', name: 'Dr Claire Martin', email: 'c.martin@chu.test' } });
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const stage = await call<{ id: string }>('POST', '/stages', admin, { internId, kind: 'urgences', semester: 1, place: 'CH de Sète, urgences', startsOn: day(-190), endsOn: day(-10), supervisors: [{ tutorId, referent: true, halfDaysPerWeek: 2 }] });
+  const levels = { premier_recours: 'competent', relation: 'competent', approche_globale: 'intermediaire', education: 'intermediaire', continuite: 'non_observe', professionnalisme: 'competent' };
+  await call('POST', `/stages/${stage.id}/evaluations`, tutor, { levels, comment: 'À l’aise aux urgences pédiatriques.', validationProposed: true });
+  await call('POST', `/stages/${stage.id}/feedback`, intern, { ratings: { supervision: 2, teaching: 3, workload: 2, housing: 5, travel: 1, overall: 3 }, housingProvided: true, vehicleRequired: true, comment: FEEDBACK });
   await call('POST', '/jury-sessions', admin, {
     title: 'Commission de phase socle',
     phase: 'socle',
@@ -81,6 +103,22 @@ it('reads a trace in full, downloads the PDF and records a decision that stays r
   await meetings.getByText('1 rencontre cosignée au cours des 12 derniers mois', { exact: false }).waitFor();
   await meetings.getByText('Premiers RSCA, organisation du semestre.').waitFor();
   expect(await meetings.getByRole('button').count()).toBe(0);
+  // The whole DES on the one page: teaching attendance with its gaps, the thesis, the stage evaluations; read-only.
+  const teaching = member.getByRole('region', { name: 'Enseignements obligatoires de la phase' });
+  await teaching.getByText('0 séance(s) suivie(s) sur 1', { exact: false }).waitFor();
+  await teaching.getByRole('listitem').filter({ hasText: '1 séminaire UPM obligatoire manqué : Séminaire UPM : la douleur (10/03/2026)' }).waitFor();
+  const missedTable = teaching.getByRole('table', { name: 'Séances obligatoires manquées (ni présence, ni absence justifiée)' });
+  await missedTable.getByRole('rowheader', { name: 'Séminaire UPM : la douleur' }).waitFor();
+  const thesis = member.getByRole('region', { name: 'Thèse' });
+  await thesis.getByText('La fièvre du nourrisson en médecine de ville').waitFor();
+  await thesis.getByText('Fiche de thèse déposée', { exact: false }).first().waitFor();
+  const stages = member.getByRole('region', { name: 'Évaluations de fin de stage' });
+  await stages.getByText('À l’aise aux urgences pédiatriques.').waitFor();
+  await stages.getByText('validation proposée', { exact: true }).waitFor();
+  expect(await stages.getByRole('button').count()).toBe(0);
+  // The intern's own evaluation of the stage is the DUMG's, anonymous.
+  expect(await member.getByText(FEEDBACK, { exact: false }).count()).toBe(0);
+  expect(await accessibilityViolations(member)).toEqual([]);
   // The next intern of the session is one click away.
   await member.getByRole('button', { name: 'Suivant : Yanis Haddad →' }).waitFor();
 

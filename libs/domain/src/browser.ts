@@ -6,3 +6,4 @@ export * from './portfolio/phases';
 export * from './privacy';
 export * from './labels';
 export * from './stages/evaluations';
+export { TEACHING_KIND_WORDS, MANDATORY_SESSION_STATE_LABELS } from './teaching/teaching';

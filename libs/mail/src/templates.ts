@@ -98,6 +98,25 @@ export const reminderTemplates = {
       [`Bonjour ${firstName},`, `Aucune trace de votre portfolio n’a été validée depuis ${days} jours. Une situation vécue en stage ces dernières semaines mériterait peut-être d’être écrite.`],
       { label: 'Ouvrir mon portfolio', url },
     ),
+  /**
+   * A mandatory teaching session the intern was expected at and missed (neither present nor
+   * excused), and the next one of the same kind expecting them, if any. `when` reads « jeudi
+   * 14 janvier 2027 de 14 h 00 à 17 h 00 ».
+   */
+  teachingSessionMissed: (to: string, firstName: string, missed: { title: string; when: string }, next: { title: string; when: string; place: string } | null, url: string): MailJob =>
+    compose(
+      to,
+      `Séance obligatoire manquée : ${missed.title}`,
+      [
+        `Bonjour ${firstName},`,
+        `Vous étiez attendu(e) à la séance obligatoire « ${missed.title} », ${missed.when}, et votre présence n’y a pas été relevée.`,
+        'Si vous étiez absent(e) pour un motif valable, justifiez votre absence sur Carnet : une absence justifiée ne compte pas comme un manque pour la validation de la phase.',
+        next
+          ? `La prochaine séance obligatoire de ce type où vous êtes attendu(e) : « ${next.title} », ${next.when}, ${next.place}.`
+          : 'Aucune autre séance obligatoire de ce type n’est encore programmée pour vous : rapprochez-vous du DUMG pour la rattraper.',
+      ],
+      { label: 'Voir la séance manquée', url },
+    ),
   sessionGaps: (to: string, firstName: string, summary: string, opensAt: Date, url: string): MailJob =>
     compose(
       to,

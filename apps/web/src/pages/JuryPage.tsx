@@ -5,6 +5,7 @@ import { api, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TutorMeetings } from '../components/TutorMeetings';
 import { StageEvaluationsPanel } from '../features/evaluations/StageEvaluationsPanel';
+import { TeachingProgressPanel } from '../features/teaching/TeachingProgressPanel';
 import { ThesisPanel } from '../features/thesis/ThesisPanel';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
@@ -208,6 +209,7 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
           </article>
         ))
       )}
+      <TeachingProgressPanel internId={data.intern.id} progress={data.progress} />
       <TutorMeetings internId={data.intern.id} canRecord={false} />
       <ThesisPanel internId={data.intern.id} />
       <StageEvaluationsPanel internId={data.intern.id} />

@@ -2,17 +2,23 @@ import {
   COMPETENCE_CODES,
   COMPETENCES,
   coverageOf,
+  EVALUATION_LEVEL_LABELS,
   EXTRA_FAMILLE,
   FAMILLE_CODES,
   FAMILLES,
   LEVEL_LABELS,
+  MANDATORY_SESSION_STATE_LABELS,
   PHASE_TITLES,
   RECOMMENDATION_LABELS,
+  STAGE_LABELS,
+  StageKind,
+  TEACHING_KIND_WORDS,
+  TeachingKind,
   TRACE_KIND_LABELS,
   TRACE_STATUS_LABELS,
 } from '@carnet/domain';
 import { documentFromJson, documentPdfContent, PdfContent } from '@carnet/editor';
-import { PortfolioData, PortfolioTrace } from './portfolio';
+import { PortfolioData, PortfolioDes, PortfolioTrace } from './portfolio';
 
 const SHORT_FAMILLES: Record<string, string> = {
   chronique: 'Chron.',
@@ -32,6 +38,8 @@ const SHORT_FAMILLES: Record<string, string> = {
 const dateFr = (iso: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date(iso));
 const dateTimeFr = (iso: string) =>
   new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+/** A calendar day (YYYY-MM-DD, as the database's `date`) in French, whatever the time zone. */
+const dayFr = (day: string) => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 const familleLabel = (code: string) => (FAMILLES as Record<string, string>)[code] ?? 'Situation hors des onze familles';
 const competenceLabel = (code: string) => (COMPETENCES as Record<string, string>)[code] ?? code;
 
@@ -115,6 +123,142 @@ function assessments(data: PortfolioData): PdfContent[] {
   ]);
 }
 
+const table = (widths: (string | number)[], header: string[], rows: PdfContent[][]): PdfContent => ({
+  table: { headerRows: 1, widths, body: [header.map((text) => ({ text, bold: true })), ...rows] },
+  layout: 'lightHorizontalLines',
+  fontSize: 8,
+  margin: [0, 4, 0, 8],
+});
+const none = (text: string): PdfContent => ({ text, italics: true, margin: [0, 0, 0, 6] });
+
+/** The phase's mandatory teaching: the counts, the gaps in words, every session with its date and the intern's presence. */
+function teachingSection(des: PortfolioDes): PdfContent[] {
+  const phases = des.teaching.flatMap((p) => [
+    { text: PHASE_TITLES[p.phase] ?? p.phase, style: 'h2' },
+    {
+      text: `Séances obligatoires tenues : ${p.held} — présent(e) : ${p.attended} — absences justifiées : ${p.excused} — manquées : ${p.missed} — à venir : ${p.upcoming}`,
+      style: 'meta',
+    },
+    ...(p.gaps.length ? [{ text: 'Manques', style: 'h3' }, { ul: p.gaps }] : p.held ? [{ text: 'Aucune séance obligatoire manquée.', margin: [0, 0, 0, 4] }] : []),
+    p.sessions.length
+      ? table(
+          [105, '*', 90, 70],
+          ['Date', 'Séance', 'Type', 'Présence'],
+          p.sessions.map((s) => [dateTimeFr(s.startsAt), s.title, TEACHING_KIND_WORDS[s.kind as TeachingKind]?.label ?? s.kind, MANDATORY_SESSION_STATE_LABELS[s.state]]),
+        )
+      : none('Aucune séance obligatoire n’attend cet interne dans cette phase à la date du document.'),
+  ]);
+  return [
+    { text: 'Enseignements et présences', style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
+    {
+      text: 'Les séances obligatoires où l’interne était attendu(e), par phase : une absence justifiée n’est pas un manque.',
+      style: 'meta',
+    },
+    ...(phases.length ? phases : [none('Aucune séance obligatoire n’est enregistrée pour cet interne.')]),
+  ];
+}
+
+/** The GEPT groups and the meetings attended, when the requester may read them. */
+function geptSection(des: PortfolioDes): PdfContent[] {
+  const heading = { text: 'Groupes d’échange de pratiques (GEPT)', style: 'h1', tocItem: true, margin: [0, 16, 0, 6] };
+  if (des.gept === null) return [heading, none('La présence aux groupes GEPT n’est communiquée qu’à l’interne, à l’animateur du groupe et au DUMG.')];
+  if (!des.gept.length) return [heading, none('L’interne n’appartient à aucun groupe GEPT.')];
+  return [
+    heading,
+    ...des.gept.flatMap((g) => [
+      { text: `${g.title} (${g.year}) — animé par ${g.lead}`, style: 'h2' },
+      { text: `Séances : ${g.meetings.length} — présent(e) : ${g.meetings.filter((m) => m.present === true).length}`, style: 'meta' },
+      g.meetings.length
+        ? table(
+            [90, '*', 70],
+            ['Date', 'Situations discutées', 'Présence'],
+            g.meetings.map((m) => [dayFr(m.heldOn), m.cases.join(' ; ') || '—', m.present === null ? 'Non relevé' : m.present ? 'Présent(e)' : 'Absent(e)']),
+          )
+        : none('Aucune séance tenue.'),
+    ]),
+  ];
+}
+
+/** The tutor meetings: day, tutor, what was discussed, the next objectives and who co-signed when. */
+function meetingsSection(des: PortfolioDes): PdfContent[] {
+  const coSigned = des.meetings.filter((m) => m.internConfirmedAt && m.tutorConfirmedAt).length;
+  return [
+    { text: 'Rencontres avec le tuteur', style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
+    { text: `${des.meetings.length} rencontre(s), dont ${coSigned} co-signée(s) par l’interne et le tuteur.`, style: 'meta' },
+    ...(des.meetings.length
+      ? des.meetings.flatMap((m) => [
+          { text: `Rencontre du ${dayFr(m.heldOn)} — ${m.tutor}`, style: 'h3' },
+          { text: [{ text: 'Ce qui a été abordé : ', bold: true }, m.discussed] },
+          { text: [{ text: 'Objectifs pour la suite : ', bold: true }, m.nextObjectives], margin: [0, 2, 0, 2] },
+          {
+            text:
+              m.internConfirmedAt && m.tutorConfirmedAt
+                ? `Co-signée : par l’interne le ${dateTimeFr(m.internConfirmedAt)}, par ${m.tutor} (tuteur) le ${dateTimeFr(m.tutorConfirmedAt)}.`
+                : `Non co-signée : ${m.internConfirmedAt ? `confirmée par l’interne le ${dateTimeFr(m.internConfirmedAt)}, en attente du tuteur` : m.tutorConfirmedAt ? `confirmée par ${m.tutor} le ${dateTimeFr(m.tutorConfirmedAt)}, en attente de l’interne` : 'en attente des confirmations'}.`,
+            style: 'meta',
+            margin: [0, 0, 0, 6],
+          },
+        ])
+      : [none('Aucune rencontre de tutorat n’est enregistrée.')]),
+  ];
+}
+
+/** The thesis: subject, director, the steps with their dates and state. */
+function thesisSection(des: PortfolioDes): PdfContent[] {
+  const heading = { text: 'Thèse', style: 'h1', tocItem: true, margin: [0, 16, 0, 6] };
+  const thesis = des.thesis;
+  if (!thesis) return [heading, none('Aucune thèse n’est déclarée.')];
+  const done = thesis.steps.filter((s) => s.doneOn).length;
+  return [
+    heading,
+    { text: [{ text: 'Sujet : ', bold: true }, thesis.subject] },
+    { text: [{ text: 'Directeur ou directrice : ', bold: true }, thesis.director ?? 'non renseigné'], margin: [0, 2, 0, 2] },
+    { text: `Avancement : ${done} étape(s) franchie(s) sur ${thesis.steps.length}.`, style: 'meta' },
+    table(
+      ['*', 80, 80, 60],
+      ['Étape', 'Prévue le', 'Franchie le', 'État'],
+      thesis.steps.map((s) => [
+        s.note ? { stack: [s.label, { text: s.note, color: '#555555' }] } : s.label,
+        s.plannedOn ? dayFr(s.plannedOn) : '—',
+        s.doneOn ? dayFr(s.doneOn) : '—',
+        s.state,
+      ]),
+    ),
+  ];
+}
+
+/** The supervisors' end-of-stage evaluations, per stage (never the intern's own, anonymous ones). */
+function stageEvaluationsSection(des: PortfolioDes): PdfContent[] {
+  return [
+    { text: 'Évaluations de fin de stage', style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
+    { text: 'Les évaluations de l’interne par ses maîtres de stage, stage par stage.', style: 'meta' },
+    ...(des.stages.length
+      ? des.stages.flatMap((s) => [
+          { text: `Semestre ${s.semester} — ${STAGE_LABELS[s.kind as StageKind] ?? s.kind} — ${s.place}`, style: 'h2' },
+          { text: `Du ${dayFr(s.startsOn)} au ${dayFr(s.endsOn)}`, style: 'meta' },
+          ...(s.evaluations.length
+            ? s.evaluations.flatMap((e) => [
+                { text: `Évaluation de ${e.evaluator}${e.viaLink ? ' (par lien)' : ''}, envoyée le ${dateFr(e.submittedAt)}`, style: 'h3' },
+                {
+                  text: e.validationProposed ? 'Validation du stage proposée' : 'Validation du stage non proposée',
+                  bold: true,
+                  color: e.validationProposed ? '#1d5e20' : '#8a4b00',
+                },
+                table(['*', 130], ['Compétence', 'Niveau'], COMPETENCE_CODES.map((c) => [competenceLabel(c), EVALUATION_LEVEL_LABELS[e.levels[c]] ?? '—'])),
+                ...(e.comment ? [{ text: [{ text: 'Commentaire : ', bold: true }, e.comment], margin: [0, 0, 0, 8] }] : []),
+              ])
+            : [none('Aucune évaluation reçue pour ce stage.')]),
+        ])
+      : [none('Aucun stage n’est enregistré.')]),
+  ];
+}
+
+/** Teaching, GEPT, meetings, thesis, stage evaluations: the DES beside the traces. */
+function desSections(des: PortfolioDes | undefined): PdfContent[] {
+  if (!des) return [];
+  return [...teachingSection(des), ...geptSection(des), ...meetingsSection(des), ...thesisSection(des), ...stageEvaluationsSection(des)];
+}
+
 function stamp(trace: PortfolioTrace): PdfContent {
   const lines = trace.validatedAt
     ? [
@@ -152,7 +296,7 @@ function traceSection(trace: PortfolioTrace, index: number): PdfContent[] {
   ];
 }
 
-/** The pdfmake document of a portfolio: cover, contents, coverage matrix, assessments, traces. */
+/** The pdfmake document of a portfolio: cover, contents, coverage matrix, assessments, the rest of the DES, traces. */
 export function portfolioDocument(data: PortfolioData, onPageCount: (pages: number) => void): Record<string, unknown> {
   const footerText = `${data.intern.displayName} — portfolio du DES — ${dateFr(data.generatedAt)}`;
   return {
@@ -181,6 +325,7 @@ export function portfolioDocument(data: PortfolioData, onPageCount: (pages: numb
       ...matrix(data),
       { text: 'Évaluations du tuteur', style: 'h1', tocItem: true, pageBreak: 'before', pageOrientation: 'portrait' },
       ...assessments(data),
+      ...desSections(data.des),
       ...data.traces.flatMap(traceSection),
     ],
     footer: (currentPage: number, pageCount: number) => {

@@ -13,6 +13,7 @@ export interface PortfolioData {
   tutors: { displayName: string; since: string; until: string | null }[];
   traces: PortfolioTrace[];
   assessments: PortfolioAssessment[];
+  des?: PortfolioDes;
 }
 
 export interface PortfolioAssessment {
@@ -47,4 +48,62 @@ export interface PortfolioAttachment {
   sha256: string;
   mimeType: string;
   storageKey: string;
+}
+
+/**
+ * The rest of the DES beside the traces, as the API shows it to the requester: teaching
+ * attendance, GEPT groups (only to whom the API shows them), tutor meetings, the thesis and the
+ * supervisors' end-of-stage evaluations. Never the intern's own evaluations of their stages:
+ * those are the DUMG's, anonymous. Absent from data built without it (benchmarks, unit specs).
+ */
+export interface PortfolioDes {
+  /** Mandatory teaching per phase, judged as progress judges it (phases with sessions only). */
+  teaching: PortfolioTeachingPhase[];
+  /** Null when the API would not show the requester the intern's GEPT groups. */
+  gept: PortfolioGeptGroup[] | null;
+  meetings: PortfolioMeeting[];
+  thesis: PortfolioThesis | null;
+  stages: PortfolioStageEvaluations[];
+}
+
+export interface PortfolioTeachingPhase {
+  phase: string;
+  held: number;
+  attended: number;
+  excused: number;
+  missed: number;
+  upcoming: number;
+  gaps: string[];
+  sessions: { title: string; kind: string; startsAt: string; endsAt: string; state: 'attended' | 'excused' | 'missed' | 'upcoming' }[];
+}
+
+export interface PortfolioGeptGroup {
+  title: string;
+  year: number;
+  lead: string;
+  meetings: { heldOn: string; cases: string[]; present: boolean | null }[];
+}
+
+export interface PortfolioMeeting {
+  heldOn: string;
+  tutor: string;
+  discussed: string;
+  nextObjectives: string;
+  internConfirmedAt: string | null;
+  tutorConfirmedAt: string | null;
+}
+
+export interface PortfolioThesis {
+  subject: string;
+  director: string | null;
+  steps: { label: string; plannedOn: string | null; doneOn: string | null; state: string; note: string }[];
+}
+
+export interface PortfolioStageEvaluations {
+  kind: string;
+  semester: number;
+  place: string;
+  startsOn: string;
+  endsOn: string;
+  evaluations: { evaluator: string; viaLink: boolean; levels: Record<string, string>; comment: string; validationProposed: boolean; submittedAt: string }[];
 }

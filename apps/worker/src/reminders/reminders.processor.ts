@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
 import { User } from '@carnet/database';
-import { EVALUATION_OPENS_DAYS_BEFORE_END, parisDay, Phase, STAGE_LABELS, StageKind } from '@carnet/domain';
+import { EVALUATION_OPENS_DAYS_BEFORE_END, parisDay, Phase, sessionWhen, STAGE_LABELS, StageKind } from '@carnet/domain';
 import { reminderTemplates, stageEvaluationTemplates } from '@carnet/mail';
 import { ProgressService } from '@carnet/portfolio';
 import { JOB_PRODUCER, JobProducer, MailJob } from '@carnet/queue';
@@ -12,6 +12,11 @@ import { JOB_PRODUCER, JobProducer, MailJob } from '@carnet/queue';
 export const TUTOR_WAIT_DAYS = 14;
 export const INTERN_IDLE_DAYS = 60;
 export const SESSION_NOTICE_DAYS = 60;
+/** A missed session is told once its lead has had a day to complete the roll, and up to 30 days after its end. */
+export const MISSED_SESSION_GRACE_HOURS = 24;
+export const MISSED_SESSION_NOTICE_DAYS = 30;
+/** The longest session (the Assurance Maladie week, teaching.ts): bounds the start of sessions ended in the window. */
+const LONGEST_SESSION_DAYS = 8;
 
 const DAY = 86400_000;
 
@@ -62,6 +67,7 @@ export class RemindersProcessor {
     sent += await this.weeklyDigests(now);
     sent += await this.stalledThesisSteps(now);
     sent += await this.stageEvaluationsOpen(now);
+    sent += await this.missedTeachingSessions(now);
     if (sent) this.logger.info({ sent }, 'reminders sent');
     return sent;
   }
@@ -200,6 +206,49 @@ export class RemindersProcessor {
     for (const row of interns) {
       sent += await this.once(row, 'stage_feedback_open', row.stage_id, (intern) =>
         stageEvaluationTemplates.feedbackOpen(intern.email, intern.first_name, STAGE_LABELS[row.kind], `${this.config.http.publicUrl}/progression`),
+      );
+    }
+    return sent;
+  }
+
+  /**
+   * A mandatory teaching session an intern was expected at (their promotion and UPP, or everyone,
+   * in their faculty: progress's rule) which ended without them, neither present nor excused:
+   * they are told once per session, with the next mandatory session of the same kind expecting
+   * them, if any. The lead has a day after the end to complete the roll; sessions ended more
+   * than 30 days ago are not told (nor, at the upgrade, the whole past).
+   */
+  private async missedTeachingSessions(now: Date): Promise<number> {
+    const expects = (s: string) => `${s}.mandatory AND ${s}.faculty_id = u.faculty_id
+          AND (cardinality(${s}.promotions) = 0 OR u.promotion = ANY (${s}.promotions))
+          AND (cardinality(${s}.upp_ids) = 0 OR u.upp_id = ANY (${s}.upp_ids))`;
+    const rows: (RecipientRow & { session_id: string; title: string; starts_at: Date; ends_at: Date; next: { title: string; starts_at: string; ends_at: string; place: string } | null })[] =
+      await this.dataSource.query(
+        `SELECT u.id, u.email, u.first_name, s.id AS session_id, s.title, s.starts_at, s.ends_at,
+                (SELECT json_build_object('title', n.title, 'starts_at', n.starts_at, 'ends_at', n.ends_at, 'place', n.place)
+                   FROM teaching_session n
+                  WHERE ${expects('n')} AND n.kind = s.kind AND n.starts_at > $1
+                  ORDER BY n.starts_at, n.id LIMIT 1) AS next
+           FROM teaching_session s
+           JOIN app_user u ON 'intern' = ANY (u.roles) AND u.active AND u.reminders_enabled
+           LEFT JOIN teaching_attendance a ON a.session_id = s.id AND a.intern_id = u.id
+          WHERE ${expects('s')}
+            AND s.starts_at > $3 AND s.ends_at > $4 AND s.ends_at <= $2
+            AND (a.status IS NULL OR a.status = 'absent')
+            AND NOT EXISTS (SELECT 1 FROM reminder_log l WHERE l.user_id = u.id AND l.kind = 'teaching_session_missed' AND l.period = s.id::text)`,
+        [
+          now,
+          new Date(now.getTime() - MISSED_SESSION_GRACE_HOURS * 3_600_000),
+          // On the start too, so the index on starts_at serves the sweep.
+          new Date(now.getTime() - (MISSED_SESSION_NOTICE_DAYS + LONGEST_SESSION_DAYS) * DAY),
+          new Date(now.getTime() - MISSED_SESSION_NOTICE_DAYS * DAY),
+        ],
+      );
+    let sent = 0;
+    for (const row of rows) {
+      const next = row.next ? { title: row.next.title, when: sessionWhen(new Date(row.next.starts_at), new Date(row.next.ends_at)), place: row.next.place } : null;
+      sent += await this.once(row, 'teaching_session_missed', row.session_id, (intern) =>
+        reminderTemplates.teachingSessionMissed(intern.email, intern.first_name, { title: row.title, when: sessionWhen(row.starts_at, row.ends_at) }, next, `${this.config.http.publicUrl}/enseignements/${row.session_id}`),
       );
     }
     return sent;

@@ -3,6 +3,7 @@ import {
   attendanceSlot,
   expectsIntern,
   judgeTeachingAttendance,
+  mandatorySessionState,
   MandatorySession,
   scanRefusal,
   scanRefusalMessage,
@@ -113,6 +114,11 @@ describe('attendance of the phase’s mandatory sessions', () => {
       '2 séminaires UPM obligatoires manqués : Séminaire C (10/12/2026), Séminaire B (14/01/2027)',
       '1 semaine Assurance Maladie obligatoire manquée : Semaine CPAM (01/02/2027)',
     ]);
+  });
+
+  it('says where each session stands, as the judgement counts it', () => {
+    const states = sessions.map((s) => mandatorySessionState(s, new Date('2027-03-01T00:00:00Z')));
+    expect(states).toEqual(['attended', 'missed', 'missed', 'missed', 'excused', 'upcoming']);
   });
 
   it('has no gap when every held session was attended or excused', () => {

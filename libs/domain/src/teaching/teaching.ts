@@ -213,6 +213,22 @@ export function judgeTeachingAttendance(sessions: readonly MandatorySession[], n
   };
 }
 
+/** Where one mandatory session stands for an intern: the same judgement as `judgeTeachingAttendance`, per session. */
+export type MandatorySessionState = 'attended' | 'excused' | 'missed' | 'upcoming';
+
+export function mandatorySessionState(session: Pick<MandatorySession, 'endsAt' | 'attendance'>, now: Date): MandatorySessionState {
+  if (session.endsAt > now) return 'upcoming';
+  if (session.attendance === 'present') return 'attended';
+  return session.attendance === 'excused' ? 'excused' : 'missed';
+}
+
+export const MANDATORY_SESSION_STATE_LABELS: Readonly<Record<MandatorySessionState, string>> = {
+  attended: 'Présent(e)',
+  excused: 'Absence justifiée',
+  missed: 'Manquée',
+  upcoming: 'À venir',
+};
+
 /** The columns of the attendance exports, in French for the faculty's spreadsheet. */
 export const ATTENDANCE_STATUS_LABELS: Readonly<Record<'present' | 'absent' | 'excused' | 'unmarked', string>> = {
   present: 'Présent(e)',
