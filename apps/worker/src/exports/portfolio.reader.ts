@@ -51,8 +51,11 @@ export class PortfolioReader {
     const validatorIds = [...new Set([...traces.map((t) => t.validatedBy), ...assessments.map((a) => a.tutorId)].filter((id): id is string => Boolean(id)))];
     const validators = new Map((validatorIds.length ? await users.findBy({ id: In(validatorIds) }) : []).map((u) => [u.id, displayName(u)]));
 
+    const [faculty] = (await this.dataSource.query(`SELECT f.code, f.name FROM faculty f JOIN portfolio_export e ON e.faculty_id = f.id WHERE e.id = $1`, [request.id])) as { code: string; name: string }[];
+
     return {
       dumgName: this.config.dumgName,
+      origin: { deployment: this.config.http.publicUrl, faculty: { code: faculty?.code ?? '', name: faculty?.name ?? this.config.dumgName } },
       generatedAt: new Date().toISOString(),
       scope: request.scope,
       softwareVersion: softwareVersion(),

@@ -6,6 +6,8 @@ import type { TiptapJson } from '@carnet/editor';
  */
 export interface PortfolioData {
   dumgName: string;
+  /** Who exports: what an importing Carnet shows as the traces' origin (absent in older callers). */
+  origin?: { deployment: string; faculty: { code: string; name: string } };
   generatedAt: string;
   scope: 'validated' | 'all';
   softwareVersion: string;
