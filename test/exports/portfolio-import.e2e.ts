@@ -383,6 +383,10 @@ describe('importing', () => {
       }
     }
 
+    // Counted in the intern's progress like any validated trace.
+    const progress = await target.http.get(`/api/portfolios/${b.intern.user.id}/progress`).set('Authorization', b.intern.bearer).expect(200);
+    expect(progress.body.validatedTotal).toBe(2);
+
     const hour = 3600_000;
     const session = await target.http
       .post('/api/jury-sessions')
