@@ -5,6 +5,7 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { canonicalJson, sha256Hex } from '@carnet/editor';
 import { signManifest } from '@carnet/portfolio';
+import { Tenancy } from '@carnet/database';
 import { actor, Actor, login, makeUser, PASSWORD } from '../support/actors';
 import { binaryBody } from '../support/files';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -28,7 +29,7 @@ let target: TestApp;
 let originKey: string;
 let archive: Buffer;
 let originTraces: { id: string; sha256: string; title: string }[];
-let b: { admin: Actor; intern: Actor; tutor: Actor; jury: Actor; otherAdmin: string; otherIntern: string };
+let b: { admin: Actor; intern: Actor; tutor: Actor; jury: Actor; otherAdmin: string; otherIntern: string; otherFaculty: string };
 
 type Entries = Map<string, Buffer>;
 
@@ -117,6 +118,19 @@ async function expectRefused(body: Buffer, file: string, detail: RegExp, status 
   expect(await written()).toEqual(before);
 }
 
+/** A ZIP export of `intern`'s portfolio, asked for by themselves, once the worker built it. */
+async function exportZip(app: TestApp, intern: Actor, scope: 'all' | 'validated'): Promise<Buffer> {
+  const requested = await app.http.post(`/api/portfolios/${intern.user.id}/exports`).set('Authorization', intern.bearer).send({ format: 'zip', scope }).expect(202);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const { body } = await app.http.get(`/api/exports/${requested.body.id}`).set('Authorization', intern.bearer).expect(200);
+    if (body.status === 'completed') break;
+    if (body.status === 'failed' || Date.now() > deadline) throw new Error(`export ${body.status}: ${body.error}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return (await app.http.get(`/api/exports/${requested.body.id}/download`).set('Authorization', intern.bearer).buffer(true).parse(binaryBody).expect(200)).body as Buffer;
+}
+
 beforeAll(async () => {
   // Deployment A: the origin, with its secret (so a signing key) and its address.
   origin = await startTestApp(
@@ -140,18 +154,10 @@ beforeAll(async () => {
   await origin.http.post('/api/traces').set('Authorization', intern.bearer).send({ ...rsca, title: 'Brouillon en cours' }).expect(201);
   originKey = (await origin.http.get('/api/deployment-key').expect(200)).body.fingerprint;
 
-  const requested = await origin.http.post(`/api/portfolios/${intern.user.id}/exports`).set('Authorization', intern.bearer).send({ format: 'zip', scope: 'all' }).expect(202);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const { body } = await origin.http.get(`/api/exports/${requested.body.id}`).set('Authorization', intern.bearer).expect(200);
-    if (body.status === 'completed') break;
-    if (body.status === 'failed' || Date.now() > deadline) throw new Error(`export ${body.status}: ${body.error}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  archive = (await origin.http.get(`/api/exports/${requested.body.id}/download`).set('Authorization', intern.bearer).buffer(true).parse(binaryBody).expect(200)).body as Buffer;
+  archive = await exportZip(origin, intern, 'all');
 
   // Deployment B: the same intern (by e-mail) in its first faculty; a second faculty beside it.
-  target = await startTestApp({ CARNET_SECRET_KEY: randomBytes(32).toString('base64'), CARNET_OPERATOR_EMAIL: 'operateur@carnet-b.test', CARNET_OPERATOR_PASSWORD: PASSWORD });
+  target = await startTestApp({ CARNET_SECRET_KEY: randomBytes(32).toString('base64'), CARNET_OPERATOR_EMAIL: 'operateur@carnet-b.test', CARNET_OPERATOR_PASSWORD: PASSWORD }, { worker: true });
   const bAdmin = await actor(target.http, target.dataSource, { roles: ['admin'] });
   const bIntern = await actor(target.http, target.dataSource, { roles: ['intern'], upp: 'toulouse', email: INTERN_EMAIL, firstName: 'Éloïse', lastName: 'Müller' });
   const bTutor = await actor(target.http, target.dataSource, { roles: ['tutor'], upp: 'toulouse', firstName: 'Bruno', lastName: 'Sarda' });
@@ -165,7 +171,7 @@ beforeAll(async () => {
     .expect(201);
   const otherAdmin = await makeUser(target.dataSource, { roles: ['admin'], facultyId: second.body.id, email: `admin.${randomUUID().slice(0, 6)}@gers.test` });
   const otherIntern = await makeUser(target.dataSource, { roles: ['intern'], facultyId: second.body.id, upp: 'auch', email: `interne.${randomUUID().slice(0, 6)}@gers.test` });
-  b = { admin: bAdmin, intern: bIntern, tutor: bTutor, jury: bJury, otherAdmin: await login(target.http, otherAdmin.email), otherIntern: otherIntern.id };
+  b = { admin: bAdmin, intern: bIntern, tutor: bTutor, jury: bJury, otherAdmin: await login(target.http, otherAdmin.email), otherIntern: otherIntern.id, otherFaculty: second.body.id };
 }, 180_000);
 
 afterAll(async () => {
@@ -407,6 +413,11 @@ describe('importing', () => {
     expect(again.body).toMatchObject({ id: null, counts: { imported: 0, alreadyImported: 2, skipped: 1 } });
     expect(again.body.traces.every((t: { alreadyImported: boolean }) => t.alreadyImported)).toBe(true);
     expect(await written()).toEqual({ traces: 2, imports: 1, attachments: 1, files: 1 });
+    // The import's rows are the faculty's: the other faculty's scope sees none of them.
+    const seen = await Tenancy.run({ facultyId: b.otherFaculty }, () =>
+      target.dataSource.query(`SELECT (SELECT count(*)::int FROM portfolio_import) AS imports, (SELECT count(*)::int FROM portfolio_import_trace) AS traces`),
+    );
+    expect(seen).toEqual([{ imports: 0, traces: 0 }]);
   });
 
   it('pins the origin’s key: an archive from the same origin signed by another key is refused (409)', async () => {
@@ -422,5 +433,18 @@ describe('importing', () => {
     const response = await importArchive(b.admin, forged, { keyFingerprint: preview.body.signature.fingerprint });
     expect([response.status, response.body.detail]).toEqual([409, expect.stringContaining('n’est pas celle que votre faculté a déjà acceptée')]);
     expect(await written()).toEqual(before);
+  });
+
+  it('exports the imported traces onwards with their origin and original stamp, which still verify', async () => {
+    const entries = await unzip(await exportZip(target, b.intern, 'validated'));
+    const traces = traceFiles(entries).map((f) => json(entries, f));
+    expect(traces).toHaveLength(2);
+    for (const trace of traces) {
+      const source = originTraces.find((t) => t.title === trace.title)!;
+      expect(trace).toMatchObject({ importedFrom: { faculty: ORIGIN_FACULTY, validator: 'Anne Vidal', sha256: source.sha256 }, stamp: { validator: 'Anne Vidal', sha256: source.sha256 } });
+      expect(sha256Hex(trace.canonicalContent)).toBe(source.sha256);
+    }
+    const html = [...entries.entries()].find(([name]) => name.endsWith('.html'))![1].toString();
+    expect(html).toContain(`Validée à ${ORIGIN_FACULTY} par Anne Vidal`);
   });
 });

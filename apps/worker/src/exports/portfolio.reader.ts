@@ -79,8 +79,12 @@ export class PortfolioReader {
         createdAt: t.createdAt.toISOString(),
         submittedAt: t.submittedAt?.toISOString() ?? null,
         validatedAt: t.validatedAt?.toISOString() ?? null,
-        validatedBy: t.validatedBy ? (validators.get(t.validatedBy) ?? null) : null,
+        // An imported trace's validator is the origin's, known by name only (ADR 0008).
+        validatedBy: t.validatedBy ? (validators.get(t.validatedBy) ?? null) : (t.importedOrigin?.validator ?? null),
         validatedSha256: t.validatedSha256,
+        importedFrom: t.importedOrigin
+          ? { faculty: t.importedOrigin.faculty.name, deployment: t.importedOrigin.deployment, validator: t.importedOrigin.validator, validatedAt: t.importedOrigin.validatedAt, sha256: t.importedOrigin.sha256, signed: t.importedOrigin.signed }
+          : null,
         content: t.content as TiptapJson,
         attachments: attachments
           .filter((a) => a.traceId === t.id)

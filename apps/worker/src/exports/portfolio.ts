@@ -38,6 +38,8 @@ export interface PortfolioTrace {
   validatedAt: string | null;
   validatedBy: string | null;
   validatedSha256: string | null;
+  /** A trace imported from another Carnet: where it was validated (its stamp is that origin's). */
+  importedFrom?: { faculty: string; deployment: string; validator: string | null; validatedAt: string; sha256: string; signed: boolean } | null;
   content: TiptapJson;
   attachments: PortfolioAttachment[];
 }
