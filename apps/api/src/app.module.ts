@@ -9,6 +9,7 @@ import { JuriesModule } from './juries/juries.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { requestIdOf } from './observability/request-id';
 import { PortfoliosModule } from './portfolios/portfolios.module';
+import { PortfolioImportsModule } from './portfolio-imports/portfolio-imports.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { StageEvaluationsModule } from './stage-evaluations/stage-evaluations.module';
 import { StagesModule } from './stages/stages.module';
@@ -49,6 +50,7 @@ export class AppModule {
         TracesModule,
         ExportsModule,
         PortfoliosModule,
+        PortfolioImportsModule,
         JuriesModule,
         StagesModule,
         PrivacyModule,

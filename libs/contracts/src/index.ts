@@ -52,11 +52,26 @@ export interface TraceView {
   validatedAt: string | null;
   validatedBy: string | null;
   validatedSha256: string | null;
+  /**
+   * A trace imported from another Carnet (« validé à <faculté d'origine> »): the origin and its
+   * original stamp; `validatedBy` is then null. Read-only for ever.
+   */
+  importedFrom?: ImportedFromView | null;
   attachments?: AttachmentView[];
   /** Search results only: passages around the matches, matches in <mark>, HTML-escaped. */
   snippet?: string;
   /** Lists only: comments by others since the caller last read the conversation. */
   unreadComments?: number;
+}
+
+export interface ImportedFromView {
+  faculty: string;
+  deployment: string;
+  validator: string | null;
+  validatedAt: string;
+  sha256: string;
+  /** The manifest was signed by the origin's key, confirmed by the importing admin. */
+  signed: boolean;
 }
 
 export interface CommentView {

@@ -165,7 +165,7 @@ export class JuriesService {
         order: { validatedAt: 'ASC' },
         select: {
           id: true, internId: true, kind: true, title: true, competences: true, familles: true, stageId: true, status: true, version: true,
-          createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true,
+          createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true, importedOrigin: true,
         },
       }),
       this.progress.progress(intern, session.phase),

@@ -21,7 +21,7 @@ export type { TraceView };
 
 /** What a view of a trace is made of: the entity, or a list row without its content (its times already ISO text). */
 type TraceFields = Pick<Trace, 'id' | 'internId' | 'kind' | 'title' | 'competences' | 'familles' | 'stageId' | 'status' | 'version'> &
-  Pick<Trace, 'validatedBy' | 'validatedSha256'> & { content?: Trace['content'] } & {
+  Pick<Trace, 'validatedBy' | 'validatedSha256'> & { content?: Trace['content']; importedOrigin?: Trace['importedOrigin'] } & {
     [K in 'createdAt' | 'updatedAt']: Date | string;
   } & { [K in 'submittedAt' | 'validatedAt']: Date | string | null };
 
@@ -44,6 +44,10 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
     validatedBy: trace.validatedBy,
     validatedSha256: trace.validatedSha256,
   };
+  if (trace.importedOrigin) {
+    const o = trace.importedOrigin;
+    view.importedFrom = { faculty: o.faculty.name, deployment: o.deployment, validator: o.validator, validatedAt: o.validatedAt, sha256: o.sha256, signed: o.signed };
+  }
   if (relation !== 'admin') {
     view.title = trace.title;
     if (trace.content) view.content = trace.content as Record<string, unknown>;
@@ -212,7 +216,7 @@ const EDITABLE_SQL = EDITABLE_STATUSES.map((status) => literalOf(status, TRACE_S
 // character, was 6 % of the API's CPU on an admin's list of 50 rows.
 const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, to_json(t.competences) AS competences, to_json(t.familles) AS familles, t.stage_id AS "stageId", t.status, t.version,
   ${isoSql('t.created_at')} AS "createdAt", ${isoSql('t.updated_at')} AS "updatedAt", ${isoSql('t.submitted_at')} AS "submittedAt",
-  ${isoSql('t.validated_at')} AS "validatedAt", t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256"`;
+  ${isoSql('t.validated_at')} AS "validatedAt", t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256", t.imported_origin AS "importedOrigin"`;
 
 @Injectable()
 export class TracesService {

@@ -9,6 +9,7 @@ import { TeachingProgressPanel } from '../features/teaching/TeachingProgressPane
 import { ThesisPanel } from '../features/thesis/ThesisPanel';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
+import { ImportedStamp } from '../components/ImportedStamp';
 
 interface Session {
   id: string;
@@ -181,7 +182,7 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
             <button type="button" className="link" aria-expanded={reading === t.id} onClick={() => setReading(reading === t.id ? null : t.id)}>
               {t.title}
             </button>{' '}
-            — {KIND_LABELS[t.kind]}, validée le {dateFr(t.validatedAt)}
+            — {KIND_LABELS[t.kind]}, validée le {dateFr(t.validatedAt)} <ImportedStamp from={t.importedFrom} short />
             {reading === t.id && <TraceReading id={t.id} />}
           </li>
         ))}
@@ -257,9 +258,13 @@ function TraceReading({ id }: { id: string }) {
   return (
     <article className="card" aria-label={`Trace : ${trace.title ?? ''}`}>
       <RichEditor content={trace.content as EditorJson} editable={false} label={`Texte de la trace « ${trace.title ?? ''} » (lecture seule)`} />
-      <p className="meta">
-        Validée le {dateFr(trace.validatedAt)} · empreinte SHA-256 du contenu validé : <code>{trace.validatedSha256}</code>
-      </p>
+      {trace.importedFrom ? (
+        <ImportedStamp from={trace.importedFrom} />
+      ) : (
+        <p className="meta">
+          Validée le {dateFr(trace.validatedAt)} · empreinte SHA-256 du contenu validé : <code>{trace.validatedSha256}</code>
+        </p>
+      )}
       <h4>Commentaires du tuteur</h4>
       {comments.length === 0 ? (
         <p>Aucun commentaire.</p>

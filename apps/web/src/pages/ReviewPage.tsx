@@ -10,6 +10,7 @@ import type { CommentAnchor } from '../editor/comment-highlights';
 import { blocksOf, diff } from '../editor/text-diff';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
 import { useRouter } from '../router';
+import { ImportedStamp } from '../components/ImportedStamp';
 
 interface Revision {
   number: number;
@@ -100,6 +101,7 @@ export default function ReviewPage({ id }: { id: string }) {
           {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span> · soumise le {dateFr(trace.submittedAt)}
         </p>
         <h1>{trace.title}</h1>
+        <ImportedStamp from={trace.importedFrom} />
         <p className="meta">
           {trace.competences.map((c) => COMPETENCE_LABELS[c]).join(' · ')}
           <br />

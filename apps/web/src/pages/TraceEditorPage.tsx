@@ -15,6 +15,7 @@ import { blocksOf, diff } from '../editor/text-diff';
 import { Draft, SAVE_STATE_LABELS, useAutosave } from '../features/traces/useAutosave';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, sizeFr, STATUS_LABELS } from '../labels';
 import { useSession } from '../session';
+import { ImportedStamp } from '../components/ImportedStamp';
 
 /** The browser's back-online event, for the autosave's retry. */
 const onOnline = (listener: () => void) => {
@@ -186,6 +187,7 @@ export default function TraceEditorPage({ id }: { id: string }) {
           {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span>
           {trace.validatedAt && ` · validée le ${dateFr(trace.validatedAt)}`}
         </p>
+        <ImportedStamp from={trace.importedFrom} />
         {editable && (
           <p className={`save-state ${saveState}`} role="status" aria-live="polite">
             {SAVE_STATE_LABELS[saveState]}

@@ -3,6 +3,7 @@ import { api, Page, TraceSummary } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
 import { Link, useRouter } from '../router';
+import { ImportedStamp } from '../components/ImportedStamp';
 
 export function TracesPage() {
   const { navigate } = useRouter();
@@ -114,7 +115,7 @@ export function TracesPage() {
               </div>
               <p className="meta">
                 {KIND_LABELS[t.kind]} · modifiée le {dateFr(t.updatedAt)}
-                {t.validatedAt ? ` · validée le ${dateFr(t.validatedAt)}` : ''}
+                {t.validatedAt ? ` · validée le ${dateFr(t.validatedAt)}` : ''} <ImportedStamp from={t.importedFrom} short />
               </p>
               {t.snippet && <p className="snippet" dangerouslySetInnerHTML={{ __html: t.snippet }} />}
             </li>

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, In, LessThan } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
+import { deploymentSigningKey } from '@carnet/portfolio';
 import { PortfolioExport, Tenancy } from '@carnet/database';
 import type { ExportJob, JobContext } from '@carnet/queue';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
@@ -79,7 +80,8 @@ export class ExportProcessor {
       let file = pdfFile;
       if (request.format === 'zip') {
         file = path.join(work, 'portfolio.zip');
-        await writePortfolioZip(data, pdfFile, file, this.storage, (fraction) => progress(50 + fraction * 35));
+        const signingKey = this.config.secretKey ? deploymentSigningKey(this.config.secretKey) : undefined;
+        await writePortfolioZip(data, pdfFile, file, this.storage, (fraction) => progress(50 + fraction * 35), signingKey);
       }
       const { size, sha256 } = await fileDigest(file);
       // A fresh key per attempt: a retry never overwrites what a stalled attempt may still write.

@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { TRACE_KIND_LABELS, TRACE_STATUS_LABELS } from '@carnet/domain';
-import { documentFromJson, documentHtml, escapeHtml } from '@carnet/editor';
+import { canonicalJson, documentFromJson, documentHtml, escapeHtml } from '@carnet/editor';
+import { ARCHIVE_FORMAT, ArchiveStamp, keyFingerprint, MANIFEST_PATH, publicKeyDer, SIGNATURE_PATH, signManifest } from '@carnet/portfolio';
 import type { StorageDriver } from '@carnet/storage';
 import { PortfolioData, PortfolioTrace } from './portfolio';
 
-export interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
-}
+export type { ManifestFile } from '@carnet/portfolio';
+import type { ManifestFile } from '@carnet/portfolio';
 
 const slug = (text: string) =>
   text
@@ -43,7 +41,9 @@ export function attachmentFileName(id: string, filename: string, mimeType: strin
 }
 
 function traceHtml(trace: PortfolioTrace, data: PortfolioData): string {
-  const stamp = trace.validatedAt
+  const stamp = trace.importedFrom
+    ? `<p class="stamp">Validée à ${escapeHtml(trace.importedFrom.faculty)} par ${escapeHtml(trace.importedFrom.validator ?? 'le tuteur')} le ${escapeHtml(trace.importedFrom.validatedAt)} — SHA-256 ${escapeHtml(trace.importedFrom.sha256)} (trace importée de ${escapeHtml(trace.importedFrom.deployment)})</p>`
+    : trace.validatedAt
     ? `<p class="stamp">Validée par ${escapeHtml(trace.validatedBy ?? 'le tuteur')} le ${escapeHtml(trace.validatedAt)} — SHA-256 ${escapeHtml(trace.validatedSha256 ?? '')}</p>`
     : `<p class="stamp">Statut : ${escapeHtml(TRACE_STATUS_LABELS[trace.status] ?? trace.status)}</p>`;
   return `<!doctype html>
@@ -76,10 +76,22 @@ function metered(source: Readable, onDone: (size: number, sha256: string) => voi
   return source.pipe(through);
 }
 
+/** A validated trace's stamp, and the exact text its SHA-256 was computed over, for whoever re-checks it. */
+function stampOf(trace: PortfolioTrace): { stamp: ArchiveStamp | null; canonicalContent: string } {
+  const canonicalContent = canonicalJson(trace.content);
+  const stamp: ArchiveStamp | null =
+    trace.validatedAt && trace.validatedSha256
+      ? { validator: trace.validatedBy, validatedAt: trace.validatedAt, sha256: trace.validatedSha256, algorithm: 'sha256(canonicalContent)' }
+      : null;
+  return { stamp, canonicalContent };
+}
+
 /**
- * The ZIP of a portfolio, written to `file` as a stream: the PDF, each trace as HTML and JSON,
- * every attachment (streamed from storage, never held in memory), then `manifest.json` listing
- * every file with its size and SHA-256.
+ * The ZIP of a portfolio, written to `file` as a stream: the PDF, each trace as HTML and JSON
+ * (with its validation stamp and the canonical content it hashes), every attachment (streamed
+ * from storage, never held in memory), then `manifest.json` listing every file with its size and
+ * SHA-256 and naming the origin, and, when the deployment has a signing key, `manifest.sig`: the
+ * Ed25519 signature of the manifest's bytes (ADR 0008).
  */
 export async function writePortfolioZip(
   data: PortfolioData,
@@ -87,6 +99,7 @@ export async function writePortfolioZip(
   file: string,
   storage: StorageDriver,
   onProgress: (fraction: number) => Promise<void>,
+  signingKey?: KeyObject,
 ): Promise<ManifestFile[]> {
   const zip = new yazl.ZipFile();
   const output = pipeline(zip.outputStream, createWriteStream(file));
@@ -110,27 +123,41 @@ export async function writePortfolioZip(
 
   await addStream('portfolio.pdf', createReadStream(pdfFile));
   const total = data.traces.length || 1;
+  const paths = new Map<string, { json: string; html: string }>();
   for (const [i, trace] of data.traces.entries()) {
     const base = `traces/${String(i + 1).padStart(3, '0')}-${slug(trace.title)}`;
+    paths.set(trace.id, { json: `${base}.json`, html: `${base}.html` });
     addBuffer(`${base}.html`, Buffer.from(traceHtml(trace, data)));
     const { attachments, ...json } = trace;
-    addBuffer(`${base}.json`, Buffer.from(JSON.stringify({ ...json, attachments: attachments.map(({ storageKey: _key, ...a }) => a) }, null, 2)));
-    for (const attachment of attachments) {
-      await addStream(`${base}/pieces-jointes/${attachmentFileName(attachment.id, attachment.filename, attachment.mimeType)}`, await storage.get(attachment.storageKey));
-    }
+    const named = attachments.map(({ storageKey, ...a }) => ({ ...a, storageKey, path: `${base}/pieces-jointes/${attachmentFileName(a.id, a.filename, a.mimeType)}` }));
+    const record = { ...json, ...stampOf(trace), attachments: named.map(({ storageKey: _key, ...a }) => a) };
+    addBuffer(`${base}.json`, Buffer.from(JSON.stringify(record, null, 2)));
+    for (const attachment of named) await addStream(attachment.path, await storage.get(attachment.storageKey));
     await onProgress((i + 1) / total);
   }
   const manifest = {
+    format: ARCHIVE_FORMAT,
     software: { name: 'Carnet', version: data.softwareVersion },
     generatedAt: data.generatedAt,
+    exportedAt: data.generatedAt,
     dumg: data.dumgName,
+    origin: {
+      deployment: data.origin?.deployment ?? '',
+      faculty: data.origin?.faculty ?? { code: '', name: data.dumgName },
+      dumg: data.dumgName,
+      publicKeyFingerprint: signingKey ? keyFingerprint(publicKeyDer(signingKey)) : null,
+    },
     scope: data.scope,
     intern: data.intern,
     tutors: data.tutors,
-    traces: data.traces.map((t) => ({ id: t.id, title: t.title, status: t.status, validatedAt: t.validatedAt, validatedSha256: t.validatedSha256 })),
+    traces: data.traces.map((t) => ({
+      id: t.id, title: t.title, status: t.status, validatedAt: t.validatedAt, validatedSha256: t.validatedSha256, validatedBy: t.validatedBy, ...paths.get(t.id),
+    })),
     files: [...files],
   };
-  zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), 'manifest.json');
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
+  zip.addBuffer(manifestBytes, MANIFEST_PATH);
+  if (signingKey) zip.addBuffer(Buffer.from(JSON.stringify(signManifest(manifestBytes, signingKey), null, 2)), SIGNATURE_PATH);
   zip.end();
   await output;
   return files;

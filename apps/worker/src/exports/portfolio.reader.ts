@@ -72,10 +72,12 @@ export class PortfolioReader {
 
     const requester = await this.requester(request);
     if (!requester) throw new Error('the requester no longer reads this portfolio');
+    const [faculty] = (await this.dataSource.query(`SELECT f.code, f.name FROM faculty f JOIN portfolio_export e ON e.faculty_id = f.id WHERE e.id = $1`, [request.id])) as { code: string; name: string }[];
 
     return {
       des: await this.des(intern, requester.user),
       dumgName: this.config.dumgName,
+      origin: { deployment: this.config.http.publicUrl, faculty: { code: faculty?.code ?? '', name: faculty?.name ?? this.config.dumgName } },
       generatedAt: new Date().toISOString(),
       scope: request.scope,
       softwareVersion: softwareVersion(),
@@ -99,8 +101,12 @@ export class PortfolioReader {
         createdAt: t.createdAt.toISOString(),
         submittedAt: t.submittedAt?.toISOString() ?? null,
         validatedAt: t.validatedAt?.toISOString() ?? null,
-        validatedBy: t.validatedBy ? (validators.get(t.validatedBy) ?? null) : null,
+        // An imported trace's validator is the origin's, known by name only (ADR 0008).
+        validatedBy: t.validatedBy ? (validators.get(t.validatedBy) ?? null) : (t.importedOrigin?.validator ?? null),
         validatedSha256: t.validatedSha256,
+        importedFrom: t.importedOrigin
+          ? { faculty: t.importedOrigin.faculty.name, deployment: t.importedOrigin.deployment, validator: t.importedOrigin.validator, validatedAt: t.importedOrigin.validatedAt, sha256: t.importedOrigin.sha256, signed: t.importedOrigin.signed }
+          : null,
         content: t.content as TiptapJson,
         attachments: attachments
           .filter((a) => a.traceId === t.id)

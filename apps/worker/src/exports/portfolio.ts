@@ -6,6 +6,8 @@ import type { TiptapJson } from '@carnet/editor';
  */
 export interface PortfolioData {
   dumgName: string;
+  /** Who exports: what an importing Carnet shows as the traces' origin (absent in older callers). */
+  origin?: { deployment: string; faculty: { code: string; name: string } };
   generatedAt: string;
   scope: 'validated' | 'all';
   softwareVersion: string;
@@ -37,6 +39,8 @@ export interface PortfolioTrace {
   validatedAt: string | null;
   validatedBy: string | null;
   validatedSha256: string | null;
+  /** A trace imported from another Carnet: where it was validated (its stamp is that origin's). */
+  importedFrom?: { faculty: string; deployment: string; validator: string | null; validatedAt: string; sha256: string; signed: boolean } | null;
   content: TiptapJson;
   attachments: PortfolioAttachment[];
 }

@@ -10,7 +10,7 @@ import { Promotion } from './promotion.entity';
 import { Session } from './session.entity';
 import { TraceComment } from './trace-comment.entity';
 import { TraceRevision } from './trace-revision.entity';
-import { Trace } from './trace.entity';
+import { ImportedOrigin, Trace } from './trace.entity';
 import { Tutorship } from './tutorship.entity';
 import { TutorMeeting } from './tutor-meeting.entity';
 import { Upp } from './upp.entity';
@@ -21,6 +21,7 @@ import { GeptAttendance, GeptGroup, GeptGroupMember, GeptMeeting } from './gept.
 import { IdentityLinkProposal, UniversityProtocol, UniversitySignInConfig, UniversitySignInFlow, UserIdentity } from './university-sign-in.entity';
 
 export { ExportFormat, ExportScope, ExportStatus } from './portfolio-export.entity';
+export type { ImportedOrigin };
 export { Assessment, AssessmentRevision, PhaseRequirement, Recommendation, Decision, JuryDecision, JuryIntern, JuryMember, JurySession, ReminderLog, Stage, StageDifficulty, StagePhase, StageSupervisor };
 export { Attachment, AuditEntry, OneTimeToken, PortfolioExport, TokenPurpose, Promotion, Session, Trace, TraceComment, TraceRevision, Tutorship, TutorMeeting, Upp, User };
 

@@ -57,4 +57,23 @@ export class Trace {
 
   @Column({ type: 'text', nullable: true })
   validatedSha256!: string | null;
+
+  /**
+   * Set on a trace imported from another Carnet (ADR 0008): where it was validated and its
+   * original stamp. Such a trace is validated with no local validator, and never editable.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  importedOrigin!: ImportedOrigin | null;
+}
+
+export interface ImportedOrigin {
+  importId: string;
+  deployment: string;
+  faculty: { code: string; name: string };
+  originTraceId: string;
+  validator: string | null;
+  validatedAt: string;
+  sha256: string;
+  /** Whether the archive's manifest was signed by a key the importing admin confirmed. */
+  signed: boolean;
 }

@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import { Link, useRouter } from '../../router';
 import { ImportSection } from './ImportSection';
+import { PortfolioImportSection } from './PortfolioImportSection';
 import { UniversitySignInSection } from './UniversitySignInSection';
 import { TutorshipsSection } from './TutorshipsSection';
 import { JurySessionsSection } from './JurySessionsSection';
@@ -21,6 +22,7 @@ const SECTIONS: { slug: string; label: string; render: () => ReactNode }[] = [
   { slug: 'upp', label: 'UPP', render: () => <UppSection /> },
   { slug: 'connexion-universitaire', label: 'Connexion universitaire', render: () => <UniversitySignInSection /> },
   { slug: 'import', label: 'Import CSV', render: () => <ImportSection /> },
+  { slug: 'import-portfolio', label: 'Importer un portfolio', render: () => <PortfolioImportSection /> },
   { slug: 'tutorats', label: 'Tutorats', render: () => <TutorshipsSection /> },
   { slug: 'stages', label: 'Stages', render: () => <StagesSection /> },
   { slug: 'exigences', label: 'Exigences', render: () => <RequirementsSection /> },

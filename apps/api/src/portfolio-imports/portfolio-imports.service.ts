@@ -1,0 +1,384 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import busboy from 'busboy';
+import type { FastifyRequest } from 'fastify';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DataSource, EntityManager } from 'typeorm';
+import { CARNET_CONFIG } from '@carnet/config';
+import { Attachment, ImportedOrigin, Trace } from '@carnet/database';
+import { COMPETENCE_CODES, displayName, DomainError, ErrorCode, familleCodes, notFound, TRACE_KINDS } from '@carnet/domain';
+import { plainText, validateDocument } from '@carnet/editor';
+import { ResolvedConfig } from '@carnet/infrastructure';
+import { deploymentSigningKey, keyFingerprint, publicKeyDer } from '@carnet/portfolio';
+import { JOB_PRODUCER, JobProducer, scanJobId } from '@carnet/queue';
+import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
+import { AuditService } from '../audit/audit.service';
+import { AuthContext } from '../auth/auth-context';
+import { mediaTypeOf } from '../common/media-type';
+import { archiveFault, assertAttachmentTypes, readPortfolioArchive, VerifiedArchive, VerifiedTrace } from './portfolio-archive.reader';
+import type { ImportPortfolioQuery } from './portfolio-imports.dto';
+
+export const MAX_ARCHIVE_BYTES = 200 * 1024 * 1024;
+
+interface InternRow {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+}
+
+export interface ImportPreviewTrace {
+  originId: string;
+  title: string;
+  kind: string;
+  validator: string | null;
+  validatedAt: string;
+  sha256: string;
+  attachments: number;
+  alreadyImported: boolean;
+}
+
+export interface ImportAnswer {
+  dryRun: boolean;
+  /** Set once imported. */
+  id: string | null;
+  origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
+  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null };
+  archiveSha256: string;
+  intern: { id: string; displayName: string; email: string };
+  archiveIntern: { displayName: string; email: string };
+  traces: ImportPreviewTrace[];
+  counts: { imported: number; alreadyImported: number; skipped: number };
+}
+
+/** Where a trace comes from, for idempotence: the origin's address and faculty. */
+const originKey = (archive: VerifiedArchive) => `${archive.manifest.origin!.deployment}#${archive.manifest.origin!.faculty.code}`;
+
+/**
+ * Imports another Carnet's portfolio ZIP for an intern of the admin's faculty (ADR 0008): the
+ * archive is received to a temporary file, checked whole (hashes, signature, stamps, schema,
+ * attachment types), then written in one transaction, its attachments stored first and deleted
+ * again if the transaction fails. A dry run stops after the checks and says what would be imported.
+ */
+@Injectable()
+export class PortfolioImportsService {
+  private readonly logger = new Logger(PortfolioImportsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
+    @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The key this deployment signs its exports with, for another Carnet's admin to compare. */
+  deploymentKey(): { algorithm: 'Ed25519'; publicKey: string | null; fingerprint: string | null } {
+    if (!this.config.secretKey) return { algorithm: 'Ed25519', publicKey: null, fingerprint: null };
+    const der = publicKeyDer(deploymentSigningKey(this.config.secretKey));
+    return { algorithm: 'Ed25519', publicKey: der.toString('base64'), fingerprint: keyFingerprint(der) };
+  }
+
+  async import(auth: AuthContext, query: ImportPortfolioQuery, request: FastifyRequest): Promise<ImportAnswer> {
+    if (mediaTypeOf(request) !== 'multipart/form-data') {
+      throw new DomainError(ErrorCode.UnsupportedMediaType, 'Envoyez l’archive ZIP en multipart/form-data, dans le champ « file ».');
+    }
+    // A chosen intern is checked before the archive is read: another faculty's is a 404.
+    const chosen = query.internId ? await this.internOfFaculty(auth, { id: query.internId }) : null;
+    if (query.internId && !chosen) throw notFound('Interne');
+    const work = await fs.mkdtemp(path.join(os.tmpdir(), 'carnet-import-'));
+    try {
+      const { file, sha256: archiveSha256 } = await this.receive(request, work);
+      const archive = await readPortfolioArchive(file, work);
+      const origin = archive.manifest.origin!;
+      const intern = chosen ?? (await this.internOfFaculty(auth, { email: archive.manifest.intern.email }));
+      if (!intern) {
+        throw new DomainError(ErrorCode.InvalidInput, `Aucun interne de votre faculté n’a l’adresse ${archive.manifest.intern.email} : choisissez l’interne à qui importer ce portfolio.`, [
+          { path: 'internId', message: 'requis' },
+        ]);
+      }
+      this.assertReferential(archive.traces);
+      await assertAttachmentTypes(archive.traces);
+      const pinned = await this.pinnedKey(archive);
+      const already = await this.alreadyImported(this.dataSource.manager, archive);
+      const answer: ImportAnswer = {
+        dryRun: query.dryRun,
+        id: null,
+        origin: { deployment: origin.deployment, faculty: origin.faculty, dumg: origin.dumg, exportedAt: archive.manifest.exportedAt ?? null },
+        signature: { signed: archive.signedBy !== null, fingerprint: archive.signedBy, pinnedFingerprint: pinned },
+        archiveSha256,
+        intern: { id: intern.id, displayName: displayName({ firstName: intern.first_name, lastName: intern.last_name }), email: intern.email },
+        archiveIntern: { displayName: archive.manifest.intern.displayName, email: archive.manifest.intern.email },
+        traces: archive.traces.map((t) => ({
+          originId: t.id,
+          title: t.title,
+          kind: t.kind,
+          validator: t.stamp.validator,
+          validatedAt: t.stamp.validatedAt,
+          sha256: t.stamp.sha256,
+          attachments: t.attachments.length,
+          alreadyImported: already.has(t.id),
+        })),
+        counts: { imported: archive.traces.filter((t) => !already.has(t.id)).length, alreadyImported: already.size, skipped: archive.skipped },
+      };
+      if (query.dryRun) return answer;
+      this.assertTrusted(archive, query, pinned);
+      return await this.write(auth, archive, answer, intern);
+    } finally {
+      await fs.rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * A signed archive is imported only once the admin confirmed the key's fingerprint (compared
+   * with what the origin publishes at /api/deployment-key), and only with the key this faculty
+   * pinned for that origin at its first import; an unsigned one only when the admin accepts that
+   * its hashes prove integrity, not origin.
+   */
+  private assertTrusted(archive: VerifiedArchive, query: ImportPortfolioQuery, pinned: string | null): void {
+    if (!archive.signedBy) {
+      if (!query.acceptUnsigned) {
+        throw new DomainError(ErrorCode.InvalidInput, 'Cette archive n’est pas signée par son Carnet d’origine : ses empreintes prouvent qu’elle est intacte, pas d’où elle vient. Confirmez l’import d’une archive non signée pour continuer.', [
+          { path: 'acceptUnsigned', message: 'confirmation requise' },
+        ]);
+      }
+      return;
+    }
+    if (pinned && pinned !== archive.signedBy) {
+      throw new DomainError(ErrorCode.Conflict, `La clé qui signe cette archive (${archive.signedBy}) n’est pas celle que votre faculté a déjà acceptée pour ${archive.manifest.origin!.faculty.name} (${pinned}) : vérifiez auprès du Carnet d’origine.`);
+    }
+    if (normaliseFingerprint(query.keyFingerprint) !== archive.signedBy) {
+      throw new DomainError(ErrorCode.InvalidInput, 'Confirmez l’empreinte de la clé de signature du Carnet d’origine (comparez-la avec celle qu’il publie) : elle ne correspond pas à celle de l’archive.', [
+        { path: 'keyFingerprint', message: 'empreinte à confirmer' },
+      ]);
+    }
+  }
+
+  private async write(auth: AuthContext, archive: VerifiedArchive, answer: ImportAnswer, intern: InternRow): Promise<ImportAnswer> {
+    const origin = archive.manifest.origin!;
+    const importId = randomUUID();
+    const fresh = archive.traces.filter((t) => !answer.traces.find((p) => p.originId === t.id)?.alreadyImported);
+    if (!fresh.length) return { ...answer, counts: { ...answer.counts, imported: 0 } };
+    const stored: string[] = [];
+    const scans: string[] = [];
+    try {
+      // Files first, rows last: a failure leaves no row pointing at nothing, and the files stored are deleted.
+      const planned = fresh.map((trace) => ({ trace, traceId: randomUUID(), attachments: trace.attachments.map((a) => ({ ...a, newId: randomUUID() })) }));
+      for (const { trace, traceId, attachments } of planned) {
+        for (const a of attachments) {
+          const key = `attachments/${traceId}/${a.newId}`;
+          const extracted = trace.attachmentFiles.get(a.path)!;
+          stored.push(key);
+          await this.storage.put(key, createReadStream(extracted), (await fs.stat(extracted)).size, a.mimeType).catch((error: unknown) => {
+            throw new DomainError(ErrorCode.StorageUnavailable, 'Le stockage des fichiers est indisponible : réessayez dans un moment.', undefined, error);
+          });
+        }
+      }
+      await this.dataSource.transaction(async (manager) => {
+        // Under the transaction, a concurrent import of the same archive meets the unique key.
+        const already = await this.alreadyImported(manager, archive);
+        if (planned.some((p) => already.has(p.trace.id))) throw new DomainError(ErrorCode.Conflict, 'Cette archive est en cours d’import ou vient d’être importée : rechargez la page.');
+        await manager.query(
+          `INSERT INTO portfolio_import (id, intern_id, imported_by, origin_deployment, origin_faculty_code, origin_faculty_name, origin_key_fingerprint, archive_sha256, exported_at, imported_count, already_count)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [importId, intern.id, auth.userId, origin.deployment, origin.faculty.code, origin.faculty.name, archive.signedBy, answer.archiveSha256, archive.manifest.exportedAt ?? null, planned.length, answer.counts.alreadyImported],
+        );
+        for (const { trace, traceId, attachments } of planned) {
+          await this.insertTrace(manager, auth, trace, traceId, intern.id, { importId, archive });
+          for (const a of attachments) {
+            await manager.insert(Attachment, {
+              id: a.newId,
+              traceId,
+              filename: a.filename,
+              mimeType: a.mimeType,
+              size: (await fs.stat(trace.attachmentFiles.get(a.path)!)).size,
+              sha256: a.sha256,
+              storageKey: `attachments/${traceId}/${a.newId}`,
+              uploadedBy: auth.userId,
+              createdAt: new Date(),
+            });
+            await manager.query(`INSERT INTO attachment_scan (attachment_id) VALUES ($1)`, [a.newId]);
+            scans.push(a.newId);
+          }
+          await manager.query(`INSERT INTO portfolio_import_trace (trace_id, import_id, origin_key, origin_trace_id, sha256) VALUES ($1, $2, $3, $4, $5)`, [
+            traceId,
+            importId,
+            originKey(archive),
+            trace.id,
+            trace.stamp.sha256,
+          ]);
+        }
+        await this.audit.record(
+          auth,
+          {
+            action: 'portfolio.imported',
+            subjectType: 'portfolio',
+            subjectId: intern.id,
+            details: {
+              importId,
+              origin: { deployment: origin.deployment, faculty: origin.faculty },
+              keyFingerprint: archive.signedBy,
+              archiveSha256: answer.archiveSha256,
+              imported: planned.length,
+              alreadyImported: answer.counts.alreadyImported,
+              skipped: answer.counts.skipped,
+            },
+          },
+          manager,
+        );
+      });
+    } catch (error) {
+      await Promise.all(stored.map((key) => this.storage.delete(key).catch(() => undefined)));
+      if ((error as { code?: string }).code === '23505') throw new DomainError(ErrorCode.Conflict, 'Cette archive vient d’être importée par ailleurs : rechargez la page.');
+      throw error;
+    }
+    for (const id of scans) {
+      await this.jobs.enqueue('attachment.scan', { attachmentId: id }, { jobId: scanJobId(id) }).catch((error: unknown) => {
+        this.logger.warn(`attachment ${id}: scan not enqueued (${error instanceof Error ? error.message : String(error)}); the worker will pick it up at its start`);
+      });
+    }
+    return { ...answer, id: importId, counts: { ...answer.counts, imported: fresh.length } };
+  }
+
+  private async insertTrace(manager: EntityManager, auth: AuthContext, trace: VerifiedTrace, traceId: string, internId: string, from: { importId: string; archive: VerifiedArchive }): Promise<void> {
+    const origin = from.archive.manifest.origin!;
+    const importedOrigin: ImportedOrigin = {
+      importId: from.importId,
+      deployment: origin.deployment,
+      faculty: origin.faculty,
+      originTraceId: trace.id,
+      validator: trace.stamp.validator,
+      validatedAt: trace.stamp.validatedAt,
+      sha256: trace.stamp.sha256,
+      signed: from.archive.signedBy !== null,
+    };
+    const validatedAt = new Date(trace.stamp.validatedAt);
+    const now = new Date();
+    await manager.insert(Trace, {
+      id: traceId,
+      internId,
+      kind: trace.kind as Trace['kind'],
+      title: trace.title,
+      content: trace.content,
+      contentText: plainText(validateDocument(trace.content).node),
+      competences: trace.competences,
+      familles: trace.familles,
+      stageId: null,
+      status: 'validated',
+      version: 1,
+      everSubmitted: true,
+      createdAt: Number.isNaN(Date.parse(trace.createdAt)) ? validatedAt : new Date(trace.createdAt),
+      updatedAt: now,
+      submittedAt: validatedAt,
+      validatedAt,
+      validatedBy: null,
+      validatedSha256: trace.stamp.sha256,
+      importedOrigin,
+    });
+    await this.audit.record(
+      auth,
+      { action: 'trace.imported', subjectType: 'trace', subjectId: traceId, details: { importId: from.importId, originTraceId: trace.id, originFaculty: origin.faculty.name, sha256: trace.stamp.sha256 } },
+      manager,
+    );
+  }
+
+  /** Kinds, competences and familles must be this deployment's, or the trace could not be read here. */
+  private assertReferential(traces: VerifiedTrace[]): void {
+    const familles = new Set<string>(familleCodes(this.config.extraFamille));
+    for (const t of traces) {
+      const fault =
+        !(TRACE_KINDS as readonly string[]).includes(t.kind) ? `type de trace inconnu (${t.kind})`
+        : t.title.trim().length === 0 || t.title.length > 300 ? 'titre vide ou trop long'
+        : t.competences.find((c) => !(COMPETENCE_CODES as string[]).includes(c)) ? 'compétence inconnue'
+        : t.familles.find((f) => !familles.has(f)) ? 'famille de situations inconnue de ce Carnet'
+        : Number.isNaN(Date.parse(t.stamp.validatedAt)) ? 'date de validation illisible'
+        : null;
+      if (fault) throw archiveFault(t.file, `Le fichier ${t.file} : ${fault}.`);
+    }
+  }
+
+  /** The origin's traces already imported into this faculty, by their id there (same stamp). */
+  private async alreadyImported(manager: EntityManager, archive: VerifiedArchive): Promise<Set<string>> {
+    if (!archive.traces.length) return new Set();
+    const rows: { origin_trace_id: string }[] = await manager.query(
+      `SELECT p.origin_trace_id FROM portfolio_import_trace p
+        JOIN unnest($2::text[], $3::text[]) AS t(id, sha256) ON t.id = p.origin_trace_id AND t.sha256 = p.sha256
+        WHERE p.origin_key = $1`,
+      [originKey(archive), archive.traces.map((t) => t.id), archive.traces.map((t) => t.stamp.sha256)],
+    );
+    return new Set(rows.map((r) => r.origin_trace_id));
+  }
+
+  /** The key this faculty accepted for the archive's origin at its first signed import, if any. */
+  private async pinnedKey(archive: VerifiedArchive): Promise<string | null> {
+    const origin = archive.manifest.origin!;
+    const [row]: { origin_key_fingerprint: string }[] = await this.dataSource.query(
+      `SELECT origin_key_fingerprint FROM portfolio_import
+        WHERE origin_deployment = $1 AND origin_faculty_code = $2 AND origin_key_fingerprint IS NOT NULL
+        ORDER BY created_at ASC LIMIT 1`,
+      [origin.deployment, origin.faculty.code],
+    );
+    return row?.origin_key_fingerprint ?? null;
+  }
+
+  private async internOfFaculty(auth: AuthContext, by: { id: string } | { email: string }): Promise<InternRow | null> {
+    const [column, value] = 'id' in by ? ['id', by.id] : ['lower(email)', by.email.toLowerCase()];
+    const [row]: InternRow[] = await this.dataSource.query(
+      `SELECT id, email, first_name, last_name FROM app_user WHERE ${column} = $1 AND faculty_id = $2 AND 'intern' = ANY(roles) AND active`,
+      [value, auth.facultyId],
+    );
+    return row ?? null;
+  }
+
+  /** The upload, streamed to a temporary file (counted and hashed on the way), 200 MB at most. */
+  private receive(request: FastifyRequest, work: string): Promise<{ file: string; sha256: string }> {
+    return new Promise((resolve, reject) => {
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({ headers: request.headers, limits: { files: 1, fileSize: MAX_ARCHIVE_BYTES, fields: 5, fieldSize: 1024 } });
+      } catch {
+        reject(new DomainError(ErrorCode.InvalidInput, 'Requête multipart illisible.'));
+        return;
+      }
+      let pending: Promise<{ file: string; sha256: string }> | undefined;
+      parser.on('file', (field, stream) => {
+        if (field !== 'file' || pending) {
+          stream.resume();
+          return;
+        }
+        const file = path.join(work, 'archive.zip');
+        const hash = createHash('sha256');
+        let size = 0;
+        let truncated = false;
+        stream.on('limit', () => (truncated = true));
+        const meter = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            size += chunk.length;
+            hash.update(chunk);
+            callback(null, chunk);
+          },
+        });
+        pending = pipeline(stream, meter, createWriteStream(file)).then(() => {
+          if (truncated) throw new DomainError(ErrorCode.TooLarge, `L’archive dépasse ${MAX_ARCHIVE_BYTES / 1024 / 1024} Mo.`);
+          if (size === 0) throw new DomainError(ErrorCode.InvalidInput, 'Le fichier est vide.', [{ path: 'file', message: 'vide' }]);
+          return { file, sha256: hash.digest('hex') };
+        });
+        pending.catch(() => undefined);
+      });
+      parser.on('error', () => reject(new DomainError(ErrorCode.InvalidInput, 'Requête multipart illisible.')));
+      parser.on('close', () => {
+        if (!pending) reject(new DomainError(ErrorCode.InvalidInput, 'Aucun fichier reçu dans le champ « file ».', [{ path: 'file', message: 'requis' }]));
+        else pending.then(resolve, reject);
+      });
+      request.raw.pipe(parser);
+    });
+  }
+}
+
+const normaliseFingerprint = (value: string | undefined) => (value ?? '').toLowerCase().replace(/[^0-9a-f]/g, '');

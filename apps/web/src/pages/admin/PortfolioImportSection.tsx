@@ -1,0 +1,187 @@
+import { useState } from 'react';
+import { request } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { FileInput } from '../../components/FileInput';
+import { KIND_LABELS, dateFr } from '../../labels';
+import { UserPicker, UserRow } from './UserPicker';
+
+interface ImportAnswer {
+  dryRun: boolean;
+  id: string | null;
+  origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
+  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null };
+  archiveSha256: string;
+  intern: { id: string; displayName: string; email: string };
+  archiveIntern: { displayName: string; email: string };
+  traces: { originId: string; title: string; kind: string; validator: string | null; validatedAt: string; sha256: string; attachments: number; alreadyImported: boolean }[];
+  counts: { imported: number; alreadyImported: number; skipped: number };
+}
+
+/** A fingerprint as people compare it: groups of four. */
+const grouped = (hex: string) => hex.replace(/(.{4})(?=.)/g, '$1 ');
+
+/**
+ * « Importer un portfolio »: a ZIP exported by another Carnet, checked whole by the server
+ * (a preview first), then imported once the admin confirmed the origin's key.
+ */
+export function PortfolioImportSection() {
+  const [file, setFile] = useState<File | null>(null);
+  const [intern, setIntern] = useState<UserRow | null>(null);
+  const [preview, setPreview] = useState<ImportAnswer | null>(null);
+  const [done, setDone] = useState<ImportAnswer | null>(null);
+  const [keyConfirmed, setKeyConfirmed] = useState(false);
+  const [unsignedAccepted, setUnsignedAccepted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const send = async (dryRun: boolean) => {
+    if (!file) return;
+    setError(null);
+    setBusy(true);
+    try {
+      const form = new FormData();
+      form.append('file', file);
+      const query = new URLSearchParams({ dryRun: String(dryRun) });
+      if (intern) query.set('internId', intern.id);
+      if (!dryRun && preview?.signature.fingerprint && keyConfirmed) query.set('keyFingerprint', preview.signature.fingerprint);
+      if (!dryRun && !preview?.signature.signed && unsignedAccepted) query.set('acceptUnsigned', 'true');
+      const { body } = await request<ImportAnswer>('POST', `/admin/portfolio-imports?${query}`, { raw: form });
+      if (dryRun) setPreview(body);
+      else {
+        setDone(body);
+        setPreview(null);
+      }
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const choose = (chosen: File) => {
+    setFile(chosen);
+    setPreview(null);
+    setDone(null);
+    setKeyConfirmed(false);
+    setUnsignedAccepted(false);
+    setError(null);
+  };
+
+  const keyChanged = preview?.signature.pinnedFingerprint && preview.signature.pinnedFingerprint !== preview.signature.fingerprint;
+  const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? keyConfirmed : unsignedAccepted);
+
+  return (
+    <section className="card" aria-labelledby="portfolio-import-title">
+      <h2 id="portfolio-import-title">Importer un portfolio</h2>
+      <p className="meta">
+        L’archive ZIP d’un portfolio exportée par un autre Carnet (jusqu’à 200 Mo). Chaque fichier est vérifié contre son empreinte SHA-256 du manifeste, chaque
+        tampon de validation contre le contenu de sa trace ; une archive modifiée est refusée en nommant le fichier en cause, et rien n’est importé. Les traces
+        importées apparaissent « validé à &lt;faculté d’origine&gt; », en lecture seule.
+      </p>
+      <FileInput id="portfolio-zip" label="Archive ZIP du portfolio" accept=".zip,application/zip" onFile={choose} />
+      <UserPicker
+        id="portfolio-import-intern"
+        label="Interne destinataire (facultatif)"
+        role="intern"
+        hint="Par défaut, l’interne de votre faculté qui a l’adresse e-mail indiquée dans l’archive."
+        onPick={(u) => {
+          setIntern(u);
+          setPreview(null);
+        }}
+      />
+      <button type="button" onClick={() => void send(true)} disabled={!file || busy}>
+        Vérifier l’archive (sans importer)
+      </button>
+      <ErrorMessage error={error} />
+      {busy && <p role="status">Vérification de l’archive…</p>}
+
+      {preview && (
+        <div role="status" className="alert info">
+          <h3>Aperçu : rien n’a encore été importé</h3>
+          <dl className="import-origin">
+            <dt>Origine</dt>
+            <dd>
+              {preview.origin.faculty.name} ({preview.origin.deployment || 'adresse inconnue'}){preview.origin.exportedAt && `, export du ${dateFr(preview.origin.exportedAt)}`}
+            </dd>
+            <dt>Interne dans l’archive</dt>
+            <dd>
+              {preview.archiveIntern.displayName} ({preview.archiveIntern.email})
+            </dd>
+            <dt>Importé pour</dt>
+            <dd>
+              {preview.intern.displayName} ({preview.intern.email})
+            </dd>
+            <dt>Traces</dt>
+            <dd>
+              {preview.counts.imported} à importer, {preview.counts.alreadyImported} déjà importée(s), {preview.counts.skipped} non validée(s) ignorée(s)
+            </dd>
+            <dt>Empreinte de l’archive</dt>
+            <dd>
+              <code>{preview.archiveSha256}</code>
+            </dd>
+          </dl>
+          <table>
+            <caption>Traces validées de l’archive</caption>
+            <thead>
+              <tr>
+                <th scope="col">Titre</th>
+                <th scope="col">Type</th>
+                <th scope="col">Validée par</th>
+                <th scope="col">Le</th>
+                <th scope="col">Pièces jointes</th>
+                <th scope="col">État</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.traces.map((t) => (
+                <tr key={t.originId}>
+                  <td>{t.title}</td>
+                  <td>{KIND_LABELS[t.kind as keyof typeof KIND_LABELS] ?? t.kind}</td>
+                  <td>{t.validator ?? '—'}</td>
+                  <td>{dateFr(t.validatedAt)}</td>
+                  <td>{t.attachments}</td>
+                  <td>{t.alreadyImported ? 'déjà importée' : 'à importer'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {preview.signature.signed ? (
+            keyChanged ? (
+              <p className="alert error" role="alert">
+                La clé qui signe cette archive (<code>{grouped(preview.signature.fingerprint!)}</code>) n’est pas celle que votre faculté a acceptée pour cette origine
+                (<code>{grouped(preview.signature.pinnedFingerprint!)}</code>) : l’import est impossible. Vérifiez auprès du Carnet d’origine.
+              </p>
+            ) : (
+              <p>
+                <label>
+                  <input type="checkbox" checked={keyConfirmed} onChange={(e) => setKeyConfirmed(e.target.checked)} /> J’ai comparé l’empreinte de la clé de signature de l’archive, <code>{grouped(preview.signature.fingerprint!)}</code>, avec celle que publie le Carnet
+                  d’origine ({preview.origin.deployment}/api/deployment-key) : elles sont identiques.
+                  {preview.signature.pinnedFingerprint && ' (Clé déjà acceptée lors d’un import précédent.)'}
+                </label>
+              </p>
+            )
+          ) : (
+            <p>
+              <label>
+                <input type="checkbox" checked={unsignedAccepted} onChange={(e) => setUnsignedAccepted(e.target.checked)} /> Cette archive n’est pas signée : ses empreintes prouvent qu’elle est intacte, pas qu’elle vient de {preview.origin.faculty.name}. Je l’importe quand même.
+              </label>
+            </p>
+          )}
+          <button type="button" className="primary" onClick={() => void send(false)} disabled={!confirmable || busy}>
+            Importer {preview.counts.imported} trace(s)
+          </button>
+        </div>
+      )}
+
+      {done && (
+        <div role="status" className="alert success">
+          <p>
+            {done.counts.imported > 0
+              ? `Import effectué : ${done.counts.imported} trace(s) validée(s) à ${done.origin.faculty.name} ajoutée(s) au portfolio de ${done.intern.displayName}.`
+              : `Rien de nouveau : les ${done.counts.alreadyImported} trace(s) de cette archive étaient déjà importées.`}
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
