@@ -221,6 +221,26 @@ describe('Teaching sessions', () => {
       expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(['teaching_session.create', 'teaching_registration.create', 'teaching_attendance.scan', 'teaching_attendance.mark', 'teaching_absence.justify', 'teaching_attendance.export', 'portfolio.read']));
     });
 
+    it('keep why an intern was absent to the intern, the session’s lead and the DUMG: their tutor reads « Absence justifiée », not the reason', async () => {
+      // A reason may be a health matter (« arrêt maladie », a child's illness): a tutor or a jury
+      // needs to know the absence was justified, not why.
+      const tutor = await actor(api.http, api.dataSource, { roles: ['tutor'], upp: 'montpellier' });
+      await api.dataSource.query(`INSERT INTO tutorship (tutor_id, intern_id, promotion) VALUES ($1, $2, 2026)`, [tutor.user.id, interns[2].user.id]);
+      const path = `/api/portfolios/${interns[2].user.id}/teaching-attendance.csv`;
+      const line = (csv: string) => csv.split('\r\n').find((r) => r.includes('Absence justifiée'));
+      const byTutor = await api.http.get(path).set('Authorization', tutor.bearer).expect(200);
+      expect(line(byTutor.text)).toBeDefined();
+      expect(byTutor.text).not.toContain('Garde aux urgences');
+      expect(byTutor.text).not.toContain('repos-de-securite.pdf');
+      for (const reader of [interns[2], admin]) {
+        const csv = (await api.http.get(path).set('Authorization', reader.bearer).expect(200)).text;
+        expect(line(csv)).toMatch(/;Absence justifiée;Garde aux urgences la veille;repos-de-securite\.pdf$/);
+      }
+      // The tutor does not read it from the session either: it is not theirs to see.
+      const session = await api.http.get(`/api/teaching-sessions/${now}`).set('Authorization', tutor.bearer);
+      expect(JSON.stringify(session.body)).not.toContain('Garde aux urgences');
+    });
+
     it('show the phase’s mandatory sessions missed in progress, in words', async () => {
       const missed = await publish({ title: 'Séminaire UPM : soins palliatifs', startsAt: at(-60 * 24 * 3), endsAt: at(-60 * 24 * 3 + 180) });
       await api.http.post(`/api/teaching-sessions/${missed}/registrations`).set('Authorization', admin.bearer).send({ internId: interns[1].user.id }).expect(201);

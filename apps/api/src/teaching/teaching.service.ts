@@ -23,6 +23,7 @@ import {
   expectsIntern,
   notFound,
   PHASE_LABELS,
+  readsAbsenceReasons,
   scanRefusal,
   scanRefusalMessage,
   sessionWhen,
@@ -365,6 +366,7 @@ export class TeachingService {
   /** An intern's attendance across sessions (those they registered for, or mandatory ones expecting them). */
   async internCsv(auth: AuthContext, internId: string): Promise<{ filename: string; body: string }> {
     const { relation } = await this.access.relation(auth, internId);
+    const reasons = readsAbsenceReasons(relation);
     const rows: { title: string; kind: TeachingKind; starts_at: Date; ends_at: Date; place: string; mandatory: boolean; phase: string | null; status: AttendanceRow['status'] | null; reason: string | null; document_filename: string | null }[] =
       await this.dataSource.query(
         `SELECT s.title, s.kind, s.starts_at, s.ends_at, s.place, s.mandatory, s.phase, a.status, a.reason, a.document_filename
@@ -387,8 +389,8 @@ export class TeachingService {
           r.mandatory ? 'oui' : 'non',
           r.phase ? PHASE_LABELS[r.phase] : '',
           ATTENDANCE_STATUS_LABELS[r.status ?? 'unmarked'],
-          r.reason,
-          r.document_filename,
+          reasons ? r.reason : null,
+          reasons ? r.document_filename : null,
         ]),
       ),
     ];

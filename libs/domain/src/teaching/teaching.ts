@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, FieldError } from '../errors';
+import type { PortfolioRelation } from '../portfolio/access-rule';
 import { PHASES } from '../portfolio/phases';
 
 /**
@@ -162,6 +163,14 @@ export function absenceReasonErrors(reason: unknown): FieldError[] {
   if (reason.length > ABSENCE_REASON_MAX) return [{ path: 'reason', message: `${ABSENCE_REASON_MAX} caractères au plus` }];
   return [];
 }
+
+/**
+ * Whether a reader of an intern's portfolio may read why they were absent (the reason and its
+ * document): the intern and the DUMG, who judges the justification. A reason may be a health
+ * matter; a tutor or a jury reads that the absence was justified, not why. (A session's lead reads
+ * it on the session's roll, which they keep.)
+ */
+export const readsAbsenceReasons = (relation: PortfolioRelation): boolean => relation === 'self' || relation === 'admin';
 
 /** A mandatory session an intern was expected at, as progress judges it. */
 export interface MandatorySession {
