@@ -9,6 +9,7 @@ import { JuriesModule } from './juries/juries.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { requestIdOf } from './observability/request-id';
 import { PortfoliosModule } from './portfolios/portfolios.module';
+import { PortfolioTransfersModule } from './portfolio-transfers/portfolio-transfers.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { StageEvaluationsModule } from './stage-evaluations/stage-evaluations.module';
 import { StagesModule } from './stages/stages.module';
@@ -58,6 +59,7 @@ export class AppModule {
         GeptModule,
         StageEvaluationsModule,
         TeachingModule,
+        PortfolioTransfersModule,
       ],
     };
   }

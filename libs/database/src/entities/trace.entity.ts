@@ -57,4 +57,8 @@ export class Trace {
 
   @Column({ type: 'text', nullable: true })
   validatedSha256!: string | null;
+
+  /** The faculty the trace came from with its intern (a portfolio transfer); null when written here. */
+  @Column({ type: 'uuid', nullable: true })
+  originFacultyId!: string | null;
 }
