@@ -126,6 +126,15 @@ describe('releasing a portfolio', () => {
     expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM portfolio_transfer`)).toEqual([{ n: 0 }]);
   });
 
+  it('offers the open faculties other than the admin’s own as destinations', async () => {
+    const destinations = (await as(a.admin.token, api.http.get('/api/admin/portfolio-transfers/destinations')).expect(200)).body;
+    expect(destinations).toEqual([
+      { code: 'faculte-b', name: 'DUMG B' },
+      { code: 'faculte-c', name: 'DUMG C' },
+    ]);
+    await as(a.tutor.token, api.http.get('/api/admin/portfolio-transfers/destinations')).expect(403);
+  });
+
   it('releases to B: one pending transfer, listed by both admins with counts and no content, and by no third faculty', async () => {
     const released = await release(a.intern.user.id);
     expect(released.status).toBe(201);

@@ -28,6 +28,13 @@ export class PortfolioTransfersController {
     return this.transfers.list(auth, query);
   }
 
+  @Get('destinations')
+  @Roles('admin')
+  @ApiOkResponse({ description: 'The open faculties of the deployment a portfolio may be released to: `[{ code, name }]`, the caller’s own left out.' })
+  destinations(@Auth() auth: AuthContext) {
+    return this.transfers.destinations(auth);
+  }
+
   @Post(':id/accept')
   @Roles('admin')
   @HttpCode(200)

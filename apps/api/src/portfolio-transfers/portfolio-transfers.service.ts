@@ -137,6 +137,12 @@ export class PortfolioTransfersService {
     return this.one(auth, id);
   }
 
+  /** The open faculties a portfolio may go to (names and codes only, which the jury's « validé à » shows anyway). */
+  async destinations(auth: AuthContext): Promise<{ code: string; name: string }[]> {
+    const mine = this.facultyOf(auth);
+    return Tenancy.asSystem(() => this.dataSource.query(`SELECT code, name FROM faculty WHERE active AND id <> $1 ORDER BY name, code`, [mine]));
+  }
+
   /** The caller's faculty's transfers, both ways (or one), newest first. */
   async list(auth: AuthContext, query: ListPortfolioTransfersQuery): Promise<Page<PortfolioTransferView>> {
     const mine = this.facultyOf(auth);
