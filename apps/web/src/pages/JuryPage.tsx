@@ -8,6 +8,7 @@ import { StageEvaluationsPanel } from '../features/evaluations/StageEvaluationsP
 import { ThesisPanel } from '../features/thesis/ThesisPanel';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
+import { OriginNote } from '../features/portfolio-transfers/OriginNote';
 
 interface Session {
   id: string;
@@ -181,6 +182,8 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
               {t.title}
             </button>{' '}
             — {KIND_LABELS[t.kind]}, validée le {dateFr(t.validatedAt)}
+            {t.origin && ' · '}
+            <OriginNote origin={t.origin} validated />
             {reading === t.id && <TraceReading id={t.id} />}
           </li>
         ))}

@@ -10,6 +10,7 @@ import type { CommentAnchor } from '../editor/comment-highlights';
 import { blocksOf, diff } from '../editor/text-diff';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
 import { useRouter } from '../router';
+import { OriginNote } from '../features/portfolio-transfers/OriginNote';
 
 interface Revision {
   number: number;
@@ -98,6 +99,8 @@ export default function ReviewPage({ id }: { id: string }) {
       <div className="editor-main">
         <p className="meta">
           {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span> · soumise le {dateFr(trace.submittedAt)}
+          {trace.origin && ' · '}
+          <OriginNote origin={trace.origin} validated={trace.status === 'validated'} />
         </p>
         <h1>{trace.title}</h1>
         <p className="meta">

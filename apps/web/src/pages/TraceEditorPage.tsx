@@ -15,6 +15,7 @@ import { blocksOf, diff } from '../editor/text-diff';
 import { Draft, SAVE_STATE_LABELS, useAutosave } from '../features/traces/useAutosave';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, sizeFr, STATUS_LABELS } from '../labels';
 import { useSession } from '../session';
+import { OriginNote } from '../features/portfolio-transfers/OriginNote';
 
 /** The browser's back-online event, for the autosave's retry. */
 const onOnline = (listener: () => void) => {
@@ -185,6 +186,8 @@ export default function TraceEditorPage({ id }: { id: string }) {
         <p className="meta">
           {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span>
           {trace.validatedAt && ` · validée le ${dateFr(trace.validatedAt)}`}
+          {trace.origin && ' · '}
+          <OriginNote origin={trace.origin} validated={trace.status === 'validated'} />
         </p>
         {editable && (
           <p className={`save-state ${saveState}`} role="status" aria-live="polite">
