@@ -346,7 +346,10 @@ describe('a transfer decided otherwise', () => {
     await as(other.a.token, api.http.get('/api/me')).expect(200); // still A's intern
     const again = await release(other.a.user.id);
     expect(again.status).toBe(201);
-    await as(a.admin.token, api.http.post(`/api/admin/portfolio-transfers/${again.body.id}/cancel`)).send({}).expect(200);
+    const cancelled = await as(a.admin.token, api.http.post(`/api/admin/portfolio-transfers/${again.body.id}/cancel`)).send({}).expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    await as(a.admin.token, api.http.post(`/api/admin/portfolio-transfers/${again.body.id}/cancel`)).send({}).expect(409);
+    for (const token of [a.admin.token, b.admin.token]) expect((await auditOf(token, 'portfolio.transfer.cancelled')).map((e) => e.subjectId)).toContain(again.body.id);
   });
 
   it('asks B to create the intern first when B has no row of that person (409)', async () => {
