@@ -10,6 +10,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { requestIdOf } from './observability/request-id';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { PortfolioImportsModule } from './portfolio-imports/portfolio-imports.module';
+import { PortfolioTransfersModule } from './portfolio-transfers/portfolio-transfers.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { StageEvaluationsModule } from './stage-evaluations/stage-evaluations.module';
 import { StagesModule } from './stages/stages.module';
@@ -60,6 +61,7 @@ export class AppModule {
         GeptModule,
         StageEvaluationsModule,
         TeachingModule,
+        PortfolioTransfersModule,
       ],
     };
   }

@@ -62,6 +62,40 @@ export interface TraceView {
   snippet?: string;
   /** Lists only: comments by others since the caller last read the conversation. */
   unreadComments?: number;
+  /** Set when the trace came with its intern from another faculty (a portfolio transfer). */
+  origin?: OriginView;
+}
+
+/**
+ * Where a moved item comes from: the faculty it was written (and, for a trace, validated) in,
+ * and the names of that faculty's people as they were, since their rows stay there.
+ */
+export interface OriginView {
+  facultyId: string;
+  facultyName: string;
+  /** A trace validated in the old faculty: who validated it there. */
+  validatedByName?: string | null;
+}
+
+export type PortfolioTransferStatus = 'pending' | 'accepted' | 'refused' | 'cancelled';
+
+/** A portfolio transfer as either faculty's admin sees it: metadata and counts, never content. */
+export interface PortfolioTransferView {
+  id: string;
+  /** Seen from the caller's faculty: released by it (`outgoing`) or offered to it (`incoming`). */
+  direction: 'outgoing' | 'incoming';
+  status: PortfolioTransferStatus;
+  fromFaculty: { id: string; code: string; name: string };
+  toFaculty: { id: string; code: string; name: string };
+  intern: { displayName: string; email: string; promotion: number | null };
+  /** The intern's row in the releasing faculty: given to that faculty only. */
+  fromInternId?: string;
+  /** The row it was accepted onto (incoming, once accepted); for a pending incoming one, the caller's faculty's intern of the same e-mail, if any. */
+  toInternId?: string | null;
+  counts: { traces: number; validatedTraces: number; attachments: number; assessments: number; stages: number; juryDecisions: number; tutorMeetings: number };
+  releasedAt: string;
+  decidedAt: string | null;
+  reason: string | null;
 }
 
 export interface ImportedFromView {

@@ -83,8 +83,10 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       .addSelect('u.passwordHash')
       .where('u.email = :email', { email })
       // A person in several faculties has a row in each (one password): signing in opens the one
-      // they last worked in, of a faculty still open; the faculty switcher moves between them.
+      // they last worked in, of a faculty still open and a membership still active (a row closed
+      // there, as by a portfolio's transfer, leaves the others); the switcher moves between them.
       .andWhere('(u.faculty_id IS NULL OR EXISTS (SELECT 1 FROM faculty f WHERE f.id = u.faculty_id AND f.active))')
+      .andWhere('u.active')
       .orderBy('(SELECT max(s.created_at) FROM session s WHERE s.user_id = u.id)', 'DESC', 'NULLS LAST')
       .addOrderBy('u.created_at', 'ASC')
       .getOne();

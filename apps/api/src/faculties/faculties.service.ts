@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
 import type { FacultyMembership, OperatorFacultyView } from '@carnet/contracts';
 import { Faculty, Tenancy, User } from '@carnet/database';
-import { DomainError, ErrorCode, notFound, OPERATOR } from '@carnet/domain';
+import { DEFAULT_RULES, DomainError, ErrorCode, notFound, OPERATOR, PHASES } from '@carnet/domain';
 import type { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
@@ -124,6 +124,11 @@ export class FacultiesService implements OnApplicationBootstrap {
             uppId: null,
           }),
         );
+        // The phase requirements a faculty judges by start as the product's defaults (progress,
+        // jury files and the requirements page need a version of each), for its admin to change.
+        for (const phase of PHASES) {
+          await manager.query(`INSERT INTO phase_requirement (faculty_id, phase, version, rules) VALUES ($1, $2, 1, $3)`, [faculty.id, phase, JSON.stringify(DEFAULT_RULES[phase])]);
+        }
         const invitation = existing?.passwordHash ? null : await this.tokens.issue(manager, admin, 'invitation');
         await this.audit.record(auth, { action: 'faculty.created', subjectType: 'faculty', subjectId: faculty.id, details: { code: faculty.code, admin: email } }, manager);
         return { faculty, invitation };

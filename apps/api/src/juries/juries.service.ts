@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../common/database-errors';
 import { AssessmentsService } from '../portfolios/assessments.service';
 import { ProgressService } from '@carnet/portfolio';
 import { traceView } from '../traces/traces.service';
+import { fillTraceOrigins } from '../traces/trace-origin';
 import { CreateJurySessionBody, DecisionBody, UpdateJurySessionBody } from './juries.dto';
 
 const isOpen = (session: JurySession, now = new Date()) => now >= session.opensAt && now < session.closesAt;
@@ -165,17 +166,19 @@ export class JuriesService {
         order: { validatedAt: 'ASC' },
         select: {
           id: true, internId: true, kind: true, title: true, competences: true, familles: true, stageId: true, status: true, version: true,
-          createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true, importedOrigin: true,
+          createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true, importedOrigin: true, originFacultyId: true,
         },
       }),
       this.progress.progress(intern, session.phase),
       this.dataSource.query(`SELECT id FROM assessment WHERE intern_id = $1 ORDER BY created_at`, [internId]) as Promise<{ id: string }[]>,
       this.audit.record(auth, { action: 'jury.portfolio_read', subjectType: 'portfolio', subjectId: internId, details: { sessionId } }),
     ]);
+    const views = traces.map((t) => traceView(t, 'jury'));
+    await fillTraceOrigins(this.dataSource, views);
     return {
       intern: { id: intern.id, displayName: displayName(intern), promotion: intern.promotion },
       session: { id: session.id, phase: session.phase },
-      traces: traces.map((t) => traceView(t, 'jury')),
+      traces: views,
       progress,
       assessments: await this.assessments.views(assessmentIds.map((r) => r.id)),
     };

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Assessment, AssessmentRevision, JuryDecision, Tutorship, User } from '@carnet/database';
 import { assertLevelsFit, COMPETENCE_CODES, displayName, DomainError, ErrorCode, LEVELS } from '@carnet/domain';
+import type { OriginView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { AssessmentBody } from './portfolios.dto';
@@ -21,6 +22,8 @@ export interface AssessmentView {
   createdAt: string;
   updatedAt: string;
   history: { version: number; levels: Record<string, string>; comment: string; recommendation: string; createdAt: string }[];
+  /** Written in another faculty, before the intern's portfolio moved here. */
+  origin?: OriginView;
 }
 
 @Injectable()
@@ -81,13 +84,16 @@ export class AssessmentsService {
     if (!ids.length) return [];
     const assessments = await this.dataSource.getRepository(Assessment).find({ where: { id: In(ids) }, order: { createdAt: 'ASC' } });
     const revisions = await this.dataSource.getRepository(AssessmentRevision).find({ where: { assessmentId: In(ids) }, order: { version: 'ASC' } });
-    const tutors = new Map((await this.dataSource.getRepository(User).findBy({ id: In(assessments.map((a) => a.tutorId)) })).map((u) => [u.id, u]));
+    const tutors = new Map((await this.dataSource.getRepository(User).findBy({ id: In(assessments.map((a) => a.tutorId)) })).map((u) => [u.id, displayName(u)]));
+    // A tutor of the faculty an assessment came from is named as they were there.
+    const elsewhere = await this.namesFromElsewhere(assessments);
+    for (const [id, name] of elsewhere.people) if (!tutors.has(id)) tutors.set(id, name);
     const frozen = new Map<string, boolean>();
     for (const a of assessments) frozen.set(`${a.internId}:${a.phase}`, await this.decided(a.internId, a.phase));
     return assessments.map((a) => ({
       id: a.id,
       internId: a.internId,
-      tutor: { id: a.tutorId, displayName: tutors.get(a.tutorId) ? displayName(tutors.get(a.tutorId)!) : '' },
+      tutor: { id: a.tutorId, displayName: tutors.get(a.tutorId) ?? '' },
       phase: a.phase,
       levels: a.levels as Record<string, string>,
       comment: a.comment,
@@ -99,7 +105,19 @@ export class AssessmentsService {
       history: revisions
         .filter((r) => r.assessmentId === a.id)
         .map((r) => ({ version: r.version, levels: r.levels as Record<string, string>, comment: r.comment, recommendation: r.recommendation, createdAt: r.createdAt.toISOString() })),
+      ...(a.originFacultyId ? { origin: { facultyId: a.originFacultyId, facultyName: elsewhere.faculties.get(a.originFacultyId) ?? '' } } : {}),
     }));
+  }
+
+  /** The names a portfolio transfer kept for the assessments that came with it: their faculties and tutors. */
+  private async namesFromElsewhere(assessments: Assessment[]): Promise<{ faculties: Map<string, string>; people: Map<string, string> }> {
+    const moved = assessments.filter((a) => a.originFacultyId);
+    if (!moved.length) return { faculties: new Map(), people: new Map() };
+    const [faculties, people] = (await Promise.all([
+      this.dataSource.query(`SELECT id, name FROM faculty WHERE id = ANY($1::uuid[])`, [moved.map((a) => a.originFacultyId)]),
+      this.dataSource.query(`SELECT user_id AS id, display_name AS name FROM portfolio_transfer_person WHERE user_id = ANY($1::uuid[])`, [moved.map((a) => a.tutorId)]),
+    ])) as { id: string; name: string }[][];
+    return { faculties: new Map(faculties.map((f) => [f.id, f.name])), people: new Map(people.map((p) => [p.id, p.name])) };
   }
 
   /** A phase is decided once a jury recorded `validated` or `not_validated` for it. */

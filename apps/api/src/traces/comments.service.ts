@@ -19,7 +19,7 @@ const view = (c: CommentFields): CommentView => ({
   id: c.id,
   traceId: c.traceId,
   parentId: c.parentId,
-  author: { id: c.authorId, displayName: c.author ? displayName(c.author) : '' },
+  author: { id: c.authorId, displayName: c.author ? displayName(c.author).trim() : '' },
   body: c.body,
   anchor: c.anchorQuote !== null ? { from: c.anchorFrom!, to: c.anchorTo!, quote: c.anchorQuote } : null,
   revision: c.revision,
@@ -28,9 +28,13 @@ const view = (c: CommentFields): CommentView => ({
   resolvedBy: c.resolvedBy,
 });
 
-/** A comment (alias `c`) and its author (`u`), named as `CommentFields`. */
+/**
+ * A comment (alias `c`) and its author (`u`), named as `CommentFields`. On a trace that came from
+ * another faculty, an author of that faculty is named as they were (`tp`, the transfer's record).
+ */
 const commentColumns = (c: string) => `${c}.id, ${c}.trace_id AS "traceId", ${c}.parent_id AS "parentId", ${c}.author_id AS "authorId",
-  json_build_object('firstName', u.first_name, 'lastName', u.last_name) AS author, ${c}.body,
+  CASE WHEN u.id IS NOT NULL THEN json_build_object('firstName', u.first_name, 'lastName', u.last_name)
+       WHEN tp.user_id IS NOT NULL THEN json_build_object('firstName', tp.display_name, 'lastName', '') END AS author, ${c}.body,
   ${c}.anchor_from AS "anchorFrom", ${c}.anchor_to AS "anchorTo", ${c}.anchor_quote AS "anchorQuote", ${c}.revision,
   ${c}.created_at AS "createdAt", ${c}.resolved_at AS "resolvedAt", ${c}.resolved_by AS "resolvedBy"`;
 
@@ -52,7 +56,7 @@ export class CommentsService {
     this.access.assertReadsConversation(relation);
     const [rows] = await Promise.all([
       this.statements.query<CommentFields>(
-        `SELECT ${commentColumns('c')} FROM trace_comment c JOIN app_user u ON u.id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
+        `SELECT ${commentColumns('c')} FROM trace_comment c LEFT JOIN app_user u ON u.id = c.author_id LEFT JOIN portfolio_transfer_person tp ON tp.user_id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
         [traceId],
       ),
       // Reading the conversation marks it read for the caller.
@@ -88,7 +92,7 @@ export class CommentsService {
       reviewer AS (INSERT INTO trace_reviewer (trace_id, tutor_id) SELECT saved.trace_id, ${me} FROM saved, target WHERE target.relation = 'tutor' ON CONFLICT DO NOTHING),
       audit AS (${this.audit.insertSql(auth, { action: 'comment.created', subjectType: 'trace' }, params, { from: 'saved', subjectId: 'saved.trace_id::text', details: `jsonb_build_object('commentId', saved.id)` })})
       SELECT target.relation, ${commentColumns('saved')}
-        FROM target LEFT JOIN saved ON true LEFT JOIN app_user u ON u.id = saved.author_id`;
+        FROM target LEFT JOIN saved ON true LEFT JOIN app_user u ON u.id = saved.author_id LEFT JOIN portfolio_transfer_person tp ON false`;
     const [row] = await this.statements.query<CommentFields & { relation: TraceRelation | null }>(sql, params.values);
     if (!row?.relation) throw notFound('Trace');
     this.access.assertMayComment(row.relation);

@@ -16,12 +16,13 @@ import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.
 import { TraceAccessService, TraceRelation } from './trace-access.service';
 import type { AttachmentView, TraceView } from '@carnet/contracts';
 import { attachmentScanSql } from './attachments.service';
+import { fillTraceOrigins } from './trace-origin';
 
 export type { TraceView };
 
 /** What a view of a trace is made of: the entity, or a list row without its content (its times already ISO text). */
 type TraceFields = Pick<Trace, 'id' | 'internId' | 'kind' | 'title' | 'competences' | 'familles' | 'stageId' | 'status' | 'version'> &
-  Pick<Trace, 'validatedBy' | 'validatedSha256'> & { content?: Trace['content']; importedOrigin?: Trace['importedOrigin'] } & {
+  Pick<Trace, 'validatedBy' | 'validatedSha256'> & Partial<Pick<Trace, 'originFacultyId'>> & { content?: Trace['content']; importedOrigin?: Trace['importedOrigin'] } & {
     [K in 'createdAt' | 'updatedAt']: Date | string;
   } & { [K in 'submittedAt' | 'validatedAt']: Date | string | null };
 
@@ -48,6 +49,8 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
     const o = trace.importedOrigin;
     view.importedFrom = { faculty: o.faculty.name, deployment: o.deployment, validator: o.validator, validatedAt: o.validatedAt, sha256: o.sha256, signed: o.signed };
   }
+  // Names filled by `fillTraceOrigins`.
+  if (trace.originFacultyId) view.origin = { facultyId: trace.originFacultyId, facultyName: '' };
   if (relation !== 'admin') {
     view.title = trace.title;
     if (trace.content) view.content = trace.content as Record<string, unknown>;
@@ -216,7 +219,7 @@ const EDITABLE_SQL = EDITABLE_STATUSES.map((status) => literalOf(status, TRACE_S
 // character, was 6 % of the API's CPU on an admin's list of 50 rows.
 const LIST_COLUMNS = `t.id, t.intern_id AS "internId", t.kind, t.title, to_json(t.competences) AS competences, to_json(t.familles) AS familles, t.stage_id AS "stageId", t.status, t.version,
   ${isoSql('t.created_at')} AS "createdAt", ${isoSql('t.updated_at')} AS "updatedAt", ${isoSql('t.submitted_at')} AS "submittedAt",
-  ${isoSql('t.validated_at')} AS "validatedAt", t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256", t.imported_origin AS "importedOrigin"`;
+  ${isoSql('t.validated_at')} AS "validatedAt", t.validated_by AS "validatedBy", t.validated_sha256 AS "validatedSha256", t.imported_origin AS "importedOrigin", t.origin_faculty_id AS "originFacultyId"`;
 
 @Injectable()
 export class TracesService {
@@ -293,7 +296,9 @@ export class TracesService {
     const [row] = await this.statements.query<Trace & { relation: TraceRelation | null; attachments: AttachmentView[] | null }>(sql, params.values);
     if (!row?.relation) throw notFound('Trace');
     const { relation, attachments: files, ...trace } = row;
-    return traceView(trace, relation, files ?? undefined);
+    const view = traceView(trace, relation, files ?? undefined);
+    await fillTraceOrigins(this.dataSource, [view]);
+    return view;
   }
 
   /**
@@ -518,6 +523,7 @@ export class TracesService {
       if (row.snippet !== undefined) view.snippet = escapeHtml(row.snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
       return view;
     });
+    await fillTraceOrigins(this.dataSource, items);
     return { ...pageOf(items, total, query), nextCursor };
   }
 

@@ -10,6 +10,7 @@ import { ThesisPanel } from '../features/thesis/ThesisPanel';
 import { EditorJson, RichEditor } from '../components/RichEditor';
 import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
 import { ImportedStamp } from '../components/ImportedStamp';
+import { OriginNote } from '../features/portfolio-transfers/OriginNote';
 
 interface Session {
   id: string;
@@ -183,6 +184,8 @@ function PortfolioView({ session, data, recorded, neighbours: around, onOpen, on
               {t.title}
             </button>{' '}
             — {KIND_LABELS[t.kind]}, validée le {dateFr(t.validatedAt)} <ImportedStamp from={t.importedFrom} short />
+            {t.origin && ' · '}
+            <OriginNote origin={t.origin} validated />
             {reading === t.id && <TraceReading id={t.id} />}
           </li>
         ))}

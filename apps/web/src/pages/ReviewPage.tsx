@@ -11,6 +11,7 @@ import { blocksOf, diff } from '../editor/text-diff';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
 import { useRouter } from '../router';
 import { ImportedStamp } from '../components/ImportedStamp';
+import { OriginNote } from '../features/portfolio-transfers/OriginNote';
 
 interface Revision {
   number: number;
@@ -99,6 +100,8 @@ export default function ReviewPage({ id }: { id: string }) {
       <div className="editor-main">
         <p className="meta">
           {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span> · soumise le {dateFr(trace.submittedAt)}
+          {trace.origin && ' · '}
+          <OriginNote origin={trace.origin} validated={trace.status === 'validated'} />
         </p>
         <h1>{trace.title}</h1>
         <ImportedStamp from={trace.importedFrom} />

@@ -16,6 +16,7 @@ import { Draft, SAVE_STATE_LABELS, useAutosave } from '../features/traces/useAut
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, sizeFr, STATUS_LABELS } from '../labels';
 import { useSession } from '../session';
 import { ImportedStamp } from '../components/ImportedStamp';
+import { OriginNote } from '../features/portfolio-transfers/OriginNote';
 
 /** The browser's back-online event, for the autosave's retry. */
 const onOnline = (listener: () => void) => {
@@ -186,6 +187,8 @@ export default function TraceEditorPage({ id }: { id: string }) {
         <p className="meta">
           {KIND_LABELS[trace.kind]} · <span className={`badge ${trace.status}`}>{STATUS_LABELS[trace.status]}</span>
           {trace.validatedAt && ` · validée le ${dateFr(trace.validatedAt)}`}
+          {trace.origin && ' · '}
+          <OriginNote origin={trace.origin} validated={trace.status === 'validated'} />
         </p>
         <ImportedStamp from={trace.importedFrom} />
         {editable && (

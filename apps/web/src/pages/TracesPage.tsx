@@ -4,6 +4,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
 import { Link, useRouter } from '../router';
 import { ImportedStamp } from '../components/ImportedStamp';
+import { OriginNote } from '../features/portfolio-transfers/OriginNote';
 
 export function TracesPage() {
   const { navigate } = useRouter();
@@ -116,6 +117,8 @@ export function TracesPage() {
               <p className="meta">
                 {KIND_LABELS[t.kind]} · modifiée le {dateFr(t.updatedAt)}
                 {t.validatedAt ? ` · validée le ${dateFr(t.validatedAt)}` : ''} <ImportedStamp from={t.importedFrom} short />
+                {t.origin && ' · '}
+                <OriginNote origin={t.origin} validated={t.status === 'validated'} />
               </p>
               {t.snippet && <p className="snippet" dangerouslySetInnerHTML={{ __html: t.snippet }} />}
             </li>

@@ -25,6 +25,8 @@ export class Assessment {
   @Column({ type: 'integer' }) version!: number;
   @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt!: Date;
   @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt!: Date;
+  /** The faculty the assessment came from with its intern (a portfolio transfer); null when written here. */
+  @Column({ type: 'uuid', nullable: true }) originFacultyId!: string | null;
 }
 
 @Entity('assessment_revision')

@@ -64,6 +64,10 @@ export class Trace {
    */
   @Column({ type: 'jsonb', nullable: true })
   importedOrigin!: ImportedOrigin | null;
+
+  /** The faculty the trace came from with its intern (a portfolio transfer); null when written here. */
+  @Column({ type: 'uuid', nullable: true })
+  originFacultyId!: string | null;
 }
 
 export interface ImportedOrigin {

@@ -13,6 +13,7 @@ import { RequirementsSection } from './RequirementsSection';
 import { AuditSection } from './AuditSection';
 import { GeptAdminSection } from '../../features/gept/GeptAdminSection';
 import { ThesisStepsSection } from '../../features/thesis/ThesisStepsSection';
+import { PortfolioTransfersSection } from '../../features/portfolio-transfers/PortfolioTransfersSection';
 import './admin.css';
 
 /** The DUMG staff's pages: one per capability, reached from the sub-navigation. */
@@ -27,6 +28,7 @@ const SECTIONS: { slug: string; label: string; render: () => ReactNode }[] = [
   { slug: 'stages', label: 'Stages', render: () => <StagesSection /> },
   { slug: 'exigences', label: 'Exigences', render: () => <RequirementsSection /> },
   { slug: 'jurys', label: 'Sessions de jury', render: () => <JurySessionsSection /> },
+  { slug: 'transferts', label: 'Transferts de portfolio', render: () => <PortfolioTransfersSection /> },
   { slug: 'gept', label: 'Groupes GEPT', render: () => <GeptAdminSection /> },
   { slug: 'theses', label: 'Étapes de thèse', render: () => <ThesisStepsSection /> },
   { slug: 'journal', label: 'Journal d’audit', render: () => <AuditSection /> },
