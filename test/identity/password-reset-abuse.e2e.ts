@@ -65,7 +65,7 @@ it('answers before looking the address up: known and unknown get the same answer
   await locker.connect();
   try {
     await locker.query('BEGIN');
-    await locker.query('LOCK TABLE app_user, one_time_token, login_attempt, audit_log IN ACCESS EXCLUSIVE MODE');
+    await locker.query('LOCK TABLE app_user, one_time_token, login_attempt_log, audit_log IN ACCESS EXCLUSIVE MODE');
     const answers = await Promise.all(
       [user.email, 'personne.inconnue@dumg.test'].map((email, i) => reset(email, `192.0.2.${i + 1}`).timeout({ response: 3_000 }).then((r) => ({ status: r.status, body: r.body }))),
     );

@@ -116,7 +116,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       throw new DomainError(ErrorCode.InvalidCredentials, 'Adresse e-mail ou mot de passe incorrect.');
     }
     // A success is no failure: its slots are given back.
-    await this.releaseAttempt(slots.map((slot) => slot.key), window);
+    await this.releaseAttempt(window);
     if (await this.universityOnly(user.roles)) {
       await this.audit.record({ ...origin, userId: user.id }, { action: 'auth.login_refused_university_only', subjectType: 'user', subjectId: user.id });
       throw new DomainError(ErrorCode.Forbidden, 'Les internes se connectent avec leur compte universitaire : utilisez le bouton de votre université.');
@@ -137,44 +137,41 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Takes one attempt in the current window of every key, or none when any is at its limit:
-   * each key's count goes up by one upsert (its row locked until the transaction ends), so however
-   * many attempts arrive at once, at most `limit` get a slot; a refused attempt leaves no count.
+   * Takes one attempt on every key, or none when any already has `limit` attempts within the last
+   * `windowMs` (a sliding window: no boundary to straddle). Each key is locked for the transaction
+   * (an advisory lock, keys in a fixed order so two attempts never wait on each other's in a cycle),
+   * counted, then written, so however many attempts arrive at once, at most `limit` get a slot; a refused
+   * attempt leaves no row. Returns the rows taken, for `releaseAttempt`.
    */
-  private async reserveAttempt(slots: { key: string; limit: number }[], windowMs: number): Promise<string | null> {
-    const windowSeconds = windowMs / 1000;
+  private async reserveAttempt(slots: { key: string; limit: number }[], windowMs: number): Promise<string[] | null> {
     return this.dataSource.transaction(async (manager) => {
-      let window: string | null = null;
-      // Keys in a fixed order, so two attempts never wait on each other's rows.
+      const taken: string[] = [];
       for (const slot of [...slots].sort((a, b) => a.key.localeCompare(b.key))) {
-        const rows: { started: string }[] = await manager.query(
-          `INSERT INTO login_attempt AS l (key, window_start, attempts)
-             VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
-           ON CONFLICT (key, window_start) DO UPDATE SET attempts = l.attempts + 1 WHERE l.attempts < $3
-           RETURNING l.window_start::text AS started`,
-          [slot.key, windowSeconds, slot.limit],
+        // The lock first, in a statement of its own: the count below then reads (in a snapshot taken
+        // after the lock) every attempt committed before it, concurrent ones included.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [slot.key]);
+        const rows: { id: string }[] = await manager.query(
+          `INSERT INTO login_attempt_log (key)
+           SELECT $1 WHERE (SELECT count(*) FROM login_attempt_log WHERE key = $1 AND at > now() - $2 * interval '1 millisecond') < $3
+           RETURNING id::text`,
+          [slot.key, windowMs, slot.limit],
         );
-        if (rows.length === 0) {
-          // Thrown to roll back: any count already taken in this transaction is undone with it.
-          throw new AttemptRefused();
-        }
-        window = rows[0].started;
+        // Thrown to roll back: any slot already taken in this transaction is undone with it.
+        if (rows.length === 0) throw new AttemptRefused();
+        taken.push(rows[0].id);
       }
-      // Now and then, the rows of windows past (the longest window is the reset's hour).
-      if (Math.random() < 0.02) await manager.query(`DELETE FROM login_attempt WHERE window_start < now() - $1 * interval '2 seconds'`, [Math.max(LOGIN_WINDOW_MS, RESET_WINDOW_MS) / 1000]);
-      return window;
+      // Now and then, the attempts older than the longest window (the reset's hour).
+      if (Math.random() < 0.02) await manager.query(`DELETE FROM login_attempt_log WHERE at < now() - $1 * interval '1 millisecond'`, [Math.max(LOGIN_WINDOW_MS, RESET_WINDOW_MS)]);
+      return taken;
     }).catch((error) => {
       if (error instanceof AttemptRefused) return null;
       throw error;
     });
   }
 
-  /** Gives back the attempt `reserveAttempt` took on each key in `window`. */
-  private async releaseAttempt(keys: string[], window: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE login_attempt SET attempts = attempts - 1 WHERE key = ANY($1::text[]) AND window_start = $2::timestamptz AND attempts > 0`,
-      [keys, window],
-    );
+  /** Gives back the attempts `reserveAttempt` took (a success is no failure). */
+  private async releaseAttempt(taken: string[]): Promise<void> {
+    await this.dataSource.query(`DELETE FROM login_attempt_log WHERE id = ANY($1::bigint[])`, [taken]);
   }
 
   /**
