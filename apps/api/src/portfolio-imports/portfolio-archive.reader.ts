@@ -181,6 +181,52 @@ export async function readPortfolioArchive(file: string, work: string): Promise<
   return verify(entries);
 }
 
+const isText = (value: unknown, max: number, min = 0): value is string => typeof value === 'string' && value.length >= min && value.length <= max;
+
+/**
+ * The deployment's address as one origin: scheme, host (lower case, default port dropped) and
+ * path without its trailing slash. Keys are pinned and traces keyed by it, so that no other
+ * spelling of the same address escapes the pin. Null when it is no http(s) address.
+ */
+export function normaliseDeployment(value: unknown): string | null {
+  if (!isText(value, 500, 1)) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash || !url.hostname) return null;
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * What the manifest says of its origin and intern is shown, stored and compared: each field must
+ * be what an export writes (an address, a code and a name, an e-mail, a date), and nothing else
+ * of it is kept. The deployment's address is normalised in place.
+ */
+function checkManifestFields(manifest: ArchiveManifest): void {
+  const origin = manifest.origin!;
+  const fault = (what: string) => archiveFault(MANIFEST_PATH, `Le fichier manifest.json : ${what}.`);
+  const deployment = normaliseDeployment(origin.deployment);
+  if (!deployment) throw fault('l’adresse du Carnet d’origine n’est pas une adresse web (http ou https)');
+  const faculty = origin.faculty as unknown as Record<string, unknown> | null;
+  if (typeof faculty !== 'object' || faculty === null || !isText(faculty.code, 100) || !isText(faculty.name, 300, 1) || faculty.name.trim() === '') {
+    throw fault('la faculté d’origine doit avoir un code et un nom (300 caractères au plus)');
+  }
+  if (origin.dumg !== undefined && !isText(origin.dumg, 300)) throw fault('le nom du DUMG d’origine est invalide');
+  if (origin.publicKeyFingerprint !== null && origin.publicKeyFingerprint !== undefined && !/^[0-9a-f]{64}$/.test(String(origin.publicKeyFingerprint))) {
+    throw fault('l’empreinte de la clé de signature est invalide');
+  }
+  const intern = manifest.intern as unknown as Record<string, unknown>;
+  if (!isText(intern.email, 320, 3) || !isText(intern.displayName, 300)) throw fault('l’interne de l’archive doit avoir un nom et une adresse e-mail');
+  if (manifest.exportedAt !== undefined && manifest.exportedAt !== null && (!isText(manifest.exportedAt, 40) || Number.isNaN(Date.parse(manifest.exportedAt)))) {
+    throw fault('la date d’export est illisible');
+  }
+  manifest.origin = { deployment, faculty: { code: faculty.code, name: faculty.name }, dumg: origin.dumg ?? '', publicKeyFingerprint: origin.publicKeyFingerprint ?? null };
+  manifest.intern = { ...manifest.intern, email: intern.email, displayName: intern.displayName };
+}
+
 function verify(entries: Map<string, Read>): VerifiedArchive {
   const manifestRead = entries.get(MANIFEST_PATH);
   if (!manifestRead) throw archiveFault(MANIFEST_PATH, 'L’archive n’a pas de fichier manifest.json : ce n’est pas un export de portfolio Carnet.');
@@ -194,6 +240,8 @@ function verify(entries: Map<string, Read>): VerifiedArchive {
   if (manifest.format.version > ARCHIVE_FORMAT.version) {
     throw archiveFault(MANIFEST_PATH, `Cette archive est au format ${manifest.format.version}, plus récent que celui que ce Carnet sait lire (${ARCHIVE_FORMAT.version}).`);
   }
+
+  checkManifestFields(manifest);
 
   // The signature, when there is one, must hold, and name the key the manifest names.
   let signedBy: string | null = null;

@@ -49,7 +49,8 @@ export interface ImportAnswer {
   /** Set once imported. */
   id: string | null;
   origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
-  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null };
+  /** `pinnedFingerprint`: the key accepted before for this deployment; `keyAcceptedFor`: the other deployment this archive's key was accepted for. */
+  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null; keyAcceptedFor: string | null };
   archiveSha256: string;
   intern: { id: string; displayName: string; email: string };
   archiveIntern: { displayName: string; email: string };
@@ -105,13 +106,13 @@ export class PortfolioImportsService {
       }
       this.assertReferential(archive.traces);
       await assertAttachmentTypes(archive.traces);
-      const pinned = await this.pinnedKey(archive);
+      const { pinned, keyAcceptedFor } = await this.pinnedKey(archive);
       const already = await this.alreadyImported(this.dataSource.manager, archive);
       const answer: ImportAnswer = {
         dryRun: query.dryRun,
         id: null,
         origin: { deployment: origin.deployment, faculty: origin.faculty, dumg: origin.dumg, exportedAt: archive.manifest.exportedAt ?? null },
-        signature: { signed: archive.signedBy !== null, fingerprint: archive.signedBy, pinnedFingerprint: pinned },
+        signature: { signed: archive.signedBy !== null, fingerprint: archive.signedBy, pinnedFingerprint: pinned, keyAcceptedFor },
         archiveSha256,
         intern: { id: intern.id, displayName: displayName({ firstName: intern.first_name, lastName: intern.last_name }), email: intern.email },
         archiveIntern: { displayName: archive.manifest.intern.displayName, email: archive.manifest.intern.email },
@@ -128,7 +129,7 @@ export class PortfolioImportsService {
         counts: { imported: archive.traces.filter((t) => !already.has(t.id)).length, alreadyImported: already.size, skipped: archive.skipped },
       };
       if (query.dryRun) return answer;
-      this.assertTrusted(archive, query, pinned);
+      this.assertTrusted(archive, query, pinned, keyAcceptedFor);
       return await this.write(auth, archive, answer, intern);
     } finally {
       await fs.rm(work, { recursive: true, force: true });
@@ -141,7 +142,15 @@ export class PortfolioImportsService {
    * pinned for that origin at its first import; an unsigned one only when the admin accepts that
    * its hashes prove integrity, not origin.
    */
-  private assertTrusted(archive: VerifiedArchive, query: ImportPortfolioQuery, pinned: string | null): void {
+  private assertTrusted(archive: VerifiedArchive, query: ImportPortfolioQuery, pinned: string | null, keyAcceptedFor: string | null): void {
+    const origin = archive.manifest.origin!;
+    if (!archive.signedBy && pinned) {
+      // The origin is known to sign its exports: an unsigned archive in its name is a forgery or a downgrade.
+      throw new DomainError(ErrorCode.Conflict, `Cette archive n’est pas signée, alors que votre faculté a déjà accepté la clé de signature de ${origin.deployment} (${pinned}) : demandez un export signé au Carnet d’origine.`);
+    }
+    if (archive.signedBy && keyAcceptedFor) {
+      throw new DomainError(ErrorCode.Conflict, `La clé qui signe cette archive (${archive.signedBy}) est celle que votre faculté a acceptée pour ${keyAcceptedFor}, pas pour ${origin.deployment} : archive refusée.`);
+    }
     if (!archive.signedBy) {
       if (!query.acceptUnsigned) {
         throw new DomainError(ErrorCode.InvalidInput, 'Cette archive n’est pas signée par son Carnet d’origine : ses empreintes prouvent qu’elle est intacte, pas d’où elle vient. Confirmez l’import d’une archive non signée pour continuer.', [
@@ -151,7 +160,7 @@ export class PortfolioImportsService {
       return;
     }
     if (pinned && pinned !== archive.signedBy) {
-      throw new DomainError(ErrorCode.Conflict, `La clé qui signe cette archive (${archive.signedBy}) n’est pas celle que votre faculté a déjà acceptée pour ${archive.manifest.origin!.faculty.name} (${pinned}) : vérifiez auprès du Carnet d’origine.`);
+      throw new DomainError(ErrorCode.Conflict, `La clé qui signe cette archive (${archive.signedBy}) n’est pas celle que votre faculté a déjà acceptée pour ${origin.deployment} (${pinned}) : vérifiez auprès du Carnet d’origine.`);
     }
     if (normaliseFingerprint(query.keyFingerprint) !== archive.signedBy) {
       throw new DomainError(ErrorCode.InvalidInput, 'Confirmez l’empreinte de la clé de signature du Carnet d’origine (comparez-la avec celle qu’il publie) : elle ne correspond pas à celle de l’archive.', [
@@ -315,16 +324,28 @@ export class PortfolioImportsService {
     return new Set(rows.map((r) => r.origin_trace_id));
   }
 
-  /** The key this faculty accepted for the archive's origin at its first signed import, if any. */
-  private async pinnedKey(archive: VerifiedArchive): Promise<string | null> {
+  /**
+   * The key this faculty accepted for the archive's deployment at its first signed import from
+   * it, if any, and the deployment the archive's own key was accepted for, if another. The key
+   * is the deployment's (derived from its CARNET_SECRET_KEY), shared by all its faculties: it is
+   * pinned by the deployment's normalised address alone, so that neither another spelling of the
+   * address nor another faculty code escapes the pin, and a key vouches for one deployment only.
+   */
+  private async pinnedKey(archive: VerifiedArchive): Promise<{ pinned: string | null; keyAcceptedFor: string | null }> {
     const origin = archive.manifest.origin!;
     const [row]: { origin_key_fingerprint: string }[] = await this.dataSource.query(
       `SELECT origin_key_fingerprint FROM portfolio_import
-        WHERE origin_deployment = $1 AND origin_faculty_code = $2 AND origin_key_fingerprint IS NOT NULL
+        WHERE origin_deployment = $1 AND origin_key_fingerprint IS NOT NULL
         ORDER BY created_at ASC LIMIT 1`,
-      [origin.deployment, origin.faculty.code],
+      [origin.deployment],
     );
-    return row?.origin_key_fingerprint ?? null;
+    const [other]: { origin_deployment: string }[] = archive.signedBy
+      ? await this.dataSource.query(
+          `SELECT origin_deployment FROM portfolio_import WHERE origin_key_fingerprint = $1 AND origin_deployment <> $2 ORDER BY created_at ASC LIMIT 1`,
+          [archive.signedBy, origin.deployment],
+        )
+      : [];
+    return { pinned: row?.origin_key_fingerprint ?? null, keyAcceptedFor: other?.origin_deployment ?? null };
   }
 
   private async internOfFaculty(auth: AuthContext, by: { id: string } | { email: string }): Promise<InternRow | null> {

@@ -9,7 +9,7 @@ interface ImportAnswer {
   dryRun: boolean;
   id: string | null;
   origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
-  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null };
+  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null; keyAcceptedFor: string | null };
   archiveSha256: string;
   intern: { id: string; displayName: string; email: string };
   archiveIntern: { displayName: string; email: string };
@@ -67,7 +67,8 @@ export function PortfolioImportSection() {
     setError(null);
   };
 
-  const keyChanged = preview?.signature.pinnedFingerprint && preview.signature.pinnedFingerprint !== preview.signature.fingerprint;
+  // A key other than the one accepted for this deployment, no signature where one was accepted, or a key accepted for another deployment.
+  const keyChanged = Boolean(preview && ((preview.signature.pinnedFingerprint && preview.signature.pinnedFingerprint !== preview.signature.fingerprint) || preview.signature.keyAcceptedFor));
   const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? keyConfirmed : unsignedAccepted);
 
   return (
@@ -99,7 +100,7 @@ export function PortfolioImportSection() {
         <div role="status" className="alert info">
           <h3>Aperçu : rien n’a encore été importé</h3>
           <dl className="import-origin">
-            <dt>Origine</dt>
+            <dt>Origine annoncée par l’archive</dt>
             <dd>
               {preview.origin.faculty.name} ({preview.origin.deployment || 'adresse inconnue'}){preview.origin.exportedAt && `, export du ${dateFr(preview.origin.exportedAt)}`}
             </dd>
@@ -145,7 +146,17 @@ export function PortfolioImportSection() {
               ))}
             </tbody>
           </table>
-          {preview.signature.signed ? (
+          {keyChanged && !preview.signature.signed ? (
+            <p className="alert error" role="alert">
+              Cette archive n’est pas signée, alors que votre faculté a déjà accepté la clé de signature de {preview.origin.deployment} : l’import est impossible. Demandez un
+              export signé au Carnet d’origine.
+            </p>
+          ) : preview.signature.keyAcceptedFor ? (
+            <p className="alert error" role="alert">
+              La clé qui signe cette archive est celle que votre faculté a acceptée pour {preview.signature.keyAcceptedFor}, pas pour {preview.origin.deployment} : l’import est
+              impossible.
+            </p>
+          ) : preview.signature.signed ? (
             keyChanged ? (
               <p className="alert error" role="alert">
                 La clé qui signe cette archive (<code>{grouped(preview.signature.fingerprint!)}</code>) n’est pas celle que votre faculté a acceptée pour cette origine

@@ -1,0 +1,202 @@
+import { createHash, generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import yazl from 'yazl';
+import { canonicalJson, sha256Hex } from '@carnet/editor';
+import { keyFingerprint, publicKeyDer, signManifest } from '@carnet/portfolio';
+import { actor, Actor, makeUser } from '../support/actors';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The portfolio import attacked (ADR 0008, « Limits »): archives forged by hand, signed by keys
+ * of the forger's own, with names, origins and stamps chosen to deceive; parser tricks; races.
+ * Each test states what must hold; the archives are built here, no origin deployment needed.
+ */
+
+// The import's temporary folders land here, so that what is left behind can be counted.
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-import-attacks-'));
+process.env.TMPDIR = TMP;
+
+const root = path.resolve(__dirname, '../..');
+const rsca = JSON.parse(fs.readFileSync(path.resolve(root, '../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 'z'), Buffer.from('\n%%EOF\n')]);
+const DEPLOYMENT = 'https://carnet.umontpellier.test';
+const FACULTY = { code: 'montpellier-nimes', name: 'Faculté de médecine Montpellier-Nîmes' };
+
+let app: TestApp;
+let admin: Actor;
+
+interface ForgedTrace {
+  id?: string;
+  title?: string;
+  validator?: string | null;
+  validatedAt?: string;
+  content?: unknown;
+  attachments?: { filename: string; mimeType: string; bytes: Buffer }[];
+}
+
+interface Forgery {
+  deployment?: unknown;
+  faculty?: unknown;
+  email?: unknown;
+  traces?: ForgedTrace[];
+  /** null: unsigned. */
+  key?: KeyObject | null;
+  /** Changes to the manifest before it is signed. */
+  patch?: (manifest: Record<string, any>) => void;
+  /** Changes to the entries once everything is listed and signed. */
+  entries?: (entries: [string, Buffer][]) => void;
+}
+
+const newKey = () => generateKeyPairSync('ed25519').privateKey;
+const fingerprintOf = (key: KeyObject) => keyFingerprint(publicKeyDer(key));
+
+/** A self-consistent archive as a Carnet would export it, with whatever the forger chose. */
+async function forge(f: Forgery = {}): Promise<Buffer> {
+  const key = f.key === undefined ? null : f.key;
+  const entries: [string, Buffer][] = [];
+  const files: { path: string; size: number; sha256: string }[] = [];
+  const add = (name: string, bytes: Buffer) => {
+    entries.push([name, bytes]);
+    files.push({ path: name, size: bytes.length, sha256: sha256(bytes) });
+  };
+  const traces = (f.traces ?? [{}]).map((t, i) => {
+    const id = t.id ?? randomUUID();
+    const base = `traces/${String(i + 1).padStart(3, '0')}-trace`;
+    const content = t.content ?? rsca.content;
+    const canonicalContent = canonicalJson(content);
+    const stampSha = sha256Hex(canonicalContent);
+    const validatedAt = t.validatedAt ?? '2025-06-01T10:00:00.000Z';
+    const attachments = (t.attachments ?? []).map((a, j) => {
+      const attachmentId = randomUUID();
+      const p = `${base}/pieces-jointes/${attachmentId}-${j}.pdf`;
+      add(p, a.bytes);
+      return { id: attachmentId, filename: a.filename, size: a.bytes.length, sha256: sha256(a.bytes), mimeType: a.mimeType, path: p };
+    });
+    const record = {
+      id,
+      kind: rsca.kind,
+      title: t.title ?? `Trace ${i + 1}`,
+      status: 'validated',
+      competences: rsca.competences,
+      familles: rsca.familles,
+      createdAt: '2025-05-01T10:00:00.000Z',
+      validatedAt,
+      validatedBy: t.validator === undefined ? 'Anne Vidal' : t.validator,
+      validatedSha256: stampSha,
+      content,
+      canonicalContent,
+      stamp: { validator: t.validator === undefined ? 'Anne Vidal' : t.validator, validatedAt, sha256: stampSha, algorithm: 'sha256(canonicalContent)' },
+      attachments,
+    };
+    add(`${base}.json`, Buffer.from(JSON.stringify(record, null, 2)));
+    return { id, title: record.title, status: 'validated', validatedAt, validatedSha256: stampSha, validatedBy: record.validatedBy, json: `${base}.json` };
+  });
+  const manifest: Record<string, any> = {
+    format: { name: 'carnet-portfolio', version: 2 },
+    software: { name: 'Carnet', version: 'test' },
+    generatedAt: '2025-09-01T10:00:00.000Z',
+    exportedAt: '2025-09-01T10:00:00.000Z',
+    dumg: 'DUMG Montpellier',
+    origin: { deployment: f.deployment ?? DEPLOYMENT, faculty: f.faculty ?? FACULTY, dumg: 'DUMG Montpellier', publicKeyFingerprint: key ? fingerprintOf(key) : null },
+    scope: 'validated',
+    intern: { id: randomUUID(), displayName: 'Éloïse Müller', email: f.email ?? 'nobody@nowhere.test', promotion: 2024, upp: null },
+    tutors: [],
+    traces,
+    files,
+  };
+  f.patch?.(manifest);
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
+  entries.push(['manifest.json', manifestBytes]);
+  if (key) entries.push(['manifest.sig', Buffer.from(JSON.stringify(signManifest(manifestBytes, key)))]);
+  f.entries?.(entries);
+  const out = new yazl.ZipFile();
+  for (const [name, bytes] of entries) out.addBuffer(bytes, name);
+  out.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    out.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    out.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    out.outputStream.on('error', reject);
+  });
+}
+
+function importArchive(who: Actor, body: Buffer, query: Record<string, string> = {}) {
+  return app.http.post('/api/admin/portfolio-imports').query(query).set('Authorization', who.bearer).attach('file', body, 'portfolio.zip');
+}
+
+const newIntern = (email = `interne.${randomBytes(4).toString('hex')}@univ.test`) => makeUser(app.dataSource, { roles: ['intern'], upp: 'toulouse', email });
+const tracesOf = async (internId: string): Promise<number> => (await app.dataSource.query(`SELECT count(*)::int AS n FROM trace WHERE intern_id = $1`, [internId]))[0].n;
+
+beforeAll(async () => {
+  app = await startTestApp({ CARNET_SECRET_KEY: randomBytes(32).toString('base64') });
+  admin = await actor(app.http, app.dataSource, { roles: ['admin'] });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  fs.rmSync(TMP, { recursive: true, force: true });
+});
+
+describe('forged origins', () => {
+  it('a key pinned for a deployment is pinned for all its spellings and all its faculties (the key is the deployment’s)', async () => {
+    const genuine = newKey();
+    const intern = await newIntern();
+    await importArchive(admin, await forge({ key: genuine, email: intern.email }), { keyFingerprint: fingerprintOf(genuine) }).expect(200);
+    const forger = newKey();
+    for (const origin of [
+      { deployment: `${DEPLOYMENT}/`, faculty: FACULTY },
+      { deployment: DEPLOYMENT.toUpperCase().replace('HTTPS', 'https'), faculty: FACULTY },
+      { deployment: `${DEPLOYMENT}:443`, faculty: FACULTY },
+      { deployment: DEPLOYMENT, faculty: { code: 'montpellier', name: FACULTY.name } },
+    ]) {
+      const forged = await forge({ ...origin, key: forger, email: intern.email });
+      const response = await importArchive(admin, forged, { keyFingerprint: fingerprintOf(forger) });
+      expect([origin, response.status]).toEqual([origin, 409]);
+    }
+    // Nor may the signature be dropped: an unsigned archive from an origin whose key is pinned is a downgrade.
+    const unsigned = await importArchive(admin, await forge({ email: intern.email }), { acceptUnsigned: 'true' });
+    expect(unsigned.status).toBe(409);
+    expect(await tracesOf(intern.id)).toBe(1);
+  });
+
+  it('a key already accepted for one deployment cannot vouch for another (a forger’s key pinned under a name of theirs, then used for a real faculty)', async () => {
+    const forger = newKey();
+    const intern = await newIntern();
+    await importArchive(admin, await forge({ deployment: 'https://carnet.forger.test', faculty: { code: 'x', name: 'Faculté X' }, key: forger, email: intern.email }), {
+      keyFingerprint: fingerprintOf(forger),
+    }).expect(200);
+    const response = await importArchive(admin, await forge({ deployment: 'https://carnet.unistra.test', faculty: { code: 'strasbourg', name: 'Université de Strasbourg' }, key: forger, email: intern.email }), {
+      keyFingerprint: fingerprintOf(forger),
+    });
+    expect(response.status).toBe(409);
+    expect(await tracesOf(intern.id)).toBe(1);
+  });
+
+  it('an origin that is no web address, or a faculty that is not a code and a name, is refused naming the manifest', async () => {
+    const intern = await newIntern();
+    const deep: Record<string, unknown> = {};
+    let node = deep;
+    for (let i = 0; i < 1000; i++) node = (node.a = {}) as Record<string, unknown>;
+    for (const forgery of [
+      { deployment: 'javascript:alert(1)' },
+      { deployment: 'carnet.umontpellier.test' },
+      { faculty: { code: 'm', name: { html: '<b>Montpellier</b>' } } },
+      { faculty: { code: 'm', name: 'x'.repeat(301) } },
+      { email: 42 },
+      { patch: (m: Record<string, any>) => (m.exportedAt = 'hier') },
+    ] as Forgery[]) {
+      const response = await importArchive(admin, await forge({ ...forgery, email: forgery.email ?? intern.email }), { acceptUnsigned: 'true' });
+      expect([JSON.stringify(forgery).slice(0, 80), response.status, response.body.errors?.[0]?.path]).toEqual([JSON.stringify(forgery).slice(0, 80), 422, 'manifest.json']);
+    }
+    expect(await tracesOf(intern.id)).toBe(0);
+    // Whatever else the manifest says of its origin is not kept: a code and a name only.
+    await importArchive(admin, await forge({ email: intern.email, deployment: 'https://carnet.autre.test', faculty: { ...FACULTY, junk: deep } }), { acceptUnsigned: 'true' }).expect(200);
+    const [row] = await app.dataSource.query(`SELECT imported_origin->'faculty' AS faculty FROM trace WHERE intern_id = $1`, [intern.id]);
+    expect(row.faculty).toEqual(FACULTY);
+  });
+});
+
