@@ -101,7 +101,7 @@ async function forge(f: Forgery = {}): Promise<Buffer> {
     generatedAt: '2025-09-01T10:00:00.000Z',
     exportedAt: '2025-09-01T10:00:00.000Z',
     dumg: 'DUMG Montpellier',
-    origin: { deployment: f.deployment ?? DEPLOYMENT, faculty: f.faculty ?? FACULTY, dumg: 'DUMG Montpellier', publicKeyFingerprint: key ? fingerprintOf(key) : null },
+    origin: { deployment: f.deployment ?? `https://carnet-${randomBytes(4).toString('hex')}.test`, faculty: f.faculty ?? FACULTY, dumg: 'DUMG Montpellier', publicKeyFingerprint: key ? fingerprintOf(key) : null },
     scope: 'validated',
     intern: { id: randomUUID(), displayName: 'Éloïse Müller', email: f.email ?? 'nobody@nowhere.test', promotion: 2024, upp: null },
     tutors: [],
@@ -145,7 +145,7 @@ describe('forged origins', () => {
   it('a key pinned for a deployment is pinned for all its spellings and all its faculties (the key is the deployment’s)', async () => {
     const genuine = newKey();
     const intern = await newIntern();
-    await importArchive(admin, await forge({ key: genuine, email: intern.email }), { keyFingerprint: fingerprintOf(genuine) }).expect(200);
+    await importArchive(admin, await forge({ deployment: DEPLOYMENT, key: genuine, email: intern.email }), { keyFingerprint: fingerprintOf(genuine) }).expect(200);
     const forger = newKey();
     for (const origin of [
       { deployment: `${DEPLOYMENT}/`, faculty: FACULTY },
@@ -158,7 +158,7 @@ describe('forged origins', () => {
       expect([origin, response.status]).toEqual([origin, 409]);
     }
     // Nor may the signature be dropped: an unsigned archive from an origin whose key is pinned is a downgrade.
-    const unsigned = await importArchive(admin, await forge({ email: intern.email }), { acceptUnsigned: 'true' });
+    const unsigned = await importArchive(admin, await forge({ deployment: DEPLOYMENT, email: intern.email }), { acceptUnsigned: 'true' });
     expect(unsigned.status).toBe(409);
     expect(await tracesOf(intern.id)).toBe(1);
   });
@@ -197,6 +197,24 @@ describe('forged origins', () => {
     await importArchive(admin, await forge({ email: intern.email, deployment: 'https://carnet.autre.test', faculty: { ...FACULTY, junk: deep } }), { acceptUnsigned: 'true' }).expect(200);
     const [row] = await app.dataSource.query(`SELECT imported_origin->'faculty' AS faculty FROM trace WHERE intern_id = $1`, [intern.id]);
     expect(row.faculty).toEqual(FACULTY);
+  });
+});
+
+describe('someone else’s portfolio', () => {
+  it('an archive of another person is imported into a chosen intern only when the admin says so, and the audit says whose it was', async () => {
+    const intern = await newIntern();
+    const friend = await forge({ email: 'camarade@univ-montpellier.test' });
+    const refused = await importArchive(admin, friend, { internId: intern.id, acceptUnsigned: 'true' });
+    expect([refused.status, refused.body.errors?.[0]?.path]).toEqual([422, 'acceptOtherIntern']);
+    expect(await tracesOf(intern.id)).toBe(0);
+    const preview = await importArchive(admin, friend, { internId: intern.id, dryRun: 'true' }).expect(200);
+    expect(preview.body.internMatches).toBe(false);
+    const accepted = await importArchive(admin, friend, { internId: intern.id, acceptUnsigned: 'true', acceptOtherIntern: 'true' }).expect(200);
+    const [entry] = await app.dataSource.query(`SELECT details FROM audit_log WHERE action = 'portfolio.imported' AND details->>'importId' = $1`, [accepted.body.id]);
+    expect(entry.details.archiveIntern).toEqual({ displayName: 'Éloïse Müller', email: 'camarade@univ-montpellier.test' });
+    // The same person by e-mail, written otherwise: no confirmation needed.
+    const same = await newIntern();
+    await importArchive(admin, await forge({ email: same.email.toUpperCase() }), { internId: same.id, acceptUnsigned: 'true' }).expect(200);
   });
 });
 

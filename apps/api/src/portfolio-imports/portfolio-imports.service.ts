@@ -54,6 +54,8 @@ export interface ImportAnswer {
   archiveSha256: string;
   intern: { id: string; displayName: string; email: string };
   archiveIntern: { displayName: string; email: string };
+  /** Whether the archive's intern has the e-mail of the intern it goes to; if not, importing needs `acceptOtherIntern`. */
+  internMatches: boolean;
   traces: ImportPreviewTrace[];
   counts: { imported: number; alreadyImported: number; skipped: number };
 }
@@ -116,6 +118,7 @@ export class PortfolioImportsService {
         archiveSha256,
         intern: { id: intern.id, displayName: displayName({ firstName: intern.first_name, lastName: intern.last_name }), email: intern.email },
         archiveIntern: { displayName: archive.manifest.intern.displayName, email: archive.manifest.intern.email },
+        internMatches: intern.email.toLowerCase() === archive.manifest.intern.email.toLowerCase(),
         traces: archive.traces.map((t) => ({
           originId: t.id,
           title: t.title,
@@ -130,6 +133,14 @@ export class PortfolioImportsService {
       };
       if (query.dryRun) return answer;
       this.assertTrusted(archive, query, pinned, keyAcceptedFor);
+      if (!answer.internMatches && !query.acceptOtherIntern) {
+        // Someone else's portfolio would become this intern's validated traces: the admin must say it is the same person.
+        throw new DomainError(
+          ErrorCode.InvalidInput,
+          `Cette archive est le portfolio de ${answer.archiveIntern.displayName} (${answer.archiveIntern.email}), pas de ${answer.intern.displayName} (${answer.intern.email}) : confirmez qu’il s’agit de la même personne pour l’importer.`,
+          [{ path: 'acceptOtherIntern', message: 'confirmation requise' }],
+        );
+      }
       return await this.write(auth, archive, answer, intern);
     } finally {
       await fs.rm(work, { recursive: true, force: true });
@@ -234,6 +245,9 @@ export class PortfolioImportsService {
               origin: { deployment: origin.deployment, faculty: origin.faculty },
               keyFingerprint: archive.signedBy,
               archiveSha256: answer.archiveSha256,
+              // Whose portfolio the archive says it is, when the admin chose another intern's e-mail.
+              archiveIntern: answer.archiveIntern,
+              internMatches: answer.internMatches,
               imported: planned.length,
               alreadyImported: answer.counts.alreadyImported,
               skipped: answer.counts.skipped,

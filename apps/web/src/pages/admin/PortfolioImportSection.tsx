@@ -13,6 +13,7 @@ interface ImportAnswer {
   archiveSha256: string;
   intern: { id: string; displayName: string; email: string };
   archiveIntern: { displayName: string; email: string };
+  internMatches: boolean;
   traces: { originId: string; title: string; kind: string; validator: string | null; validatedAt: string; sha256: string; attachments: number; alreadyImported: boolean }[];
   counts: { imported: number; alreadyImported: number; skipped: number };
 }
@@ -31,6 +32,7 @@ export function PortfolioImportSection() {
   const [done, setDone] = useState<ImportAnswer | null>(null);
   const [keyConfirmed, setKeyConfirmed] = useState(false);
   const [unsignedAccepted, setUnsignedAccepted] = useState(false);
+  const [otherInternAccepted, setOtherInternAccepted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -45,6 +47,7 @@ export function PortfolioImportSection() {
       if (intern) query.set('internId', intern.id);
       if (!dryRun && preview?.signature.fingerprint && keyConfirmed) query.set('keyFingerprint', preview.signature.fingerprint);
       if (!dryRun && !preview?.signature.signed && unsignedAccepted) query.set('acceptUnsigned', 'true');
+      if (!dryRun && preview && !preview.internMatches && otherInternAccepted) query.set('acceptOtherIntern', 'true');
       const { body } = await request<ImportAnswer>('POST', `/admin/portfolio-imports?${query}`, { raw: form });
       if (dryRun) setPreview(body);
       else {
@@ -64,12 +67,13 @@ export function PortfolioImportSection() {
     setDone(null);
     setKeyConfirmed(false);
     setUnsignedAccepted(false);
+    setOtherInternAccepted(false);
     setError(null);
   };
 
   // A key other than the one accepted for this deployment, no signature where one was accepted, or a key accepted for another deployment.
   const keyChanged = Boolean(preview && ((preview.signature.pinnedFingerprint && preview.signature.pinnedFingerprint !== preview.signature.fingerprint) || preview.signature.keyAcceptedFor));
-  const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? keyConfirmed : unsignedAccepted);
+  const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? keyConfirmed : unsignedAccepted) && (preview.internMatches || otherInternAccepted);
 
   return (
     <section className="card" aria-labelledby="portfolio-import-title">
@@ -88,6 +92,7 @@ export function PortfolioImportSection() {
         onPick={(u) => {
           setIntern(u);
           setPreview(null);
+          setOtherInternAccepted(false);
         }}
       />
       <button type="button" onClick={() => void send(true)} disabled={!file || busy}>
@@ -121,6 +126,15 @@ export function PortfolioImportSection() {
               <code>{preview.archiveSha256}</code>
             </dd>
           </dl>
+          {!preview.internMatches && (
+            <p className="alert warning" role="alert">
+              <label>
+                <input type="checkbox" checked={otherInternAccepted} onChange={(e) => setOtherInternAccepted(e.target.checked)} /> Cette archive est le portfolio de{' '}
+                {preview.archiveIntern.displayName} ({preview.archiveIntern.email}), pas de {preview.intern.displayName} ({preview.intern.email}). J’ai vérifié qu’il s’agit de
+                la même personne (adresse e-mail changée) : ses traces validées deviendront celles de {preview.intern.displayName}.
+              </label>
+            </p>
+          )}
           <table>
             <caption>Traces validées de l’archive</caption>
             <thead>
