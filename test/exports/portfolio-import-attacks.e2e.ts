@@ -218,3 +218,21 @@ describe('someone else’s portfolio', () => {
   });
 });
 
+describe('forged stamps and records', () => {
+  it('a validation dated in the future, or after the export', async () => {
+    const intern = await newIntern();
+    for (const validatedAt of [new Date(Date.now() + 86_400_000 * 400).toISOString(), '2025-12-01T10:00:00.000Z']) {
+      const response = await importArchive(admin, await forge({ email: intern.email, traces: [{ validatedAt }] }), { acceptUnsigned: 'true' });
+      expect([validatedAt, response.status, response.body.errors?.[0]?.path]).toEqual([validatedAt, 422, 'traces/001-trace.json']);
+    }
+    expect(await tracesOf(intern.id)).toBe(0);
+  });
+
+  it('the same trace listed twice in the manifest: refused naming the manifest, not a confusing conflict', async () => {
+    const intern = await newIntern();
+    const body = await forge({ email: intern.email, patch: (m) => m.traces.push({ ...m.traces[0] }) });
+    const response = await importArchive(admin, body, { acceptUnsigned: 'true' });
+    expect([response.status, response.body.errors?.[0]?.path]).toEqual([422, 'manifest.json']);
+  });
+});
+

@@ -30,6 +30,7 @@ export const ARCHIVE_LIMITS = {
 };
 
 const ATTACHMENT_DIR = '/pieces-jointes/';
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /** A refusal naming the faulty file of the archive: 422 with its path. */
 export function archiveFault(file: string, message: string): DomainError {
@@ -277,11 +278,16 @@ function verify(entries: Map<string, Read>): VerifiedArchive {
   // Each trace: its stamp recomputed, its content checked, its attachments by content.
   const traces: VerifiedTrace[] = [];
   let skipped = 0;
+  const seen = new Set<string>();
+  // A validation after the export, or still to come, is no validation (a few minutes of clock drift aside).
+  const latest = Math.min(Date.now(), manifest.exportedAt ? Date.parse(manifest.exportedAt) : Infinity) + CLOCK_SKEW_MS;
   for (const entry of manifest.traces) {
     const file = entry?.json;
     if (typeof file !== 'string' || !listed.has(file) || !file.endsWith('.json')) {
       throw archiveFault(MANIFEST_PATH, `Le manifeste ne donne pas le fichier de la trace « ${String(entry?.title ?? entry?.id)} ».`);
     }
+    if (seen.has(file) || seen.has(`id:${String(entry.id)}`)) throw archiveFault(MANIFEST_PATH, `Le manifeste liste deux fois la trace « ${String(entry.title ?? entry.id)} » : archive refusée.`);
+    seen.add(file).add(`id:${String(entry.id)}`);
     let trace: ImportedTrace | null;
     try {
       trace = verifyTraceRecord(parseJson(file, entries.get(file)!.bytes));
@@ -295,6 +301,9 @@ function verify(entries: Map<string, Read>): VerifiedArchive {
     }
     if (trace.id !== entry.id || trace.stamp.sha256 !== entry.validatedSha256) {
       throw archiveFault(file, `Le fichier ${file} ne correspond pas à la trace que le manifeste décrit (identifiant ou tampon différent).`);
+    }
+    if (!(Date.parse(trace.stamp.validatedAt) <= latest)) {
+      throw archiveFault(file, `Le fichier ${file} : date de validation illisible, postérieure à l’export ou à venir.`);
     }
     const attachmentFiles = new Map<string, string>();
     for (const attachment of trace.attachments) {
