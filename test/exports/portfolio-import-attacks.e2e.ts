@@ -234,5 +234,14 @@ describe('forged stamps and records', () => {
     const response = await importArchive(admin, body, { acceptUnsigned: 'true' });
     expect([response.status, response.body.errors?.[0]?.path]).toEqual([422, 'manifest.json']);
   });
+
+  it('an attachment whose name holds control characters, a path or a bidirectional override is stored under a safe name', async () => {
+    const intern = await newIntern();
+    const filename = '../../etc/\r\nX-Injected: 1\u202egpj.pdf';
+    const response = await importArchive(admin, await forge({ email: intern.email, traces: [{ attachments: [{ filename, mimeType: 'application/pdf', bytes: PDF }] }] }), { acceptUnsigned: 'true' }).expect(200);
+    expect(response.body.counts.imported).toBe(1);
+    const [row] = await app.dataSource.query(`SELECT a.filename FROM attachment a JOIN trace t ON t.id = a.trace_id WHERE t.intern_id = $1`, [intern.id]);
+    expect(row.filename).not.toMatch(/[\u0000-\u001f\u007f/\\\u202e]/);
+  });
 });
 

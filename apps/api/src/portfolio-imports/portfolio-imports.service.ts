@@ -21,6 +21,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { mediaTypeOf } from '../common/media-type';
+import { safeFilename } from '../traces/attachments.service';
 import { archiveFault, assertAttachmentTypes, readPortfolioArchive, VerifiedArchive, VerifiedTrace } from './portfolio-archive.reader';
 import type { ImportPortfolioQuery } from './portfolio-imports.dto';
 
@@ -215,7 +216,8 @@ export class PortfolioImportsService {
             await manager.insert(Attachment, {
               id: a.newId,
               traceId,
-              filename: a.filename,
+              // The origin's name, cleaned as an upload's is: it is shown and sent back in Content-Disposition.
+              filename: safeFilename(a.filename),
               mimeType: a.mimeType,
               size: (await fs.stat(trace.attachmentFiles.get(a.path)!)).size,
               sha256: a.sha256,
