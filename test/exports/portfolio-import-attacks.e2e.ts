@@ -245,3 +245,13 @@ describe('forged stamps and records', () => {
   });
 });
 
+describe('the parser', () => {
+  it('JSON files adding up past what is held in memory are refused before they are all read (413)', async () => {
+    const intern = await newIntern();
+    const big = Buffer.alloc(8 * 1024 * 1024 - 16, 0x20);
+    const body = await forge({ email: intern.email, entries: (entries) => { for (let i = 0; i < 20; i++) entries.push([`traces/9${i}-x.json`, big]); } });
+    const response = await importArchive(admin, body, { acceptUnsigned: 'true' });
+    expect(response.status).toBe(413);
+  }, 60_000);
+});
+

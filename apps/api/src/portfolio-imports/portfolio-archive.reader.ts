@@ -27,6 +27,8 @@ export const ARCHIVE_LIMITS = {
   /** A JSON file (manifest, signature, trace) is read whole: the editor's 2 MB document, with room for its canonical copy. */
   jsonBytes: 8 * 1024 * 1024,
   attachmentBytes: 10 * 1024 * 1024,
+  /** JSON files are held in memory until checked: their sum is bounded too (a portfolio of hundreds of traces is a few MB). */
+  jsonTotalBytes: 128 * 1024 * 1024,
 };
 
 const ATTACHMENT_DIR = '/pieces-jointes/';
@@ -158,6 +160,7 @@ export async function readPortfolioArchive(file: string, work: string): Promise<
       throw new DomainError(ErrorCode.TooLarge, `L’archive contient trop de fichiers (${zip.entryCount}, ${ARCHIVE_LIMITS.entries} au plus).`, [{ path: 'file', message: 'trop de fichiers' }]);
     }
     let declared = 0;
+    let declaredJson = 0;
     let index = 0;
     await new Promise<void>((resolve, reject) => {
       zip.on('error', () => reject(new DomainError(ErrorCode.InvalidInput, 'Le fichier envoyé n’est pas une archive ZIP lisible.', [{ path: 'file', message: 'ZIP illisible' }])));
@@ -170,6 +173,9 @@ export async function readPortfolioArchive(file: string, work: string): Promise<
           declared += entry.uncompressedSize;
           if (declared > ARCHIVE_LIMITS.totalBytes) {
             throw new DomainError(ErrorCode.TooLarge, 'L’archive décompressée dépasse 1 Go : archive refusée.', [{ path: 'file', message: 'trop volumineuse une fois décompressée' }]);
+          }
+          if (isJson(name) && (declaredJson += entry.uncompressedSize) > ARCHIVE_LIMITS.jsonTotalBytes) {
+            throw new DomainError(ErrorCode.TooLarge, `Les fichiers JSON de l’archive dépassent ${ARCHIVE_LIMITS.jsonTotalBytes / 1024 / 1024} Mo : archive refusée.`, [{ path: name, message: 'trop volumineux' }]);
           }
           entries.set(name, await readEntry(zip, entry, name, work, index++));
         })().then(() => zip.readEntry(), reject);
