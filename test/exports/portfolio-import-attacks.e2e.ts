@@ -15,9 +15,9 @@ import { startTestApp, TestApp } from '../support/test-app';
  * Each test states what must hold; the archives are built here, no origin deployment needed.
  */
 
-// The import's temporary folders land here, so that what is left behind can be counted.
-const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'carnet-import-attacks-'));
-process.env.TMPDIR = TMP;
+// Where the import makes its temporary folder (`carnet-import-…`), to count what it leaves behind.
+const TMP = os.tmpdir();
+const importFolders = () => new Set(fs.readdirSync(TMP).filter((d) => d.startsWith('carnet-import-')));
 
 const root = path.resolve(__dirname, '../..');
 const rsca = JSON.parse(fs.readFileSync(path.resolve(root, '../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
@@ -138,7 +138,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  fs.rmSync(TMP, { recursive: true, force: true });
 });
 
 describe('forged origins', () => {
@@ -216,9 +215,43 @@ describe('someone else’s portfolio', () => {
     const same = await newIntern();
     await importArchive(admin, await forge({ email: same.email.toUpperCase() }), { internId: same.id, acceptUnsigned: 'true' }).expect(200);
   });
+
+  it('a jury member, an intern, a deactivated intern, a user who is not an intern', async () => {
+    const jury = await actor(app.http, app.dataSource, { roles: ['jury'], upp: 'toulouse' });
+    const intern = await actor(app.http, app.dataSource, { roles: ['intern'], upp: 'toulouse' });
+    const body = await forge({ email: intern.email });
+    await importArchive(jury, body, { acceptUnsigned: 'true' }).expect(403);
+    await importArchive(intern, body, { acceptUnsigned: 'true' }).expect(403);
+    const tutor = await makeUser(app.dataSource, { roles: ['tutor'], upp: 'toulouse' });
+    await importArchive(admin, body, { acceptUnsigned: 'true', internId: tutor.id }).expect(404);
+    const gone = await newIntern();
+    await app.dataSource.query(`UPDATE app_user SET active = false WHERE id = $1`, [gone.id]);
+    await importArchive(admin, body, { acceptUnsigned: 'true', internId: gone.id }).expect(404);
+    expect(await tracesOf(gone.id)).toBe(0);
+  });
 });
 
 describe('forged stamps and records', () => {
+  it('content that differs from the canonical content the stamp covers', async () => {
+    const intern = await newIntern();
+    const body = await forge({
+      email: intern.email,
+      patch: (m) => m, // the trace file is rewritten below, its hash recomputed in the manifest
+      entries: (entries) => {
+        const i = entries.findIndex(([n]) => n.endsWith('.json') && n.startsWith('traces/'));
+        const record = JSON.parse(entries[i][1].toString());
+        record.content = { ...record.content, content: [...record.content.content, { type: 'paragraph', content: [{ type: 'text', text: 'Ajouté hors tampon.' }] }] };
+        entries[i][1] = Buffer.from(JSON.stringify(record));
+        const m = entries.findIndex(([n]) => n === 'manifest.json');
+        const manifest = JSON.parse(entries[m][1].toString());
+        Object.assign(manifest.files.find((f: { path: string }) => f.path === entries[i][0]), { size: entries[i][1].length, sha256: sha256(entries[i][1]) });
+        entries[m][1] = Buffer.from(JSON.stringify(manifest));
+      },
+    });
+    const response = await importArchive(admin, body, { acceptUnsigned: 'true' });
+    expect([response.status, response.body.detail]).toEqual([422, expect.stringContaining('le contenu ne correspond pas à son contenu canonique')]);
+  });
+
   it('a validation dated in the future, or after the export', async () => {
     const intern = await newIntern();
     for (const validatedAt of [new Date(Date.now() + 86_400_000 * 400).toISOString(), '2025-12-01T10:00:00.000Z']) {
@@ -246,6 +279,30 @@ describe('forged stamps and records', () => {
 });
 
 describe('the parser', () => {
+  it('two entries named manifest.json: refused, whichever is first', async () => {
+    const intern = await newIntern();
+    const body = await forge({ email: intern.email, entries: (entries) => entries.unshift(['manifest.json', Buffer.from('{"format":{"name":"carnet-portfolio","version":2}}')]) });
+    const response = await importArchive(admin, body, { acceptUnsigned: 'true' });
+    expect([response.status, response.body.errors?.[0]?.path, response.body.detail]).toEqual([422, 'manifest.json', expect.stringContaining('deux fois')]);
+  });
+
+  it('entries differing only by case or Unicode normalisation are unlisted files: refused', async () => {
+    const intern = await newIntern();
+    for (const extra of ['MANIFEST.JSON', 'traces/001-trace.JSON', 'traces/001-trace\u0301.json']) {
+      const body = await forge({ email: intern.email, entries: (entries) => entries.push([extra, Buffer.from('{}')]) });
+      const response = await importArchive(admin, body, { acceptUnsigned: 'true' });
+      expect([extra, response.status, response.body.errors?.[0]?.path]).toEqual([extra, 422, extra]);
+    }
+  });
+
+  it('content nested deeper than the editor allows', async () => {
+    const intern = await newIntern();
+    let node: Record<string, unknown> = { type: 'paragraph', content: [{ type: 'text', text: 'fond' }] };
+    for (let i = 0; i < 100; i++) node = { type: 'blockquote', content: [node] };
+    const response = await importArchive(admin, await forge({ email: intern.email, traces: [{ content: { type: 'doc', content: [node] } }] }), { acceptUnsigned: 'true' });
+    expect([response.status, response.body.errors?.[0]?.path]).toEqual([422, 'traces/001-trace.json']);
+  });
+
   it('JSON files adding up past what is held in memory are refused before they are all read (413)', async () => {
     const intern = await newIntern();
     const big = Buffer.alloc(8 * 1024 * 1024 - 16, 0x20);
@@ -253,5 +310,52 @@ describe('the parser', () => {
     const response = await importArchive(admin, body, { acceptUnsigned: 'true' });
     expect(response.status).toBe(413);
   }, 60_000);
+
+  it('an upload cut off midway leaves no temporary file behind', async () => {
+    const server = app.app.getHttpServer() as http.Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const boundary = 'x-boundary';
+    const before = importFolders();
+    const mine = () => [...importFolders()].filter((d) => !before.has(d));
+    let reached = 0;
+    await new Promise<void>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/admin/portfolio-imports', headers: { authorization: admin.bearer, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(50 * 1024 * 1024) } });
+      req.on('error', () => resolve());
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.zip"\r\nContent-Type: application/zip\r\n\r\n`);
+      req.write(Buffer.alloc(1024 * 1024, 1), () => setTimeout(() => {
+        reached = mine().length;
+        req.destroy();
+        resolve();
+      }, 300));
+    });
+    // The upload did reach the import: its folder existed.
+    expect(reached).toBe(1);
+    const deadline = Date.now() + 5_000;
+    let left = 0;
+    while (Date.now() < deadline) {
+      left = mine().length;
+      if (left <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(left).toBe(0);
+  });
 });
 
+describe('races', () => {
+  it('the same archive imported twice at once: one import, no duplicate trace, no stray file', async () => {
+    const intern = await newIntern();
+    const body = await forge({ email: intern.email, traces: [{ attachments: [{ filename: 'ecg.pdf', mimeType: 'application/pdf', bytes: PDF }] }, {}] });
+    const [a, b] = await Promise.all([importArchive(admin, body, { acceptUnsigned: 'true' }), importArchive(admin, body, { acceptUnsigned: 'true' })]);
+    expect([a.status, b.status]).toContain(200);
+    for (const r of [a, b]) expect([200, 409]).toContain(r.status);
+    expect(await tracesOf(intern.id)).toBe(2);
+    const [{ n }] = await app.dataSource.query(`SELECT count(*)::int AS n FROM attachment a JOIN trace t ON t.id = a.trace_id WHERE t.intern_id = $1`, [intern.id]);
+    expect(n).toBe(1);
+    const dir = path.join(app.config.dataDir, 'objects', 'attachments');
+    const stored = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+    const [{ keys }] = await app.dataSource.query(`SELECT array_agg(storage_key) AS keys FROM attachment`);
+    // Every object (and its `.type`) belongs to an attachment row.
+    for (const f of stored) expect(keys).toContain(`attachments/${f.replace(/\.type$/, '')}`);
+  });
+});

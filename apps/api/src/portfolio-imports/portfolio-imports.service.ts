@@ -373,10 +373,25 @@ export class PortfolioImportsService {
     return row ?? null;
   }
 
-  /** The upload, streamed to a temporary file (counted and hashed on the way), 200 MB at most. */
+  /**
+   * The upload, streamed to a temporary file (counted and hashed on the way), 200 MB at most. An
+   * upload cut off midway is a refusal, so that the caller's `finally` removes what was written
+   * (busboy alone would wait for the rest for ever, and the folder stay).
+   */
   private receive(request: FastifyRequest, work: string): Promise<{ file: string; sha256: string }> {
     return new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
+      let upload: NodeJS.ReadableStream & { destroy(error?: Error): void } | undefined;
+      const cutOff = () => {
+        if (request.raw.complete) return;
+        const error = new DomainError(ErrorCode.InvalidInput, 'L’envoi de l’archive a été interrompu.', [{ path: 'file', message: 'envoi interrompu' }]);
+        upload?.destroy(error);
+        parser?.destroy();
+        reject(error);
+      };
+      request.raw.once('aborted', cutOff);
+      request.raw.once('error', cutOff);
+      request.raw.once('close', cutOff);
       try {
         parser = busboy({ headers: request.headers, limits: { files: 1, fileSize: MAX_ARCHIVE_BYTES, fields: 5, fieldSize: 1024 } });
       } catch {
@@ -389,6 +404,7 @@ export class PortfolioImportsService {
           stream.resume();
           return;
         }
+        upload = stream;
         const file = path.join(work, 'archive.zip');
         const hash = createHash('sha256');
         let size = 0;
