@@ -36,6 +36,8 @@ interface ForgedTrace {
   validatedAt?: string;
   content?: unknown;
   attachments?: { filename: string; mimeType: string; bytes: Buffer }[];
+  /** The exporter had itself imported the trace (a re-export). */
+  importedFrom?: unknown;
 }
 
 interface Forgery {
@@ -91,6 +93,7 @@ async function forge(f: Forgery = {}): Promise<Buffer> {
       canonicalContent,
       stamp: { validator: t.validator === undefined ? 'Anne Vidal' : t.validator, validatedAt, sha256: stampSha, algorithm: 'sha256(canonicalContent)' },
       attachments,
+      ...(t.importedFrom ? { importedFrom: t.importedFrom } : {}),
     };
     add(`${base}.json`, Buffer.from(JSON.stringify(record, null, 2)));
     return { id, title: record.title, status: 'validated', validatedAt, validatedSha256: stampSha, validatedBy: record.validatedBy, json: `${base}.json` };
@@ -275,6 +278,25 @@ describe('forged stamps and records', () => {
     expect(response.body.counts.imported).toBe(1);
     const [row] = await app.dataSource.query(`SELECT a.filename FROM attachment a JOIN trace t ON t.id = a.trace_id WHERE t.intern_id = $1`, [intern.id]);
     expect(row.filename).not.toMatch(/[\u0000-\u001f\u007f/\\\u202e]/);
+  });
+});
+
+describe('relayed traces', () => {
+  it('a trace the exporter had itself imported is not shown « validé à » the exporter, who only relays it', async () => {
+    const intern = await actor(app.http, app.dataSource, { roles: ['intern'], upp: 'toulouse' });
+    const key = newKey();
+    const relay = { code: 'toulouse', name: 'Faculté de santé de Toulouse' };
+    const body = await forge({
+      deployment: 'https://carnet.univ-tlse.test',
+      faculty: relay,
+      key,
+      email: intern.email,
+      traces: [{ importedFrom: { faculty: FACULTY.name, deployment: DEPLOYMENT, validator: 'Anne Vidal', validatedAt: '2025-06-01T10:00:00.000Z', sha256: 'x', signed: false } }],
+    });
+    await importArchive(admin, body, { keyFingerprint: fingerprintOf(key) }).expect(200);
+    const list = await app.http.get('/api/traces').query({ internId: intern.user.id }).set('Authorization', intern.bearer).expect(200);
+    const trace = (await app.http.get(`/api/traces/${list.body.items[0].id}`).set('Authorization', intern.bearer).expect(200)).body;
+    expect(trace.importedFrom).toMatchObject({ faculty: FACULTY.name, deployment: DEPLOYMENT, validator: 'Anne Vidal', signed: false, relayedBy: { faculty: relay.name, deployment: 'https://carnet.univ-tlse.test' } });
   });
 });
 

@@ -273,15 +273,18 @@ export class PortfolioImportsService {
 
   private async insertTrace(manager: EntityManager, auth: AuthContext, trace: VerifiedTrace, traceId: string, internId: string, from: { importId: string; archive: VerifiedArchive }): Promise<void> {
     const origin = from.archive.manifest.origin!;
+    // A trace the exporter had itself imported was validated elsewhere: « validé à » names that place, as the exporter says, and the exporter as relay.
+    const relayed = trace.importedFrom;
     const importedOrigin: ImportedOrigin = {
       importId: from.importId,
-      deployment: origin.deployment,
-      faculty: origin.faculty,
+      deployment: relayed ? relayed.deployment : origin.deployment,
+      faculty: relayed ? { code: '', name: relayed.faculty } : origin.faculty,
       originTraceId: trace.id,
       validator: trace.stamp.validator,
       validatedAt: trace.stamp.validatedAt,
       sha256: trace.stamp.sha256,
-      signed: from.archive.signedBy !== null,
+      signed: from.archive.signedBy !== null && (relayed?.signed ?? true),
+      relayedBy: relayed ? { deployment: origin.deployment, faculty: origin.faculty } : null,
     };
     const validatedAt = new Date(trace.stamp.validatedAt);
     const now = new Date();
@@ -308,7 +311,7 @@ export class PortfolioImportsService {
     });
     await this.audit.record(
       auth,
-      { action: 'trace.imported', subjectType: 'trace', subjectId: traceId, details: { importId: from.importId, originTraceId: trace.id, originFaculty: origin.faculty.name, sha256: trace.stamp.sha256 } },
+      { action: 'trace.imported', subjectType: 'trace', subjectId: traceId, details: { importId: from.importId, originTraceId: trace.id, originFaculty: importedOrigin.faculty.name, relayedBy: relayed ? origin.faculty.name : undefined, sha256: trace.stamp.sha256 } },
       manager,
     );
   }
