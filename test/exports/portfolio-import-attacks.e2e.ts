@@ -281,6 +281,17 @@ describe('forged stamps and records', () => {
   });
 });
 
+describe('oversized fields', () => {
+  it('an origin trace id or a validator name of kilobytes is refused naming the trace, not a database error', async () => {
+    const intern = await newIntern();
+    for (const trace of [{ id: 'x'.repeat(5000) }, { validator: 'V'.repeat(20_000) }] as ForgedTrace[]) {
+      const response = await importArchive(admin, await forge({ email: intern.email, traces: [trace] }), { acceptUnsigned: 'true' });
+      expect([response.status, response.body.errors?.[0]?.path]).toEqual([422, 'traces/001-trace.json']);
+    }
+    expect(await tracesOf(intern.id)).toBe(0);
+  });
+});
+
 describe('relayed traces', () => {
   it('a trace the exporter had itself imported is not shown « validé à » the exporter, who only relays it', async () => {
     const intern = await actor(app.http, app.dataSource, { roles: ['intern'], upp: 'toulouse' });

@@ -142,6 +142,10 @@ export function verifyTraceRecord(record: unknown): ImportedTrace | null {
   if (!stamp || typeof stamp.sha256 !== 'string' || typeof stamp.validatedAt !== 'string' || typeof r.canonicalContent !== 'string') {
     throw new TraceRecordFault('le tampon de validation ou le contenu canonique manque');
   }
+  // Kept, keyed and shown as they are: bounded like this Carnet's own (an id is a UUID there, a name a person's).
+  if (r.id.length > 100 || stamp.validatedAt.length > 40 || (typeof stamp.validator === 'string' && stamp.validator.length > 300)) {
+    throw new TraceRecordFault('identifiant, date ou nom du validateur trop long');
+  }
   let content: TiptapJson;
   try {
     validateDocument(r.content);
