@@ -106,6 +106,8 @@ export interface ImportedFromView {
   sha256: string;
   /** The manifest was signed by the origin's key, confirmed by the importing admin. */
   signed: boolean;
+  /** The Carnet the archive came from, when it had itself imported the trace (validated at `faculty`, as it says). */
+  relayedBy?: { faculty: string; deployment: string } | null;
 }
 
 export interface CommentView {

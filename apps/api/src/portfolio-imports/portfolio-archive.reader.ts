@@ -27,9 +27,12 @@ export const ARCHIVE_LIMITS = {
   /** A JSON file (manifest, signature, trace) is read whole: the editor's 2 MB document, with room for its canonical copy. */
   jsonBytes: 8 * 1024 * 1024,
   attachmentBytes: 10 * 1024 * 1024,
+  /** JSON files are held in memory until checked: their sum is bounded too (a portfolio of hundreds of traces is a few MB). */
+  jsonTotalBytes: 128 * 1024 * 1024,
 };
 
 const ATTACHMENT_DIR = '/pieces-jointes/';
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /** A refusal naming the faulty file of the archive: 422 with its path. */
 export function archiveFault(file: string, message: string): DomainError {
@@ -157,6 +160,7 @@ export async function readPortfolioArchive(file: string, work: string): Promise<
       throw new DomainError(ErrorCode.TooLarge, `L’archive contient trop de fichiers (${zip.entryCount}, ${ARCHIVE_LIMITS.entries} au plus).`, [{ path: 'file', message: 'trop de fichiers' }]);
     }
     let declared = 0;
+    let declaredJson = 0;
     let index = 0;
     await new Promise<void>((resolve, reject) => {
       zip.on('error', () => reject(new DomainError(ErrorCode.InvalidInput, 'Le fichier envoyé n’est pas une archive ZIP lisible.', [{ path: 'file', message: 'ZIP illisible' }])));
@@ -170,6 +174,9 @@ export async function readPortfolioArchive(file: string, work: string): Promise<
           if (declared > ARCHIVE_LIMITS.totalBytes) {
             throw new DomainError(ErrorCode.TooLarge, 'L’archive décompressée dépasse 1 Go : archive refusée.', [{ path: 'file', message: 'trop volumineuse une fois décompressée' }]);
           }
+          if (isJson(name) && (declaredJson += entry.uncompressedSize) > ARCHIVE_LIMITS.jsonTotalBytes) {
+            throw new DomainError(ErrorCode.TooLarge, `Les fichiers JSON de l’archive dépassent ${ARCHIVE_LIMITS.jsonTotalBytes / 1024 / 1024} Mo : archive refusée.`, [{ path: name, message: 'trop volumineux' }]);
+          }
           entries.set(name, await readEntry(zip, entry, name, work, index++));
         })().then(() => zip.readEntry(), reject);
       });
@@ -179,6 +186,52 @@ export async function readPortfolioArchive(file: string, work: string): Promise<
     zip.close();
   }
   return verify(entries);
+}
+
+const isText = (value: unknown, max: number, min = 0): value is string => typeof value === 'string' && value.length >= min && value.length <= max;
+
+/**
+ * The deployment's address as one origin: scheme, host (lower case, default port dropped) and
+ * path without its trailing slash. Keys are pinned and traces keyed by it, so that no other
+ * spelling of the same address escapes the pin. Null when it is no http(s) address.
+ */
+export function normaliseDeployment(value: unknown): string | null {
+  if (!isText(value, 500, 1)) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash || !url.hostname) return null;
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * What the manifest says of its origin and intern is shown, stored and compared: each field must
+ * be what an export writes (an address, a code and a name, an e-mail, a date), and nothing else
+ * of it is kept. The deployment's address is normalised in place.
+ */
+function checkManifestFields(manifest: ArchiveManifest): void {
+  const origin = manifest.origin!;
+  const fault = (what: string) => archiveFault(MANIFEST_PATH, `Le fichier manifest.json : ${what}.`);
+  const deployment = normaliseDeployment(origin.deployment);
+  if (!deployment) throw fault('l’adresse du Carnet d’origine n’est pas une adresse web (http ou https)');
+  const faculty = origin.faculty as unknown as Record<string, unknown> | null;
+  if (typeof faculty !== 'object' || faculty === null || !isText(faculty.code, 100) || !isText(faculty.name, 300, 1) || faculty.name.trim() === '') {
+    throw fault('la faculté d’origine doit avoir un code et un nom (300 caractères au plus)');
+  }
+  if (origin.dumg !== undefined && !isText(origin.dumg, 300)) throw fault('le nom du DUMG d’origine est invalide');
+  if (origin.publicKeyFingerprint !== null && origin.publicKeyFingerprint !== undefined && !/^[0-9a-f]{64}$/.test(String(origin.publicKeyFingerprint))) {
+    throw fault('l’empreinte de la clé de signature est invalide');
+  }
+  const intern = manifest.intern as unknown as Record<string, unknown>;
+  if (!isText(intern.email, 320, 3) || !isText(intern.displayName, 300)) throw fault('l’interne de l’archive doit avoir un nom et une adresse e-mail');
+  if (manifest.exportedAt !== undefined && manifest.exportedAt !== null && (!isText(manifest.exportedAt, 40) || Number.isNaN(Date.parse(manifest.exportedAt)))) {
+    throw fault('la date d’export est illisible');
+  }
+  manifest.origin = { deployment, faculty: { code: faculty.code, name: faculty.name }, dumg: origin.dumg ?? '', publicKeyFingerprint: origin.publicKeyFingerprint ?? null };
+  manifest.intern = { ...manifest.intern, email: intern.email, displayName: intern.displayName };
 }
 
 function verify(entries: Map<string, Read>): VerifiedArchive {
@@ -194,6 +247,8 @@ function verify(entries: Map<string, Read>): VerifiedArchive {
   if (manifest.format.version > ARCHIVE_FORMAT.version) {
     throw archiveFault(MANIFEST_PATH, `Cette archive est au format ${manifest.format.version}, plus récent que celui que ce Carnet sait lire (${ARCHIVE_FORMAT.version}).`);
   }
+
+  checkManifestFields(manifest);
 
   // The signature, when there is one, must hold, and name the key the manifest names.
   let signedBy: string | null = null;
@@ -229,11 +284,16 @@ function verify(entries: Map<string, Read>): VerifiedArchive {
   // Each trace: its stamp recomputed, its content checked, its attachments by content.
   const traces: VerifiedTrace[] = [];
   let skipped = 0;
+  const seen = new Set<string>();
+  // A validation after the export, or still to come, is no validation (a few minutes of clock drift aside).
+  const latest = Math.min(Date.now(), manifest.exportedAt ? Date.parse(manifest.exportedAt) : Infinity) + CLOCK_SKEW_MS;
   for (const entry of manifest.traces) {
     const file = entry?.json;
     if (typeof file !== 'string' || !listed.has(file) || !file.endsWith('.json')) {
       throw archiveFault(MANIFEST_PATH, `Le manifeste ne donne pas le fichier de la trace « ${String(entry?.title ?? entry?.id)} ».`);
     }
+    if (seen.has(file) || seen.has(`id:${String(entry.id)}`)) throw archiveFault(MANIFEST_PATH, `Le manifeste liste deux fois la trace « ${String(entry.title ?? entry.id)} » : archive refusée.`);
+    seen.add(file).add(`id:${String(entry.id)}`);
     let trace: ImportedTrace | null;
     try {
       trace = verifyTraceRecord(parseJson(file, entries.get(file)!.bytes));
@@ -247,6 +307,9 @@ function verify(entries: Map<string, Read>): VerifiedArchive {
     }
     if (trace.id !== entry.id || trace.stamp.sha256 !== entry.validatedSha256) {
       throw archiveFault(file, `Le fichier ${file} ne correspond pas à la trace que le manifeste décrit (identifiant ou tampon différent).`);
+    }
+    if (!(Date.parse(trace.stamp.validatedAt) <= latest)) {
+      throw archiveFault(file, `Le fichier ${file} : date de validation illisible, postérieure à l’export ou à venir.`);
     }
     const attachmentFiles = new Map<string, string>();
     for (const attachment of trace.attachments) {

@@ -27,4 +27,10 @@ export class ImportPortfolioQuery {
   @Transform(asBoolean)
   @IsBoolean()
   acceptUnsigned: boolean = false;
+
+  @ApiPropertyOptional({ description: 'The archive is of an intern whose e-mail is not the chosen intern’s: the admin confirms it is the same person' })
+  @IsOptional()
+  @Transform(asBoolean)
+  @IsBoolean()
+  acceptOtherIntern: boolean = false;
 }

@@ -21,6 +21,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { mediaTypeOf } from '../common/media-type';
+import { safeFilename } from '../traces/attachments.service';
 import { archiveFault, assertAttachmentTypes, readPortfolioArchive, VerifiedArchive, VerifiedTrace } from './portfolio-archive.reader';
 import type { ImportPortfolioQuery } from './portfolio-imports.dto';
 
@@ -49,10 +50,13 @@ export interface ImportAnswer {
   /** Set once imported. */
   id: string | null;
   origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
-  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null };
+  /** `pinnedFingerprint`: the key accepted before for this deployment; `keyAcceptedFor`: the other deployment this archive's key was accepted for. */
+  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null; keyAcceptedFor: string | null };
   archiveSha256: string;
   intern: { id: string; displayName: string; email: string };
   archiveIntern: { displayName: string; email: string };
+  /** Whether the archive's intern has the e-mail of the intern it goes to; if not, importing needs `acceptOtherIntern`. */
+  internMatches: boolean;
   traces: ImportPreviewTrace[];
   counts: { imported: number; alreadyImported: number; skipped: number };
 }
@@ -105,16 +109,17 @@ export class PortfolioImportsService {
       }
       this.assertReferential(archive.traces);
       await assertAttachmentTypes(archive.traces);
-      const pinned = await this.pinnedKey(archive);
+      const { pinned, keyAcceptedFor } = await this.pinnedKey(archive);
       const already = await this.alreadyImported(this.dataSource.manager, archive);
       const answer: ImportAnswer = {
         dryRun: query.dryRun,
         id: null,
         origin: { deployment: origin.deployment, faculty: origin.faculty, dumg: origin.dumg, exportedAt: archive.manifest.exportedAt ?? null },
-        signature: { signed: archive.signedBy !== null, fingerprint: archive.signedBy, pinnedFingerprint: pinned },
+        signature: { signed: archive.signedBy !== null, fingerprint: archive.signedBy, pinnedFingerprint: pinned, keyAcceptedFor },
         archiveSha256,
         intern: { id: intern.id, displayName: displayName({ firstName: intern.first_name, lastName: intern.last_name }), email: intern.email },
         archiveIntern: { displayName: archive.manifest.intern.displayName, email: archive.manifest.intern.email },
+        internMatches: intern.email.toLowerCase() === archive.manifest.intern.email.toLowerCase(),
         traces: archive.traces.map((t) => ({
           originId: t.id,
           title: t.title,
@@ -128,7 +133,15 @@ export class PortfolioImportsService {
         counts: { imported: archive.traces.filter((t) => !already.has(t.id)).length, alreadyImported: already.size, skipped: archive.skipped },
       };
       if (query.dryRun) return answer;
-      this.assertTrusted(archive, query, pinned);
+      this.assertTrusted(archive, query, pinned, keyAcceptedFor);
+      if (!answer.internMatches && !query.acceptOtherIntern) {
+        // Someone else's portfolio would become this intern's validated traces: the admin must say it is the same person.
+        throw new DomainError(
+          ErrorCode.InvalidInput,
+          `Cette archive est le portfolio de ${answer.archiveIntern.displayName} (${answer.archiveIntern.email}), pas de ${answer.intern.displayName} (${answer.intern.email}) : confirmez qu’il s’agit de la même personne pour l’importer.`,
+          [{ path: 'acceptOtherIntern', message: 'confirmation requise' }],
+        );
+      }
       return await this.write(auth, archive, answer, intern);
     } finally {
       await fs.rm(work, { recursive: true, force: true });
@@ -141,7 +154,15 @@ export class PortfolioImportsService {
    * pinned for that origin at its first import; an unsigned one only when the admin accepts that
    * its hashes prove integrity, not origin.
    */
-  private assertTrusted(archive: VerifiedArchive, query: ImportPortfolioQuery, pinned: string | null): void {
+  private assertTrusted(archive: VerifiedArchive, query: ImportPortfolioQuery, pinned: string | null, keyAcceptedFor: string | null): void {
+    const origin = archive.manifest.origin!;
+    if (!archive.signedBy && pinned) {
+      // The origin is known to sign its exports: an unsigned archive in its name is a forgery or a downgrade.
+      throw new DomainError(ErrorCode.Conflict, `Cette archive n’est pas signée, alors que votre faculté a déjà accepté la clé de signature de ${origin.deployment} (${pinned}) : demandez un export signé au Carnet d’origine.`);
+    }
+    if (archive.signedBy && keyAcceptedFor) {
+      throw new DomainError(ErrorCode.Conflict, `La clé qui signe cette archive (${archive.signedBy}) est celle que votre faculté a acceptée pour ${keyAcceptedFor}, pas pour ${origin.deployment} : archive refusée.`);
+    }
     if (!archive.signedBy) {
       if (!query.acceptUnsigned) {
         throw new DomainError(ErrorCode.InvalidInput, 'Cette archive n’est pas signée par son Carnet d’origine : ses empreintes prouvent qu’elle est intacte, pas d’où elle vient. Confirmez l’import d’une archive non signée pour continuer.', [
@@ -151,7 +172,7 @@ export class PortfolioImportsService {
       return;
     }
     if (pinned && pinned !== archive.signedBy) {
-      throw new DomainError(ErrorCode.Conflict, `La clé qui signe cette archive (${archive.signedBy}) n’est pas celle que votre faculté a déjà acceptée pour ${archive.manifest.origin!.faculty.name} (${pinned}) : vérifiez auprès du Carnet d’origine.`);
+      throw new DomainError(ErrorCode.Conflict, `La clé qui signe cette archive (${archive.signedBy}) n’est pas celle que votre faculté a déjà acceptée pour ${origin.deployment} (${pinned}) : vérifiez auprès du Carnet d’origine.`);
     }
     if (normaliseFingerprint(query.keyFingerprint) !== archive.signedBy) {
       throw new DomainError(ErrorCode.InvalidInput, 'Confirmez l’empreinte de la clé de signature du Carnet d’origine (comparez-la avec celle qu’il publie) : elle ne correspond pas à celle de l’archive.', [
@@ -195,7 +216,8 @@ export class PortfolioImportsService {
             await manager.insert(Attachment, {
               id: a.newId,
               traceId,
-              filename: a.filename,
+              // The origin's name, cleaned as an upload's is: it is shown and sent back in Content-Disposition.
+              filename: safeFilename(a.filename),
               mimeType: a.mimeType,
               size: (await fs.stat(trace.attachmentFiles.get(a.path)!)).size,
               sha256: a.sha256,
@@ -225,6 +247,9 @@ export class PortfolioImportsService {
               origin: { deployment: origin.deployment, faculty: origin.faculty },
               keyFingerprint: archive.signedBy,
               archiveSha256: answer.archiveSha256,
+              // Whose portfolio the archive says it is, when the admin chose another intern's e-mail.
+              archiveIntern: answer.archiveIntern,
+              internMatches: answer.internMatches,
               imported: planned.length,
               alreadyImported: answer.counts.alreadyImported,
               skipped: answer.counts.skipped,
@@ -248,15 +273,18 @@ export class PortfolioImportsService {
 
   private async insertTrace(manager: EntityManager, auth: AuthContext, trace: VerifiedTrace, traceId: string, internId: string, from: { importId: string; archive: VerifiedArchive }): Promise<void> {
     const origin = from.archive.manifest.origin!;
+    // A trace the exporter had itself imported was validated elsewhere: « validé à » names that place, as the exporter says, and the exporter as relay.
+    const relayed = trace.importedFrom;
     const importedOrigin: ImportedOrigin = {
       importId: from.importId,
-      deployment: origin.deployment,
-      faculty: origin.faculty,
+      deployment: relayed ? relayed.deployment : origin.deployment,
+      faculty: relayed ? { code: '', name: relayed.faculty } : origin.faculty,
       originTraceId: trace.id,
       validator: trace.stamp.validator,
       validatedAt: trace.stamp.validatedAt,
       sha256: trace.stamp.sha256,
-      signed: from.archive.signedBy !== null,
+      signed: from.archive.signedBy !== null && (relayed?.signed ?? true),
+      relayedBy: relayed ? { deployment: origin.deployment, faculty: origin.faculty } : null,
     };
     const validatedAt = new Date(trace.stamp.validatedAt);
     const now = new Date();
@@ -283,7 +311,7 @@ export class PortfolioImportsService {
     });
     await this.audit.record(
       auth,
-      { action: 'trace.imported', subjectType: 'trace', subjectId: traceId, details: { importId: from.importId, originTraceId: trace.id, originFaculty: origin.faculty.name, sha256: trace.stamp.sha256 } },
+      { action: 'trace.imported', subjectType: 'trace', subjectId: traceId, details: { importId: from.importId, originTraceId: trace.id, originFaculty: importedOrigin.faculty.name, relayedBy: relayed ? origin.faculty.name : undefined, sha256: trace.stamp.sha256 } },
       manager,
     );
   }
@@ -315,16 +343,28 @@ export class PortfolioImportsService {
     return new Set(rows.map((r) => r.origin_trace_id));
   }
 
-  /** The key this faculty accepted for the archive's origin at its first signed import, if any. */
-  private async pinnedKey(archive: VerifiedArchive): Promise<string | null> {
+  /**
+   * The key this faculty accepted for the archive's deployment at its first signed import from
+   * it, if any, and the deployment the archive's own key was accepted for, if another. The key
+   * is the deployment's (derived from its CARNET_SECRET_KEY), shared by all its faculties: it is
+   * pinned by the deployment's normalised address alone, so that neither another spelling of the
+   * address nor another faculty code escapes the pin, and a key vouches for one deployment only.
+   */
+  private async pinnedKey(archive: VerifiedArchive): Promise<{ pinned: string | null; keyAcceptedFor: string | null }> {
     const origin = archive.manifest.origin!;
     const [row]: { origin_key_fingerprint: string }[] = await this.dataSource.query(
       `SELECT origin_key_fingerprint FROM portfolio_import
-        WHERE origin_deployment = $1 AND origin_faculty_code = $2 AND origin_key_fingerprint IS NOT NULL
+        WHERE origin_deployment = $1 AND origin_key_fingerprint IS NOT NULL
         ORDER BY created_at ASC LIMIT 1`,
-      [origin.deployment, origin.faculty.code],
+      [origin.deployment],
     );
-    return row?.origin_key_fingerprint ?? null;
+    const [other]: { origin_deployment: string }[] = archive.signedBy
+      ? await this.dataSource.query(
+          `SELECT origin_deployment FROM portfolio_import WHERE origin_key_fingerprint = $1 AND origin_deployment <> $2 ORDER BY created_at ASC LIMIT 1`,
+          [archive.signedBy, origin.deployment],
+        )
+      : [];
+    return { pinned: row?.origin_key_fingerprint ?? null, keyAcceptedFor: other?.origin_deployment ?? null };
   }
 
   private async internOfFaculty(auth: AuthContext, by: { id: string } | { email: string }): Promise<InternRow | null> {
@@ -336,10 +376,25 @@ export class PortfolioImportsService {
     return row ?? null;
   }
 
-  /** The upload, streamed to a temporary file (counted and hashed on the way), 200 MB at most. */
+  /**
+   * The upload, streamed to a temporary file (counted and hashed on the way), 200 MB at most. An
+   * upload cut off midway is a refusal, so that the caller's `finally` removes what was written
+   * (busboy alone would wait for the rest for ever, and the folder stay).
+   */
   private receive(request: FastifyRequest, work: string): Promise<{ file: string; sha256: string }> {
     return new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
+      let upload: NodeJS.ReadableStream & { destroy(error?: Error): void } | undefined;
+      const cutOff = () => {
+        if (request.raw.complete) return;
+        const error = new DomainError(ErrorCode.InvalidInput, 'L’envoi de l’archive a été interrompu.', [{ path: 'file', message: 'envoi interrompu' }]);
+        upload?.destroy(error);
+        parser?.destroy();
+        reject(error);
+      };
+      request.raw.once('aborted', cutOff);
+      request.raw.once('error', cutOff);
+      request.raw.once('close', cutOff);
       try {
         parser = busboy({ headers: request.headers, limits: { files: 1, fileSize: MAX_ARCHIVE_BYTES, fields: 5, fieldSize: 1024 } });
       } catch {
@@ -352,6 +407,7 @@ export class PortfolioImportsService {
           stream.resume();
           return;
         }
+        upload = stream;
         const file = path.join(work, 'archive.zip');
         const hash = createHash('sha256');
         let size = 0;

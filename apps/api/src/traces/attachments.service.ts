@@ -49,8 +49,9 @@ export function sniffType(head: Buffer): 'application/pdf' | 'image/png' | 'imag
   return null;
 }
 
-function safeFilename(name: string): string {
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+/** A file's name as shown and sent back: no folder, no control, quote or bidirectional character (« gpj.pdf » reversed), 255 characters at most. */
+export function safeFilename(name: string): string {
+  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f-\u009f"\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
   return (base || 'piece-jointe').slice(0, 255);
 }
 

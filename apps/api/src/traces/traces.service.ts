@@ -47,7 +47,15 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
   };
   if (trace.importedOrigin) {
     const o = trace.importedOrigin;
-    view.importedFrom = { faculty: o.faculty.name, deployment: o.deployment, validator: o.validator, validatedAt: o.validatedAt, sha256: o.sha256, signed: o.signed };
+    view.importedFrom = {
+      faculty: o.faculty.name,
+      deployment: o.deployment,
+      validator: o.validator,
+      validatedAt: o.validatedAt,
+      sha256: o.sha256,
+      signed: o.signed,
+      relayedBy: o.relayedBy ? { faculty: o.relayedBy.faculty.name, deployment: o.relayedBy.deployment } : null,
+    };
   }
   // Names filled by `fillTraceOrigins`.
   if (trace.originFacultyId) view.origin = { facultyId: trace.originFacultyId, facultyName: '' };

@@ -14,7 +14,8 @@ export function ImportedStamp({ from, short = false }: { from: ImportedFromView 
       contenu validé : <code>{from.sha256}</code>
       <br />
       <span className="meta">
-        Trace importée d’un autre Carnet ({from.deployment}), en lecture seule.{' '}
+        Trace importée d’un autre Carnet ({from.deployment}
+        {from.relayedBy ? `, transmise par ${from.relayedBy.faculty}, qui l’avait elle-même importée : la validation est celle qu’il en rapporte` : ''}), en lecture seule.{' '}
         {from.signed ? 'Archive signée par le Carnet d’origine (clé confirmée à l’import).' : 'Archive non signée : son intégrité a été vérifiée, pas son origine.'}
       </span>
     </p>

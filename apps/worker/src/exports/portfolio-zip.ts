@@ -42,7 +42,7 @@ export function attachmentFileName(id: string, filename: string, mimeType: strin
 
 function traceHtml(trace: PortfolioTrace, data: PortfolioData): string {
   const stamp = trace.importedFrom
-    ? `<p class="stamp">Validée à ${escapeHtml(trace.importedFrom.faculty)} par ${escapeHtml(trace.importedFrom.validator ?? 'le tuteur')} le ${escapeHtml(trace.importedFrom.validatedAt)} — SHA-256 ${escapeHtml(trace.importedFrom.sha256)} (trace importée de ${escapeHtml(trace.importedFrom.deployment)})</p>`
+    ? `<p class="stamp">Validée à ${escapeHtml(trace.importedFrom.faculty)} par ${escapeHtml(trace.importedFrom.validator ?? 'le tuteur')} le ${escapeHtml(trace.importedFrom.validatedAt)} — SHA-256 ${escapeHtml(trace.importedFrom.sha256)} (trace importée de ${escapeHtml(trace.importedFrom.deployment)}${trace.importedFrom.relayedBy ? `, transmise par ${escapeHtml(trace.importedFrom.relayedBy)}` : ''})</p>`
     : trace.validatedAt
     ? `<p class="stamp">Validée par ${escapeHtml(trace.validatedBy ?? 'le tuteur')} le ${escapeHtml(trace.validatedAt)} — SHA-256 ${escapeHtml(trace.validatedSha256 ?? '')}</p>`
     : `<p class="stamp">Statut : ${escapeHtml(TRACE_STATUS_LABELS[trace.status] ?? trace.status)}</p>`;

@@ -105,7 +105,7 @@ export class PortfolioReader {
         validatedBy: t.validatedBy ? (validators.get(t.validatedBy) ?? null) : (t.importedOrigin?.validator ?? null),
         validatedSha256: t.validatedSha256,
         importedFrom: t.importedOrigin
-          ? { faculty: t.importedOrigin.faculty.name, deployment: t.importedOrigin.deployment, validator: t.importedOrigin.validator, validatedAt: t.importedOrigin.validatedAt, sha256: t.importedOrigin.sha256, signed: t.importedOrigin.signed }
+          ? { faculty: t.importedOrigin.faculty.name, deployment: t.importedOrigin.deployment, validator: t.importedOrigin.validator, validatedAt: t.importedOrigin.validatedAt, sha256: t.importedOrigin.sha256, signed: t.importedOrigin.signed, relayedBy: t.importedOrigin.relayedBy?.faculty.name ?? null }
           : null,
         content: t.content as TiptapJson,
         attachments: attachments

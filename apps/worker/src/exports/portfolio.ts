@@ -40,7 +40,7 @@ export interface PortfolioTrace {
   validatedBy: string | null;
   validatedSha256: string | null;
   /** A trace imported from another Carnet: where it was validated (its stamp is that origin's). */
-  importedFrom?: { faculty: string; deployment: string; validator: string | null; validatedAt: string; sha256: string; signed: boolean } | null;
+  importedFrom?: { faculty: string; deployment: string; validator: string | null; validatedAt: string; sha256: string; signed: boolean; relayedBy?: string | null } | null;
   content: TiptapJson;
   attachments: PortfolioAttachment[];
 }

@@ -80,4 +80,10 @@ export interface ImportedOrigin {
   sha256: string;
   /** Whether the archive's manifest was signed by a key the importing admin confirmed. */
   signed: boolean;
+  /**
+   * When the exporting Carnet had itself imported the trace: the exporter, which relayed it.
+   * `deployment` and `faculty` above are then where the trace was validated as the exporter
+   * says, and `signed` holds only if both archives were signed (ADR 0008).
+   */
+  relayedBy?: { deployment: string; faculty: { code: string; name: string } } | null;
 }

@@ -115,6 +115,8 @@ export interface ImportedTrace {
   content: TiptapJson;
   stamp: ArchiveStamp;
   attachments: { id: string; filename: string; size: number; sha256: string; mimeType: string; path: string }[];
+  /** The trace was itself imported by the exporting Carnet: where it says it was validated. */
+  importedFrom: { faculty: string; deployment: string; signed: boolean } | null;
 }
 
 /** Why a trace file cannot be imported, in French, for the admin. */
@@ -140,6 +142,10 @@ export function verifyTraceRecord(record: unknown): ImportedTrace | null {
   if (!stamp || typeof stamp.sha256 !== 'string' || typeof stamp.validatedAt !== 'string' || typeof r.canonicalContent !== 'string') {
     throw new TraceRecordFault('le tampon de validation ou le contenu canonique manque');
   }
+  // Kept, keyed and shown as they are: bounded like this Carnet's own (an id is a UUID there, a name a person's).
+  if (r.id.length > 100 || stamp.validatedAt.length > 40 || (typeof stamp.validator === 'string' && stamp.validator.length > 300)) {
+    throw new TraceRecordFault('identifiant, date ou nom du validateur trop long');
+  }
   let content: TiptapJson;
   try {
     validateDocument(r.content);
@@ -154,7 +160,16 @@ export function verifyTraceRecord(record: unknown): ImportedTrace | null {
     throw new TraceRecordFault('le tampon de validation ne correspond pas au contenu (SHA-256 recalculé différent)');
   }
   const attachments = Array.isArray(r.attachments) ? r.attachments : [];
+  let importedFrom: ImportedTrace['importedFrom'] = null;
+  if (r.importedFrom !== undefined && r.importedFrom !== null) {
+    const from = r.importedFrom as Record<string, unknown>;
+    if (typeof from.faculty !== 'string' || !from.faculty.trim() || from.faculty.length > 300 || typeof from.deployment !== 'string' || from.deployment.length > 500 || typeof from.signed !== 'boolean') {
+      throw new TraceRecordFault('l’origine d’une trace importée par le Carnet d’export est mal décrite');
+    }
+    importedFrom = { faculty: from.faculty, deployment: from.deployment, signed: from.signed };
+  }
   return {
+    importedFrom,
     id: r.id,
     kind: r.kind,
     title: r.title,

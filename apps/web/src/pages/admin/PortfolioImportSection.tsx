@@ -9,10 +9,11 @@ interface ImportAnswer {
   dryRun: boolean;
   id: string | null;
   origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
-  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null };
+  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null; keyAcceptedFor: string | null };
   archiveSha256: string;
   intern: { id: string; displayName: string; email: string };
   archiveIntern: { displayName: string; email: string };
+  internMatches: boolean;
   traces: { originId: string; title: string; kind: string; validator: string | null; validatedAt: string; sha256: string; attachments: number; alreadyImported: boolean }[];
   counts: { imported: number; alreadyImported: number; skipped: number };
 }
@@ -31,6 +32,7 @@ export function PortfolioImportSection() {
   const [done, setDone] = useState<ImportAnswer | null>(null);
   const [keyConfirmed, setKeyConfirmed] = useState(false);
   const [unsignedAccepted, setUnsignedAccepted] = useState(false);
+  const [otherInternAccepted, setOtherInternAccepted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -45,6 +47,7 @@ export function PortfolioImportSection() {
       if (intern) query.set('internId', intern.id);
       if (!dryRun && preview?.signature.fingerprint && keyConfirmed) query.set('keyFingerprint', preview.signature.fingerprint);
       if (!dryRun && !preview?.signature.signed && unsignedAccepted) query.set('acceptUnsigned', 'true');
+      if (!dryRun && preview && !preview.internMatches && otherInternAccepted) query.set('acceptOtherIntern', 'true');
       const { body } = await request<ImportAnswer>('POST', `/admin/portfolio-imports?${query}`, { raw: form });
       if (dryRun) setPreview(body);
       else {
@@ -64,11 +67,13 @@ export function PortfolioImportSection() {
     setDone(null);
     setKeyConfirmed(false);
     setUnsignedAccepted(false);
+    setOtherInternAccepted(false);
     setError(null);
   };
 
-  const keyChanged = preview?.signature.pinnedFingerprint && preview.signature.pinnedFingerprint !== preview.signature.fingerprint;
-  const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? keyConfirmed : unsignedAccepted);
+  // A key other than the one accepted for this deployment, no signature where one was accepted, or a key accepted for another deployment.
+  const keyChanged = Boolean(preview && ((preview.signature.pinnedFingerprint && preview.signature.pinnedFingerprint !== preview.signature.fingerprint) || preview.signature.keyAcceptedFor));
+  const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? keyConfirmed : unsignedAccepted) && (preview.internMatches || otherInternAccepted);
 
   return (
     <section className="card" aria-labelledby="portfolio-import-title">
@@ -87,6 +92,7 @@ export function PortfolioImportSection() {
         onPick={(u) => {
           setIntern(u);
           setPreview(null);
+          setOtherInternAccepted(false);
         }}
       />
       <button type="button" onClick={() => void send(true)} disabled={!file || busy}>
@@ -99,7 +105,7 @@ export function PortfolioImportSection() {
         <div role="status" className="alert info">
           <h3>Aperçu : rien n’a encore été importé</h3>
           <dl className="import-origin">
-            <dt>Origine</dt>
+            <dt>Origine annoncée par l’archive</dt>
             <dd>
               {preview.origin.faculty.name} ({preview.origin.deployment || 'adresse inconnue'}){preview.origin.exportedAt && `, export du ${dateFr(preview.origin.exportedAt)}`}
             </dd>
@@ -120,6 +126,15 @@ export function PortfolioImportSection() {
               <code>{preview.archiveSha256}</code>
             </dd>
           </dl>
+          {!preview.internMatches && (
+            <p className="alert warning" role="alert">
+              <label>
+                <input type="checkbox" checked={otherInternAccepted} onChange={(e) => setOtherInternAccepted(e.target.checked)} /> Cette archive est le portfolio de{' '}
+                {preview.archiveIntern.displayName} ({preview.archiveIntern.email}), pas de {preview.intern.displayName} ({preview.intern.email}). J’ai vérifié qu’il s’agit de
+                la même personne (adresse e-mail changée) : ses traces validées deviendront celles de {preview.intern.displayName}.
+              </label>
+            </p>
+          )}
           <table>
             <caption>Traces validées de l’archive</caption>
             <thead>
@@ -145,7 +160,17 @@ export function PortfolioImportSection() {
               ))}
             </tbody>
           </table>
-          {preview.signature.signed ? (
+          {keyChanged && !preview.signature.signed ? (
+            <p className="alert error" role="alert">
+              Cette archive n’est pas signée, alors que votre faculté a déjà accepté la clé de signature de {preview.origin.deployment} : l’import est impossible. Demandez un
+              export signé au Carnet d’origine.
+            </p>
+          ) : preview.signature.keyAcceptedFor ? (
+            <p className="alert error" role="alert">
+              La clé qui signe cette archive est celle que votre faculté a acceptée pour {preview.signature.keyAcceptedFor}, pas pour {preview.origin.deployment} : l’import est
+              impossible.
+            </p>
+          ) : preview.signature.signed ? (
             keyChanged ? (
               <p className="alert error" role="alert">
                 La clé qui signe cette archive (<code>{grouped(preview.signature.fingerprint!)}</code>) n’est pas celle que votre faculté a acceptée pour cette origine
