@@ -118,7 +118,9 @@ export class SessionsService {
     for (const key of ['sub', 'sid', 'ticketHash'] as const) {
       if (match[key] === undefined) continue;
       parameters.push(match[key]);
-      conditions.push(`${column[key]} = $${parameters.length}`);
+      // A sid beside the sub also ends the sub's sessions whose ID token carried no sid.
+      const orUnnamed = key === 'sid' && match.sub !== undefined ? ` OR ${column.sid} IS NULL` : '';
+      conditions.push(`(${column[key]} = $${parameters.length}${orUnnamed})`);
     }
     // Never everything a provider opened: at least one name is required.
     if (parameters.length === 2) throw new Error('revokeOpenedBy needs a sub, a sid or a ticket');

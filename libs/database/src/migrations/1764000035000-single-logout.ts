@@ -32,7 +32,7 @@ export class SingleLogout1764000035000 implements MigrationInterface {
     }
     await q.query(`
       ALTER TABLE session
-        ADD COLUMN university_faculty_id uuid REFERENCES faculty (id) ON DELETE SET NULL,
+        ADD COLUMN university_faculty_id uuid REFERENCES faculty (id) ON DELETE CASCADE,
         ADD COLUMN university_protocol   text CHECK (university_protocol IN ('cas', 'oidc')),
         ADD CONSTRAINT session_university_opened CHECK ((university_faculty_id IS NULL) = (university_protocol IS NULL))`);
     // The back-channel's three ways of naming a session, for live sessions only.
