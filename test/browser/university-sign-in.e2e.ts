@@ -10,8 +10,9 @@ import { accessibilityViolations, launchBrowser } from './browser';
 /**
  * Signing in through the university, in the browser, against a real OpenID provider
  * (oidc-provider, test/support/oidc-idp.ts): the button on the sign-in page, the provider's
- * login, the first-time link confirmation, landing signed in; then straight in; then the
- * provider down, said in French with the password sign-in still there.
+ * login, the first-time link confirmation, landing signed in; signing out through the
+ * provider's logout page and back to the sign-in page; then straight in; then the provider
+ * down, said in French with the password sign-in still there.
  *
  * Carnet is served at `localhost` and the provider at `127.0.0.1`: two sites, as a university's
  * ENT and Carnet are, so the browser's cookie rules across the redirects are the real ones.
@@ -58,7 +59,10 @@ const configure = async (issuer: string) => {
 beforeAll(async () => {
   const port = await freePort();
   base = `http://localhost:${port}`;
-  idp = await startOidcIdp([`${base}/api/auth/university/dumg/callback`]);
+  idp = await startOidcIdp([`${base}/api/auth/university/dumg/callback`], {
+    postLogoutRedirectUris: [`${base}/`],
+    backchannelLogoutUri: `http://127.0.0.1:${port}/api/auth/university/dumg/backchannel-logout`,
+  });
   app = await startTestApp({ PUBLIC_URL: base, CARNET_SECRET_KEY: randomBytes(32).toString('base64') });
   await app.app.listen(port, '127.0.0.1');
   admin = await actor(app.http, app.dataSource, { roles: ['admin'] });
@@ -115,8 +119,19 @@ describe('signing in with the university (OpenID Connect) in the browser', () =>
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await accessibilityViolations(page)).toEqual([]);
 
-    // Signed out, then in again: the link is made, no confirmation this time.
+    // Signing out ends the university's session too: Carnet's is gone at once, then the
+    // provider asks to confirm, tells Carnet by its back channel, and sends the browser back.
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Se déconnecter de l’université ?', level: 1 }).waitFor();
+    expect(new URL(page.url()).origin).toBe(idp.issuer);
+    expect(navigations.some((url) => url.startsWith(`${idp.issuer}/session/end?`))).toBe(true);
+    expect((await page.request.get(`${base}/api/me`)).status()).toBe(401);
+    await page.getByRole('button', { name: 'Oui, me déconnecter' }).click();
+    await page.getByRole('link', { name: LABEL }).waitFor();
+    expect(new URL(page.url()).origin).toBe(base);
+    expect(await app.dataSource.query(`SELECT details->>'provider' AS provider FROM audit_log WHERE action = 'auth.university_logout'`)).toEqual([{ provider: 'oidc' }]);
+
+    // In again: the provider asks for the password again (its session ended), the link is made, no confirmation this time.
     await page.getByRole('link', { name: LABEL }).click();
     await page.getByRole('heading', { name: 'Mes traces', level: 1 }).waitFor();
     await page.getByRole('banner').getByText('Jeanne Blanc').waitFor();

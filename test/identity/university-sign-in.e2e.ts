@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Response as SupertestResponse } from 'supertest';
-import { actor, Actor, makeUser, PASSWORD } from '../support/actors';
+import { actor, Actor, login, makeUser, PASSWORD } from '../support/actors';
 import { CasAccount, CasServer, startCasServer } from '../support/cas-server';
 import { OidcIdp, startOidcIdp } from '../support/oidc-idp';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -63,6 +63,57 @@ class Browser {
   async me(): Promise<SupertestResponse> {
     return this.app.http.get('/api/me').set('Cookie', header(this.carnet));
   }
+
+  /** The web app's sign-out: the CSRF token from /api/me, then the logout asking for where to go next. */
+  async signOut(prefer = 'return=representation'): Promise<SupertestResponse> {
+    const csrf = (await this.me()).body.csrfToken as string;
+    const response = await this.app.http.post('/api/auth/logout').set('Cookie', header(this.carnet)).set('X-CSRF-Token', csrf).set('Prefer', prefer).send({});
+    keep(this.carnet, response.headers['set-cookie'] as unknown as string[] | undefined);
+    return response;
+  }
+
+  /** At the provider's logout page: its form confirmed (« yes »), as a person clicking it would. */
+  async confirmProviderLogout(page: string): Promise<Response> {
+    const form = await fetch(page, { redirect: 'manual', headers: { cookie: header(this.provider) } });
+    keep(this.provider, form.headers.getSetCookie());
+    const html = await form.text();
+    expect(form.status).toBe(200);
+    expect(html).toContain('Se déconnecter de l’université ?');
+    const action = html.match(/<form[^>]*action="([^"]+)"/)![1];
+    const xsrf = html.match(/name="xsrf" value="([^"]+)"/)![1];
+    const confirmed = await fetch(new URL(action, page), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: header(this.provider), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }),
+    });
+    keep(this.provider, confirmed.headers.getSetCookie());
+    return confirmed;
+  }
+}
+
+/** Where the provider posts its back-channel logout tokens: handed to the app, each kept with Carnet's answer. */
+interface Relay {
+  url: string;
+  received: { token: string; status: number }[];
+  close(): Promise<void>;
+}
+
+async function startRelay(app: () => TestApp): Promise<Relay> {
+  const received: Relay['received'] = [];
+  const server = http.createServer(async (request, response) => {
+    let body = '';
+    for await (const chunk of request) body += chunk;
+    const answer = await app().http.post(request.url!).set('Content-Type', request.headers['content-type'] ?? '').send(body);
+    received.push({ token: new URLSearchParams(body).get('logout_token') ?? '', status: answer.status });
+    response.writeHead(answer.status).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
@@ -70,10 +121,15 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
   let cas: CasServer;
   let idp: OidcIdp;
   let admin: Actor;
+  let relay: Relay;
 
   beforeAll(async () => {
-    cas = await startCasServer();
-    idp = await startOidcIdp([CALLBACK]);
+    // CAS's single logout reaches the app as CAS would post it to the service address.
+    const deliver = async (service: string, body: URLSearchParams) =>
+      (await app.http.post(service.slice(PUBLIC_URL.length)).type('form').send(body.toString())).status;
+    cas = await startCasServer({ deliver });
+    relay = await startRelay(() => app);
+    idp = await startOidcIdp([CALLBACK], { postLogoutRedirectUris: [`${PUBLIC_URL}/`], backchannelLogoutUri: `${relay.url}/api/auth/university/dumg/backchannel-logout` });
     app = await startTestApp({ PUBLIC_URL, CARNET_SECRET_KEY: randomBytes(32).toString('base64') });
     admin = await actor(app.http, app.dataSource, { roles: ['admin'] });
   });
@@ -81,6 +137,7 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
     await app?.close();
     await cas?.close();
     await idp?.close();
+    await relay?.close();
   });
 
   const casSettings = () => ({
@@ -440,6 +497,304 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
       const crossed = await other.get(`${PUBLIC_URL}/api/auth/university/autre/callback?ticket=${cas.issueTicket(CALLBACK, account)}`);
       expect(crossed.headers.location).toBe('/?universite=echec');
       expect(other.carnet.has('session')).toBe(false);
+    });
+  });
+
+  describe('single logout', () => {
+    const BCL = 'http://schemas.openid.net/event/backchannel-logout';
+    let voisine: { id: string };
+    let dumg: string;
+    /** Other faculties exist by now: a person is made a member of the default one. */
+    const memberOfDumg = (email: string) => makeUser(app.dataSource, { roles: ['intern'], email, facultyId: dumg });
+
+    beforeAll(async () => {
+      [{ id: dumg }] = await app.dataSource.query(`SELECT id FROM faculty WHERE code = 'dumg'`);
+      // A neighbouring faculty whose university runs the same CAS server and the same OpenID provider.
+      [voisine] = await app.dataSource.query(`INSERT INTO faculty (code, name) VALUES ('voisine', 'DUMG de la voisine') RETURNING id`);
+      await app.dataSource.query(
+        `INSERT INTO university_sign_in (faculty_id, protocol, enabled, cas_url, email_attribute, subject_attribute, button_label)
+         VALUES ($1, 'cas', true, $2, 'mail', 'user', 'ENT voisin')`,
+        [voisine.id, cas.url],
+      );
+    });
+
+    const sessionOf = async (userId: string) =>
+      (await app.dataSource.query(
+        `SELECT id, university_faculty_id, university_protocol, university_sub, university_sid, university_ticket_hash, university_id_token, expires_at - created_at AS lifetime
+           FROM session WHERE user_id = $1 ORDER BY created_at`,
+        [userId],
+      )) as { id: string; university_faculty_id: string | null; university_protocol: string | null; university_sub: string | null; university_sid: string | null; university_ticket_hash: Buffer | null; university_id_token: Buffer | null }[];
+
+    /** A linked OpenID sign-in, in a browser of its own (and a provider session of its own). */
+    async function oidcSignedIn(sub: string, email: string): Promise<{ browser: Browser; user: { id: string } }> {
+      const user = await memberOfDumg(email);
+      const browser = new Browser(app);
+      const first = await browser.get(await oidcCallback(browser, sub, { email, email_verified: true }));
+      await confirmLink(browser, first.headers.location, { subject: sub, maskedEmail: `${email[0]}•••@${email.split('@')[1]}` });
+      expect((await browser.me()).body.id).toBe(user.id);
+      return { browser, user };
+    }
+
+    describe('OpenID Connect', () => {
+      beforeAll(async () => {
+        expect((await configure(oidcSettings())).status).toBe(200);
+      });
+
+      it('signs out locally first, then gives the provider’s end-session address, whose logout brings the browser back to the sign-in page', async () => {
+        const { browser, user } = await oidcSignedIn('sub-slo-1', 'anne.slo@etu.univ.fr');
+        const [session] = await sessionOf(user.id);
+        expect(session).toMatchObject({ university_protocol: 'oidc', university_sub: 'sub-slo-1' });
+        expect(session.university_sid).toEqual(expect.any(String));
+        // The ID token is kept sealed, never in clear.
+        expect(Buffer.isBuffer(session.university_id_token)).toBe(true);
+        expect(session.university_id_token!.includes(Buffer.from('eyJ'))).toBe(false);
+
+        const token = browser.carnet.get('session')!;
+        const out = await browser.signOut();
+        expect(out.status).toBe(200);
+        expect(out.headers['preference-applied']).toBe('return=representation');
+        const logoutUrl = new URL(out.body.logoutUrl);
+        expect(`${logoutUrl.origin}${logoutUrl.pathname}`).toBe(`${idp.issuer}/session/end`);
+        expect(logoutUrl.searchParams.get('post_logout_redirect_uri')).toBe(`${PUBLIC_URL}/`);
+        const state = logoutUrl.searchParams.get('state');
+        expect(state).toMatch(/^[\w-]{43}$/);
+        const hint = JSON.parse(Buffer.from(logoutUrl.searchParams.get('id_token_hint')!.split('.')[1], 'base64url').toString());
+        expect(hint).toMatchObject({ iss: idp.issuer, aud: idp.clientId, sub: 'sub-slo-1', sid: session.university_sid });
+        // Gone here before the browser goes anywhere.
+        expect(browser.carnet.has('session')).toBe(false);
+        expect((await app.http.get('/api/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+        expect((await app.dataSource.query(`SELECT revoked_at IS NOT NULL AS revoked FROM session WHERE id = $1`, [session.id]))[0].revoked).toBe(true);
+
+        // At the provider: its confirmation page, then back to Carnet's sign-in page with the state.
+        const confirmed = await browser.confirmProviderLogout(logoutUrl.toString());
+        expect(confirmed.status).toBe(303);
+        const back = new URL(confirmed.headers.get('location')!);
+        expect(`${back.origin}${back.pathname}`).toBe(`${PUBLIC_URL}/`);
+        expect(back.searchParams.get('state')).toBe(state);
+        // The provider told Carnet by its back channel as well; nothing was left to end.
+        expect(relay.received.at(-1)?.status).toBe(200);
+      });
+
+      it('keeps the 204 without the preference, and gives no address for a password session', async () => {
+        const { browser } = await oidcSignedIn('sub-slo-2', 'bruno.slo@etu.univ.fr');
+        const out = await browser.signOut('');
+        expect(out.status).toBe(204);
+        expect(out.text).toBe('');
+        expect((await browser.me()).status).toBe(401);
+
+        const tutor = await actor(app.http, app.dataSource, { roles: ['tutor'], facultyId: dumg });
+        const password = await app.http.post('/api/auth/logout').set('Authorization', tutor.bearer).set('Prefer', 'return=representation');
+        expect(password.status).toBe(200);
+        expect(password.body).toEqual({ logoutUrl: null });
+        expect((await app.http.get('/api/me').set('Authorization', tutor.bearer)).status).toBe(401);
+      });
+
+      it('signs out locally when the provider does not answer, with no address to go to', async () => {
+        const { browser, user } = await oidcSignedIn('sub-slo-3', 'chloe.slo@etu.univ.fr');
+        const closed = http.createServer();
+        await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+        const port = (closed.address() as AddressInfo).port;
+        await new Promise<void>((resolve) => closed.close(() => resolve()));
+        try {
+          expect((await configure({ ...oidcSettings(), issuer: `http://127.0.0.1:${port}` })).status).toBe(200);
+          const out = await browser.signOut();
+          expect(out.status).toBe(200);
+          expect(out.body).toEqual({ logoutUrl: null });
+          expect((await browser.me()).status).toBe(401);
+          expect((await app.dataSource.query(`SELECT count(*)::int AS live FROM session WHERE user_id = $1 AND revoked_at IS NULL`, [user.id]))[0].live).toBe(0);
+        } finally {
+          expect((await configure(oidcSettings())).status).toBe(200);
+        }
+      });
+
+      it('ends, on the provider’s back-channel logout, exactly the session it opened: not another person’s, not a password session', async () => {
+        const a = await oidcSignedIn('sub-slo-4', 'denis.slo@etu.univ.fr');
+        const b = await oidcSignedIn('sub-slo-5', 'emma.slo@etu.univ.fr');
+        const password = await login(app.http, 'denis.slo@etu.univ.fr');
+        const [aSession] = await sessionOf(a.user.id);
+        const before = relay.received.length;
+
+        // Denis signs out at the university (another of its services): no hint, the provider asks, then tells Carnet.
+        const confirmed = await a.browser.confirmProviderLogout(`${idp.issuer}/session/end`);
+        expect(confirmed.status).toBe(303);
+        expect(relay.received.slice(before).map((r) => r.status)).toEqual([200]);
+        expect((await a.browser.me()).status).toBe(401);
+        expect((await b.browser.me()).status).toBe(200);
+        expect((await app.http.get('/api/me').set('Authorization', `Bearer ${password}`)).status).toBe(200);
+        const [audited] = (await actions('auth.university_logout')).slice(-1);
+        expect(audited.details).toMatchObject({ faculty: 'dumg', provider: 'oidc', sub: 'sub-slo-4', sid: aSession.university_sid, sessions: [aSession.id] });
+
+        // The same token again: refused, nothing changes.
+        const replayed = await app.http.post('/api/auth/university/dumg/backchannel-logout').type('form').send({ logout_token: relay.received.at(-1)!.token });
+        expect(replayed.status).toBe(400);
+        expect((await b.browser.me()).status).toBe(200);
+      });
+
+      it('refuses forged, foreign, stale and replayed logout tokens with 400, and changes nothing', async () => {
+        const { browser, user } = await oidcSignedIn('sub-slo-6', 'fanny.slo@etu.univ.fr');
+        const [session] = await sessionOf(user.id);
+        const now = Math.floor(Date.now() / 1000);
+        const claims = (extra: Record<string, unknown> = {}) => ({
+          iss: idp.issuer, aud: idp.clientId, iat: now, exp: now + 120, jti: randomBytes(12).toString('hex'),
+          events: { [BCL]: {} }, sub: 'sub-slo-6', sid: session.university_sid, ...extra,
+        });
+        const post = (token: unknown, faculty = 'dumg') => app.http.post(`/api/auth/university/${faculty}/backchannel-logout`).type('form').send(token === undefined ? {} : { logout_token: token });
+        const { sid: _sid, ...withoutSid } = claims();
+        const { sub: _sub, ...onlySid } = claims();
+        const forged = {
+          'another key': idp.signJwt(claims(), { key: 'foreign' }),
+          'unsigned': idp.signJwt(claims(), { alg: 'none' }),
+          'another audience': idp.signJwt(claims({ aud: 'un-autre-client' })),
+          'another issuer': idp.signJwt(claims({ iss: 'http://127.0.0.1:1' })),
+          'no event': idp.signJwt(claims({ events: undefined })),
+          'another event': idp.signJwt(claims({ events: { 'http://schemas.openid.net/event/other': {} } })),
+          'a nonce (an ID token)': idp.signJwt(claims({ nonce: 'n-0S6_WzA2Mj' })),
+          'issued an hour ago': idp.signJwt(claims({ iat: now - 3600, exp: now + 60 })),
+          'expired': idp.signJwt(claims({ iat: now - 200, exp: now - 100 })),
+          'no jti': idp.signJwt(claims({ jti: undefined })),
+          'neither sid nor sub': idp.signJwt({ ...withoutSid, sub: undefined }),
+          'not a JWT': 'pas-un-jeton',
+          'no token': undefined,
+        };
+        for (const [name, token] of Object.entries(forged)) {
+          const response = await post(token);
+          expect({ name, status: response.status }).toEqual({ name, status: 400 });
+          expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        }
+        // Sent to a faculty whose university is CAS, or to one that does not exist.
+        expect((await post(idp.signJwt(claims()), 'voisine')).status).toBe(400);
+        expect((await post(idp.signJwt(claims()), 'nulle-part')).status).toBe(400);
+        // A JSON body is no form: the logout token must come as the specification sends it.
+        expect((await app.http.post('/api/auth/university/dumg/backchannel-logout').send({ logout_token: 'x' })).status).toBe(400);
+        // Elsewhere, a form body is refused outright (no sign-in CSRF by a form of another site).
+        expect((await app.http.post('/api/auth/login').type('form').send({ email: 'fanny.slo@etu.univ.fr', password: PASSWORD })).status).toBe(415);
+        expect((await browser.me()).status).toBe(200);
+
+        // The genuine article, naming the session by sid only: ended; played again: refused.
+        const genuine = idp.signJwt(onlySid);
+        expect((await post(genuine)).status).toBe(200);
+        expect((await browser.me()).status).toBe(401);
+        expect((await post(genuine)).status).toBe(400);
+      });
+    });
+
+    describe('CAS', () => {
+      beforeAll(async () => {
+        expect((await configure(casSettings())).status).toBe(200);
+      });
+
+      const ticketOf = (callback: string) => new URL(callback).searchParams.get('ticket')!;
+      const sloPost = (faculty: string, logoutRequest: string) => app.http.post(`/api/auth/university/${faculty}/callback`).type('form').send({ logoutRequest });
+
+      it('signs out at CAS too: its /logout, which posts the single logout back for the ticket', async () => {
+        const user = await memberOfDumg('gael.slo@etu.univ.fr');
+        const account = { user: 'gslo', attributes: { mail: 'gael.slo@etu.univ.fr' } };
+        const browser = new Browser(app);
+        const first = await casSignIn(browser, account);
+        await confirmLink(browser, first.response.headers.location, { subject: 'gslo', maskedEmail: 'g•••@etu.univ.fr' });
+        const [session] = await sessionOf(user.id);
+        expect(session.university_protocol).toBe('cas');
+        expect(session.university_ticket_hash).toEqual(createHash('sha256').update(ticketOf(first.callback)).digest());
+
+        const out = await browser.signOut();
+        expect(out.status).toBe(200);
+        expect(out.body).toEqual({ logoutUrl: `${cas.url}/logout?service=${encodeURIComponent(`${PUBLIC_URL}/`)}` });
+        expect((await browser.me()).status).toBe(401);
+
+        const logout = await fetch(out.body.logoutUrl, { redirect: 'manual' });
+        expect(logout.status).toBe(302);
+        expect(logout.headers.get('location')).toBe(`${PUBLIC_URL}/`);
+        // CAS's single logout for that ticket: the session is already ended, which is no error.
+        for (let i = 0; i < 50 && !cas.singleLogouts.some((l) => l.ticket === ticketOf(first.callback)); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(cas.singleLogouts.find((l) => l.ticket === ticketOf(first.callback))).toMatchObject({ service: CALLBACK, status: 200 });
+      });
+
+      it('ends, on CAS’s logoutRequest, the one session its ticket opened', async () => {
+        const user = await memberOfDumg('hana.slo@etu.univ.fr');
+        const account = { user: 'hslo', attributes: { mail: 'hana.slo@etu.univ.fr' } };
+        const linking = new Browser(app);
+        const first = await casSignIn(linking, account);
+        await confirmLink(linking, first.response.headers.location, { subject: 'hslo', maskedEmail: 'h•••@etu.univ.fr' });
+        const other = new Browser(app);
+        const second = await casSignIn(other, account);
+        expect((await other.me()).body.id).toBe(user.id);
+        const password = await login(app.http, 'hana.slo@etu.univ.fr');
+        const someoneElse = await memberOfDumg('ines.slo@etu.univ.fr');
+        const theirs = new Browser(app);
+        const theirFirst = await casSignIn(theirs, { user: 'islo', attributes: { mail: 'ines.slo@etu.univ.fr' } });
+        await confirmLink(theirs, theirFirst.response.headers.location, { subject: 'islo', maskedEmail: 'i•••@etu.univ.fr' });
+        expect((await theirs.me()).body.id).toBe(someoneElse.id);
+
+        // Refused, nothing changed: a ticket that opened nothing, another faculty's address, a document type, no XML.
+        const unchanged = async () => {
+          expect((await linking.me()).status).toBe(200);
+          expect((await other.me()).status).toBe(200);
+        };
+        expect((await sloPost('dumg', cas.logoutRequest('ST-99-inventé-cas'))).status).toBe(400);
+        expect((await sloPost('dumg', cas.logoutRequest(cas.issueTicket(CALLBACK, account)))).status).toBe(400);
+        expect((await sloPost('voisine', cas.logoutRequest(ticketOf(second.callback)))).status).toBe(400);
+        const entity = `<!DOCTYPE r [<!ENTITY t "${ticketOf(second.callback)}">]><samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><samlp:SessionIndex>&t;</samlp:SessionIndex></samlp:LogoutRequest>`;
+        expect((await sloPost('dumg', entity)).status).toBe(400);
+        expect((await sloPost('dumg', 'pas du XML <')).status).toBe(400);
+        expect((await app.http.post('/api/auth/university/dumg/callback').type('form').send({})).status).toBe(400);
+        await unchanged();
+
+        // The genuine one: only the second browser's session ends.
+        expect((await sloPost('dumg', cas.logoutRequest(ticketOf(second.callback)))).status).toBe(200);
+        expect((await other.me()).status).toBe(401);
+        expect((await linking.me()).status).toBe(200);
+        expect((await theirs.me()).status).toBe(200);
+        expect((await app.http.get('/api/me').set('Authorization', `Bearer ${password}`)).status).toBe(200);
+        // CAS may send it again: no error, nothing more ends.
+        expect((await sloPost('dumg', cas.logoutRequest(ticketOf(second.callback)))).status).toBe(200);
+        expect((await linking.me()).status).toBe(200);
+      });
+
+      it('gives a session opened by the university the password session’s lifetime and revocations', async () => {
+        const user = await memberOfDumg('jules.slo@etu.univ.fr');
+        const account = { user: 'jslo', attributes: { mail: 'jules.slo@etu.univ.fr' } };
+        const linking = new Browser(app);
+        const first = await casSignIn(linking, account);
+        await confirmLink(linking, first.response.headers.location, { subject: 'jslo', maskedEmail: 'j•••@etu.univ.fr' });
+        const bearer = await login(app.http, 'jules.slo@etu.univ.fr');
+        const lifetimes = await app.dataSource.query(`SELECT university_protocol, extract(epoch FROM expires_at - created_at)::int AS seconds FROM session WHERE user_id = $1 ORDER BY created_at`, [user.id]);
+        expect(lifetimes).toEqual([
+          { university_protocol: 'cas', seconds: 12 * 3600 },
+          { university_protocol: null, seconds: 12 * 3600 },
+        ]);
+
+        // Deactivated: both end at once; active again, neither comes back.
+        await app.dataSource.query(`UPDATE app_user SET active = false WHERE id = $1`, [user.id]);
+        expect((await linking.me()).status).toBe(401);
+        await app.dataSource.query(`UPDATE app_user SET active = true WHERE id = $1`, [user.id]);
+
+        // A password chosen from a reset link signs every session out, the university's included.
+        const again = new Browser(app);
+        await casSignIn(again, account);
+        expect((await again.me()).status).toBe(200);
+        const token = randomBytes(32).toString('base64url');
+        await app.dataSource.query(`INSERT INTO one_time_token (id, user_id, purpose, token_hash, expires_at) VALUES (gen_random_uuid(), $1, 'password_reset', $2, now() + interval '1 hour')`, [user.id, createHash('sha256').update(token).digest()]);
+        expect((await app.http.post('/api/auth/password').send({ token, password: 'une phrase de passe toute neuve' })).status).toBe(204);
+        expect((await again.me()).status).toBe(401);
+        expect((await app.http.get('/api/me').set('Authorization', `Bearer ${bearer}`)).status).toBe(401);
+
+        // A faculty closed: the sessions its university opened end with it.
+        const member = await makeUser(app.dataSource, { roles: ['intern'], email: 'karim.slo@etu.univ.fr', facultyId: voisine.id });
+        await app.dataSource.query(`INSERT INTO user_identity (faculty_id, provider, subject, user_id) VALUES ($1, 'cas', 'kslo', $2)`, [voisine.id, member.id]);
+        cas.signInAs({ user: 'kslo', attributes: { mail: 'karim.slo@etu.univ.fr' } });
+        const neighbour = new Browser(app);
+        const start = await neighbour.get('/api/auth/university/voisine/login');
+        expect((await neighbour.get(await neighbour.throughProvider(start.headers.location))).headers.location).toBe('/');
+        expect((await neighbour.me()).body.id).toBe(member.id);
+        const memberPassword = await login(app.http, 'karim.slo@etu.univ.fr');
+        await app.dataSource.query(`UPDATE faculty SET active = false WHERE id = $1`, [voisine.id]);
+        try {
+          expect((await neighbour.me()).status).toBe(401);
+          expect((await app.http.get('/api/me').set('Authorization', `Bearer ${memberPassword}`)).status).toBe(401);
+        } finally {
+          await app.dataSource.query(`UPDATE faculty SET active = true WHERE id = $1`, [voisine.id]);
+        }
+      });
     });
   });
 });

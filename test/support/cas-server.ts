@@ -16,10 +16,20 @@ export interface CasServer {
   issueTicket(service: string, account: CasAccount, options?: { expired?: boolean }): string;
   /** Validation requests answered so far. */
   validations: number;
+  /** The SAML LogoutRequest CAS posts (as `logoutRequest`) to a service to end the session its ticket opened. */
+  logoutRequest(ticket: string): string;
+  /** Single logouts sent by /logout so far: the service, the ticket, and the service's answer. */
+  singleLogouts: { service: string; ticket: string; status: number }[];
   close(): Promise<void>;
 }
 
 const escape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export interface CasServerOptions {
+  ticketSeconds?: number;
+  /** How a logoutRequest reaches a service (a real server POSTs to it; a test may hand it to its app); answers the status. */
+  deliver?: (service: string, body: URLSearchParams) => Promise<number>;
+}
 
 /**
  * A CAS 3.0 server that behaves as Apereo CAS does for a service: /login issues a service
@@ -27,8 +37,12 @@ const escape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCode
  * answers the protocol's XML (cas:authenticationSuccess with cas:user and cas:attributes, or
  * cas:authenticationFailure with INVALID_REQUEST, INVALID_TICKET or INVALID_SERVICE). A ticket
  * is consumed by its first validation, whatever its outcome, and expires after `ticketSeconds`.
+ *
+ * /logout ends the CAS session as Apereo CAS does: it posts a SAML LogoutRequest, naming the
+ * service ticket as SessionIndex, to every service that got a ticket in that session, then
+ * redirects to `service`.
  */
-export async function startCasServer(options: { ticketSeconds?: number } = {}): Promise<CasServer> {
+export async function startCasServer(options: CasServerOptions = {}): Promise<CasServer> {
   const tickets = new Map<string, { service: string; account: CasAccount; expiresAt: number }>();
   let current: CasAccount | undefined;
   const ticketMs = (options.ticketSeconds ?? 10) * 1000;
@@ -38,6 +52,12 @@ export async function startCasServer(options: { ticketSeconds?: number } = {}): 
     return ticket;
   };
   const state = { validations: 0 };
+  /** The tickets the current CAS session (the last /login) issued, for /logout to end. */
+  let sessionTickets: { service: string; ticket: string }[] = [];
+  const singleLogouts: { service: string; ticket: string; status: number }[] = [];
+  const deliver = options.deliver ?? (async (service: string, body: URLSearchParams) => (await fetch(service, { method: 'POST', body, redirect: 'manual' })).status);
+  const logoutRequest = (ticket: string) =>
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="LR-${randomBytes(8).toString('hex')}" Version="2.0" IssueInstant="${new Date().toISOString()}"><saml:NameID>@NOT_USED@</saml:NameID><samlp:SessionIndex>${escape(ticket)}</samlp:SessionIndex></samlp:LogoutRequest>`;
 
   const xml = (body: string) => `<cas:serviceResponse xmlns:cas="http://www.yale.edu/tp/cas">\n${body}\n</cas:serviceResponse>\n`;
   const failure = (code: string, message: string) => xml(`    <cas:authenticationFailure code="${code}">\n        ${escape(message)}\n    </cas:authenticationFailure>`);
@@ -61,8 +81,24 @@ export async function startCasServer(options: { ticketSeconds?: number } = {}): 
         return;
       }
       const target = new URL(service);
-      target.searchParams.set('ticket', issue(service, current));
+      const ticket = issue(service, current);
+      sessionTickets.push({ service, ticket });
+      target.searchParams.set('ticket', ticket);
       response.writeHead(302, { Location: target.toString() }).end();
+      return;
+    }
+    if (url.pathname === '/cas/logout') {
+      const ended = sessionTickets;
+      sessionTickets = [];
+      current = undefined;
+      void (async () => {
+        for (const { service: to, ticket } of ended) {
+          const status = await deliver(to, new URLSearchParams({ logoutRequest: logoutRequest(ticket) })).catch(() => 0);
+          singleLogouts.push({ service: to, ticket, status });
+        }
+      })();
+      if (service) response.writeHead(302, { Location: service }).end();
+      else response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<p>Déconnexion CAS réussie</p>');
       return;
     }
     if (url.pathname === '/cas/p3/serviceValidate') {
@@ -90,6 +126,8 @@ export async function startCasServer(options: { ticketSeconds?: number } = {}): 
     get validations() {
       return state.validations;
     },
+    logoutRequest,
+    singleLogouts,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -2,10 +2,13 @@
 // package is ES modules only, which Jest's loader does not run. Started by oidc-idp.ts; prints
 // its issuer on the first line of stdout. Whoever "types their password" next is set by
 // POST /test/sign-in-as { sub, claims } (the test's stand-in for the university's login form).
+// Its signing key is the test's (JWKS, a private JWK set), so a test can also sign tokens the
+// provider would; it offers RP-initiated logout and sends back-channel logout tokens to
+// BACKCHANNEL_LOGOUT_URI when a session ends there.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
-const { CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS } = process.env;
+const { CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS, POST_LOGOUT_REDIRECT_URIS, BACKCHANNEL_LOGOUT_URI, JWKS } = process.env;
 const accounts = new Map();
 let current;
 
@@ -22,13 +25,32 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      post_logout_redirect_uris: POST_LOGOUT_REDIRECT_URIS ? POST_LOGOUT_REDIRECT_URIS.split(' ') : [],
+      ...(BACKCHANNEL_LOGOUT_URI ? { backchannel_logout_uri: BACKCHANNEL_LOGOUT_URI, backchannel_logout_session_required: true } : {}),
     },
   ],
+  jwks: JSON.parse(JWKS),
   // Every authorization request must carry a S256 code challenge.
   pkce: { required: () => true },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
   findAccount: (_ctx, sub) => (accounts.has(sub) ? { accountId: sub, claims: () => ({ sub, ...accounts.get(sub) }) } : undefined),
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    backchannelLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      // The university asks before ending its session; the form is the provider's (with its xsrf).
+      logoutSource: (ctx, form) => {
+        ctx.body = `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Déconnexion de l’université</title></head>
+          <body><main><h1>Se déconnecter de l’université ?</h1>${form}
+          <button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Oui, me déconnecter</button>
+          <button type="submit" form="op.logoutForm">Non, rester connecté</button></main></body></html>`;
+      },
+      postLogoutSuccessSource: (ctx) => {
+        ctx.body = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Déconnecté</title></head><body><h1>Vous êtes déconnecté de l’université</h1></body></html>';
+      },
+    },
+  },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   // The university's consent is implied for its own service: no consent page.
   loadExistingGrant: async (ctx) => {
@@ -40,7 +62,12 @@ const provider = new Provider(issuer, {
     return grant;
   },
   cookies: { keys: ['carnet-test-oidc-cookie-key'] },
+  // Its outgoing requests (back-channel logout) go to Carnet on this machine, which the provider's
+  // guard against requests to private addresses would refuse: a university's reaches a public address.
+  fetch: (url, { dispatcher: _guard, ...options }) => globalThis.fetch(url, options),
 });
+// A back-channel logout Carnet did not take is the test's business: said on stderr.
+provider.on('backchannel.error', (_ctx, error, client, accountId, sid) => process.stderr.write(`backchannel.error ${client.clientId} ${accountId} ${sid}: ${error.message}\n`));
 const callback = provider.callback();
 
 server.on('request', async (request, response) => {

@@ -95,6 +95,9 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestFastifyA
 }
 
 const NO_STORE = 'private, no-store';
+/** Where a university's single logout posts its form: a back-channel logout token, a CAS logoutRequest. */
+const UNIVERSITY_LOGOUT_PATH = /^\/api\/auth\/university\/[a-z0-9-]{2,40}\/(callback|backchannel-logout)(\?|$)/;
+const FORM_BODY_LIMIT = 64 * 1024;
 
 /** `/api` and below (not `/apis`), with or without a query. */
 function isApiPath(url: string): boolean {
@@ -128,6 +131,13 @@ function acceptBodies(instance: FastifyInstance): void {
     }
   });
   instance.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+  // A form body only where a university's servers post one (single logout); anywhere else it is
+  // what a page of another site can send without asking (a sign-in CSRF), so refused there.
+  instance.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (request, body, done) =>
+    UNIVERSITY_LOGOUT_PATH.test(request.url)
+      ? done(null, Object.fromEntries(new URLSearchParams(body as string)))
+      : done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'])),
+  );
   instance.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) =>
     (body as Buffer).length === 0 ? done(null, undefined) : done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'])),
   );

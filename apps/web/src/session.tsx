@@ -1,5 +1,5 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { api, ApiError, Me, setCsrfToken } from './api';
+import { api, ApiError, Me, request, setCsrfToken } from './api';
 
 interface Session {
   me: Me | null | undefined;
@@ -31,9 +31,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setMe(result.user);
   };
   const signOut = async () => {
-    await api.post('/auth/logout').catch(() => undefined);
+    // Carnet's session ends first; one a university opened then ends at the university too, on
+    // its logout page, which brings the browser back to the sign-in page.
+    const answer = await request<{ logoutUrl: string | null } | undefined>('POST', '/auth/logout', { body: {}, headers: { Prefer: 'return=representation' } }).catch(() => undefined);
     setCsrfToken(undefined);
     setMe(null);
+    const next = answer?.body?.logoutUrl;
+    if (next && /^https?:\/\//.test(next)) window.location.assign(next);
   };
   return <SessionContext.Provider value={{ me, refresh, signIn, signOut }}>{children}</SessionContext.Provider>;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ProblemException } from '../common/problem.filter';
 import { AnyUser, Public } from './access.decorator';
@@ -10,6 +10,7 @@ import { LoginBody, PasswordResetBody, PreferencesBody, SetPasswordBody } from '
 import { setSessionCookie } from './session-cookie';
 import { SESSION_COOKIE } from './session.guard';
 import { SessionsService } from './sessions.service';
+import { SignOutRedirects } from './sign-out-redirects';
 
 @ApiTags('auth')
 @Controller()
@@ -18,6 +19,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly signOutRedirects: SignOutRedirects,
   ) {}
 
   @Post('auth/login')
@@ -42,10 +44,19 @@ export class AuthController {
   @Post('auth/logout')
   @AnyUser()
   @HttpCode(204)
+  @ApiHeader({ name: 'Prefer', required: false, description: '`return=representation`: answer 200 `{ logoutUrl }` instead of 204.' })
   @ApiNoContentResponse({ description: 'The session is revoked; its token no longer works.' })
-  async logout(@Auth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  @ApiOkResponse({
+    description:
+      'With `Prefer: return=representation`: the session is revoked as well, and `{ logoutUrl }` is where the browser goes next to end the university session that opened it (the OpenID provider’s `end_session_endpoint`, CAS `/logout`), or null: a password session, a provider without logout, or one not answering.',
+  })
+  async logout(@Auth() auth: AuthContext, @Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<void> {
+    // Carnet's session ends first, whatever becomes of the university's.
     await this.auth.logout(auth);
     this.adapterHost.httpAdapter.clearCookie!(reply, SESSION_COOKIE, { path: '/' });
+    if (!/(^|[\s,;])return=representation(\s*[,;]|\s*$)/i.test(String(request.headers.prefer ?? ''))) return void reply.code(204).send();
+    const logoutUrl = await this.signOutRedirects.after(auth.sessionId);
+    void reply.code(200).header('Cache-Control', 'no-store').header('Preference-Applied', 'return=representation').send({ logoutUrl });
   }
 
   @Get('me')

@@ -8,12 +8,13 @@ import { OneTimeTokensService } from './one-time-tokens.service';
 import { SessionCache } from './session-cache';
 import { SessionGuard } from './session.guard';
 import { SessionsService } from './sessions.service';
+import { SignOutRedirects } from './sign-out-redirects';
 import { TenancyInterceptor } from './tenancy.interceptor';
 
 @Global()
 @Module({
   controllers: [AuthController, AuditController],
-  providers: [AuthService, SessionsService, SessionCache, OneTimeTokensService, AuditService, { provide: APP_GUARD, useClass: SessionGuard }, { provide: APP_INTERCEPTOR, useClass: TenancyInterceptor }],
-  exports: [AuthService, SessionsService, OneTimeTokensService, AuditService],
+  providers: [AuthService, SessionsService, SignOutRedirects, SessionCache, OneTimeTokensService, AuditService, { provide: APP_GUARD, useClass: SessionGuard }, { provide: APP_INTERCEPTOR, useClass: TenancyInterceptor }],
+  exports: [AuthService, SessionsService, SignOutRedirects, OneTimeTokensService, AuditService],
 })
 export class AuthModule {}

@@ -8,6 +8,27 @@ import { hashToken, newToken } from './tokens';
 
 export const SESSION_LIFETIME_MS = 12 * 3600 * 1000;
 
+/**
+ * A session opened through a university: the faculty whose provider opened it, and how that
+ * provider's single logout will name it (OpenID `sub`/`sid`, or the CAS ticket's hash). The ID
+ * token is already sealed (CARNET_SECRET_KEY): it goes back as `id_token_hint` at sign-out.
+ */
+export interface UniversityOpening {
+  facultyId: string;
+  protocol: 'cas' | 'oidc';
+  sub?: string | null;
+  sid?: string | null;
+  ticketHash?: Buffer | null;
+  idToken?: Buffer | null;
+}
+
+/** How a university's logout names the sessions it ends; several given, all must match. */
+export interface UniversitySessionMatch {
+  sub?: string;
+  sid?: string;
+  ticketHash?: Buffer;
+}
+
 export interface OpenedSession {
   session: Session;
   accessToken: string;
@@ -22,7 +43,11 @@ export class SessionsService {
     private readonly cache: SessionCache,
   ) {}
 
-  async open(userId: string, origin: RequestOrigin, manager: EntityManager = this.dataSource.manager): Promise<OpenedSession> {
+  /**
+   * Opens a session, the same whichever way its owner proved who they are (password, university,
+   * link confirmation): same lifetime, same lookup, same revocations.
+   */
+  async open(userId: string, origin: RequestOrigin, manager: EntityManager = this.dataSource.manager, university?: UniversityOpening): Promise<OpenedSession> {
     const accessToken = newToken();
     const session = manager.create(Session, {
       userId,
@@ -32,6 +57,12 @@ export class SessionsService {
       revokedAt: null,
       ip: origin.ip,
       userAgent: origin.userAgent,
+      universityFacultyId: university?.facultyId ?? null,
+      universityProtocol: university?.protocol ?? null,
+      universitySub: university?.sub ?? null,
+      universitySid: university?.sid ?? null,
+      universityTicketHash: university?.ticketHash ?? null,
+      universityIdToken: university?.idToken ?? null,
     });
     await manager.insert(Session, session);
     return { session, accessToken };
@@ -74,6 +105,31 @@ export class SessionsService {
   async revoke(sessionId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.getRepository(Session).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
     this.cache.forgetSession(sessionId);
+  }
+
+  /**
+   * Ends the live sessions a faculty's university opened and now names in its single logout;
+   * returns them. Nothing else can match: a password session has no university columns.
+   */
+  async revokeOpenedBy(facultyId: string, protocol: 'cas' | 'oidc', match: UniversitySessionMatch, manager: EntityManager = this.dataSource.manager): Promise<{ id: string; userId: string }[]> {
+    const conditions = [`university_faculty_id = $1`, `university_protocol = $2`, `revoked_at IS NULL`];
+    const parameters: unknown[] = [facultyId, protocol];
+    const column = { sub: 'university_sub', sid: 'university_sid', ticketHash: 'university_ticket_hash' } as const;
+    for (const key of ['sub', 'sid', 'ticketHash'] as const) {
+      if (match[key] === undefined) continue;
+      parameters.push(match[key]);
+      // A sid beside the sub also ends the sub's sessions whose ID token carried no sid.
+      const orUnnamed = key === 'sid' && match.sub !== undefined ? ` OR ${column.sid} IS NULL` : '';
+      conditions.push(`(${column[key]} = $${parameters.length}${orUnnamed})`);
+    }
+    // Never everything a provider opened: at least one name is required.
+    if (parameters.length === 2) throw new Error('revokeOpenedBy needs a sub, a sid or a ticket');
+    const [rows]: [{ id: string; user_id: string }[], number] = await manager.query(
+      `UPDATE session SET revoked_at = now() WHERE ${conditions.join(' AND ')} RETURNING id, user_id`,
+      parameters,
+    );
+    for (const row of rows) this.cache.forgetSession(row.id, manager);
+    return rows.map((row) => ({ id: row.id, userId: row.user_id }));
   }
 
   async revokeAll(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {

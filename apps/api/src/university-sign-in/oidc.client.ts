@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { open } from './secret-box';
 
 /** The provider could not be reached (discovery or token call timed out, refused, failed). */
 export class OidcUnavailable extends Error {}
@@ -9,6 +10,16 @@ export interface OidcSettings {
   clientSecret: string | null;
   /** Changes whenever the admin saves: a new configuration is discovered again. */
   version: string;
+}
+
+/** A faculty's OpenID settings as discovery needs them, its client secret opened. */
+export function oidcSettingsOf(facultyId: string, settings: { issuer: string | null; clientId: string | null; clientSecret?: Buffer | null; updatedAt: Date }, secretKey: Buffer | undefined): OidcSettings {
+  return {
+    issuer: settings.issuer!,
+    clientId: settings.clientId!,
+    clientSecret: settings.clientSecret && secretKey ? open(secretKey, settings.clientSecret, facultyId) : null,
+    version: settings.updatedAt.toISOString(),
+  };
 }
 
 const TIMEOUT_SECONDS = 5;

@@ -8,11 +8,11 @@ import { DomainError, ErrorCode, FieldError, notFound } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
-import { OpenedSession, SessionsService } from '../auth/sessions.service';
+import { OpenedSession, SessionsService, UniversityOpening } from '../auth/sessions.service';
 import { hashToken, newToken } from '../auth/tokens';
 import { casLoginUrl, CasRefusal, CasUnavailable, validateServiceTicket } from './cas.client';
-import { insecureAllowed, oidc, OidcConfigurations, OidcUnavailable } from './oidc.client';
-import { open, seal } from './secret-box';
+import { insecureAllowed, oidc, OidcConfigurations, oidcSettingsOf, OidcUnavailable } from './oidc.client';
+import { seal } from './secret-box';
 import type { UniversitySignInBody } from './university-sign-in.dto';
 
 /** Today's only faculty, created by migration 24. */
@@ -56,7 +56,12 @@ interface Identity {
   subject: string;
   email: string | null;
   emailUnverified: boolean;
+  /** How the university's single logout will name the session this sign-in opens. */
+  logout: Omit<UniversityOpening, 'facultyId' | 'protocol'>;
 }
+
+/** The associated data an ID token is sealed with: it opens only for its faculty, and only as that. */
+export const idTokenSealing = (facultyId: string) => `university-id-token:${facultyId}`;
 
 /** `c•••@etu.univ.fr`: enough for its owner to recognise, not enough to learn the address. */
 export const maskEmail = (email: string) => {
@@ -76,16 +81,14 @@ export const safeReturnTo = (value: unknown): string =>
 @Injectable()
 export class UniversitySignInService {
   private readonly logger = new Logger(UniversitySignInService.name);
-  private readonly oidcConfigurations: OidcConfigurations;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
-  ) {
-    this.oidcConfigurations = new OidcConfigurations(config.env);
-  }
+    private readonly oidcConfigurations: OidcConfigurations,
+  ) {}
 
   callbackUrl(facultyCode: string): string {
     return `${this.config.http.publicUrl}/api/auth/university/${facultyCode}/callback`;
@@ -282,12 +285,7 @@ export class UniversitySignInService {
   }
 
   private oidcSettings(faculty: Faculty, settings: UniversitySignInConfig) {
-    return {
-      issuer: settings.issuer!,
-      clientId: settings.clientId!,
-      clientSecret: settings.clientSecret && this.config.secretKey ? open(this.config.secretKey, settings.clientSecret, faculty.id) : null,
-      version: settings.updatedAt.toISOString(),
-    };
+    return oidcSettingsOf(faculty.id, settings, this.config.secretKey);
   }
 
   /**
@@ -324,7 +322,7 @@ export class UniversitySignInService {
     );
     if (linked.length) {
       if (!linked[0].active) return this.refuse(origin, faculty, protocol, 'compte-desactive', { subject: identity.subject }, linked[0].user_id);
-      const opened = await this.sessions.open(linked[0].user_id, origin);
+      const opened = await this.sessions.open(linked[0].user_id, origin, undefined, { facultyId: faculty.id, protocol, ...identity.logout });
       await this.audit.record({ ...origin, userId: linked[0].user_id }, { action: 'auth.university_login', subjectType: 'user', subjectId: linked[0].user_id, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } });
       return { kind: 'signed-in', opened, returnTo: flow.returnTo };
     }
@@ -340,9 +338,13 @@ export class UniversitySignInService {
       // An earlier proposal for the same identity is void: only the newest link works.
       await manager.query(`UPDATE identity_link_proposal SET used_at = now() WHERE faculty_id = $1 AND provider = $2 AND subject = $3 AND used_at IS NULL`, [faculty.id, protocol, identity.subject]);
       await manager.query(
-        `INSERT INTO identity_link_proposal (token_hash, binding_hash, faculty_id, provider, subject, user_id, return_to, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [hashToken(token), flow.bindingHash, faculty.id, protocol, identity.subject, user.id, flow.returnTo, new Date(Date.now() + LINK_MINUTES * 60_000)],
+        `INSERT INTO identity_link_proposal (token_hash, binding_hash, faculty_id, provider, subject, user_id, return_to, expires_at,
+                                             university_sub, university_sid, university_ticket_hash, university_id_token)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          hashToken(token), flow.bindingHash, faculty.id, protocol, identity.subject, user.id, flow.returnTo, new Date(Date.now() + LINK_MINUTES * 60_000),
+          identity.logout.sub ?? null, identity.logout.sid ?? null, identity.logout.ticketHash ?? null, identity.logout.idToken ?? null,
+        ],
       );
       await this.audit.record({ ...origin, userId: null }, { action: 'auth.identity_link_proposed', subjectType: 'user', subjectId: user.id, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } }, manager);
     });
@@ -370,7 +372,8 @@ export class UniversitySignInService {
     const principal = await validateServiceTicket(settings.casUrl!, this.callbackUrl(faculty.code), ticket, CAS_TIMEOUT_MS);
     const subject = settings.subjectAttribute === 'user' ? principal.user : principal.attributes[settings.subjectAttribute]?.[0];
     if (!subject) throw new IdentityMissing(`CAS attribute ${settings.subjectAttribute} missing`);
-    return { subject, email: principal.attributes[settings.emailAttribute]?.[0] ?? null, emailUnverified: false };
+    // CAS's single logout names the session by the ticket that opened it.
+    return { subject, email: principal.attributes[settings.emailAttribute]?.[0] ?? null, emailUnverified: false, logout: { ticketHash: hashToken(ticket) } };
   }
 
   private async oidcIdentity(faculty: Faculty, settings: UniversitySignInConfig, flow: { state: string | null; nonce: string | null; codeVerifier: string | null }, currentUrl: URL): Promise<Identity> {
@@ -393,7 +396,12 @@ export class UniversitySignInService {
     const subject = claims[settings.subjectAttribute];
     if (typeof subject !== 'string' || !subject) throw new IdentityMissing(`claim ${settings.subjectAttribute} missing`);
     const email = claims[settings.emailAttribute];
-    return { subject, email: typeof email === 'string' ? email : null, emailUnverified: claims.email_verified === false };
+    // Back-channel logout names the session by the ID token's sub and sid; Carnet's sign-out
+    // hands the ID token back as id_token_hint, so it is kept, sealed (or not at all without the key).
+    const idToken = tokens.id_token && this.config.secretKey ? seal(this.config.secretKey, tokens.id_token, idTokenSealing(faculty.id)) : null;
+    const sid = tokens.claims()?.sid;
+    const logout = { sub: String(claims.sub), sid: typeof sid === 'string' ? sid : null, idToken };
+    return { subject, email: typeof email === 'string' ? email : null, emailUnverified: claims.email_verified === false, logout };
   }
 
   private async refuse(origin: RequestOrigin, faculty: Faculty, provider: UniversityProtocol, reason: RefusalReason, details: Record<string, unknown>, userId: string | null = null): Promise<{ kind: 'refused'; reason: RefusalReason }> {
@@ -420,10 +428,13 @@ export class UniversitySignInService {
   async confirm(token: string, cookie: string | undefined, origin: RequestOrigin): Promise<OpenedSession & { user: User; returnTo: string }> {
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const rows: { id: string; faculty_id: string; provider: UniversityProtocol; subject: string; user_id: string; return_to: string }[] = await manager.query(
+        const rows: {
+          id: string; faculty_id: string; provider: UniversityProtocol; subject: string; user_id: string; return_to: string;
+          university_sub: string | null; university_sid: string | null; university_ticket_hash: Buffer | null; university_id_token: Buffer | null;
+        }[] = await manager.query(
           `UPDATE identity_link_proposal SET used_at = now()
             WHERE token_hash = $1 AND binding_hash = $2 AND used_at IS NULL AND expires_at > now()
-            RETURNING id, faculty_id, provider, subject, user_id, return_to`,
+            RETURNING id, faculty_id, provider, subject, user_id, return_to, university_sub, university_sid, university_ticket_hash, university_id_token`,
           [hashToken(token), hashToken(bindingSecret(cookie))],
         );
         const proposal = (Array.isArray(rows[0]) ? (rows[0] as unknown as typeof rows)[0] : rows[0]) ?? null;
@@ -444,7 +455,14 @@ export class UniversitySignInService {
         const who = { ...origin, userId: user.id };
         const details = { faculty: faculty.code, provider: proposal.provider, subject: proposal.subject };
         await this.audit.record(who, { action: 'auth.identity_linked', subjectType: 'user', subjectId: user.id, details }, manager);
-        const opened = await this.sessions.open(user.id, origin, manager);
+        const opened = await this.sessions.open(user.id, origin, manager, {
+          facultyId: faculty.id,
+          protocol: proposal.provider,
+          sub: proposal.university_sub,
+          sid: proposal.university_sid,
+          ticketHash: proposal.university_ticket_hash,
+          idToken: proposal.university_id_token,
+        });
         await this.audit.record(who, { action: 'auth.university_login', subjectType: 'user', subjectId: user.id, details }, manager);
         return { ...opened, user, returnTo: proposal.return_to };
       });

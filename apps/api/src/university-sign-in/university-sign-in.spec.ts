@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { insecureAllowed } from './oidc.client';
 import { open, seal } from './secret-box';
+import { sessionIndexOf } from './single-logout.service';
 import { maskEmail, safeReturnTo } from './university-sign-in.service';
 
 describe('university sign-in rules', () => {
@@ -30,5 +31,14 @@ describe('university sign-in rules', () => {
   it('returns only to a path of this site', () => {
     expect(safeReturnTo('/traces?page=2')).toBe('/traces?page=2');
     for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', 'traces', '/a b', undefined, ['/x']]) expect(safeReturnTo(bad)).toBe('/');
+  });
+
+  it('reads the service ticket of a CAS logoutRequest, and nothing with a document type or without one ticket', () => {
+    const request = (index: string) =>
+      `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="LR-1" Version="2.0" IssueInstant="2026-12-06T02:00:00Z"><saml:NameID>@NOT_USED@</saml:NameID><samlp:SessionIndex>${index}</samlp:SessionIndex></samlp:LogoutRequest>`;
+    expect(sessionIndexOf(request('ST-1-abc_DEF-cas.univ.fr'))).toBe('ST-1-abc_DEF-cas.univ.fr');
+    for (const bad of [request(''), request('TGT-1-abc'), request('ST-1 ST-2'), `<!DOCTYPE r [<!ENTITY t "ST-1-x">]>${request('&t;')}`, '<LogoutRequest>', 'ST-1-abc']) {
+      expect(() => sessionIndexOf(bad)).toThrow();
+    }
   });
 });

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'auth.identity_link_proposed': 'Liaison universitaire proposée',
   'auth.identity_linked': 'Compte universitaire lié',
   'auth.identity_link_refused': 'Liaison universitaire refusée',
+  'auth.university_logout': 'Déconnexion par l’université',
   'admin.university_sign_in_updated': 'Connexion universitaire paramétrée',
   'attachment.scan_seen': 'Alerte de pièce jointe vue par l’interne',
   'comment.created': 'Commentaire écrit',
