@@ -17,7 +17,7 @@ import {
   verifyManifestSignature,
   verifyTraceRecord,
 } from '@carnet/portfolio';
-import { sniffType } from '../traces/attachments.service';
+import { sniffType } from '../common/upload';
 
 /** What an archive may hold, at most: beyond, it is refused before anything is inflated. */
 export const ARCHIVE_LIMITS = {

@@ -21,7 +21,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { mediaTypeOf } from '../common/media-type';
-import { safeFilename } from '../traces/attachments.service';
+import { safeFilename } from '../common/upload';
 import { archiveFault, assertAttachmentTypes, readPortfolioArchive, VerifiedArchive, VerifiedTrace } from './portfolio-archive.reader';
 import type { ImportPortfolioQuery } from './portfolio-imports.dto';
 

@@ -1,15 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { mediaTypeOf } from '../common/media-type';
 import { InjectDataSource } from '@nestjs/typeorm';
-import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { Attachment } from '@carnet/database';
 import { assertEditable, DomainError, ErrorCode, notFound } from '@carnet/domain';
@@ -17,6 +12,7 @@ import type { AttachmentScanView, AttachmentView } from '@carnet/contracts';
 import { JOB_PRODUCER, JobProducer, scanJobId } from '@carnet/queue';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { isoSql } from '../common/sql-params';
+import { receiveUpload, sniffType } from '../common/upload';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { TraceAccessService } from './trace-access.service';
@@ -41,27 +37,6 @@ const PENDING_SCAN: AttachmentScanView = { status: 'pending', warnings: [], reas
 export const attachmentScanSql = (a: string) => `(SELECT json_build_object('status', s.status, 'warnings', s.warnings, 'reason', s.failure_reason,
     'scannedAt', ${isoSql('s.scanned_at')}, 'warningsSeenAt', ${isoSql('s.warnings_seen_at')}) FROM attachment_scan s WHERE s.attachment_id = ${a}.id)`;
 
-/** PDF, PNG and JPEG, recognised by their first bytes, never by the file's name. */
-export function sniffType(head: Buffer): 'application/pdf' | 'image/png' | 'image/jpeg' | null {
-  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-  return null;
-}
-
-/** A file's name as shown and sent back: no folder, no control, quote or bidirectional character (« gpj.pdf » reversed), 255 characters at most. */
-export function safeFilename(name: string): string {
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f-\u009f"\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
-  return (base || 'piece-jointe').slice(0, 255);
-}
-
-interface Received {
-  file: string;
-  filename: string;
-  size: number;
-  sha256: string;
-  head: Buffer;
-}
 
 /**
  * Uploads stream to a temporary file (counted, hashed, sniffed on the way, never whole in
@@ -84,10 +59,7 @@ export class AttachmentsService {
     const { trace, relation } = await this.access.load(this.dataSource.manager, auth, traceId);
     this.access.assertOwner(relation);
     assertEditable(trace, auth.userId);
-    if (mediaTypeOf(request) !== 'multipart/form-data') {
-      throw new DomainError(ErrorCode.UnsupportedMediaType, 'Envoyez le fichier en multipart/form-data, dans le champ « file ».');
-    }
-    const received = await this.receive(request);
+    const received = await receiveUpload(request, { maxBytes: MAX_ATTACHMENT_BYTES, prefix: 'carnet-upload' });
     try {
       const mimeType = sniffType(received.head);
       if (!mimeType) {
@@ -173,59 +145,6 @@ export class AttachmentsService {
       );
       if (!seen.length) return;
       await this.audit.record(auth, { action: 'attachment.scan_seen', subjectType: 'trace', subjectId: attachment.traceId, details: { attachmentId: id, warnings: seen[0].warnings } }, manager);
-    });
-  }
-
-  private receive(request: FastifyRequest): Promise<Received> {
-    return new Promise<Received>((resolve, reject) => {
-      let parser: busboy.Busboy;
-      try {
-        parser = busboy({ headers: request.headers, limits: { files: 1, fileSize: MAX_ATTACHMENT_BYTES, fields: 5, fieldSize: 1024 } });
-      } catch {
-        reject(new DomainError(ErrorCode.InvalidInput, 'Requête multipart illisible.'));
-        return;
-      }
-      let pending: Promise<Received> | undefined;
-      let failed: unknown;
-      parser.on('file', (field, stream, info) => {
-        if (field !== 'file' || pending) {
-          stream.resume();
-          return;
-        }
-        const file = path.join(os.tmpdir(), `carnet-upload-${randomUUID()}`);
-        const hash = createHash('sha256');
-        const head: Buffer[] = [];
-        let size = 0;
-        let truncated = false;
-        stream.on('limit', () => (truncated = true));
-        const meter = new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
-            size += chunk.length;
-            hash.update(chunk);
-            if (head.reduce((n, b) => n + b.length, 0) < 16) head.push(chunk.subarray(0, 16));
-            callback(null, chunk);
-          },
-        });
-        pending = pipeline(stream, meter, createWriteStream(file)).then(async () => {
-          if (truncated) {
-            await fs.rm(file, { force: true });
-            throw new DomainError(ErrorCode.TooLarge, 'Le fichier dépasse 10 Mo.');
-          }
-          if (size === 0) {
-            await fs.rm(file, { force: true });
-            throw new DomainError(ErrorCode.InvalidInput, 'Le fichier est vide.', [{ path: 'file', message: 'vide' }]);
-          }
-          return { file, filename: safeFilename(info.filename ?? ''), size, sha256: hash.digest('hex'), head: Buffer.concat(head).subarray(0, 16) };
-        });
-        pending.catch((error: unknown) => (failed = error));
-      });
-      parser.on('error', () => reject(new DomainError(ErrorCode.InvalidInput, 'Requête multipart illisible.')));
-      parser.on('close', () => {
-        if (!pending) reject(new DomainError(ErrorCode.InvalidInput, 'Aucun fichier reçu dans le champ « file ».', [{ path: 'file', message: 'requis' }]));
-        else pending.then(resolve, reject);
-        void failed;
-      });
-      request.raw.pipe(parser);
     });
   }
 }
