@@ -116,11 +116,17 @@ describe('the admin organises tutorships, stages, requirements and juries', () =
     await nav.getByRole('link', { name: 'Exigences' }).click();
     await page.getByRole('button', { name: 'Modifier : Phase socle' }).click();
     await page.getByLabel('RSCA', { exact: true }).fill('2');
+    // The attendance rules: six GEPT a year, every mandatory session of the phase.
+    await page.getByLabel('Participations à un GEPT par an (au moins)').fill('6');
+    await page.getByRole('checkbox', { name: 'Toutes les séances obligatoires de la phase' }).check();
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Enregistrer une nouvelle version' }).click();
     await page.getByText('Phase socle : version 2 enregistrée.').waitFor();
-    await page.getByRole('row', { name: /Phase socle 2 × RSCA/ }).waitFor();
-    expect((await ok<{ phase: string; version: number; rules: { kinds: { rsca: number } } }[]>('GET', '/requirements', await login(EMBEDDED_ADMIN.email, EMBEDDED_ADMIN.password))).find((r) => r.phase === 'socle')).toMatchObject({ version: 2, rules: { kinds: { rsca: 2 } } });
+    await page.getByRole('row', { name: /Phase socle 2 × RSCA.*6 GEPT par an ; toutes les séances obligatoires/ }).waitFor();
+    expect((await ok<{ phase: string; version: number; rules: { kinds: { rsca: number } } }[]>('GET', '/requirements', await login(EMBEDDED_ADMIN.email, EMBEDDED_ADMIN.password))).find((r) => r.phase === 'socle')).toMatchObject({
+      version: 2,
+      rules: { kinds: { rsca: 2 }, geptMeetingsPerYear: 6, mandatoryTeaching: true },
+    });
 
     // A jury session: composed with the combobox, edited, then closed.
     await nav.getByRole('link', { name: 'Sessions de jury' }).click();

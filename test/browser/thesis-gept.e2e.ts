@@ -143,7 +143,9 @@ describe('the thesis and the GEPT group', () => {
 
     const leadContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const leadPage = await signIn(leadContext, base, lead.email, PASSWORD);
-    await leadPage.getByRole('link', { name: 'GEPT' }).click();
+    // The write-up waits in the lead's inbox too, said to be of their GEPT group.
+    await leadPage.getByRole('row', { name: /GEPT de décembre Membre de votre groupe GEPT/ }).waitFor();
+    await leadPage.getByRole('link', { name: 'GEPT', exact: true }).click();
     await leadPage.getByRole('link', { name: 'GEPT Montpellier — mardi' }).click();
     const card = leadPage.getByRole('article', { name: `Séance du ${heldOnFr}` });
     await card.getByText('Lombalgie et arrêt de travail').waitFor();
@@ -168,6 +170,15 @@ describe('the thesis and the GEPT group', () => {
     await card.getByText('GEPT de décembre — Inès Moreau', { exact: false }).waitFor();
     // No horizontal scrolling on the phone.
     expect(await leadPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await accessibilityViolations(leadPage)).toEqual([]);
+
+    // The lead comments on the write-up beside the tutor; the decision stays the tutor's.
+    await card.getByRole('link', { name: 'Commenter : GEPT de décembre, Inès Moreau' }).tap();
+    await leadPage.getByText('Vous lisez ce compte rendu en tant qu’animateur du groupe GEPT', { exact: false }).waitFor();
+    expect(await leadPage.getByRole('button', { name: 'Valider la trace' }).count()).toBe(0);
+    await leadPage.getByLabel('Commentaire', { exact: true }).fill('Bonne synthèse des repères pour l’arrêt de travail.');
+    await leadPage.getByRole('button', { name: 'Commenter', exact: true }).tap();
+    await leadPage.getByText('Bonne synthèse des repères pour l’arrêt de travail.').waitFor();
     expect(await accessibilityViolations(leadPage)).toEqual([]);
     await leadContext.close();
   }, 240_000);

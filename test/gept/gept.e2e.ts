@@ -138,9 +138,13 @@ describe('GEPT groups', () => {
     await api.http.get(`/api/gept-meetings/${meetingId}/traces`).set('Authorization', otherLead.bearer).expect(404);
     await api.http.get(`/api/gept-meetings/${meetingId}/traces`).set('Authorization', tutor.bearer).expect(404);
     await api.http.get(`/api/gept-meetings/${meetingId}/traces`).set('Authorization', interns[0].bearer).expect(403);
-    // Read-only: the lead is not the intern's tutor, so the trace's own routes stay closed to them.
-    await api.http.get(`/api/traces/${submitted}`).set('Authorization', lead.bearer).expect(404);
-    await api.http.post(`/api/traces/${submitted}/validate`).set('Authorization', lead.bearer).send({}).expect(404);
+    // The lead reads the trace itself too (the access rule's `gept_lead`), audited like a tutor's read; reviewing it stays the tutor's.
+    expect((await api.http.get(`/api/traces/${submitted}`).set('Authorization', lead.bearer).expect(200)).body).toMatchObject({ id: submitted, title: 'GEPT de décembre' });
+    expect((await api.dataSource.query(`SELECT details FROM audit_log WHERE action = 'trace.read' AND actor_id = $1 AND subject_id = $2`, [lead.user.id, submitted]))[0].details).toEqual({ as: 'gept_lead' });
+    const refused = await api.http.post(`/api/traces/${submitted}/validate`).set('Authorization', lead.bearer).send({}).expect(403);
+    expect(refused.body.detail).toBe('Seul le tuteur actif de l’interne peut relire ses traces.');
+    await api.http.post(`/api/traces/${submitted}/request-changes`).set('Authorization', lead.bearer).send({ comment: 'À reprendre' }).expect(403);
+    await api.http.get(`/api/traces/${draft}`).set('Authorization', lead.bearer).expect(404);
     // The tutor still reviews it as any trace.
     await api.http.post(`/api/traces/${submitted}/validate`).set('Authorization', tutor.bearer).send({}).expect(200);
     const group = (await api.http.get(`/api/gept-groups/${groupId}`).set('Authorization', lead.bearer).expect(200)).body;
@@ -149,5 +153,63 @@ describe('GEPT groups', () => {
     // Unlinked, it leaves the lead's view.
     await api.http.put(`/api/traces/${submitted}/gept-meeting`).set('Authorization', interns[0].bearer).send({ meetingId: null }).expect(200);
     expect((await api.http.get(`/api/gept-meetings/${meetingId}/traces`).set('Authorization', lead.bearer).expect(200)).body.items).toEqual([]);
+    await api.http.get(`/api/traces/${submitted}`).set('Authorization', lead.bearer).expect(404);
+  });
+
+  it('let the lead comment on a submitted write-up of their group’s meeting beside the tutor, and on nothing else', async () => {
+    const linked = async (who: Actor, title: string, meeting = meetingId, submit = true) => {
+      const id = await gept(who, title, submit ? 'submit' : undefined);
+      await api.http.put(`/api/traces/${id}/gept-meeting`).set('Authorization', who.bearer).send({ meetingId: meeting }).expect(200);
+      return id;
+    };
+    const comment = (who: Actor, id: string, body: object = { body: 'Bien vu, le refus vaccinal.' }) => api.http.post(`/api/traces/${id}/comments`).set('Authorization', who.bearer).send(body);
+
+    const writeUp = await linked(interns[0], 'GEPT de janvier');
+    await comment(lead, writeUp).expect(201);
+    const anchored = await comment(lead, writeUp, { body: 'Quelle source pour ce point ?', anchor: { from: 1, to: 14, quote: 'Compte rendu' } }).expect(201);
+    expect(anchored.body).toMatchObject({ author: { id: lead.user.id, displayName: 'Bernard Animateur' }, anchor: { from: 1, to: 14, quote: 'Compte rendu' }, revision: 1 });
+    await comment(tutor, writeUp, { body: 'D’accord avec l’animateur.', parentId: anchored.body.id }).expect(201);
+    await comment(interns[0], writeUp, { body: 'Merci, je complète.' }).expect(201);
+    // The intern reads the lead's comments beside the tutor's; the lead reads the whole conversation.
+    const thread = (await api.http.get(`/api/traces/${writeUp}/comments`).set('Authorization', interns[0].bearer).expect(200)).body;
+    expect(thread.map((c: { author: { id: string } }) => c.author.id)).toEqual([lead.user.id, lead.user.id, tutor.user.id, interns[0].user.id]);
+    expect((await api.http.get(`/api/traces/${writeUp}/comments`).set('Authorization', lead.bearer).expect(200)).body).toHaveLength(4);
+    await api.http.post(`/api/comments/${anchored.body.id}/resolve`).set('Authorization', lead.bearer).expect(200);
+    const audited = await api.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'comment.created' AND actor_id = $1 AND subject_id = $2`, [lead.user.id, writeUp]);
+    expect(audited[0].n).toBe(2);
+    // A lead's comment does not make them a reviewer of the trace (that is a tutor's tie).
+    expect(await api.dataSource.query(`SELECT 1 FROM trace_reviewer WHERE trace_id = $1 AND tutor_id = $2`, [writeUp, lead.user.id])).toEqual([]);
+    // Validation stays the tutor's.
+    await api.http.post(`/api/traces/${writeUp}/validate`).set('Authorization', lead.bearer).send({}).expect(403);
+
+    // A draft linked to the meeting: not the lead's to see.
+    const draft = await linked(interns[3], 'Brouillon de janvier', meetingId, false);
+    await comment(lead, draft).expect(404);
+    // A non-gept trace of a member, even linked to the meeting behind the API's back.
+    const rsca = (await api.http.post('/api/traces').set('Authorization', interns[3].bearer).send({ kind: 'rsca', title: 'Un RSCA', competences: [], familles: [], content: paragraph('x') }).expect(201)).body.id;
+    await api.http.post(`/api/traces/${rsca}/submit`).set('Authorization', interns[3].bearer).expect(200);
+    await api.dataSource.query(`UPDATE trace SET gept_meeting_id = $2 WHERE id = $1`, [rsca, meetingId]);
+    await comment(lead, rsca).expect(404);
+    await api.http.get(`/api/traces/${rsca}`).set('Authorization', lead.bearer).expect(404);
+    // A write-up of the other group's meeting, for this lead; this group's, for the other lead, a tutor who is not the intern's, an intern of the group.
+    const other = await linked(interns[6], 'GEPT de l’autre groupe, janvier', otherMeetingId);
+    await comment(lead, other).expect(404);
+    await comment(otherLead, writeUp).expect(404);
+    await comment(otherLead, other).expect(201);
+    const stranger = await actor(api.http, api.dataSource, { roles: ['tutor'], upp: 'beziers' });
+    await comment(stranger, writeUp).expect(404);
+    await comment(interns[1], writeUp).expect(404);
+    // Unlinked by the intern: out of the lead's reach.
+    const unlinked = await linked(interns[4], 'GEPT dé-rattaché');
+    await comment(lead, unlinked).expect(201);
+    await api.http.put(`/api/traces/${unlinked}/gept-meeting`).set('Authorization', interns[4].bearer).send({ meetingId: null }).expect(200);
+    await comment(lead, unlinked).expect(404);
+    await api.http.get(`/api/traces/${unlinked}/comments`).set('Authorization', lead.bearer).expect(404);
+    // An intern who left the group (no route removes a member yet: the rule is ready for it).
+    const leaving = await linked(interns[5], 'GEPT avant départ');
+    await comment(lead, leaving).expect(201);
+    await api.dataSource.query(`DELETE FROM gept_group_member WHERE group_id = $1 AND intern_id = $2`, [groupId, interns[5].user.id]);
+    await comment(lead, leaving).expect(404);
+    await api.http.get(`/api/traces/${leaving}`).set('Authorization', lead.bearer).expect(404);
   });
 });

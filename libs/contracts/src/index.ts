@@ -64,6 +64,11 @@ export interface TraceView {
   unreadComments?: number;
   /** Set when the trace came with its intern from another faculty (a portfolio transfer). */
   origin?: OriginView;
+  /**
+   * Set when the caller reads it as the lead of the intern's GEPT group (a write-up of the group's
+   * meeting): they comment; sending back and validating are the tutor's.
+   */
+  readAs?: 'gept_lead';
 }
 
 /**

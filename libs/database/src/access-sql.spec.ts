@@ -20,9 +20,27 @@ interface ReaderCase {
   tutorships?: { intern: Intern; ended: boolean }[];
   /** The jury sessions they sit on, and whom each hears. */
   sessions?: { window: 'open' | 'closed' | 'upcoming'; interns: Intern[] }[];
-  /** The traces they reviewed, by intern and status. */
+  /** The traces they reviewed, by intern and status (of every kind). */
   reviews?: [Intern, TraceStatus][];
 }
+
+/**
+ * GEPT groups, each with its lead (a reader's name) and its members now; an intern is in one group
+ * a year. A former member is simply not listed: their write-up may still name the meeting.
+ */
+type Group = 'G1' | 'G2' | 'G3' | 'G4';
+const GROUPS: { name: Group; lead: string; year: number; members: Intern[] }[] = [
+  { name: 'G1', lead: 'gept lead', year: 2026, members: ['i1', 'i3'] },
+  { name: 'G2', lead: 'past tutor', year: 2025, members: ['i1', 'i2'] },
+  { name: 'G3', lead: 'lead no more', year: 2024, members: ['i3'] },
+  { name: 'G4', lead: 'gept lead on the open jury', year: 2027, members: ['i1'] },
+];
+/**
+ * Each intern's gept traces, one per status for each group's meeting named here, besides an rsca
+ * and an unlinked gept trace per status: i2 left G1 after linking; i3's write-up is of G3's
+ * meeting, whose lead no longer has the MSU's role, and G1's lead does not read it.
+ */
+const LINKS: Record<Intern, Group[]> = { i1: ['G1', 'G2', 'G4'], i2: ['G1'], i3: ['G3'] };
 
 const READERS: ReaderCase[] = [
   { name: 'i1', roles: ['intern'] },
@@ -38,7 +56,11 @@ const READERS: ReaderCase[] = [
   { name: 'admin', roles: ['admin'] },
   { name: 'admin and past tutor', roles: ['tutor', 'admin'], tutorships: [{ intern: 'i2', ended: true }], reviews: [['i2', 'submitted']] },
   { name: 'nobody to them', roles: ['tutor', 'jury'] },
+  { name: 'gept lead', roles: ['tutor'] },
+  { name: 'lead no more', roles: ['jury'] },
+  { name: 'gept lead on the open jury', roles: ['tutor', 'jury'], sessions: [{ window: 'open', interns: ['i1'] }] },
 ];
+
 
 /** What the description says of the reader and the intern, as the pure rule takes it. */
 function standingOf(reader: ReaderCase, intern: Intern): ReaderStanding {
@@ -49,22 +71,30 @@ function standingOf(reader: ReaderCase, intern: Intern): ReaderStanding {
     self: reader.name === intern,
     tutorship: tutorships.some((t) => !t.ended) ? 'current' : tutorships.length ? 'ended' : 'none',
     jury: sessions.some((s) => s.window === 'open') ? 'open' : sessions.length ? 'closed' : 'none',
+    geptLead: GROUPS.some((g) => g.lead === reader.name && g.members.includes(intern)),
   };
 }
+
+/** Whether the trace names a meeting of a group the reader leads, the intern a member of it now. */
+const linkedToReadersGroup = (reader: ReaderCase, trace: { intern: Intern; meeting: Group | null }) =>
+  GROUPS.some((g) => g.name === trace.meeting && g.lead === reader.name && g.members.includes(trace.intern));
 
 describe('the access rule and its SQL agree', () => {
   let database: MigratedDatabase;
   let db: DataSource;
   const ids = new Map<string, string>();
-  /** Every trace: its intern, status and id. */
-  const traces: { intern: Intern; status: TraceStatus; id: string }[] = [];
+  /** Every trace: its intern, status, kind, the group whose meeting it names, and id. */
+  const traces: { intern: Intern; status: TraceStatus; kind: 'rsca' | 'gept'; meeting: Group | null; id: string }[] = [];
 
   /** The pure rule's answer for each trace, by id. */
   const expected = (reader: ReaderCase) =>
     new Map(
       traces.map((trace) => {
         const reviewedByReader = (reader.reviews ?? []).some(([intern, status]) => intern === trace.intern && status === trace.status);
-        return [trace.id, traceRelation(standingOf(reader, trace.intern), { status: trace.status, reviewedByReader })];
+        return [
+          trace.id,
+          traceRelation(standingOf(reader, trace.intern), { status: trace.status, reviewedByReader, kind: trace.kind, linkedToReadersGeptGroup: linkedToReadersGroup(reader, trace) }),
+        ];
       }),
     );
   const accessReader = (reader: ReaderCase) => ({ userId: ids.get(reader.name)!, roles: reader.roles });
@@ -83,15 +113,34 @@ describe('the access rule and its SQL agree', () => {
       ids.set(reader.name, id);
     }
     const validator = ids.get('current tutor')!;
+    const meetings = new Map<Group, string>();
+    for (const group of GROUPS) {
+      const [{ id }] = await db.query(`INSERT INTO gept_group (title, lead_id, year) VALUES ($1, $2, $3) RETURNING id`, [group.name, ids.get(group.lead), group.year]);
+      for (const intern of group.members) await db.query(`INSERT INTO gept_group_member (group_id, intern_id, year) VALUES ($1, $2, $3)`, [id, ids.get(intern), group.year]);
+      const [meeting] = await db.query(`INSERT INTO gept_meeting (group_id, held_on) VALUES ($1, '2026-12-01') RETURNING id`, [id]);
+      meetings.set(group.name, meeting.id);
+    }
     for (const intern of INTERNS) {
-      for (const status of TRACE_STATUSES) {
-        const validated = status === 'validated';
-        const [{ id }] = await db.query(
-          `INSERT INTO trace (intern_id, kind, title, content, status, validated_at, validated_by, validated_sha256)
-           VALUES ($1, 'rsca', $2, '{"type":"doc"}', $3, $4, $5, $6) RETURNING id`,
-          [ids.get(intern), `${intern} ${status}`, status, validated ? new Date() : null, validated ? validator : null, validated ? createHash('sha256').update(status).digest('hex') : null],
-        );
-        traces.push({ intern, status, id });
+      const kinds: ['rsca' | 'gept', Group | null][] = [['rsca', null], ['gept', null], ...LINKS[intern].map((g) => ['gept', g] as ['gept', Group])];
+      for (const [kind, meeting] of kinds) {
+        for (const status of TRACE_STATUSES) {
+          const validated = status === 'validated';
+          const [{ id }] = await db.query(
+            `INSERT INTO trace (intern_id, kind, title, content, status, validated_at, validated_by, validated_sha256, gept_meeting_id)
+             VALUES ($1, $2, $3, '{"type":"doc"}', $4, $5, $6, $7, $8) RETURNING id`,
+            [
+              ids.get(intern),
+              kind,
+              `${intern} ${kind} ${meeting ?? ''} ${status}`,
+              status,
+              validated ? new Date() : null,
+              validated ? validator : null,
+              validated ? createHash('sha256').update(status).digest('hex') : null,
+              meeting ? meetings.get(meeting) : null,
+            ],
+          );
+          traces.push({ intern, status, kind, meeting, id });
+        }
       }
     }
     const day = 86_400_000;
@@ -117,8 +166,7 @@ describe('the access rule and its SQL agree', () => {
         for (const intern of session.interns) await db.query(`INSERT INTO jury_intern (session_id, intern_id) VALUES ($1, $2)`, [id, ids.get(intern)]);
       }
       for (const [intern, status] of reader.reviews ?? []) {
-        const trace = traces.find((t) => t.intern === intern && t.status === status)!;
-        await db.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2)`, [trace.id, me]);
+        for (const trace of traces.filter((t) => t.intern === intern && t.status === status)) await db.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2)`, [trace.id, me]);
       }
     }
   });
@@ -128,7 +176,19 @@ describe('the access rule and its SQL agree', () => {
 
   it('reads the matrix the way it was meant: every relation and "none" occur', () => {
     const seen = new Set(READERS.flatMap((reader) => [...expected(reader).values()]));
-    expect(seen).toEqual(new Set<TraceRelation | null>(['owner', 'tutor', 'former_tutor', 'jury', 'admin', null]));
+    expect(seen).toEqual(new Set<TraceRelation | null>(['owner', 'tutor', 'gept_lead', 'former_tutor', 'jury', 'admin', null]));
+    // The cases the lead's relation is meant to cover, said once.
+    const lead = expected(READERS.find((r) => r.name === 'gept lead')!);
+    const relationOf = (intern: Intern, kind: string, meeting: Group | null, status: TraceStatus) => lead.get(traces.find((t) => t.intern === intern && t.kind === kind && t.meeting === meeting && t.status === status)!.id);
+    expect(relationOf('i1', 'gept', 'G1', 'submitted')).toBe('gept_lead');
+    expect(relationOf('i1', 'gept', 'G1', 'draft')).toBeNull();
+    expect(relationOf('i1', 'rsca', null, 'submitted')).toBeNull();
+    expect(relationOf('i1', 'gept', null, 'submitted')).toBeNull();
+    expect(relationOf('i1', 'gept', 'G2', 'submitted')).toBeNull();
+    expect(relationOf('i2', 'gept', 'G1', 'submitted')).toBeNull();
+    expect(relationOf('i3', 'gept', 'G3', 'validated')).toBeNull();
+    const pastTutorAndLead = expected(READERS.find((r) => r.name === 'past tutor')!);
+    expect(pastTutorAndLead.get(traces.find((t) => t.intern === 'i1' && t.meeting === 'G2' && t.status === 'changes_requested')!.id)).toBe('gept_lead');
   });
 
   it.each(READERS.map((reader) => [reader.name, reader] as const))('on one trace at a time (%s)', async (_name, reader) => {
@@ -174,7 +234,7 @@ describe('the access rule and its SQL agree', () => {
     ['jury', 'validated'],
   ])('on the traces an export holds (%s, %s)', async (relation, scope) => {
     const filter = exportedTraceFilter(relation, scope)!;
-    const found = await db.getRepository(Trace).find({ where: { internId: ids.get('i1'), ...filter } });
+    const found = await db.getRepository(Trace).find({ where: { internId: ids.get('i1'), kind: 'rsca', ...filter } });
     expect(found.map((trace) => trace.status).sort()).toEqual([...exportedStatuses(relation, scope)!].sort());
     expect(exportedTraceFilter('jury', 'all')).toBeNull();
   });

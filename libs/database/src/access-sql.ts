@@ -25,10 +25,11 @@ export const OPEN_SESSION_INTERNS_SQL = `SELECT ji.intern_id FROM jury_intern ji
 
 /**
  * The reader's ties to interns: their tutees (a tutorship running), their former tutees (one
- * ended), the interns heard by an open jury session where they sit.
+ * ended), the interns heard by an open jury session where they sit, the members of the GEPT
+ * groups they lead.
  */
-export type ReaderTie = 'tutees' | 'former' | 'jury';
-export const READER_TIES: readonly ReaderTie[] = ['tutees', 'former', 'jury'];
+export type ReaderTie = 'tutees' | 'former' | 'jury' | 'gept';
+export const READER_TIES: readonly ReaderTie[] = ['tutees', 'former', 'jury', 'gept'];
 
 /**
  * The interns (column `intern_id`) the reader `$1` has the tie with; with `intern`, narrowed to
@@ -44,11 +45,14 @@ export function readerTieSql(tie: ReaderTie, intern?: string): string {
     case 'jury':
       // The sessions of one member are few: not narrowed, the planner hashes them.
       return `SELECT DISTINCT intern_id FROM (${OPEN_SESSION_INTERNS_SQL}) j`;
+    case 'gept':
+      // A lead's groups, by the lead index, then their members by the member key: a few dozen ids.
+      return `SELECT DISTINCT gm.intern_id FROM gept_group g JOIN gept_group_member gm ON gm.group_id = g.id WHERE g.lead_id = $1${intern ? ` AND gm.intern_id = ${intern}` : ''}`;
   }
 }
 
 /** The role a tie needs: it is not asked of anyone without it. */
-const TIE_ROLE: { readonly [T in ReaderTie]: Role } = { tutees: 'tutor', former: 'tutor', jury: 'jury' };
+const TIE_ROLE: { readonly [T in ReaderTie]: Role } = { tutees: 'tutor', former: 'tutor', jury: 'jury', gept: 'tutor' };
 export const mayHaveTie = (reader: AccessReader, tie: ReaderTie): boolean => reader.roles.includes(TIE_ROLE[tie]);
 
 /** The relation's statuses (the domain's) as a predicate on `t.status`, or none when it sees them all. */
@@ -73,6 +77,17 @@ const both = (...terms: (string | null)[]) => `(${terms.filter(Boolean).join(' A
 export function traceRuleSql(me: () => string, tie: (name: ReaderTie) => string, has: (name: ReaderTie) => boolean, admin: boolean) {
   const arms: { readonly [R in Exclude<TraceRelation, 'owner' | 'admin'>]: () => string } = {
     tutor: () => (has('tutees') ? both(`t.intern_id = ANY(${tie('tutees')})`, statusSql('tutor')) : ''),
+    // The trace's meeting (its key), of a group the reader leads, with the intern a member now.
+    gept_lead: () =>
+      has('gept')
+        ? both(
+            `t.intern_id = ANY(${tie('gept')})`,
+            statusSql('gept_lead'),
+            `t.kind = 'gept'`,
+            `EXISTS (SELECT 1 FROM gept_meeting gmt JOIN gept_group gg ON gg.id = gmt.group_id AND gg.lead_id = ${me()}
+               JOIN gept_group_member ggm ON ggm.group_id = gg.id AND ggm.intern_id = t.intern_id WHERE gmt.id = t.gept_meeting_id)`,
+          )
+        : '',
     // A review is probed for this trace only (the reviewer row's primary key), never gathered.
     former_tutor: () =>
       has('former')
@@ -82,9 +97,10 @@ export function traceRuleSql(me: () => string, tie: (name: ReaderTie) => string,
   };
   const owner = () => `t.intern_id = ${me()}`;
   return {
-    visible: () => `(${[owner(), arms.tutor(), arms.former_tutor(), arms.jury()].filter(Boolean).join(' OR ')})`,
+    visible: () => `(${[owner(), arms.tutor(), arms.gept_lead(), arms.former_tutor(), arms.jury()].filter(Boolean).join(' OR ')})`,
     relation: () => {
-      const held = (['tutor', 'former_tutor', 'jury'] as const).map((name) => [arms[name](), name] as const).filter(([sql]) => sql);
+      // TRACE_RELATIONS' order.
+      const held = (['tutor', 'gept_lead', 'former_tutor', 'jury'] as const).map((name) => [arms[name](), name] as const).filter(([sql]) => sql);
       return `(CASE WHEN ${owner()} THEN 'owner'${held.map(([sql, name]) => ` WHEN ${sql} THEN '${name}'`).join('')}${admin ? ` ELSE 'admin'` : ''} END)`;
     },
   };
@@ -97,7 +113,7 @@ export function traceRelationSql(reader: AccessReader, me: string): string {
 }
 
 /**
- * The reader's (`$1`) ties as three uuid arrays in one row, `'{}'` for a tie their roles cannot
+ * The reader's (`$1`) ties as uuid arrays in one row, `'{}'` for a tie their roles cannot
  * have; null when they can have none (a plain intern, an admin): nothing to ask.
  */
 export function readerTiesSql(reader: AccessReader): string | null {
@@ -106,7 +122,7 @@ export function readerTiesSql(reader: AccessReader): string | null {
 }
 
 export type ReaderTies = { [T in ReaderTie]: string[] };
-export const NO_TIES: ReaderTies = { tutees: [], former: [], jury: [] };
+export const NO_TIES: ReaderTies = { tutees: [], former: [], jury: [], gept: [] };
 
 /**
  * SQL on alias `t` for a list: `visible`, the rows the reader may see (none for an admin, who

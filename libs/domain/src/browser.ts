@@ -6,4 +6,5 @@ export * from './portfolio/phases';
 export * from './privacy';
 export * from './labels';
 export * from './stages/evaluations';
-export { TEACHING_KIND_WORDS, MANDATORY_SESSION_STATE_LABELS } from './teaching/teaching';
+export { ATTENDANCE_STATUS_LABELS, ATTENDANCE_VIA_LABELS, MANDATORY_SESSION_STATE_LABELS, TEACHING_KIND_WORDS, TEACHING_KINDS } from './teaching/teaching';
+export type { TeachingKind } from './teaching/teaching';

@@ -35,6 +35,20 @@ const MEETINGS_SQL = `SELECT count(*)::int AS "coSigned", count(*) FILTER (WHERE
  WHERE t.intern_id = $1 AND m.intern_confirmed_at IS NOT NULL AND m.tutor_confirmed_at IS NOT NULL`;
 
 /**
+ * The GEPT meetings an intern ($1) was ticked present at, in the groups they belong to, held from
+ * $2 to before $3 (the phase, counted like its traces) and by $4 (today: a meeting planned ahead is
+ * not attended yet). Through the intern's memberships (a few rows, by the member key), then the
+ * groups' meetings and the attendance's primary key. The intern's faculty only, said here for the
+ * workers' sweeps, which run outside any faculty's scope (GEPT groups stay with the faculty that
+ * runs them when a portfolio moves).
+ */
+const GEPT_ATTENDED_SQL = `SELECT count(*)::int AS n
+  FROM gept_group_member g JOIN app_user u ON u.id = g.intern_id AND u.faculty_id = g.faculty_id
+  JOIN gept_meeting m ON m.group_id = g.group_id AND m.held_on >= $2::date AND m.held_on < $3::date AND m.held_on <= $4::date
+  JOIN gept_attendance a ON a.meeting_id = m.id AND a.intern_id = g.intern_id AND a.present
+ WHERE g.intern_id = $1`;
+
+/**
  * The progress statement ($1 intern, $2 phase, $3 validated since): the kinds and tags of the
  * validated traces (not their content), the assessments' levels, the last final decision, and
  * the rules it was judged by (the current ones if undecided), as JSON.
@@ -96,7 +110,9 @@ export class ProgressService {
     for (const levels of row.levels) {
       for (const [competence, level] of Object.entries(levels)) lastLevel.set(competence, level);
     }
-    const judged = evaluateRequirements(phase, requirement.rules, kinds, coverage, { coSignedInPhase: inPhase });
+    const [{ n: geptAttended }] = await this.statements.query<{ n: number }>(GEPT_ATTENDED_SQL, [intern.id, parisDay(since), parisDay(window.to), parisDay(now)]);
+    const teaching = await teachingProgress(this.statements, intern.id, phase, window, now);
+    const judged = evaluateRequirements(phase, requirement.rules, kinds, coverage, { coSignedInPhase: inPhase, geptAttendedInPhase: geptAttended, teaching });
     return {
       internId: intern.id,
       phase,
@@ -112,7 +128,7 @@ export class ProgressService {
       summary: judged.summary,
       validatedTotal: coverage.total,
       meetings,
-      teaching: await teachingProgress(this.statements, intern.id, phase, window, now),
+      teaching,
     };
   }
 }

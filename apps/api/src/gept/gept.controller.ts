@@ -56,7 +56,7 @@ export class GeptController {
 
   @Get('gept-meetings/:id/traces')
   @Roles('tutor')
-  @ApiOkResponse({ description: 'The group’s gept traces linked to the meeting, submitted or further, read-only, for its lead; audited.' })
+  @ApiOkResponse({ description: 'The group’s gept traces linked to the meeting, submitted or further, for its lead, who comments on them through `POST /api/traces/:id/comments`; audited.' })
   traces(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.gept.linkedTraces(auth, id);
   }

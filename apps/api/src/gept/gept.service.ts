@@ -15,8 +15,9 @@ const onlyLead = () => new DomainError(ErrorCode.Forbidden, 'Seul l’animateur 
 
 /**
  * GEPT groups: the admin forms them, the lead keeps the meetings, their cases and who came, and
- * reads the gept traces its interns link to a meeting (read-only: reviewing them stays the tutor's
- * workflow). Outside a group, nothing of it is visible (404).
+ * reads the gept traces its interns link to a meeting. The lead comments on them through the
+ * trace's own routes (the access rule's `gept_lead`); validating them stays the tutor's. Outside a
+ * group, nothing of it is visible (404).
  */
 @Injectable()
 export class GeptService {
@@ -141,7 +142,10 @@ export class GeptService {
     return (await this.get(auth, meeting.groupId)).meetings.find((m) => m.id === meetingId)!;
   }
 
-  /** The group's gept traces linked to the meeting, submitted or further, for its lead to read. */
+  /**
+   * The group's gept traces linked to the meeting, submitted or further, for its lead to read: the
+   * traces the access rule's `gept_lead` reaches through this meeting (same predicates, one meeting).
+   */
   async linkedTraces(auth: AuthContext, meetingId: string): Promise<{ items: GeptLinkedTraceView[] }> {
     const meeting = await this.leadsMeeting(auth, meetingId);
     const rows: { id: string; intern_id: string; title: string; status: string; content: unknown; submitted_at: Date | null; validated_at: Date | null; first_name: string; last_name: string }[] =

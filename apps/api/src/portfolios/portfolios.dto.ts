@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { PHASES, Phase } from '@carnet/domain';
 
@@ -36,6 +36,8 @@ export class RulesBody {
   @ApiProperty() @IsInt() @Min(0) @Max(12) minFamilles!: number;
   @ApiProperty() @IsInt() @Min(0) @Max(6) minCompetences!: number;
   @ApiPropertyOptional({ description: 'Co-signed tutor meetings per year of the phase; absent or 0: none asked' }) @IsOptional() @IsInt() @Min(0) @Max(12) tutorMeetingsPerYear?: number;
+  @ApiPropertyOptional({ description: 'GEPT meetings attended per year of the phase, in the intern’s GEPT groups; absent or 0: none asked' }) @IsOptional() @IsInt() @Min(0) @Max(24) geptMeetingsPerYear?: number;
+  @ApiPropertyOptional({ description: 'Every mandatory teaching session of the phase already held attended or its absence justified; absent or false: not asked' }) @IsOptional() @IsBoolean() mandatoryTeaching?: boolean;
 }
 
 export class RequirementBody {

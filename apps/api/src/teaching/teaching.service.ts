@@ -14,6 +14,7 @@ import {
   assertTeachingSession,
   ATTENDANCE_SLOT_SECONDS,
   ATTENDANCE_STATUS_LABELS,
+  ATTENDANCE_VIA_LABELS,
   attendanceSlot,
   attendanceWindow,
   csvLine,
@@ -356,7 +357,7 @@ export class TeachingService {
     const lines = [
       csvLine(['Nom', 'Prénom', 'Courriel', 'Promotion', 'UPP', 'Présence', 'Relevé', 'Motif d’absence', 'Justificatif']),
       ...rows.map((r) =>
-        csvLine([r.last_name, r.first_name, r.email, r.promotion, r.upp, ATTENDANCE_STATUS_LABELS[r.status ?? 'unmarked'], r.via ? { list: 'liste', code: 'QR code', intern: 'par l’interne' }[r.via] : '', r.reason, r.document_filename]),
+        csvLine([r.last_name, r.first_name, r.email, r.promotion, r.upp, ATTENDANCE_STATUS_LABELS[r.status ?? 'unmarked'], r.via ? ATTENDANCE_VIA_LABELS[r.via] : '', r.reason, r.document_filename]),
       ),
     ];
     await this.audit.record(auth, { action: 'teaching_attendance.export', subjectType: 'teaching_session', subjectId: sessionId, details: { rows: rows.length } });

@@ -19,7 +19,7 @@ export class CommentsController {
 
   @Post('traces/:id/comments')
   @Roles('intern', 'tutor')
-  @ApiCreatedResponse({ description: 'The comment; `anchor` ties it to a quoted passage.' })
+  @ApiCreatedResponse({ description: 'The comment; `anchor` ties it to a quoted passage. By the intern, their active tutor, or on a `gept` write-up linked to a meeting of their group the GEPT lead; 404 for anyone else, 403 for a past tutor.' })
   create(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() body: CreateCommentBody) {
     return this.comments.create(auth, id, body);
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PreparedStatements, TraceComment, User } from '@carnet/database';
-import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
+import { commentsOnTrace, displayName, DomainError, ErrorCode, notFound, TRACE_RELATIONS } from '@carnet/domain';
 import type { CommentView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -11,6 +11,9 @@ import { TraceAccessService, TraceRelation } from './trace-access.service';
 import { SqlParams } from '../common/sql-params';
 
 export type { CommentView };
+
+/** The relations that take part in the conversation (the domain's `commentsOnTrace`), as the insert's guard. */
+const COMMENTING = TRACE_RELATIONS.filter(commentsOnTrace);
 
 /** A comment as the entity holds it, or as the list query selects it (named alike). */
 type CommentFields = Omit<TraceComment, 'trace' | 'author'> & { author?: Pick<User, 'firstName' | 'lastName'> };
@@ -39,7 +42,8 @@ const commentColumns = (c: string) => `${c}.id, ${c}.trace_id AS "traceId", ${c}
   ${c}.created_at AS "createdAt", ${c}.resolved_at AS "resolvedAt", ${c}.resolved_by AS "resolvedBy"`;
 
 /**
- * Threaded comments between an intern and their tutors. An anchored comment stores the quoted
+ * Threaded comments between an intern and their tutor, and on a GEPT write-up the group's lead
+ * (the domain's `commentsOnTrace`). An anchored comment stores the quoted
  * passage with its positions, so it still shows what it was about after the text moves.
  */
 @Injectable()
@@ -87,7 +91,7 @@ export class CommentsService {
       saved AS (
         INSERT INTO trace_comment (trace_id, author_id, parent_id, body, anchor_from, anchor_to, anchor_quote, revision)
         SELECT target.id, ${me}, ${values.join(', ')}, (SELECT max(r.number) FROM trace_revision r WHERE r.trace_id = target.id)
-          FROM target WHERE target.relation IN ('owner', 'tutor') ${parent}
+          FROM target WHERE target.relation IN (${COMMENTING.map((r) => `'${r}'`).join(', ')}) ${parent}
         RETURNING *),
       reviewer AS (INSERT INTO trace_reviewer (trace_id, tutor_id) SELECT saved.trace_id, ${me} FROM saved, target WHERE target.relation = 'tutor' ON CONFLICT DO NOTHING),
       audit AS (${this.audit.insertSql(auth, { action: 'comment.created', subjectType: 'trace' }, params, { from: 'saved', subjectId: 'saved.trace_id::text', details: `jsonb_build_object('commentId', saved.id)` })})

@@ -37,7 +37,7 @@ export class IdentifiersService {
   /** For the intern and their tutors: the findings left in the text, and those the intern replaced. */
   async report(auth: AuthContext, id: string): Promise<IdentifierReport> {
     const relation = await this.access.relationTo(this.dataSource.manager, auth, id);
-    this.access.assertInConversation(relation);
+    this.access.assertOwnerOrTutors(relation);
     const [[trace], counts] = await Promise.all([
       this.dataSource.query(`SELECT content_text FROM trace WHERE id = $1`, [id]) as Promise<{ content_text: string | null }[]>,
       this.dataSource.query(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { entityColumns, NO_TIES, PreparedStatements, ReaderTies, readerTiesSql, Trace, traceListSql, traceRelationSql, Tutorship } from '@carnet/database';
-import { DomainError, ErrorCode, notFound, readsTraceContent, TraceRelation } from '@carnet/domain';
+import { commentsOnTrace, DomainError, ErrorCode, notFound, readsTraceContent, readsTraceConversation, TraceRelation } from '@carnet/domain';
 import { AuthContext } from '../auth/auth-context';
 import { SqlParams } from '../common/sql-params';
 
@@ -84,25 +84,29 @@ export class TraceAccessService {
     await manager.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [traceId, tutorId]);
   }
 
-  /** The owner, their tutors and a sitting jury read content; an admin reads metadata only. */
+  /** The owner, their tutors, a GEPT lead and a sitting jury read content; an admin reads metadata only. */
   assertReadsContent(relation: TraceRelation): void {
     if (!readsTraceContent(relation)) throw notFound('Trace');
   }
 
-  /** Comments are the conversation between the intern and their tutors only (a former tutor reads it). */
-  assertInConversation(relation: TraceRelation): void {
+  /** The intern and their tutors, present or past: the patient-identifier report is theirs, not a GEPT lead's or a jury's. */
+  assertOwnerOrTutors(relation: TraceRelation): void {
     if (relation !== 'owner' && relation !== 'tutor' && relation !== 'former_tutor') throw notFound('Trace');
   }
 
-  /** Reading it: the conversation's members, and a sitting jury (a validated trace, read-only). */
+  /** Reading the conversation (the domain's rule): its members, a past tutor and a sitting jury (read-only). */
   assertReadsConversation(relation: TraceRelation): void {
-    if (relation !== 'jury') this.assertInConversation(relation);
+    if (!readsTraceConversation(relation)) throw notFound('Trace');
   }
 
-  /** Taking part in it (comment, resolve) is for the intern and their active tutor: read-only means read-only. */
+  /**
+   * Taking part in it (comment, resolve): the intern, their active tutor and, on a write-up of
+   * their group's meeting, the GEPT lead; read-only means read-only.
+   */
   assertMayComment(relation: TraceRelation): void {
-    this.assertInConversation(relation);
-    if (relation === 'former_tutor') throw new DomainError(ErrorCode.Forbidden, 'Votre tutorat est terminé : vous pouvez relire cette trace, plus la commenter.');
+    this.assertReadsConversation(relation);
+    if (relation === 'jury') throw notFound('Trace');
+    if (!commentsOnTrace(relation)) throw new DomainError(ErrorCode.Forbidden, 'Votre tutorat est terminé : vous pouvez relire cette trace, plus la commenter.');
   }
 
   assertOwner(relation: TraceRelation): void {

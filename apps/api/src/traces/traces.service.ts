@@ -59,6 +59,7 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
   }
   // Names filled by `fillTraceOrigins`.
   if (trace.originFacultyId) view.origin = { facultyId: trace.originFacultyId, facultyName: '' };
+  if (relation === 'gept_lead') view.readAs = 'gept_lead';
   if (relation !== 'admin') {
     view.title = trace.title;
     if (trace.content) view.content = trace.content as Record<string, unknown>;

@@ -16,7 +16,7 @@ export function ReviewInboxPage() {
   useEffect(() => {
     api.get<Page<TraceSummary>>('/traces?status=submitted&sort=submitted&pageSize=200').then(setPage, setError);
   }, []);
-  const name = (internId: string) => me?.tutees?.find((t) => t.id === internId)?.displayName ?? 'Ancien tutoré';
+  const name = (trace: TraceSummary) => me?.tutees?.find((t) => t.id === trace.internId)?.displayName ?? (trace.readAs === 'gept_lead' ? 'Membre de votre groupe GEPT' : 'Ancien tutoré');
   const late = page?.items.filter((t) => daysSince(t.submittedAt) > LATE_DAYS).length ?? 0;
   const waitingFor = (internId: string) => page?.items.filter((t) => t.internId === internId).length ?? 0;
   return (
@@ -31,7 +31,7 @@ export function ReviewInboxPage() {
             {late > 0 && `, dont ${late} depuis plus de ${LATE_DAYS} jours`}.
           </p>
           <table className="inbox">
-            <caption className="visually-hidden">Traces soumises par vos tutorés, la plus ancienne en premier</caption>
+            <caption className="visually-hidden">Traces soumises par vos tutorés et comptes rendus des GEPT que vous animez, la plus ancienne en premier</caption>
             <thead>
               <tr>
                 <th scope="col">Trace</th>
@@ -57,7 +57,7 @@ export function ReviewInboxPage() {
                         </>
                       ) : null}
                     </td>
-                    <td>{name(t.internId)}</td>
+                    <td>{name(t)}</td>
                     <td>{KIND_LABELS[t.kind]}</td>
                     <td>{dateFr(t.submittedAt)}</td>
                     <td>

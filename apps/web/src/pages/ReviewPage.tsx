@@ -94,7 +94,9 @@ export default function ReviewPage({ id }: { id: string }) {
   };
 
   if (!trace) return error ? <ErrorMessage error={error} /> : <p role="status">Chargement…</p>;
-  const reviewable = trace.status === 'submitted';
+  // A GEPT lead comments their group's write-ups; the decision is the tutor's.
+  const asLead = trace.readAs === 'gept_lead';
+  const reviewable = trace.status === 'submitted' && !asLead;
   return (
     <div className="editor-page">
       <div className="editor-main">
@@ -130,6 +132,11 @@ export default function ReviewPage({ id }: { id: string }) {
           onLocated={setLocated}
           onHighlightClick={focusComment}
         />
+        {asLead && (
+          <p className="alert info">
+            Vous lisez ce compte rendu en tant qu’animateur du groupe GEPT : vos commentaires s’affichent pour l’interne à côté de ceux de son tuteur, qui seul valide la trace ou demande des modifications.
+          </p>
+        )}
         {reviewable && (
           <section className="card" aria-labelledby="decision-title">
             <h2 id="decision-title">Votre retour</h2>

@@ -1,11 +1,14 @@
-import { exportedStatuses, portfolioRelation, ReaderStanding, readsTraceContent, traceRelation, TraceRelation } from './access-rule';
+import { commentsOnTrace, exportedStatuses, portfolioRelation, ReaderStanding, readsTraceContent, readsTraceConversation, traceRelation, TraceRelation, TraceStanding, TRACE_RELATIONS } from './access-rule';
 import { TRACE_STATUSES, TraceStatus } from '../traces/referential';
 
 const stranger: ReaderStanding = { roles: [], self: false, tutorship: 'none', jury: 'none' };
 const reader = (standing: Partial<ReaderStanding>): ReaderStanding => ({ ...stranger, ...standing });
 
 /** The reader's relation to a trace of each status, in TRACE_STATUSES order (draft, submitted, changes_requested, validated). */
-const overStatuses = (standing: ReaderStanding, reviewedByReader = false) => TRACE_STATUSES.map((status) => traceRelation(standing, { status, reviewedByReader }));
+const overStatuses = (standing: ReaderStanding, reviewedByReader = false, trace: Partial<TraceStanding> = {}) =>
+  TRACE_STATUSES.map((status) => traceRelation(standing, { status, reviewedByReader, ...trace }));
+/** A gept trace linked to a meeting of a group the reader leads, the intern a member. */
+const groupWriteUp: Partial<TraceStanding> = { kind: 'gept', linkedToReadersGeptGroup: true };
 
 describe('the access rule: who may read which trace of an intern, now', () => {
   it('gives the intern every trace of theirs, drafts included, whatever their roles', () => {
@@ -29,6 +32,27 @@ describe('the access rule: who may read which trace of an intern, now', () => {
     expect(overStatuses(reader({ roles: ['tutor'], tutorship: 'current' }), true)).toEqual([null, 'tutor', 'tutor', 'tutor']);
   });
 
+  it('gives a GEPT lead the intern’s gept traces linked to their group’s meetings, but drafts', () => {
+    const lead = reader({ roles: ['tutor'], geptLead: true });
+    expect(overStatuses(lead, false, groupWriteUp)).toEqual([null, 'gept_lead', 'gept_lead', 'gept_lead']);
+  });
+
+  it('gives a GEPT lead nothing else: another kind, a trace unlinked or linked to another group’s meeting, an intern out of their groups', () => {
+    const lead = reader({ roles: ['tutor'], geptLead: true });
+    expect(overStatuses(lead, false, { kind: 'rsca', linkedToReadersGeptGroup: true })).toEqual([null, null, null, null]);
+    expect(overStatuses(lead, false, { kind: 'gept', linkedToReadersGeptGroup: false })).toEqual([null, null, null, null]);
+    expect(overStatuses(lead, false, { kind: 'gept' })).toEqual([null, null, null, null]);
+    expect(overStatuses(reader({ roles: ['tutor'] }), false, groupWriteUp)).toEqual([null, null, null, null]);
+    // The tie without the MSU's role.
+    expect(overStatuses(reader({ roles: ['intern'], geptLead: true }), false, groupWriteUp)).toEqual([null, null, null, null]);
+  });
+
+  it('lets the intern, their tutor and a GEPT lead comment; a past tutor and a jury read the conversation only', () => {
+    expect(TRACE_RELATIONS.filter(commentsOnTrace)).toEqual(['owner', 'tutor', 'gept_lead']);
+    expect(TRACE_RELATIONS.filter(readsTraceConversation)).toEqual(['owner', 'tutor', 'gept_lead', 'former_tutor', 'jury']);
+    expect(readsTraceContent('gept_lead')).toBe(true);
+  });
+
   it('gives a member of an open jury session hearing the intern their validated traces only', () => {
     expect(overStatuses(reader({ roles: ['jury'], jury: 'open' }))).toEqual([null, null, null, 'jury']);
   });
@@ -50,6 +74,11 @@ describe('the access rule: who may read which trace of an intern, now', () => {
     expect(overStatuses(reader({ roles: ['tutor', 'jury'], tutorship: 'ended', jury: 'open' }), true)).toEqual([null, 'former_tutor', 'former_tutor', 'former_tutor']);
     expect(overStatuses(reader({ roles: ['tutor', 'jury'], tutorship: 'ended', jury: 'open' }), false)).toEqual([null, null, null, 'jury']);
     expect(overStatuses(reader({ roles: ['jury', 'admin'], jury: 'open' }))).toEqual(['admin', 'admin', 'admin', 'jury']);
+    // The tutor stays the tutor of a write-up of their tutee's GEPT group they lead.
+    expect(overStatuses(reader({ roles: ['tutor'], tutorship: 'current', geptLead: true }), false, groupWriteUp)).toEqual([null, 'tutor', 'tutor', 'tutor']);
+    // A lead who once tutored the intern, or sits on their open jury, comments as the lead.
+    expect(overStatuses(reader({ roles: ['tutor'], tutorship: 'ended', geptLead: true }), true, groupWriteUp)).toEqual([null, 'gept_lead', 'gept_lead', 'gept_lead']);
+    expect(overStatuses(reader({ roles: ['tutor', 'jury'], jury: 'open', geptLead: true }), false, groupWriteUp)).toEqual([null, 'gept_lead', 'gept_lead', 'gept_lead']);
   });
 
   it('asks the role as well as the tie: a tie outlives a role taken away', () => {
@@ -74,6 +103,7 @@ describe('the portfolio rule: who may read an intern’s portfolio as a whole, n
     ['an admin who is the current tutor', { roles: ['tutor', 'admin'], tutorship: 'current' }, 'tutor'],
     ['a tie without its role', { roles: ['intern'], tutorship: 'current', jury: 'open' }, null],
     ['anyone else', { roles: ['tutor', 'jury'] }, null],
+    ['the lead of their GEPT group: their group’s write-ups, not the portfolio', { roles: ['tutor'], geptLead: true }, null],
   ])('%s', (_who, standing, expected) => {
     expect(portfolioRelation(reader(standing))).toBe(expected);
   });

@@ -1,5 +1,5 @@
 import type { Role } from '../roles';
-import { TRACE_STATUSES, TraceStatus } from '../traces/referential';
+import { TRACE_STATUSES, TraceKind, TraceStatus } from '../traces/referential';
 
 /**
  * Who may read which trace of which intern, now: the one statement of the rule. The API and the
@@ -22,27 +22,43 @@ export interface ReaderStanding {
    * closed or not yet open ones, or none.
    */
   jury: 'open' | 'closed' | 'none';
+  /** The reader leads a GEPT group the intern belongs to (absent: none). */
+  geptLead?: boolean;
 }
 
 /** A trace as the rule needs it: its status, and whether this reader reviewed it (commented, sent back, validated). */
 export interface TraceStanding {
   status: TraceStatus;
   reviewedByReader: boolean;
+  /** Its kind (absent: not a GEPT write-up). */
+  kind?: TraceKind;
+  /**
+   * It is linked to a meeting of a GEPT group the reader leads, and its intern is a member of that
+   * group now (absent: no). A trace unlinked, or an intern who left the group, is out of it.
+   */
+  linkedToReadersGeptGroup?: boolean;
 }
 
 /**
  * How the reader relates to a trace, which decides what they see and do:
  * - `owner`: the intern who wrote it, everything;
  * - `tutor`: their current tutor, every trace but drafts;
+ * - `gept_lead`: the lead of a GEPT group the intern belongs to, the intern's `gept` traces linked to
+ *   a meeting of that group, but drafts: they read and comment, as the group's MSU, beside the
+ *   tutor; sending back and validating stay the tutor's (the DES rules make the tutor the validator);
  * - `former_tutor`: a past tutor, the traces they reviewed, read-only (no comment, no review);
  * - `jury`: a member of a jury session the intern is heard by, while it is open: validated traces, read-only;
  * - `admin`: every trace's metadata (no title, no content);
  * anything else does not exist for them.
  */
-export type TraceRelation = 'owner' | 'tutor' | 'former_tutor' | 'jury' | 'admin';
+export type TraceRelation = 'owner' | 'tutor' | 'gept_lead' | 'former_tutor' | 'jury' | 'admin';
 
-/** In the order they are tried: the first that holds names the relation. */
-export const TRACE_RELATIONS: readonly TraceRelation[] = ['owner', 'tutor', 'former_tutor', 'jury', 'admin'];
+/**
+ * In the order they are tried: the first that holds names the relation. The lead comes before
+ * the read-only ones: a lead who once tutored the intern, or sits on their jury, still comments
+ * their group's write-ups.
+ */
+export const TRACE_RELATIONS: readonly TraceRelation[] = ['owner', 'tutor', 'gept_lead', 'former_tutor', 'jury', 'admin'];
 
 const NOT_DRAFT: readonly TraceStatus[] = TRACE_STATUSES.filter((status) => status !== 'draft');
 
@@ -53,6 +69,7 @@ const NOT_DRAFT: readonly TraceStatus[] = TRACE_STATUSES.filter((status) => stat
 export const TRACE_STATUSES_SEEN: { readonly [R in TraceRelation]: readonly TraceStatus[] } = {
   owner: TRACE_STATUSES,
   tutor: NOT_DRAFT,
+  gept_lead: NOT_DRAFT,
   former_tutor: NOT_DRAFT,
   jury: ['validated'],
   admin: TRACE_STATUSES,
@@ -65,6 +82,9 @@ export function holdsRelation(reader: ReaderStanding, relation: TraceRelation): 
       return reader.self;
     case 'tutor':
       return reader.roles.includes('tutor') && reader.tutorship === 'current';
+    case 'gept_lead':
+      // A lead is an MSU: the tie outlives a role taken away no more than a tutor's.
+      return reader.roles.includes('tutor') && reader.geptLead === true;
     case 'former_tutor':
       // A current tutor's reviews are among the traces their tutorship shows anyway.
       return reader.roles.includes('tutor') && reader.tutorship === 'ended';
@@ -78,6 +98,7 @@ export function holdsRelation(reader: ReaderStanding, relation: TraceRelation): 
 /** Whether the relation, once held, reaches this trace. */
 export function reachesTrace(relation: TraceRelation, trace: TraceStanding): boolean {
   if (!TRACE_STATUSES_SEEN[relation].includes(trace.status)) return false;
+  if (relation === 'gept_lead') return trace.kind === 'gept' && trace.linkedToReadersGeptGroup === true;
   return relation !== 'former_tutor' || trace.reviewedByReader;
 }
 
@@ -86,8 +107,17 @@ export function traceRelation(reader: ReaderStanding, trace: TraceStanding): Tra
   return TRACE_RELATIONS.find((relation) => holdsRelation(reader, relation) && reachesTrace(relation, trace)) ?? null;
 }
 
-/** The owner, their tutors and a sitting jury read a trace's content; an admin its metadata only. */
+/** The owner, their tutors, a GEPT lead and a sitting jury read a trace's content; an admin its metadata only. */
 export const readsTraceContent = (relation: TraceRelation): boolean => relation !== 'admin';
+
+/**
+ * Who takes part in a trace's conversation (comment, answer, resolve): the intern, their tutor and,
+ * on a write-up of their group's meeting, the GEPT lead. A past tutor and a jury read it only.
+ */
+export const commentsOnTrace = (relation: TraceRelation): boolean => relation === 'owner' || relation === 'tutor' || relation === 'gept_lead';
+
+/** Who reads the conversation: those who take part, a past tutor and a sitting jury (read-only). */
+export const readsTraceConversation = (relation: TraceRelation): boolean => commentsOnTrace(relation) || relation === 'former_tutor' || relation === 'jury';
 
 /**
  * Who may read an intern's portfolio as a whole (progress, assessments, stages, exports), now:

@@ -245,3 +245,10 @@ export const ATTENDANCE_STATUS_LABELS: Readonly<Record<'present' | 'absent' | 'e
   excused: 'Absence justifiée',
   unmarked: 'Non relevé',
 };
+
+/** How a presence was taken, in the attendance exports and on the roll. */
+export const ATTENDANCE_VIA_LABELS: Readonly<Record<'list' | 'code' | 'intern', string>> = {
+  list: 'liste',
+  code: 'QR code',
+  intern: 'par l’interne',
+};

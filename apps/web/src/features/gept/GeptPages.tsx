@@ -200,6 +200,11 @@ function Meeting({ meeting, group, name, act, myTraces }: { meeting: GeptMeeting
           {docParagraphs(t.content).map((p, i) => (
             <p key={i}>{p}</p>
           ))}
+          <p>
+            <Link to={`/relectures/${t.id}`}>
+              Commenter<span className="visually-hidden"> : {t.title}, {t.intern.displayName}</span>
+            </Link>
+          </p>
         </div>
       ))}
       {myTraces && (

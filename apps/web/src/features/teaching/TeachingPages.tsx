@@ -1,4 +1,5 @@
 import type { AttendanceCodeView, AttendanceScanResult, TeachingSessionView } from '@carnet/contracts';
+import { ATTENDANCE_STATUS_LABELS, ATTENDANCE_VIA_LABELS, PHASE_TITLES, PHASES, TEACHING_KIND_WORDS, TEACHING_KINDS, TeachingKind } from '@carnet/domain';
 import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, Page, request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -7,21 +8,12 @@ import { Link } from '../../router';
 import { useSession } from '../../session';
 import './teaching.css';
 
-const KINDS: [string, string][] = [
-  ['seminaire_upm', 'Séminaire UPM'],
-  ['enseignement_upp', 'Enseignement UPP'],
-  ['semaine_assurance_maladie', 'Semaine Assurance Maladie'],
-  ['atelier', 'Atelier'],
-  ['gept', 'GEPT / AEP'],
-  ['autre', 'Autre enseignement'],
-];
-const kindLabel = (kind: string) => KINDS.find(([k]) => k === kind)?.[1] ?? kind;
-const PHASES: [string, string][] = [
-  ['socle', 'Phase socle'],
-  ['approfondissement', 'Phase d’approfondissement'],
-  ['consolidation', 'Phase de consolidation'],
-];
-const STATUS: Record<string, string> = { present: 'présent(e)', absent: 'absent(e)', excused: 'absence justifiée' };
+// The words of the codes are @carnet/domain's, so this page, the PDF and the CSV exports say the same.
+const KINDS = TEACHING_KINDS.map((kind) => [kind, TEACHING_KIND_WORDS[kind].label] as const);
+const kindLabel = (kind: string) => TEACHING_KIND_WORDS[kind as TeachingKind]?.label ?? kind;
+const PHASE_OPTIONS = PHASES.map((phase) => [phase, PHASE_TITLES[phase]] as const);
+/** An attendance status inside a sentence (« Relevé : absence justifiée. »). */
+const statusWords = (status: keyof typeof ATTENDANCE_STATUS_LABELS) => ATTENDANCE_STATUS_LABELS[status].charAt(0).toLowerCase() + ATTENDANCE_STATUS_LABELS[status].slice(1);
 
 const when = (s: { startsAt: string; endsAt: string }) => {
   const day = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
@@ -62,7 +54,7 @@ export function TeachingSessionsPage() {
               <Link to={`/enseignements/${s.id}`}>{s.title}</Link> — {kindLabel(s.kind)}{s.mandatory ? ', obligatoire' : ''} · {when(s)} · {s.place} ·{' '}
               {s.capacity === null ? `${s.registered} inscrit(s)` : `${s.registered} / ${s.capacity} places`}
               {s.mine?.registered && <strong> · inscrit(e)</strong>}
-              {s.mine?.attendance && <> · {STATUS[s.mine.attendance.status]}</>}
+              {s.mine?.attendance && <> · {statusWords(s.mine.attendance.status)}</>}
               {s.canRegister && (
                 <>
                   {' '}
@@ -129,7 +121,7 @@ function NewSessionForm({ onCreated }: { onCreated: (s: TeachingSessionView) => 
         <FieldError id="uppCodes-error" messages={fieldErrors(error, 'uppCodes')} />
         <label>Places (vide : sans limite)<input name="capacity" type="number" min={1} /></label>
         <label><input name="mandatory" type="checkbox" /> Obligatoire</label>
-        <label>Compte pour<select name="phase"><option value="">Aucune phase</option>{PHASES.map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select></label>
+        <label>Compte pour<select name="phase"><option value="">Aucune phase</option>{PHASE_OPTIONS.map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select></label>
         <FieldError id="phase-error" messages={fieldErrors(error, 'phase')} />
         <label>Responsable (relève les présences)<select name="leadId" required>{leads.map((l) => <option key={l.id} value={l.id}>{l.displayName}</option>)}</select></label>
         <button type="submit" className="primary">Publier la séance</button>
@@ -174,15 +166,15 @@ export function TeachingSessionPage({ sessionId }: { sessionId: string }) {
               <li key={r.intern.id}>
                 <span className="who">
                   {r.intern.displayName}
-                  {r.attendance?.via === 'code' && ' (QR code)'}
-                  {r.attendance?.status === 'excused' && ` — absence justifiée : ${r.attendance.reason}`}
+                  {r.attendance?.via === 'code' && ` (${ATTENDANCE_VIA_LABELS.code})`}
+                  {r.attendance?.status === 'excused' && ` — ${statusWords('excused')} : ${r.attendance.reason}`}
                 </span>
                 {session.canTakeAttendance && (
                   <span className="teaching-toggle" role="group" aria-label={r.intern.displayName}>
-                    <button type="button" className="present" aria-pressed={r.attendance?.status === 'present'} onClick={() => void act(() => api.put(`/teaching-sessions/${session.id}/attendance/${r.intern.id}`, { present: true }), `${r.intern.displayName} : présent(e).`)}>
+                    <button type="button" className="present" aria-pressed={r.attendance?.status === 'present'} onClick={() => void act(() => api.put(`/teaching-sessions/${session.id}/attendance/${r.intern.id}`, { present: true }), `${r.intern.displayName} : ${statusWords('present')}.`)}>
                       Présent
                     </button>
-                    <button type="button" className="absent" aria-pressed={r.attendance?.status === 'absent'} onClick={() => void act(() => api.put(`/teaching-sessions/${session.id}/attendance/${r.intern.id}`, { present: false }), `${r.intern.displayName} : absent(e).`)}>
+                    <button type="button" className="absent" aria-pressed={r.attendance?.status === 'absent'} onClick={() => void act(() => api.put(`/teaching-sessions/${session.id}/attendance/${r.intern.id}`, { present: false }), `${r.intern.displayName} : ${statusWords('absent')}.`)}>
                       Absent
                     </button>
                   </span>
@@ -218,7 +210,7 @@ function MyAttendance({ session, act }: { session: TeachingSessionView; act: (ru
     <section className="card" aria-labelledby="teaching-mine-title">
       <h2 id="teaching-mine-title">Ma présence</h2>
       <p>
-        {mine.registered ? 'Vous êtes inscrit(e).' : 'Vous n’êtes pas inscrit(e).'} {mine.attendance ? `Relevé : ${STATUS[mine.attendance.status]}.` : 'Pas encore relevée.'}
+        {mine.registered ? 'Vous êtes inscrit(e).' : 'Vous n’êtes pas inscrit(e).'} {mine.attendance ? `Relevé : ${statusWords(mine.attendance.status)}.` : 'Pas encore relevée.'}
         {mine.attendance?.document && ` Justificatif : ${mine.attendance.document.filename}.`}
       </p>
       {session.canRegister && <button type="button" onClick={() => void act(() => api.post(`/teaching-sessions/${session.id}/registrations`), 'Inscription enregistrée.')}>S’inscrire</button>}

@@ -16,6 +16,8 @@ interface Rules {
   minFamilles: number;
   minCompetences: number;
   tutorMeetingsPerYear?: number;
+  geptMeetingsPerYear?: number;
+  mandatoryTeaching?: boolean;
 }
 interface Requirement {
   phase: Phase;
@@ -29,6 +31,16 @@ const kindsText = (rules: Rules) =>
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${n} × ${KIND_LABELS[kind] ?? kind}`)
     .join(', ') || 'aucun type exigé';
+
+/** The attendance rules in words; versions written before them ask for none. */
+const attendanceText = (rules: Rules) =>
+  [
+    rules.tutorMeetingsPerYear ? `${rules.tutorMeetingsPerYear} rencontre(s) tuteur par an` : null,
+    rules.geptMeetingsPerYear ? `${rules.geptMeetingsPerYear} GEPT par an` : null,
+    rules.mandatoryTeaching ? 'toutes les séances obligatoires' : null,
+  ]
+    .filter(Boolean)
+    .join(' ; ') || 'aucune';
 
 /** The department's requirements per phase: each change is a new version; decided phases keep theirs. */
 export function RequirementsSection() {
@@ -67,6 +79,7 @@ export function RequirementsSection() {
                 <th scope="col">Traces validées</th>
                 <th scope="col">Familles</th>
                 <th scope="col">Compétences</th>
+                <th scope="col">Rencontres et assiduité</th>
                 <th scope="col">Version</th>
                 <th scope="col">Action</th>
               </tr>
@@ -81,6 +94,7 @@ export function RequirementsSection() {
                   </td>
                   <td>{r.rules.minFamilles}</td>
                   <td>{r.rules.minCompetences}</td>
+                  <td>{attendanceText(r.rules)}</td>
                   <td>
                     v{r.version} du {dateFr(r.createdAt)}
                   </td>
@@ -118,6 +132,8 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
   const [minFamilles, setMinFamilles] = useState(String(requirement.rules.minFamilles));
   const [minCompetences, setMinCompetences] = useState(String(requirement.rules.minCompetences));
   const [tutorMeetings, setTutorMeetings] = useState(String(requirement.rules.tutorMeetingsPerYear ?? 0));
+  const [geptMeetings, setGeptMeetings] = useState(String(requirement.rules.geptMeetingsPerYear ?? 0));
+  const [mandatoryTeaching, setMandatoryTeaching] = useState(requirement.rules.mandatoryTeaching === true);
   const [history, setHistory] = useState<Requirement[]>([]);
   const [error, setError] = useState<unknown>(null);
   const phase = requirement.phase;
@@ -135,6 +151,8 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
       minFamilles: Number(minFamilles),
       minCompetences: Number(minCompetences),
       tutorMeetingsPerYear: Number(tutorMeetings),
+      geptMeetingsPerYear: Number(geptMeetings),
+      mandatoryTeaching,
     };
     try {
       await onSaved(await api.put<Requirement>(`/admin/requirements/${phase}`, { rules }));
@@ -171,6 +189,21 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
         {number('requirement-familles', 'Familles de situations couvertes (au moins)', minFamilles, setMinFamilles, 12, 'rules.minFamilles')}
         {number('requirement-competences', 'Compétences couvertes (au moins)', minCompetences, setMinCompetences, 6, 'rules.minCompetences')}
         {number('requirement-tutor-meetings', 'Rencontres tuteur co-signées par an (au moins)', tutorMeetings, setTutorMeetings, 12, 'rules.tutorMeetingsPerYear')}
+        {number('requirement-gept-meetings', 'Participations à un GEPT par an (au moins)', geptMeetings, setGeptMeetings, 24, 'rules.geptMeetingsPerYear')}
+      </div>
+      <div>
+        <input
+          id="requirement-mandatory-teaching"
+          type="checkbox"
+          checked={mandatoryTeaching}
+          onChange={(e) => setMandatoryTeaching(e.target.checked)}
+          aria-describedby={`requirement-mandatory-teaching-hint${fieldErrors(error, 'rules.mandatoryTeaching').length ? ' requirement-mandatory-teaching-error' : ''}`}
+        />{' '}
+        <label htmlFor="requirement-mandatory-teaching">Toutes les séances obligatoires de la phase</label>
+        <p id="requirement-mandatory-teaching-hint" className="meta">
+          Chaque séance obligatoire déjà tenue suivie, ou l’absence justifiée.
+        </p>
+        <FieldError id="requirement-mandatory-teaching-error" messages={fieldErrors(error, 'rules.mandatoryTeaching')} />
       </div>
       <div className="org-actions">
         <button type="submit" className="primary">
@@ -190,7 +223,7 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
               .reverse()
               .map((h) => (
                 <li key={h.version}>
-                  v{h.version} du {dateFr(h.createdAt)} : {kindsText(h.rules)} ; {h.rules.validatedTraces} traces {h.rules.per === 'semester' ? 'par semestre' : 'sur la phase'} ; {h.rules.minFamilles} familles ; {h.rules.minCompetences} compétences
+                  v{h.version} du {dateFr(h.createdAt)} : {kindsText(h.rules)} ; {h.rules.validatedTraces} traces {h.rules.per === 'semester' ? 'par semestre' : 'sur la phase'} ; {h.rules.minFamilles} familles ; {h.rules.minCompetences} compétences ; rencontres et assiduité : {attendanceText(h.rules)}
                 </li>
               ))}
           </ul>
