@@ -44,7 +44,10 @@ const sizeWords = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} Mo`;
  * off midway is refused too, and what was written of it removed: busboy alone would wait for the
  * rest for ever, and the file stay on disk.
  */
-export function receiveUpload(request: FastifyRequest, options: { maxBytes: number; prefix: string; fallbackName?: string }): Promise<SpooledUpload> {
+export function receiveUpload(
+  request: FastifyRequest,
+  options: { maxBytes: number; prefix: string; fallbackName?: string; /** The folder to spool to; the system's temporary folder else. */ dir?: string; /** What it is, in « … dépasse N Mo » (« Le fichier »). */ noun?: string },
+): Promise<SpooledUpload> {
   if (mediaTypeOf(request) !== 'multipart/form-data') {
     return Promise.reject(new DomainError(ErrorCode.UnsupportedMediaType, 'Envoyez le fichier en multipart/form-data, dans le champ « file ».'));
   }
@@ -73,7 +76,7 @@ export function receiveUpload(request: FastifyRequest, options: { maxBytes: numb
         return;
       }
       upload = stream;
-      const file = path.join(os.tmpdir(), `${options.prefix}-${randomUUID()}`);
+      const file = path.join(options.dir ?? os.tmpdir(), `${options.prefix}-${randomUUID()}`);
       const hash = createHash('sha256');
       let head = Buffer.alloc(0);
       let size = 0;
@@ -92,7 +95,7 @@ export function receiveUpload(request: FastifyRequest, options: { maxBytes: numb
         throw error;
       };
       pending = pipeline(stream, meter, createWriteStream(file)).then(async () => {
-        if (truncated) return refuse(new DomainError(ErrorCode.TooLarge, `Le fichier dépasse ${sizeWords(options.maxBytes)}.`));
+        if (truncated) return refuse(new DomainError(ErrorCode.TooLarge, `${options.noun ?? 'Le fichier'} dépasse ${sizeWords(options.maxBytes)}.`));
         if (size === 0) return refuse(new DomainError(ErrorCode.InvalidInput, 'Le fichier est vide.', [{ path: 'file', message: 'vide' }]));
         return { file, filename: safeFilename(info.filename ?? '', options.fallbackName), size, sha256: hash.digest('hex'), head };
       }, refuse);

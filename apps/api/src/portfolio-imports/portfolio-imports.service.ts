@@ -1,14 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
 import { Attachment, ImportedOrigin, Trace } from '@carnet/database';
@@ -21,7 +18,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { mediaTypeOf } from '../common/media-type';
-import { safeFilename } from '../common/upload';
+import { receiveUpload, safeFilename } from '../common/upload';
 import { archiveFault, assertAttachmentTypes, readPortfolioArchive, VerifiedArchive, VerifiedTrace } from './portfolio-archive.reader';
 import type { ImportPortfolioQuery } from './portfolio-imports.dto';
 
@@ -98,7 +95,8 @@ export class PortfolioImportsService {
     if (query.internId && !chosen) throw notFound('Interne');
     const work = await fs.mkdtemp(path.join(os.tmpdir(), 'carnet-import-'));
     try {
-      const { file, sha256: archiveSha256 } = await this.receive(request, work);
+      // A cut-off upload is refused, and `finally` removes what was spooled.
+      const { file, sha256: archiveSha256 } = await receiveUpload(request, { maxBytes: MAX_ARCHIVE_BYTES, prefix: 'archive', dir: work, noun: 'L’archive' });
       const archive = await readPortfolioArchive(file, work);
       const origin = archive.manifest.origin!;
       const intern = chosen ?? (await this.internOfFaculty(auth, { email: archive.manifest.intern.email }));
@@ -374,66 +372,6 @@ export class PortfolioImportsService {
       [value, auth.facultyId],
     );
     return row ?? null;
-  }
-
-  /**
-   * The upload, streamed to a temporary file (counted and hashed on the way), 200 MB at most. An
-   * upload cut off midway is a refusal, so that the caller's `finally` removes what was written
-   * (busboy alone would wait for the rest for ever, and the folder stay).
-   */
-  private receive(request: FastifyRequest, work: string): Promise<{ file: string; sha256: string }> {
-    return new Promise((resolve, reject) => {
-      let parser: busboy.Busboy;
-      let upload: NodeJS.ReadableStream & { destroy(error?: Error): void } | undefined;
-      const cutOff = () => {
-        if (request.raw.complete) return;
-        const error = new DomainError(ErrorCode.InvalidInput, 'L’envoi de l’archive a été interrompu.', [{ path: 'file', message: 'envoi interrompu' }]);
-        upload?.destroy(error);
-        parser?.destroy();
-        reject(error);
-      };
-      request.raw.once('aborted', cutOff);
-      request.raw.once('error', cutOff);
-      request.raw.once('close', cutOff);
-      try {
-        parser = busboy({ headers: request.headers, limits: { files: 1, fileSize: MAX_ARCHIVE_BYTES, fields: 5, fieldSize: 1024 } });
-      } catch {
-        reject(new DomainError(ErrorCode.InvalidInput, 'Requête multipart illisible.'));
-        return;
-      }
-      let pending: Promise<{ file: string; sha256: string }> | undefined;
-      parser.on('file', (field, stream) => {
-        if (field !== 'file' || pending) {
-          stream.resume();
-          return;
-        }
-        upload = stream;
-        const file = path.join(work, 'archive.zip');
-        const hash = createHash('sha256');
-        let size = 0;
-        let truncated = false;
-        stream.on('limit', () => (truncated = true));
-        const meter = new Transform({
-          transform(chunk: Buffer, _encoding, callback) {
-            size += chunk.length;
-            hash.update(chunk);
-            callback(null, chunk);
-          },
-        });
-        pending = pipeline(stream, meter, createWriteStream(file)).then(() => {
-          if (truncated) throw new DomainError(ErrorCode.TooLarge, `L’archive dépasse ${MAX_ARCHIVE_BYTES / 1024 / 1024} Mo.`);
-          if (size === 0) throw new DomainError(ErrorCode.InvalidInput, 'Le fichier est vide.', [{ path: 'file', message: 'vide' }]);
-          return { file, sha256: hash.digest('hex') };
-        });
-        pending.catch(() => undefined);
-      });
-      parser.on('error', () => reject(new DomainError(ErrorCode.InvalidInput, 'Requête multipart illisible.')));
-      parser.on('close', () => {
-        if (!pending) reject(new DomainError(ErrorCode.InvalidInput, 'Aucun fichier reçu dans le champ « file ».', [{ path: 'file', message: 'requis' }]));
-        else pending.then(resolve, reject);
-      });
-      request.raw.pipe(parser);
-    });
   }
 }
 
