@@ -17,8 +17,8 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10, idleSecond
     // Failed queries surface as exceptions, logged once by whoever handles them.
     logging: false,
     // No JIT: it compiles a plan's expressions when its estimated cost is high, which a scoped
-    // search over a few thousand candidate traces reaches: 20–30 ms of compiling for a query
-    // that runs in 40. (The embedded PGlite has no JIT and ignores the option.)
+    // search over a few thousand candidate traces reaches, and compiling then costs about as
+    // much as running the query. (The embedded PGlite has no JIT and ignores the option.)
     //
     // Idle connections are kept ten minutes by default (pg's own default closes them after ten
     // seconds): a new one makes its first requests pay for the backend's start, its catalog

@@ -6,8 +6,7 @@ import { DataSource, EntityManager, EntityTarget, QueryFailedError, QueryResult,
 /**
  * The hot reads (the session lookup every request makes, a trace list, its comments, progress)
  * sent as named prepared statements: PostgreSQL plans a text once per connection and reuses the
- * plan, where planning is most of a sub-millisecond read's time (0.85 ms of a tutor's inbox, 0.12
- * once prepared). For texts the code writes (values are parameters, but for a list's limit and
+ * plan, where planning is most of a sub-millisecond read's time (docs/benchmarks.md). For texts the code writes (values are parameters, but for a list's limit and
  * closed-list filters): every text stays prepared on every connection of the pool, up to
  * `MAX_PREPARED_TEXTS` texts.
  *

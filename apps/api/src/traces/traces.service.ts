@@ -453,14 +453,14 @@ export class TracesService {
     if (query.internId) where.push(`t.intern_id = ${query.internId === auth.userId ? params.named('me', auth.userId) : params.add(query.internId)}`);
     // The status, the kind and the tags are written into the text, as the limit is (validated
     // values from closed lists): a prepared statement's plan is then made for them, once. Bound,
-    // they left PostgreSQL planning the list again on every execution (0.2–0.9 ms of a read
-    // whose page costs 0.4): a generic plan cannot prove the review queue's partial index
+    // they left PostgreSQL planning the list again on every execution (costlier than the read
+    // itself; docs/benchmarks.md): a generic plan cannot prove the review queue's partial index
     // (status 'submitted') and guesses a tag's share of traces (a fifth of what « relation »
     // has), so it looked dearer than the custom plans PostgreSQL then kept making.
     if (query.status) where.push(`t.status = ${literalOf(query.status, TRACE_STATUSES)}`);
     if (query.kind) where.push(`t.kind = ${literalOf(query.kind, TRACE_KINDS)}`);
-    // `= ANY`, not containment: a containment takes the arrays' GIN index (AND-ed with an
-    // intern's own few rows: 10 ms where filtering them costs 0.3 ms).
+    // `= ANY`, not containment: a containment takes the arrays' GIN index, AND-ed with an
+    // intern's own few rows, far dearer than filtering those rows (docs/benchmarks.md).
     if (query.competence) where.push(`${literalOf(query.competence, COMPETENCE_CODES)} = ANY(t.competences)`);
     if (query.famille) where.push(`${literalOf(query.famille, familleCodes(true))} = ANY(t.familles)`);
     if (text && query.cursor) {
@@ -490,7 +490,7 @@ export class TracesService {
     let total: number;
     if (tsquery) {
       // The snippet comes from the first 8,000 characters (about three pages): PostgreSQL parses
-      // all it is given (2 ms per 10,000 characters), so this bounds the work on 10-page RSCAs; a
+      // all it is given, in time proportional to its length, so this bounds the work on 10-page RSCAs; a
       // match further down still ranks the trace, with the snippet showing its beginning. The
       // page's rows are chosen from the matches' keys alone, then joined to their traces; the
       // count rides along on every row (and on a lone row of NULLs past the last page).

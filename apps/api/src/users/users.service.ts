@@ -104,8 +104,8 @@ export class UsersService {
    * The admin's user directory: filters, and a search by words each found in the folded name or
    * address (trigram index), sorted by name; the total counted beside the page. A word of three
    * letters or more is looked up in the trigram index first, then the matches sorted: walking the
-   * name index and folding each name until 50 match costs 60 ms for "mart" among 48,000 users
-   * (the Martins sort in the middle), which the planner cannot foresee.
+   * name index and folding each name until 50 match walks half the directory for "mart" (the
+   * Martins sort in the middle), which the planner cannot foresee (docs/benchmarks.md).
    */
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
     const params = new SqlParams();
