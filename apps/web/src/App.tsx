@@ -1,13 +1,13 @@
 import { lazy, ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Link, match, useRouter } from './router';
 import { useSession } from './session';
-import { HeaderBrand, LoginPage } from './pages/LoginPage';
-import { SetPasswordPage } from './pages/SetPasswordPage';
-import { UniversityLinkPage } from './pages/UniversityLinkPage';
-import { TracesPage } from './pages/TracesPage';
-import { ReviewInboxPage } from './pages/ReviewInboxPage';
-import { ProgressPage } from './pages/ProgressPage';
-import { AdminPage } from './pages/admin/AdminPage';
+import { HeaderBrand, LoginPage } from './features/auth/LoginPage';
+import { SetPasswordPage } from './features/auth/SetPasswordPage';
+import { UniversityLinkPage } from './features/auth/UniversityLinkPage';
+import { TracesPage } from './features/traces/TracesPage';
+import { ReviewInboxPage } from './features/review/ReviewInboxPage';
+import { ProgressPage } from './features/progress/ProgressPage';
+import { AdminPage } from './features/admin/AdminPage';
 import { AdminEvaluationsPage } from './features/evaluations/AdminEvaluationsPage';
 import { EvaluationLinkPage } from './features/evaluations/EvaluationLinkPage';
 import { SupervisorEvaluationsPage } from './features/evaluations/SupervisorEvaluationsPage';
@@ -20,9 +20,9 @@ import { GeptGroupPage, GeptGroupsPage } from './features/gept/GeptPages';
 import { ScanPage, TeachingSessionPage, TeachingSessionsPage } from './features/teaching/TeachingPages';
 
 // The editor (tiptap, ProseMirror) loads only on the routes that need it.
-const TraceEditorPage = lazy(() => import('./pages/TraceEditorPage'));
-const ReviewPage = lazy(() => import('./pages/ReviewPage'));
-const JuryPage = lazy(() => import('./pages/JuryPage').then((module) => ({ default: module.JuryPage })));
+const TraceEditorPage = lazy(() => import('./features/traces/TraceEditorPage'));
+const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
+const JuryPage = lazy(() => import('./features/jury/JuryPage').then((module) => ({ default: module.JuryPage })));
 
 function Routes(): ReactNode {
   const { path } = useRouter();

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { dateFr } from '../../labels';
-import { HeaderBrand } from '../../pages/LoginPage';
+import { HeaderBrand } from '../auth/LoginPage';
 import { EvaluationDraft, evaluationBody, EvaluationForm } from './EvaluationForm';
 import './evaluations.css';
 

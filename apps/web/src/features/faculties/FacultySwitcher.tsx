@@ -1,7 +1,7 @@
 import { KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { Me, switchFaculty } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { ROLE_LABELS } from '../../pages/admin/people';
+import { ROLE_LABELS } from '../admin/people';
 import './faculties.css';
 
 /** Survives the page load that follows a switch, so the new page can say where the person now is. */

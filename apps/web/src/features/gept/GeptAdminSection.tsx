@@ -3,9 +3,9 @@ import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, Page } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { FieldError, fieldErrors } from '../../components/FieldError';
-import { UserMultiPicker, UserPicker, UserRow } from '../../pages/admin/UserPicker';
+import { UserMultiPicker, UserPicker, UserRow } from '../admin/UserPicker';
 import { Link } from '../../router';
-import '../../pages/admin/organisation.css';
+import '../admin/organisation.css';
 
 /** The academic year a date falls in: the DES starts in November. */
 const academicYear = (now = new Date()) => (now.getMonth() >= 10 ? now.getFullYear() : now.getFullYear() - 1);

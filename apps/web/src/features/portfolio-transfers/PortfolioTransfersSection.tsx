@@ -6,8 +6,8 @@ import { FieldError, fieldErrors } from '../../components/FieldError';
 import { Pager } from '../../components/Pager';
 import { useLatest } from '../../components/useLatest';
 import { dateFr } from '../../labels';
-import { UserPicker, UserRow } from '../../pages/admin/UserPicker';
-import '../../pages/admin/organisation.css';
+import { UserPicker, UserRow } from '../admin/UserPicker';
+import '../admin/organisation.css';
 import './portfolio-transfers.css';
 
 const PAGE_SIZE = 20;

@@ -3,7 +3,7 @@ import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { FieldError, fieldErrors } from '../../components/FieldError';
-import { HeaderBrand } from '../../pages/LoginPage';
+import { HeaderBrand } from '../auth/LoginPage';
 import { dateFr } from '../../labels';
 import { STEP_STATE_LABELS, ThesisComments } from './ThesisPanel';
 import './thesis.css';

@@ -1,7 +1,7 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import '../../pages/admin/organisation.css';
+import '../admin/organisation.css';
 
 /** The faculty's thesis steps, one per line: copied onto each thesis declared afterwards. */
 export function ThesisStepsSection() {

@@ -1,16 +1,16 @@
 import type { CommentView, ExportView, ProgressView, TraceView } from '@carnet/contracts';
 import { JURY_DECISION_LABELS, LEVEL_LABELS, PHASE_TITLES, RECOMMENDATION_LABELS } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
-import { api, TraceSummary } from '../api';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { TutorMeetings } from '../components/TutorMeetings';
-import { StageEvaluationsPanel } from '../features/evaluations/StageEvaluationsPanel';
-import { TeachingProgressPanel } from '../features/teaching/TeachingProgressPanel';
-import { ThesisPanel } from '../features/thesis/ThesisPanel';
-import { EditorJson, RichEditor } from '../components/RichEditor';
-import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../labels';
-import { ImportedStamp } from '../components/ImportedStamp';
-import { OriginNote } from '../features/portfolio-transfers/OriginNote';
+import { api, TraceSummary } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { TutorMeetings } from '../../components/TutorMeetings';
+import { StageEvaluationsPanel } from '../evaluations/StageEvaluationsPanel';
+import { TeachingProgressPanel } from '../teaching/TeachingProgressPanel';
+import { ThesisPanel } from '../thesis/ThesisPanel';
+import { EditorJson, RichEditor } from '../../components/RichEditor';
+import { dateFr, KIND_LABELS, SHORT_COMPETENCES } from '../../labels';
+import { ImportedStamp } from '../../components/ImportedStamp';
+import { OriginNote } from '../portfolio-transfers/OriginNote';
 
 interface Session {
   id: string;

@@ -1,8 +1,8 @@
 import { FormEvent, useState } from 'react';
-import { api } from '../api';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { Link, useRouter } from '../router';
-import { useSession } from '../session';
+import { api } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Link, useRouter } from '../../router';
+import { useSession } from '../../session';
 
 /** The page of an invitation or reset link: the chosen password signs its owner in (the API opens the session). */
 export function SetPasswordPage() {

@@ -11,9 +11,9 @@ import { UppSection } from './UppSection';
 import { StagesSection } from './StagesSection';
 import { RequirementsSection } from './RequirementsSection';
 import { AuditSection } from './AuditSection';
-import { GeptAdminSection } from '../../features/gept/GeptAdminSection';
-import { ThesisStepsSection } from '../../features/thesis/ThesisStepsSection';
-import { PortfolioTransfersSection } from '../../features/portfolio-transfers/PortfolioTransfersSection';
+import { GeptAdminSection } from '../gept/GeptAdminSection';
+import { ThesisStepsSection } from '../thesis/ThesisStepsSection';
+import { PortfolioTransfersSection } from '../portfolio-transfers/PortfolioTransfersSection';
 import './admin.css';
 
 /** The DUMG staff's pages: one per capability, reached from the sub-navigation. */

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { Link, useRouter } from '../router';
-import { useSession } from '../session';
+import { api } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Link, useRouter } from '../../router';
+import { useSession } from '../../session';
 
 interface LinkPreview {
   subject: string;

@@ -1,17 +1,17 @@
 import type { Editor } from '@tiptap/react';
 import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, Comment, Trace } from '../api';
-import { Comments, focusComment } from '../components/Comments';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { IdentifierReview } from '../components/IdentifierPanel';
-import { EditorJson, RichEditor } from '../components/RichEditor';
-import { TextDiff } from '../components/TextDiff';
-import type { CommentAnchor } from '../editor/comment-highlights';
-import { blocksOf, diff } from '../editor/text-diff';
-import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
-import { useRouter } from '../router';
-import { ImportedStamp } from '../components/ImportedStamp';
-import { OriginNote } from '../features/portfolio-transfers/OriginNote';
+import { api, Comment, Trace } from '../../api';
+import { Comments, focusComment } from '../../components/Comments';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { IdentifierReview } from '../../components/IdentifierPanel';
+import { EditorJson, RichEditor } from '../../components/RichEditor';
+import { TextDiff } from '../../components/TextDiff';
+import type { CommentAnchor } from '../../editor/comment-highlights';
+import { blocksOf, diff } from '../../editor/text-diff';
+import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../../labels';
+import { useRouter } from '../../router';
+import { ImportedStamp } from '../../components/ImportedStamp';
+import { OriginNote } from '../portfolio-transfers/OriginNote';
 
 interface Revision {
   number: number;

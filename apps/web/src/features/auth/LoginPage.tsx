@@ -1,8 +1,8 @@
-import { UniversitySignInButtons } from '../components/UniversitySignInButtons';
+import { UniversitySignInButtons } from '../../components/UniversitySignInButtons';
 import { FormEvent, useEffect, useState } from 'react';
-import { api } from '../api';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { useSession } from '../session';
+import { api } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useSession } from '../../session';
 
 export interface Branding {
   title: string;

@@ -1,15 +1,15 @@
 import { PHASE_TITLES } from '@carnet/domain';
 import type { ProgressView } from '@carnet/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ExportStatus } from '../api';
-import { AssessmentForm } from '../components/AssessmentForm';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { TutorMeetings } from '../components/TutorMeetings';
-import { StageEvaluationsPanel } from '../features/evaluations/StageEvaluationsPanel';
-import { ThesisPanel } from '../features/thesis/ThesisPanel';
-import { TeachingProgressPanel } from '../features/teaching/TeachingProgressPanel';
-import { dateFr, dateTimeFr, sizeFr, SHORT_COMPETENCES } from '../labels';
-import { useSession } from '../session';
+import { api, ExportStatus } from '../../api';
+import { AssessmentForm } from '../../components/AssessmentForm';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { TutorMeetings } from '../../components/TutorMeetings';
+import { StageEvaluationsPanel } from '../evaluations/StageEvaluationsPanel';
+import { ThesisPanel } from '../thesis/ThesisPanel';
+import { TeachingProgressPanel } from '../teaching/TeachingProgressPanel';
+import { dateFr, dateTimeFr, sizeFr, SHORT_COMPETENCES } from '../../labels';
+import { useSession } from '../../session';
 
 
 interface Maquette {

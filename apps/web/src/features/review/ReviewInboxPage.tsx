@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { api, Page, TraceSummary } from '../api';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { dateFr, daysSince, KIND_LABELS } from '../labels';
-import { Link } from '../router';
-import { useSession } from '../session';
+import { api, Page, TraceSummary } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { dateFr, daysSince, KIND_LABELS } from '../../labels';
+import { Link } from '../../router';
+import { useSession } from '../../session';
 
 /** Past this, a trace has waited too long: the department asks tutors to answer within two weeks. */
 const LATE_DAYS = 14;

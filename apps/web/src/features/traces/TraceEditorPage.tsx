@@ -1,22 +1,22 @@
 import type { Editor } from '@tiptap/react';
 import { DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, Comment, request, Trace, Warning } from '../api';
-import { AttachmentWarnings } from '../components/AttachmentWarnings';
-import { Comments } from '../components/Comments';
-import { FileInput } from '../components/FileInput';
-import { IdentifierPanel } from '../components/IdentifierPanel';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { SubmitDialog } from '../components/SubmitDialog';
-import { EditorJson, replaceContent, RichEditor } from '../components/RichEditor';
-import { TagPicker } from '../components/TagPicker';
-import { TextDiff } from '../components/TextDiff';
-import type { CommentAnchor } from '../editor/comment-highlights';
-import { blocksOf, diff } from '../editor/text-diff';
-import { Draft, SAVE_STATE_LABELS, useAutosave } from '../features/traces/useAutosave';
-import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, sizeFr, STATUS_LABELS } from '../labels';
-import { useSession } from '../session';
-import { ImportedStamp } from '../components/ImportedStamp';
-import { OriginNote } from '../features/portfolio-transfers/OriginNote';
+import { api, ApiError, Comment, request, Trace, Warning } from '../../api';
+import { AttachmentWarnings } from '../../components/AttachmentWarnings';
+import { Comments } from '../../components/Comments';
+import { FileInput } from '../../components/FileInput';
+import { IdentifierPanel } from '../../components/IdentifierPanel';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { SubmitDialog } from '../../components/SubmitDialog';
+import { EditorJson, replaceContent, RichEditor } from '../../components/RichEditor';
+import { TagPicker } from '../../components/TagPicker';
+import { TextDiff } from '../../components/TextDiff';
+import type { CommentAnchor } from '../../editor/comment-highlights';
+import { blocksOf, diff } from '../../editor/text-diff';
+import { Draft, SAVE_STATE_LABELS, useAutosave } from './useAutosave';
+import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, sizeFr, STATUS_LABELS } from '../../labels';
+import { useSession } from '../../session';
+import { ImportedStamp } from '../../components/ImportedStamp';
+import { OriginNote } from '../portfolio-transfers/OriginNote';
 
 /** The browser's back-online event, for the autosave's retry. */
 const onOnline = (listener: () => void) => {

@@ -1,10 +1,10 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, Page, TraceSummary } from '../api';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../labels';
-import { Link, useRouter } from '../router';
-import { ImportedStamp } from '../components/ImportedStamp';
-import { OriginNote } from '../features/portfolio-transfers/OriginNote';
+import { api, Page, TraceSummary } from '../../api';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { COMPETENCE_LABELS, dateFr, FAMILLE_LABELS, KIND_LABELS, STATUS_LABELS } from '../../labels';
+import { Link, useRouter } from '../../router';
+import { ImportedStamp } from '../../components/ImportedStamp';
+import { OriginNote } from '../portfolio-transfers/OriginNote';
 
 export function TracesPage() {
   const { navigate } = useRouter();
