@@ -321,7 +321,10 @@ export class PortfolioTransfersService {
     );
 
     // Stages and what hangs on them; a live evaluation link is revoked (the new faculty reissues one if it wants).
-    for (const table of ['stage_phase', 'stage_supervisor', 'stage_evaluation', 'stage_feedback']) {
+    // The intern's anonymous answer about the place stays the old faculty's, with the place named
+    // (migration 39): moved, it would leave the old faculty's per-place summary, naming its author.
+    await run(`UPDATE stage_feedback f SET place = s.place FROM stage s WHERE s.id = f.stage_id AND f.stage_id = ANY($1)`, [stages]);
+    for (const table of ['stage_phase', 'stage_supervisor', 'stage_evaluation']) {
       await run(`UPDATE ${table} SET faculty_id = $1 WHERE stage_id = ANY($2)`, [toFaculty, stages]);
     }
     await run(`UPDATE stage_difficulty SET faculty_id = $1, ${swap('reporter_id')} WHERE stage_id = ANY($2)`, p(stages));
