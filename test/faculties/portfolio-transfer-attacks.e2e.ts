@@ -176,3 +176,14 @@ describe('the anonymous evaluations of A’s places', () => {
       .expect(409);
   });
 });
+
+describe('A’s people named in the moved portfolio', () => {
+  it('keep their names in B’s reads (stage supervisors, the tutor of a meeting)', async () => {
+    const x = await login(api.http, a.intern.email);
+    const stage = (await as(x, api.http.get(`/api/stages/${ids.stage}`)).expect(200)).body;
+    expect(stage.supervisors.map((s: { displayName: string }) => s.displayName)).toEqual(['Amélie Tutrice-A']);
+    const meetings = (await as(x, api.http.get(`/api/portfolios/${bInternId}/meetings`)).expect(200)).body;
+    const meeting = meetings.items.find((m: { id: string }) => m.id === ids.meeting);
+    expect(meeting.tutor.displayName).toBe('Amélie Tutrice-A');
+  });
+});
