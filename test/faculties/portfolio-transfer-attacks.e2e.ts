@@ -187,3 +187,19 @@ describe('A’s people named in the moved portfolio', () => {
     expect(meeting.tutor.displayName).toBe('Amélie Tutrice-A');
   });
 });
+
+describe('the person the portfolio lands on', () => {
+  it('is the one B was offered: an address of A’s row changed after the release does not redirect it onto someone else of B (409, nothing moves)', async () => {
+    const moving = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', facultyId: facultyA });
+    await makeUser(api.dataSource, { roles: ['intern'], facultyId: facultyB, email: moving.email, upp: 'upp-b' });
+    const victim = await makeUser(api.dataSource, { roles: ['intern'], facultyId: facultyB, upp: 'upp-b' });
+    await as(moving.token, api.http.post('/api/traces')).send({ kind: 'trace', title: 'À déplacer', content: content('texte'), competences: [], familles: [] }).expect(201);
+    const { id } = (await as(a.admin.token, api.http.post('/api/admin/portfolio-transfers')).send({ internId: moving.user.id, toFacultyCode: 'faculte-b' }).expect(201)).body;
+    // No route changes an address today; a future one, an import or a hand-made fix might.
+    await api.dataSource.query(`UPDATE app_user SET email = $2 WHERE id = $1`, [moving.user.id, victim.email]);
+    const accepted = await as(b.admin.token, api.http.post(`/api/admin/portfolio-transfers/${id}/accept`)).send({});
+    expect(accepted.status).toBe(409);
+    expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM trace WHERE intern_id = $1`, [victim.id])).toEqual([{ n: 0 }]);
+    expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM trace WHERE intern_id = $1`, [moving.user.id])).toEqual([{ n: 1 }]);
+  });
+});

@@ -114,8 +114,13 @@ export class PortfolioTransfersService {
         const transfer = await this.lockVisible(manager, mine, id);
         if (transfer.to_faculty_id !== mine) throw new DomainError(ErrorCode.Forbidden, 'Seule la faculté qui reçoit le portfolio peut l’accepter.');
         if (transfer.status !== 'pending') throw this.alreadyDecided(transfer);
-        const [from] = (await manager.query(`SELECT id, email FROM app_user WHERE id = $1 FOR UPDATE`, [transfer.from_intern_id])) as { id: string; email: string }[];
-        const target = await this.receivingIntern(manager, mine, from.email, body.internId);
+        const [from] = (await manager.query(`SELECT id, email, active AND 'intern' = ANY(roles) AS intern FROM app_user WHERE id = $1 FOR UPDATE`, [transfer.from_intern_id])) as { id: string; email: string; intern: boolean }[];
+        // The person B was offered (the address shown with the offer), and only while A's row still is that intern:
+        // an address changed since the release must not pour the portfolio onto whoever holds it in B.
+        if (from.email !== transfer.intern_email || !from.intern) {
+          throw new DomainError(ErrorCode.Conflict, 'Le compte de l’interne a changé dans la faculté d’origine depuis la proposition : elle doit annuler ce transfert et le proposer à nouveau.');
+        }
+        const target = await this.receivingIntern(manager, mine, transfer.intern_email, body.internId);
         const [{ running }] = (await manager.query(`SELECT count(*)::int AS running FROM portfolio_export WHERE intern_id = $1 AND status IN ('queued', 'running')`, [from.id])) as { running: number }[];
         if (running) throw new DomainError(ErrorCode.Conflict, 'Un export de ce portfolio est en cours dans la faculté d’origine : réessayez quand il sera terminé.');
         const [{ theses }] = (await manager.query(`SELECT count(*)::int AS theses FROM thesis WHERE intern_id IN ($1, $2)`, [from.id, target.id])) as { theses: number }[];
