@@ -20,6 +20,8 @@ let bInternId: string;
 /** Text only X's portfolio holds, and text only Y's decision holds. */
 const X_SECRET = 'Xanthe-Contenu-X';
 const Y_SECRET = 'Yvonne-Decision-Y';
+/** X's anonymous answer about a place of A: A's to keep (not the portfolio's), never to attribute. */
+const ANONYMOUS_X = 'Avis anonyme sur le CH Lointain';
 const ids: Record<string, string> = {};
 let feedbackBefore: { places: { place: string }[] };
 
@@ -110,7 +112,7 @@ beforeAll(async () => {
   // X and three other interns of A answered the anonymous evaluation of the same place.
   const past = { kind: 'urgences', semester: 1, place: 'CH Lointain', startsOn: '2025-11-02', endsOn: '2026-05-02', supervisors: [{ tutorId: a.tutor.user.id, referent: true, halfDaysPerWeek: 8 }] };
   const feedback = (comment: string) => ({ ratings: { supervision: 4, teaching: 4, workload: 3, housing: 2, travel: 2, overall: 4 }, housingProvided: false, vehicleRequired: true, comment });
-  for (const [intern, comment] of [[a.intern, `Avis anonyme ${X_SECRET}`], [a.other, 'Avis 2'], [await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', facultyId: facultyA }), 'Avis 3'], [await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', facultyId: facultyA }), 'Avis 4']] as const) {
+  for (const [intern, comment] of [[a.intern, ANONYMOUS_X], [a.other, 'Avis 2'], [await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', facultyId: facultyA }), 'Avis 3'], [await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', facultyId: facultyA }), 'Avis 4']] as const) {
     const stage = (await as(a.admin.token, api.http.post('/api/stages')).send({ ...past, internId: intern.user.id }).expect(201)).body.id;
     await as(intern.token, api.http.post(`/api/stages/${stage}/feedback`)).send(feedback(comment)).expect(201);
     if (intern === a.intern) ids.pastStage = stage;
@@ -162,7 +164,7 @@ describe('the anonymous evaluations of A’s places', () => {
   it('stay A’s: A’s admin cannot tell X’s answer by comparing the summary before and after the move, and B gets none of them', async () => {
     const before = feedbackBefore.places.find((p) => p.place === 'CH Lointain');
     expect(before).toMatchObject({ enough: true });
-    expect(JSON.stringify(before)).toContain(X_SECRET);
+    expect(JSON.stringify(before)).toContain(ANONYMOUS_X);
     const after = (await as(a.admin.token, api.http.get('/api/admin/stage-feedback')).expect(200)).body.places.find((p: { place: string }) => p.place === 'CH Lointain');
     expect(after).toEqual(before);
     const inB = (await as(b.admin.token, api.http.get('/api/admin/stage-feedback')).expect(200)).body;
