@@ -205,3 +205,26 @@ describe('the person the portfolio lands on', () => {
     expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM trace WHERE intern_id = $1`, [moving.user.id])).toEqual([{ n: 1 }]);
   });
 });
+
+describe('the same person in two faculties (what a transfer relies on)', () => {
+  const NEW_PASSWORD = 'une phrase de passe choisie par A pour prendre B';
+  const tokenOf = (link: string) => new URL(link).searchParams.get('jeton')!;
+
+  it('gives A’s admin no way to choose the password of B’s people: no invitation link handed over for an address B holds, no password set for it', async () => {
+    // A's admin makes a row of A with the address of B's admin (a person may well be in both).
+    const created = await as(a.admin.token, api.http.post('/api/admin/users')).send({ email: b.admin.email, firstName: 'Admin', lastName: 'B', roles: ['tutor'] });
+    expect(created.status).toBe(201);
+    const link: string | undefined = created.body.invitation?.link;
+    if (link) await api.http.post('/api/auth/password').send({ token: tokenOf(link), password: NEW_PASSWORD });
+    expect(created.body.invitation).toBeUndefined();
+    const again = await as(a.admin.token, api.http.post(`/api/admin/users/${created.body.id}/invitation`)).send({});
+    expect(again.status).toBe(409);
+    if (again.body.link) await api.http.post('/api/auth/password').send({ token: tokenOf(again.body.link), password: NEW_PASSWORD });
+    expect((await api.http.post('/api/auth/login').send({ email: b.admin.email, password: NEW_PASSWORD })).status).toBe(401);
+    // Nor by choosing it at creation.
+    const withPassword = await as(a.admin.token, api.http.post('/api/admin/users')).send({ email: b.tutor.email, firstName: 'T', lastName: 'B', roles: ['tutor'], password: NEW_PASSWORD });
+    expect(withPassword.status).toBe(422);
+    // B's admin still signs in with their own password, and may now work in A too (the switcher).
+    await login(api.http, b.admin.email);
+  });
+});
