@@ -92,6 +92,7 @@ beforeAll(async () => {
       .send({ internId: a.intern.user.id, kind: 'urgences', semester: 1, place: 'CHU A', startsOn: '2026-11-02', endsOn: '2027-05-02', supervisors: [{ tutorId: a.tutor.user.id, referent: true, halfDaysPerWeek: 8 }] })
       .expect(201)
   ).body.id;
+  await as(a.tutor.token, api.http.post(`/api/stages/${ids.stage}/difficulties`)).send({ body: 'Retards répétés' }).expect(201);
   const day = new Date(Date.now() - 86400_000).toISOString().slice(0, 10);
   ids.meeting = (await as(a.tutor.token, api.http.post(`/api/portfolios/${a.intern.user.id}/meetings`)).send({ heldOn: day, discussed: `Le point ${X_SECRET}`, nextObjectives: 'suite' }).expect(201)).body.id;
   ids.juryA = (
@@ -180,13 +181,15 @@ describe('the anonymous evaluations of A’s places', () => {
 });
 
 describe('A’s people named in the moved portfolio', () => {
-  it('keep their names in B’s reads (stage supervisors, the tutor of a meeting)', async () => {
+  it('keep their names in B’s reads (stage supervisors, the tutor of a meeting, who reported a difficulty)', async () => {
     const x = await login(api.http, a.intern.email);
     const stage = (await as(x, api.http.get(`/api/stages/${ids.stage}`)).expect(200)).body;
     expect(stage.supervisors.map((s: { displayName: string }) => s.displayName)).toEqual(['Amélie Tutrice-A']);
     const meetings = (await as(x, api.http.get(`/api/portfolios/${bInternId}/meetings`)).expect(200)).body;
     const meeting = meetings.items.find((m: { id: string }) => m.id === ids.meeting);
     expect(meeting.tutor.displayName).toBe('Amélie Tutrice-A');
+    const difficulties = (await as(b.admin.token, api.http.get(`/api/stages/${ids.stage}/difficulties`)).expect(200)).body;
+    expect(difficulties.map((d: { reporter: { displayName: string } }) => d.reporter.displayName)).toEqual(['Amélie Tutrice-A']);
   });
 });
 
