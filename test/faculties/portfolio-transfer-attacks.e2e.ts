@@ -231,3 +231,22 @@ describe('the same person in two faculties (what a transfer relies on)', () => {
     await login(api.http, b.admin.email);
   });
 });
+
+describe('the moved portfolio in B', () => {
+  it('is found by the intern’s full-text search there, and by no search of A', async () => {
+    const x = await login(api.http, a.intern.email);
+    const found = (await as(x, api.http.get('/api/traces')).query({ q: 'pneumopathie' }).expect(200)).body;
+    expect(found.items.map((t: { id: string }) => t.id)).toEqual([ids.trace]);
+    const inA = (await as(a.tutor.token, api.http.get('/api/traces')).query({ q: 'pneumopathie' }).expect(200)).body;
+    expect(inA.total).toBe(0);
+  });
+
+  it('keeps a refusal’s reason as text: bounded (422 past 1 000 characters), stored as given, never markup the API builds', async () => {
+    const lonely = await actor(api.http, api.dataSource, { roles: ['intern'], upp: 'montpellier', facultyId: facultyA });
+    const { id } = (await as(a.admin.token, api.http.post('/api/admin/portfolio-transfers')).send({ internId: lonely.user.id, toFacultyCode: 'faculte-b' }).expect(201)).body;
+    await as(b.admin.token, api.http.post(`/api/admin/portfolio-transfers/${id}/refuse`)).send({ reason: 'x'.repeat(1001) }).expect(422);
+    const xss = '<img src=x onerror=alert(1)>';
+    const refused = (await as(b.admin.token, api.http.post(`/api/admin/portfolio-transfers/${id}/refuse`)).send({ reason: xss }).expect(200)).body;
+    expect(refused.reason).toBe(xss);
+  });
+});
