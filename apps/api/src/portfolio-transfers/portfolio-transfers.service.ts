@@ -114,8 +114,13 @@ export class PortfolioTransfersService {
         const transfer = await this.lockVisible(manager, mine, id);
         if (transfer.to_faculty_id !== mine) throw new DomainError(ErrorCode.Forbidden, 'Seule la faculté qui reçoit le portfolio peut l’accepter.');
         if (transfer.status !== 'pending') throw this.alreadyDecided(transfer);
-        const [from] = (await manager.query(`SELECT id, email FROM app_user WHERE id = $1 FOR UPDATE`, [transfer.from_intern_id])) as { id: string; email: string }[];
-        const target = await this.receivingIntern(manager, mine, from.email, body.internId);
+        const [from] = (await manager.query(`SELECT id, email, active AND 'intern' = ANY(roles) AS intern FROM app_user WHERE id = $1 FOR UPDATE`, [transfer.from_intern_id])) as { id: string; email: string; intern: boolean }[];
+        // The person B was offered (the address shown with the offer), and only while A's row still is that intern:
+        // an address changed since the release must not pour the portfolio onto whoever holds it in B.
+        if (from.email !== transfer.intern_email || !from.intern) {
+          throw new DomainError(ErrorCode.Conflict, 'Le compte de l’interne a changé dans la faculté d’origine depuis la proposition : elle doit annuler ce transfert et le proposer à nouveau.');
+        }
+        const target = await this.receivingIntern(manager, mine, transfer.intern_email, body.internId);
         const [{ running }] = (await manager.query(`SELECT count(*)::int AS running FROM portfolio_export WHERE intern_id = $1 AND status IN ('queued', 'running')`, [from.id])) as { running: number }[];
         if (running) throw new DomainError(ErrorCode.Conflict, 'Un export de ce portfolio est en cours dans la faculté d’origine : réessayez quand il sera terminé.');
         const [{ theses }] = (await manager.query(`SELECT count(*)::int AS theses FROM thesis WHERE intern_id IN ($1, $2)`, [from.id, target.id])) as { theses: number }[];
@@ -321,7 +326,10 @@ export class PortfolioTransfersService {
     );
 
     // Stages and what hangs on them; a live evaluation link is revoked (the new faculty reissues one if it wants).
-    for (const table of ['stage_phase', 'stage_supervisor', 'stage_evaluation', 'stage_feedback']) {
+    // The intern's anonymous answer about the place stays the old faculty's, with the place named
+    // (migration 39): moved, it would leave the old faculty's per-place summary, naming its author.
+    await run(`UPDATE stage_feedback f SET place = s.place FROM stage s WHERE s.id = f.stage_id AND f.stage_id = ANY($1)`, [stages]);
+    for (const table of ['stage_phase', 'stage_supervisor', 'stage_evaluation']) {
       await run(`UPDATE ${table} SET faculty_id = $1 WHERE stage_id = ANY($2)`, [toFaculty, stages]);
     }
     await run(`UPDATE stage_difficulty SET faculty_id = $1, ${swap('reporter_id')} WHERE stage_id = ANY($2)`, p(stages));

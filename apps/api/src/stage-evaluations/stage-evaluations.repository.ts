@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Tenancy } from '@carnet/database';
 import type { FeedbackAnswer, FeedbackInput, EvaluationInput } from '@carnet/domain';
 
 export interface StageRow {
@@ -152,7 +153,8 @@ export class StageEvaluationsRepository {
 
   async feedbackGiven(stageIds: string[]): Promise<Set<string>> {
     if (!stageIds.length) return new Set();
-    const rows: { stageId: string }[] = await this.db().query(`SELECT stage_id AS "stageId" FROM stage_feedback WHERE stage_id = ANY($1::uuid[])`, [stageIds]);
+    // The intern's own stages, read by them: an answer given before the portfolio moved stays with the old faculty's (migration 39), still theirs.
+    const rows: { stageId: string }[] = await Tenancy.asSystem(() => this.db().query(`SELECT stage_id AS "stageId" FROM stage_feedback WHERE stage_id = ANY($1::uuid[])`, [stageIds]));
     return new Set(rows.map((r) => r.stageId));
   }
 
@@ -171,8 +173,9 @@ export class StageEvaluationsRepository {
   async feedbackAnswers(): Promise<FeedbackAnswer[]> {
     const rows: { place: string; supervision: number; teaching: number; workload: number; housing: number; travel: number; overall: number; housingProvided: boolean; vehicleRequired: boolean; comment: string }[] =
       await this.db().query(
-        `SELECT s.place, f.supervision, f.teaching, f.workload, f.housing, f.travel, f.overall, f.housing_provided AS "housingProvided", f.vehicle_required AS "vehicleRequired", f.comment
-           FROM stage_feedback f JOIN stage s ON s.id = f.stage_id`,
+        // A stage moved to another faculty with its intern leaves its answer here, with its place (migration 39).
+        `SELECT coalesce(f.place, s.place) AS place, f.supervision, f.teaching, f.workload, f.housing, f.travel, f.overall, f.housing_provided AS "housingProvided", f.vehicle_required AS "vehicleRequired", f.comment
+           FROM stage_feedback f LEFT JOIN stage s ON s.id = f.stage_id WHERE coalesce(f.place, s.place) IS NOT NULL`,
       );
     return rows.map((r) => ({
       place: r.place,

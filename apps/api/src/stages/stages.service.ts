@@ -1,3 +1,4 @@
+import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -112,14 +113,14 @@ export class StagesService {
     const shares = shareFees(
       periods.map((p) => ({ tutorId: p.tutorId, halfDaysPerWeek: p.halfDaysPerWeek, days: daysInclusive(p.fromDate, p.toDate ?? stage.endsOn) })),
     );
-    const users = new Map((await this.dataSource.getRepository(User).findBy({ id: In(shares.map((s) => s.tutorId)) })).map((u) => [u.id, u]));
+    const users = await namesOf(this.dataSource.manager, shares.map((s) => s.tutorId));
     const latest = (tutorId: string) => [...periods].reverse().find((p) => p.tutorId === tutorId)!.halfDaysPerWeek;
     return {
       stageId: id,
       totalCents: SEMESTER_FEE_CENTS,
       lines: shares.map((s) => ({
         tutorId: s.tutorId,
-        displayName: users.get(s.tutorId) ? displayName(users.get(s.tutorId)!) : '',
+        displayName: users.get(s.tutorId) ?? '',
         halfDaysPerWeek: latest(s.tutorId),
         share: Math.round(s.share * 10_000) / 10_000,
         amountCents: s.amountCents,
@@ -164,7 +165,7 @@ export class StagesService {
       rows = await this.dataSource.getRepository(StageDifficulty).find({ where: { stageId: id, reporterId: auth.userId }, order: { createdAt: 'ASC' } });
     }
     await this.audit.record(auth, { action: 'stage.difficulties_read', subjectType: 'stage', subjectId: id, details: { count: rows.length } });
-    const reporters = new Map((await this.dataSource.getRepository(User).findBy({ id: In([...rows.map((r) => r.reporterId), auth.userId]) })).map((u) => [u.id, displayName(u)]));
+    const reporters = await namesOf(this.dataSource.manager, [...rows.map((r) => r.reporterId), auth.userId]);
     return rows.map((r) => ({ id: r.id, reporter: { id: r.reporterId, displayName: reporters.get(r.reporterId) ?? '' }, body: r.body, createdAt: r.createdAt.toISOString() }));
   }
 
@@ -211,7 +212,9 @@ export class StagesService {
       manager.getRepository(StagePhase).find({ where: { stageId: stage.id }, order: { recordedAt: 'ASC' } }),
     ]);
     const users = new Map((await manager.getRepository(User).findBy({ id: In([...periods.map((p) => p.tutorId), stage.internId]) })).map((u) => [u.id, u]));
-    const name = (id: string) => (users.get(id) ? displayName(users.get(id)!) : '');
+    // A stage moved from another faculty names its supervisors there: their names as kept at the move.
+    const kept = await namesOf(manager, periods.filter((p) => !users.has(p.tutorId)).map((p) => p.tutorId));
+    const name = (id: string) => (users.get(id) ? displayName(users.get(id)!) : (kept.get(id) ?? ''));
     const intern = users.get(stage.internId);
     const upp = intern?.uppId ? await manager.getRepository(Upp).findOneBy({ id: intern.uppId }) : null;
     return {

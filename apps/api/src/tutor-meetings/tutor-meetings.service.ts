@@ -1,3 +1,4 @@
+import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
@@ -52,7 +53,9 @@ export class TutorMeetingsService {
       await this.audit.record(auth, { action: 'portfolio.read', subjectType: 'portfolio', subjectId: internId, details: { what: 'meetings', as: reader.relation } });
     }
     const byId = new Map(tutorships.map((t) => [t.id, t]));
-    return { items: meetings.map((m) => this.view(auth, m, byId.get(m.tutorshipId)!)), ...meetingCounts(meetings, now) };
+    // A tutorship moved from another faculty names its tutor there: the name kept at the move.
+    const kept = await namesOf(this.dataSource.manager, tutorships.filter((t) => !t.tutor).map((t) => t.tutorId));
+    return { items: meetings.map((m) => this.view(auth, m, byId.get(m.tutorshipId)!, kept)), ...meetingCounts(meetings, now) };
   }
 
   async create(auth: AuthContext, internId: string, body: CreateMeetingBody, now = new Date()): Promise<MeetingView> {
@@ -148,7 +151,7 @@ export class TutorMeetingsService {
     }
   }
 
-  private view(auth: AuthContext, meeting: TutorMeeting, tutorship: Tutorship): MeetingView {
+  private view(auth: AuthContext, meeting: TutorMeeting, tutorship: Tutorship, kept?: Map<string, string>): MeetingView {
     const party = meetingPartyOf(auth.userId, tutorship);
     const coSigned = isCoSigned(meeting);
     const mine = party === 'intern' ? meeting.internConfirmedAt : party === 'tutor' ? meeting.tutorConfirmedAt : null;
@@ -164,7 +167,7 @@ export class TutorMeetingsService {
       internConfirmedAt: meeting.internConfirmedAt?.toISOString() ?? null,
       tutorConfirmedAt: meeting.tutorConfirmedAt?.toISOString() ?? null,
       state: meetingState(meeting),
-      tutor: { id: tutorship.tutorId, displayName: tutorship.tutor ? displayName(tutorship.tutor) : '' },
+      tutor: { id: tutorship.tutorId, displayName: tutorship.tutor ? displayName(tutorship.tutor) : (kept?.get(tutorship.tutorId) ?? '') },
       intern: { id: tutorship.internId, displayName: tutorship.intern ? displayName(tutorship.intern) : '' },
       canEdit: party !== null && !coSigned,
       canConfirm: party !== null && !coSigned && mine === null,

@@ -1,3 +1,4 @@
+import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
@@ -104,6 +105,16 @@ export class TutorshipsService {
     if (query.active === true) builder.andWhere('t.ended_at IS NULL');
     if (query.active === false) builder.andWhere('t.ended_at IS NOT NULL');
     const [rows, total] = await builder.getManyAndCount();
-    return pageOf(rows.map(view), total, query);
+    // A tutorship moved from another faculty names its tutor there: the name kept at the move.
+    const kept = await namesOf(this.dataSource.manager, rows.filter((t) => !t.tutor).map((t) => t.tutorId));
+    return pageOf(
+      rows.map((t) => {
+        const shown = view(t);
+        if (!t.tutor) shown.tutor.displayName = kept.get(t.tutorId) ?? '';
+        return shown;
+      }),
+      total,
+      query,
+    );
   }
 }

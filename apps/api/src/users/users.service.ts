@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { inRequestFaculty, Promotion, requestFacultySql, Upp, User } from '@carnet/database';
+import { inRequestFaculty, Promotion, requestFacultySql, Tenancy, Upp, User } from '@carnet/database';
 import {
   assertAcceptablePassword,
   displayName,
@@ -71,6 +71,13 @@ export class UsersService {
     const email = body.email.trim().toLowerCase();
     if (body.password !== undefined) assertAcceptablePassword(body.password, email);
     const promotion = this.checkPromotion(body.roles, body.promotion ?? null);
+    // A person already in another faculty keeps their one password (ADR 0007): this faculty's admin
+    // neither chooses it nor receives a link that would (it would set it on every faculty's row).
+    const elsewhere = await this.elsewhere(auth, email);
+    if (elsewhere && body.password !== undefined) {
+      const message = 'Cette personne a déjà un compte dans une autre faculté : elle garde son mot de passe.';
+      throw new DomainError(ErrorCode.InvalidInput, message, [{ path: 'password', message }]);
+    }
     try {
       const { user, upp, send, link } = await this.dataSource.transaction(async (manager) => {
         const upp = body.upp ? await this.findUpp(manager, body.upp) : null;
@@ -82,11 +89,13 @@ export class UsersService {
           roles: body.roles,
           uppId: upp?.id ?? null,
           promotion,
-          passwordHash: body.password ? await hashPassword(body.password) : null,
+          passwordHash: elsewhere ? elsewhere.passwordHash : body.password ? await hashPassword(body.password) : null,
         });
         await manager.save(user);
         await this.audit.record(auth, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { email, roles: body.roles } }, manager);
-        const invitation = body.password ? undefined : await this.tokens.issue(manager, user, 'invitation');
+        // Already someone elsewhere: they sign in as they do and switch faculty; a link only by mail, to one who never chose a password.
+        const invites = elsewhere ? elsewhere.passwordHash === null && this.tokens.mailConfigured : !body.password;
+        const invitation = invites ? await this.tokens.issue(manager, user, 'invitation') : undefined;
         return { user, upp, send: invitation?.send, link: invitation?.link };
       });
       await send?.();
@@ -190,11 +199,29 @@ export class UsersService {
     const { send, link } = await this.dataSource.transaction(async (manager) => {
       const user = await manager.getRepository(User).findOneBy({ id, active: true });
       if (!user) throw notFound('Utilisateur');
+      // A link to set the password of a person who is also in another faculty reaches them by mail only, never this admin's screen.
+      if (!this.tokens.mailConfigured && (await this.elsewhere(auth, user.email))) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'Cette personne a aussi un compte dans une autre faculté : sans envoi de courriel configuré, aucun lien ne peut lui être remis ici. Elle se connecte avec son mot de passe (ou le réinitialise par courriel) et change de faculté.',
+        );
+      }
       await this.audit.record(auth, { action: 'user.invited', subjectType: 'user', subjectId: id, details: { mailed: this.tokens.mailConfigured } }, manager);
       return this.tokens.issue(manager, user, 'invitation');
     });
     await send();
     return this.issued(link);
+  }
+
+  /** The same person's row in another faculty (their shared password hash), read as the system; null when none. */
+  private async elsewhere(auth: AuthContext, email: string): Promise<{ passwordHash: string | null } | null> {
+    const [row] = (await Tenancy.asSystem(() =>
+      this.dataSource.query(`SELECT password_hash AS "passwordHash" FROM app_user WHERE email = $1 AND faculty_id IS NOT NULL AND faculty_id IS DISTINCT FROM $2 ORDER BY password_hash IS NULL LIMIT 1`, [
+        email,
+        auth.facultyId,
+      ]),
+    )) as { passwordHash: string | null }[];
+    return row ?? null;
   }
 
   /**
