@@ -491,6 +491,21 @@ describe('university sign-in (CAS 3.0 and OpenID Connect)', () => {
       expect(browser.carnet.has('session')).toBe(false);
       expect(await app.dataSource.query(`SELECT user_id FROM identity_link_proposal WHERE faculty_id = $1`, [autre.id])).toEqual([{ user_id: mine.id }]);
 
+      // Confirmed, she works in the other faculty, signed in by its university. That university
+      // vouches for her row there only: her session does not open her row of the default faculty.
+      // (Else the admin of one faculty, who sets its provider, could have it assert anyone's
+      // address, make a row with it, and through the switcher reach that person's rows in every
+      // faculty: another faculty's admin account, say.)
+      const token = new URL(answer.headers.location, PUBLIC_URL).searchParams.get('jeton')!;
+      expect((await browser.post('/api/auth/university/link/confirm', { token })).status).toBe(200);
+      const me = await browser.get('/api/me');
+      expect(me.body.faculty).toMatchObject({ code: 'autre' });
+      const [dumg] = await app.dataSource.query(`SELECT id FROM faculty WHERE code = 'dumg'`);
+      const switched = await app.http.post('/api/session/faculty').set('Cookie', header(browser.carnet)).set('X-CSRF-Token', me.body.csrfToken).send({ facultyId: dumg.id });
+      expect(switched.status).toBe(403);
+      expect(switched.body.detail).toMatch(/^Vous êtes connecté\(e\) par l’ENT de DUMG voisin/);
+      expect((await browser.get('/api/me')).body.faculty).toMatchObject({ code: 'autre' });
+
       // A ticket the CAS server issued for the default faculty's service is no good at the other's.
       const other = new Browser(app);
       await other.get('/api/auth/university/autre/login');

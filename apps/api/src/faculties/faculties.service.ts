@@ -59,6 +59,20 @@ export class FacultiesService implements OnApplicationBootstrap {
         .getOne();
       if (!target) throw notFound('Faculté');
       if (target.id === auth.userId) throw new DomainError(ErrorCode.Conflict, 'Vous travaillez déjà dans cette faculté.');
+      // A university vouches for its own faculty's members only: a session it opened does not
+      // open the person's rows elsewhere. (A faculty's admin sets its provider; one asserting
+      // someone else's address would otherwise reach that person in every faculty.) A password
+      // is the person's own, across their rows: a session opened with it switches.
+      const [opened] = (await this.dataSource.query(
+        `SELECT f.name FROM session s JOIN faculty f ON f.id = s.university_faculty_id WHERE s.id = $1`,
+        [auth.sessionId],
+      )) as { name: string }[];
+      if (opened) {
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          `Vous êtes connecté(e) par l’ENT de ${opened.name}, qui ne vaut que pour cette faculté : pour travailler dans une autre, déconnectez-vous puis connectez-vous avec son ENT ou votre mot de passe.`,
+        );
+      }
       return this.dataSource.transaction(async (manager) => {
         const opened = await this.sessions.open(target.id, origin, manager);
         await this.sessions.revoke(auth.sessionId, manager);
