@@ -537,3 +537,32 @@ export interface TeachingProgressView {
   missed: { id: string; title: string; kind: string; startsAt: string }[];
   gaps: string[];
 }
+
+/** A trace of an archive another Carnet exported, as the import's preview shows it. */
+export interface ImportPreviewTrace {
+  originId: string;
+  title: string;
+  kind: string;
+  validator: string | null;
+  validatedAt: string;
+  sha256: string;
+  attachments: number;
+  alreadyImported: boolean;
+}
+
+/** The answer of `POST /api/admin/portfolio-imports` (a preview with `dryRun`, else the import). */
+export interface ImportAnswer {
+  dryRun: boolean;
+  /** Set once imported. */
+  id: string | null;
+  origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
+  /** `pinnedFingerprint`: the key accepted before for this deployment; `keyAcceptedFor`: the other deployment this archive's key was accepted for. */
+  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null; keyAcceptedFor: string | null };
+  archiveSha256: string;
+  intern: { id: string; displayName: string; email: string };
+  archiveIntern: { displayName: string; email: string };
+  /** Whether the archive's intern has the e-mail of the intern it goes to; if not, importing needs `acceptOtherIntern`. */
+  internMatches: boolean;
+  traces: ImportPreviewTrace[];
+  counts: { imported: number; alreadyImported: number; skipped: number };
+}

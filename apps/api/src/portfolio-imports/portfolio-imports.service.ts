@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
+import type { ImportAnswer } from '@carnet/contracts';
 import { Attachment, ImportedOrigin, Trace } from '@carnet/database';
 import { COMPETENCE_CODES, displayName, DomainError, ErrorCode, familleCodes, notFound, TRACE_KINDS } from '@carnet/domain';
 import { plainText, validateDocument } from '@carnet/editor';
@@ -31,32 +32,6 @@ interface InternRow {
   last_name: string;
 }
 
-export interface ImportPreviewTrace {
-  originId: string;
-  title: string;
-  kind: string;
-  validator: string | null;
-  validatedAt: string;
-  sha256: string;
-  attachments: number;
-  alreadyImported: boolean;
-}
-
-export interface ImportAnswer {
-  dryRun: boolean;
-  /** Set once imported. */
-  id: string | null;
-  origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
-  /** `pinnedFingerprint`: the key accepted before for this deployment; `keyAcceptedFor`: the other deployment this archive's key was accepted for. */
-  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null; keyAcceptedFor: string | null };
-  archiveSha256: string;
-  intern: { id: string; displayName: string; email: string };
-  archiveIntern: { displayName: string; email: string };
-  /** Whether the archive's intern has the e-mail of the intern it goes to; if not, importing needs `acceptOtherIntern`. */
-  internMatches: boolean;
-  traces: ImportPreviewTrace[];
-  counts: { imported: number; alreadyImported: number; skipped: number };
-}
 
 /** Where a trace comes from, for idempotence: the origin's address and faculty. */
 const originKey = (archive: VerifiedArchive) => `${archive.manifest.origin!.deployment}#${archive.manifest.origin!.faculty.code}`;

@@ -1,22 +1,10 @@
+import type { ImportAnswer } from '@carnet/contracts';
 import { useState } from 'react';
 import { request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { FileInput } from '../../components/FileInput';
 import { KIND_LABELS, dateFr } from '../../labels';
 import { UserPicker, UserRow } from './UserPicker';
-
-interface ImportAnswer {
-  dryRun: boolean;
-  id: string | null;
-  origin: { deployment: string; faculty: { code: string; name: string }; dumg: string; exportedAt: string | null };
-  signature: { signed: boolean; fingerprint: string | null; pinnedFingerprint: string | null; keyAcceptedFor: string | null };
-  archiveSha256: string;
-  intern: { id: string; displayName: string; email: string };
-  archiveIntern: { displayName: string; email: string };
-  internMatches: boolean;
-  traces: { originId: string; title: string; kind: string; validator: string | null; validatedAt: string; sha256: string; attachments: number; alreadyImported: boolean }[];
-  counts: { imported: number; alreadyImported: number; skipped: number };
-}
 
 /** A fingerprint as people compare it: groups of four. */
 const grouped = (hex: string) => hex.replace(/(.{4})(?=.)/g, '$1 ');
