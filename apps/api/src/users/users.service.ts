@@ -196,16 +196,21 @@ export class UsersService {
 
   /** Sends a new invitation link (the previous one stops working). */
   async invite(auth: AuthContext, id: string): Promise<InvitationIssued> {
+    // Read before the transaction, not inside it: the check runs as the system on another
+    // connection, which on the embedded database (one transaction at a time) would wait for the
+    // transaction that waits for it.
+    const invited = await this.dataSource.getRepository(User).findOneBy({ id, active: true });
+    if (!invited) throw notFound('Utilisateur');
+    // A link to set the password of a person who is also in another faculty reaches them by mail only, never this admin's screen.
+    if (!this.tokens.mailConfigured && (await this.elsewhere(auth, invited.email))) {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        'Cette personne a aussi un compte dans une autre faculté : sans envoi de courriel configuré, aucun lien ne peut lui être remis ici. Elle se connecte avec son mot de passe (ou le réinitialise par courriel) et change de faculté.',
+      );
+    }
     const { send, link } = await this.dataSource.transaction(async (manager) => {
       const user = await manager.getRepository(User).findOneBy({ id, active: true });
       if (!user) throw notFound('Utilisateur');
-      // A link to set the password of a person who is also in another faculty reaches them by mail only, never this admin's screen.
-      if (!this.tokens.mailConfigured && (await this.elsewhere(auth, user.email))) {
-        throw new DomainError(
-          ErrorCode.Conflict,
-          'Cette personne a aussi un compte dans une autre faculté : sans envoi de courriel configuré, aucun lien ne peut lui être remis ici. Elle se connecte avec son mot de passe (ou le réinitialise par courriel) et change de faculté.',
-        );
-      }
       await this.audit.record(auth, { action: 'user.invited', subjectType: 'user', subjectId: id, details: { mailed: this.tokens.mailConfigured } }, manager);
       return this.tokens.issue(manager, user, 'invitation');
     });
