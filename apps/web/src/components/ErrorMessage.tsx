@@ -4,12 +4,14 @@ import { ApiError } from '../api';
 export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : { detail: String((error as Error).message ?? error), errors: undefined };
+  // A field whose message is the detail itself (a file named in the sentence) is not said twice.
+  const errors = problem.errors?.filter((e) => e.message !== problem.detail);
   return (
     <div className="alert error" role="alert">
       <p>{problem.detail}</p>
-      {problem.errors?.length ? (
+      {errors?.length ? (
         <ul>
-          {problem.errors.map((e, i) => (
+          {errors.map((e, i) => (
             <li key={i}>
               <code>{e.path}</code> : {e.message}
             </li>

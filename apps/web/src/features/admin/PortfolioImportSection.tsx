@@ -1,5 +1,5 @@
 import type { ImportAnswer } from '@carnet/contracts';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { request } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { FileInput } from '../../components/FileInput';
@@ -18,22 +18,30 @@ export function PortfolioImportSection() {
   const [intern, setIntern] = useState<UserRow | null>(null);
   const [preview, setPreview] = useState<ImportAnswer | null>(null);
   const [done, setDone] = useState<ImportAnswer | null>(null);
-  const [keyConfirmed, setKeyConfirmed] = useState(false);
+  const [typedKey, setTypedKey] = useState('');
   const [unsignedAccepted, setUnsignedAccepted] = useState(false);
   const [otherInternAccepted, setOtherInternAccepted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [importing, setImporting] = useState(false);
+  const previewTitle = useRef<HTMLHeadingElement>(null);
+  const doneMessage = useRef<HTMLDivElement>(null);
+  // Focus follows what the server answered: the preview's title, then the import's result (the import button is gone by then).
+  useEffect(() => previewTitle.current?.focus(), [preview]);
+  useEffect(() => doneMessage.current?.focus(), [done]);
 
   const send = async (dryRun: boolean) => {
     if (!file) return;
     setError(null);
     setBusy(true);
+    setImporting(!dryRun);
     try {
       const form = new FormData();
       form.append('file', file);
       const query = new URLSearchParams({ dryRun: String(dryRun) });
       if (intern) query.set('internId', intern.id);
-      if (!dryRun && preview?.signature.fingerprint && keyConfirmed) query.set('keyFingerprint', preview.signature.fingerprint);
+      // The fingerprint the admin read at the origin: the server compares it with the archive's key.
+      if (!dryRun && preview?.signature.signed && typedKey.trim()) query.set('keyFingerprint', typedKey.trim());
       if (!dryRun && !preview?.signature.signed && unsignedAccepted) query.set('acceptUnsigned', 'true');
       if (!dryRun && preview && !preview.internMatches && otherInternAccepted) query.set('acceptOtherIntern', 'true');
       const { body } = await request<ImportAnswer>('POST', `/admin/portfolio-imports?${query}`, { raw: form });
@@ -53,7 +61,7 @@ export function PortfolioImportSection() {
     setFile(chosen);
     setPreview(null);
     setDone(null);
-    setKeyConfirmed(false);
+    setTypedKey('');
     setUnsignedAccepted(false);
     setOtherInternAccepted(false);
     setError(null);
@@ -61,7 +69,7 @@ export function PortfolioImportSection() {
 
   // A key other than the one accepted for this deployment, no signature where one was accepted, or a key accepted for another deployment.
   const keyChanged = Boolean(preview && ((preview.signature.pinnedFingerprint && preview.signature.pinnedFingerprint !== preview.signature.fingerprint) || preview.signature.keyAcceptedFor));
-  const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? keyConfirmed : unsignedAccepted) && (preview.internMatches || otherInternAccepted);
+  const confirmable = preview && preview.counts.imported > 0 && !keyChanged && (preview.signature.signed ? typedKey.trim() !== '' : unsignedAccepted) && (preview.internMatches || otherInternAccepted);
 
   return (
     <section className="card" aria-labelledby="portfolio-import-title">
@@ -86,12 +94,14 @@ export function PortfolioImportSection() {
       <button type="button" onClick={() => void send(true)} disabled={!file || busy}>
         Vérifier l’archive (sans importer)
       </button>
-      <ErrorMessage error={error} />
-      {busy && <p role="status">Vérification de l’archive…</p>}
+      {!preview && <ErrorMessage error={error} />}
+      <p role="status">{busy ? (importing ? 'Import en cours…' : 'Vérification de l’archive…') : ''}</p>
 
       {preview && (
-        <div role="status" className="alert info">
-          <h3>Aperçu : rien n’a encore été importé</h3>
+        <section className="alert info" aria-labelledby="portfolio-import-preview-title">
+          <h3 id="portfolio-import-preview-title" ref={previewTitle} tabIndex={-1}>
+            Aperçu : rien n’a encore été importé
+          </h3>
           <dl className="import-origin">
             <dt>Origine annoncée par l’archive</dt>
             <dd>
@@ -131,6 +141,7 @@ export function PortfolioImportSection() {
                 <th scope="col">Type</th>
                 <th scope="col">Validée par</th>
                 <th scope="col">Le</th>
+                <th scope="col">Tampon (SHA-256 du contenu validé)</th>
                 <th scope="col">Pièces jointes</th>
                 <th scope="col">État</th>
               </tr>
@@ -138,10 +149,13 @@ export function PortfolioImportSection() {
             <tbody>
               {preview.traces.map((t) => (
                 <tr key={t.originId}>
-                  <td>{t.title}</td>
+                  <th scope="row">{t.title}</th>
                   <td>{KIND_LABELS[t.kind as keyof typeof KIND_LABELS] ?? t.kind}</td>
                   <td>{t.validator ?? '—'}</td>
                   <td>{dateFr(t.validatedAt)}</td>
+                  <td>
+                    <code>{grouped(t.sha256)}</code>
+                  </td>
                   <td>{t.attachments}</td>
                   <td>{t.alreadyImported ? 'déjà importée' : 'à importer'}</td>
                 </tr>
@@ -165,13 +179,24 @@ export function PortfolioImportSection() {
                 (<code>{grouped(preview.signature.pinnedFingerprint!)}</code>) : l’import est impossible. Vérifiez auprès du Carnet d’origine.
               </p>
             ) : (
-              <p>
-                <label>
-                  <input type="checkbox" checked={keyConfirmed} onChange={(e) => setKeyConfirmed(e.target.checked)} /> J’ai comparé l’empreinte de la clé de signature de l’archive, <code>{grouped(preview.signature.fingerprint!)}</code>, avec celle que publie le Carnet
-                  d’origine ({preview.origin.deployment}/api/deployment-key) : elles sont identiques.
-                  {preview.signature.pinnedFingerprint && ' (Clé déjà acceptée lors d’un import précédent.)'}
-                </label>
-              </p>
+              <div>
+                <label htmlFor="portfolio-import-key">Empreinte de la clé publiée par le Carnet d’origine</label>
+                <p id="portfolio-import-key-hint" className="meta">
+                  L’archive est signée par la clé d’empreinte <code>{grouped(preview.signature.fingerprint!)}</code>. Recopiez ici celle que publie le Carnet d’origine
+                  ({preview.origin.deployment}/api/deployment-key), obtenue par un autre moyen que l’archive : l’import n’a lieu que si elles sont identiques (espaces
+                  ignorés).
+                  {preview.signature.pinnedFingerprint && ' Clé déjà acceptée lors d’un import précédent.'}
+                </p>
+                <input
+                  id="portfolio-import-key"
+                  type="text"
+                  value={typedKey}
+                  onChange={(e) => setTypedKey(e.target.value)}
+                  aria-describedby="portfolio-import-key-hint"
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+              </div>
             )
           ) : (
             <p>
@@ -183,11 +208,12 @@ export function PortfolioImportSection() {
           <button type="button" className="primary" onClick={() => void send(false)} disabled={!confirmable || busy}>
             Importer {preview.counts.imported} trace(s)
           </button>
-        </div>
+          <ErrorMessage error={error} />
+        </section>
       )}
 
       {done && (
-        <div role="status" className="alert success">
+        <div role="status" className="alert success" ref={doneMessage} tabIndex={-1}>
           <p>
             {done.counts.imported > 0
               ? `Import effectué : ${done.counts.imported} trace(s) validée(s) à ${done.origin.faculty.name} ajoutée(s) au portfolio de ${done.intern.displayName}.`
