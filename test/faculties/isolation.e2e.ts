@@ -169,6 +169,19 @@ describe('faculties sealed from each other', () => {
     expect(theirs.body).toMatchObject({ faculty: { code: 'dumg' }, configured: false, casUrl: null });
   });
 
+  it('saves nothing of B’s through the autosave, the one write that runs outside the scope (its WHERE names the caller’s own trace in the caller’s faculty)', async () => {
+    const [before] = await api.dataSource.query(`SELECT version, title, content::text AS content FROM trace WHERE id = $1`, [bIds.trace]);
+    for (const who of Object.values(a)) {
+      const body = { title: 'Réécrit par A', content: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'A' }] }] } };
+      const res = await api.http.patch(`/api/traces/${bIds.trace}`).set('Authorization', who.bearer).set('If-Match', `"${before.version}"`).send(body);
+      expect([403, 404]).toContain(res.status);
+      const delta = { title: 'Réécrit par A', contentDelta: { blocks: 1, from: 0, to: 0, insert: [{ type: 'paragraph' }] } };
+      const byDelta = await api.http.patch(`/api/traces/${bIds.trace}`).set('Authorization', who.bearer).set('If-Match', `"${before.version}"`).send(delta);
+      expect([403, 404]).toContain(byDelta.status);
+    }
+    expect(await api.dataSource.query(`SELECT version, title, content::text AS content FROM trace WHERE id = $1`, [bIds.trace])).toEqual([before]);
+  });
+
   it('refuses B’s data to A by row-level security alone: no WHERE at all, on every sealed table', async () => {
     const seenBySystem: Record<string, number> = {};
     const seenByA: Record<string, number> = {};

@@ -4,7 +4,7 @@ import { ResolvedConfig } from '@carnet/infrastructure';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Attachment, entityColumns, PreparedStatements, Trace, User } from '@carnet/database';
+import { Attachment, entityColumns, PreparedStatements, Tenancy, Trace, User } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCE_CODES, COMPETENCES, DomainError, EDITABLE_STATUSES, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, familleCodes, notFound, TRACE_KINDS, TRACE_STATUSES } from '@carnet/domain';
 import { BlockDocument, DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
@@ -365,12 +365,12 @@ export class TracesService {
     if (content || delta || body.title !== undefined) set.push(`search_stale = true`);
     // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
     const sql = `UPDATE trace t SET ${set.join(', ')}
-      WHERE t.id = ${params.add(id)} AND t.intern_id = ${params.add(auth.userId)} AND t.version = ${params.add(expectedVersion)}
+      WHERE t.id = ${params.add(id)} AND t.intern_id = ${params.add(auth.userId)} AND t.faculty_id = ${params.add(auth.facultyId)} AND t.version = ${params.add(expectedVersion)}
         AND t.status IN (${EDITABLE_SQL})${where.map((condition) => ` AND ${condition}`).join('')}
       RETURNING ${content || delta || !answer.content ? this.metadataColumns : this.access.traceColumns}`;
     // A second try only if the trace was made editable again between the two statements.
     for (let attempt = 1; ; attempt++) {
-      const [saved] = await this.statements.query<Trace>(sql, params.values);
+      const [saved] = await Tenancy.asSystem(() => this.statements.query<Trace>(sql, params.values));
       if (saved) {
         if (content) this.saved.remember(id, { version: saved.version, blocks: content.blocks, text: content.text });
         else if (delta) this.saved.remember(id, { version: saved.version, blocks: delta.blocks, text: delta.text });
