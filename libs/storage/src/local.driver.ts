@@ -27,14 +27,18 @@ export class LocalDriver implements StorageDriver {
     const target = this.pathOf(key);
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.part`);
+    const out = createWriteStream(temporary, { flags: 'wx' });
     try {
-      await pipeline(body, createWriteStream(temporary, { flags: 'wx' }));
+      await pipeline(body, out);
       const written = (await fs.stat(temporary)).size;
       if (written !== size) throw new Error(`Expected ${size} bytes for ${key}, received ${written}`);
       await fs.writeFile(`${temporary}.type`, contentType);
       await fs.rename(`${temporary}.type`, `${target}.type`);
       await fs.rename(temporary, target);
     } catch (error) {
+      // A source that fails at once can beat the file's opening: removing it before the stream has
+      // closed would leave the file it then creates (seen on a loaded machine).
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await fs.rm(temporary, { force: true });
       await fs.rm(`${temporary}.type`, { force: true });
       throw error;
