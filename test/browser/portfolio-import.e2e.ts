@@ -3,11 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import yauzl from 'yauzl';
-import yazl from 'yazl';
 import { actor, Actor } from '../support/actors';
 import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
-import { binaryBody } from '../support/files';
+import { binaryBody, makeZip, zipEntries } from '../support/files';
 import { startTestApp, TestApp } from '../support/test-app';
 import { accessibilityViolations, launchBrowser, screenshot, signIn } from './browser';
 
@@ -47,39 +45,7 @@ const login = async (email: string, password = PASSWORD) => (await call<{ access
 
 type Entries = Map<string, Buffer>;
 
-function unzip(zip: Buffer): Promise<Entries> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error);
-      const files: Entries = new Map();
-      file.on('entry', (entry: yauzl.Entry) => {
-        file.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            file.readEntry();
-          });
-        });
-      });
-      file.on('end', () => resolve(files));
-      file.readEntry();
-    });
-  });
-}
 
-function zip(entries: Entries): Promise<Buffer> {
-  const out = new yazl.ZipFile();
-  for (const [name, content] of entries) out.addBuffer(content, name);
-  out.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    out.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    out.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    out.outputStream.on('error', reject);
-  });
-}
 
 /** The origin deployment: an intern, their tutor, a trace validated with a PDF and a draft; the ZIP the intern exports. */
 async function exportFromOrigin(): Promise<Buffer> {
@@ -130,12 +96,12 @@ beforeAll(async () => {
   // The archive as the origin gave it, downloaded; and the same archive with one trace's JSON edited, its hash not recomputed.
   archivePath = path.join(dir, 'portfolio-eloise-muller.zip');
   fs.writeFileSync(archivePath, archive);
-  const entries = await unzip(archive);
+  const entries = await zipEntries(archive);
   tamperedFile = [...entries.keys()].filter((n) => /^traces\/[^/]+\.json$/.test(n)).find((n) => JSON.parse(entries.get(n)!.toString()).title === TITLE)!;
   const trace = JSON.parse(entries.get(tamperedFile)!.toString());
   entries.set(tamperedFile, Buffer.from(JSON.stringify({ ...trace, title: `${TITLE} (corrigée)` }, null, 2)));
   tamperedPath = path.join(dir, 'portfolio-eloise-muller-modifie.zip');
-  fs.writeFileSync(tamperedPath, await zip(entries));
+  fs.writeFileSync(tamperedPath, await makeZip(entries));
 }, 240_000);
 
 afterAll(async () => {

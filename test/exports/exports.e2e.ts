@@ -4,14 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import yauzl from 'yauzl';
 import { ExportProcessor } from '../../apps/worker/src/exports/export.processor';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { actor, Actor } from '../support/actors';
 import { startS3Server } from '../support/s3-server';
 import { startCarnet } from '../support/processes';
 import { startTestApp, TestApp, testConfig } from '../support/test-app';
-import { binaryBody, pdfText } from '../support/files';
+import { binaryBody, pdfText, zipEntries } from '../support/files';
 
 const root = path.resolve(__dirname, '../..');
 const rsca = JSON.parse(fs.readFileSync(path.resolve(root, '../shared/fixtures/rsca-douleur-thoracique.json'), 'utf8'));
@@ -67,27 +66,6 @@ async function downloadFile(who: Actor, id: string): Promise<Buffer> {
 }
 
 
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
-      if (error || !archive) return reject(error);
-      const files = new Map<string, Buffer>();
-      archive.on('entry', (entry: yauzl.Entry) => {
-        archive.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            archive.readEntry();
-          });
-        });
-      });
-      archive.on('end', () => resolve(files));
-      archive.readEntry();
-    });
-  });
-}
 
 describe('requesting an export', () => {
   it('401 without a session, 404 for someone else’s portfolio, 422 for a bad format', async () => {
@@ -148,7 +126,7 @@ describe('the ZIP', () => {
     const requested = await api.http.post(`/api/portfolios/${intern.user.id}/exports`).set('Authorization', tutor.bearer).send({ format: 'zip', scope: 'validated' }).expect(202);
     const done = await waitForExport(tutor, requested.body.id);
     expect(done.status).toBe('completed');
-    const files = await unzip(await downloadFile(tutor, requested.body.id));
+    const files = await zipEntries(await downloadFile(tutor, requested.body.id));
     const manifest = JSON.parse(files.get('manifest.json')!.toString());
     expect(manifest).toMatchObject({ software: { name: 'Carnet' }, scope: 'validated', intern: { displayName: 'Éloïse Müller' } });
     expect(manifest.traces).toHaveLength(2);
@@ -251,7 +229,7 @@ describe('a worker killed mid-export', () => {
       startWorker();
       const done = await waitForExport(intern, requested.body.id, undefined, 90_000);
       expect(done.status).toBe('completed');
-      const pdfFiles = await unzip(await downloadFile(intern, requested.body.id));
+      const pdfFiles = await zipEntries(await downloadFile(intern, requested.body.id));
       expect(pdfText(pdfFiles.get('portfolio.pdf')!)).toContain('Une douleur thoracique en fin de consultation n°40');
       const rows = await api.dataSource.query(`SELECT count(*)::int AS n FROM portfolio_export WHERE intern_id = $1 AND status = 'completed'`, [intern.user.id]);
       expect(rows[0].n).toBe(1);

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import yazl from 'yazl';
 import { canonicalJson, sha256Hex } from '@carnet/editor';
 import { keyFingerprint, publicKeyDer, signManifest } from '@carnet/portfolio';
 import { actor, Actor, makeUser } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
+import { makeZip } from '../support/files';
 
 /**
  * The portfolio import attacked (ADR 0008, « Limits »): archives forged by hand, signed by keys
@@ -116,15 +116,7 @@ async function forge(f: Forgery = {}): Promise<Buffer> {
   entries.push(['manifest.json', manifestBytes]);
   if (key) entries.push(['manifest.sig', Buffer.from(JSON.stringify(signManifest(manifestBytes, key)))]);
   f.entries?.(entries);
-  const out = new yazl.ZipFile();
-  for (const [name, bytes] of entries) out.addBuffer(bytes, name);
-  out.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    out.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    out.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    out.outputStream.on('error', reject);
-  });
+  return makeZip(entries);
 }
 
 function importArchive(who: Actor, body: Buffer, query: Record<string, string> = {}) {

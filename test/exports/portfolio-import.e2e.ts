@@ -1,13 +1,11 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import yauzl from 'yauzl';
-import yazl from 'yazl';
 import { canonicalJson, sha256Hex } from '@carnet/editor';
 import { signManifest } from '@carnet/portfolio';
 import { Tenancy } from '@carnet/database';
 import { actor, Actor, login, makeUser, PASSWORD } from '../support/actors';
-import { binaryBody } from '../support/files';
+import { binaryBody, makeZip, zipEntries } from '../support/files';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -33,39 +31,7 @@ let b: { admin: Actor; intern: Actor; tutor: Actor; jury: Actor; otherAdmin: str
 
 type Entries = Map<string, Buffer>;
 
-function unzip(zip: Buffer): Promise<Entries> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error);
-      const files: Entries = new Map();
-      file.on('entry', (entry: yauzl.Entry) => {
-        file.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            file.readEntry();
-          });
-        });
-      });
-      file.on('end', () => resolve(files));
-      file.readEntry();
-    });
-  });
-}
 
-function zip(entries: Entries): Promise<Buffer> {
-  const out = new yazl.ZipFile();
-  for (const [name, content] of entries) out.addBuffer(content, name);
-  out.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    out.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    out.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    out.outputStream.on('error', reject);
-  });
-}
 
 const json = (entries: Entries, name: string) => JSON.parse(entries.get(name)!.toString('utf8'));
 const put = (entries: Entries, name: string, value: unknown) => entries.set(name, Buffer.from(JSON.stringify(value, null, 2)));
@@ -181,7 +147,7 @@ afterAll(async () => {
 
 describe('the export carries what an import needs', () => {
   it('names its origin in the manifest, signs it, and gives each trace its stamp and canonical content', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const manifest = json(entries, 'manifest.json');
     expect(manifest).toMatchObject({
       format: { name: 'carnet-portfolio', version: 2 },
@@ -219,7 +185,7 @@ describe('who may import', () => {
 
 describe('a tampered archive is refused, naming the faulty file, and nothing is written', () => {
   it('a trace edited with its manifest hash recomputed and the manifest re-signed by another key: the stamp no longer matches', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = traceFiles(entries)[0];
     const trace = json(entries, file);
     trace.content.content[1] = { type: 'paragraph', content: [{ type: 'text', text: 'Un passage réécrit après la validation.' }] };
@@ -227,11 +193,11 @@ describe('a tampered archive is refused, naming the faulty file, and nothing is 
     put(entries, file, trace);
     rehash(entries, file);
     resignWithOwnKey(entries);
-    await expectRefused(await zip(entries), file, new RegExp(`^Le fichier ${file} : le tampon de validation ne correspond pas au contenu`));
+    await expectRefused(await makeZip(entries), file, new RegExp(`^Le fichier ${file} : le tampon de validation ne correspond pas au contenu`));
   });
 
   it('the same edit, unsigned (signature removed): the stamp no longer matches', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = traceFiles(entries)[0];
     const trace = json(entries, file);
     trace.content.content.push({ type: 'paragraph', content: [{ type: 'text', text: 'Ajout.' }] });
@@ -242,35 +208,35 @@ describe('a tampered archive is refused, naming the faulty file, and nothing is 
     manifest.origin.publicKeyFingerprint = null;
     put(entries, 'manifest.json', manifest);
     entries.delete('manifest.sig');
-    await expectRefused(await zip(entries), file, /le tampon de validation ne correspond pas au contenu \(SHA-256 recalculé différent\)/);
+    await expectRefused(await makeZip(entries), file, /le tampon de validation ne correspond pas au contenu \(SHA-256 recalculé différent\)/);
   });
 
   it('a trace edited and its hash recomputed, the signature left: the signature names the manifest', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = traceFiles(entries)[1];
     const trace = json(entries, file);
     trace.title = 'Titre changé';
     put(entries, file, trace);
     rehash(entries, file);
-    await expectRefused(await zip(entries), 'manifest.sig', /La signature du fichier manifest\.json/);
+    await expectRefused(await makeZip(entries), 'manifest.sig', /La signature du fichier manifest\.json/);
   });
 
   it('a trace edited, the manifest left: its hash no longer matches the manifest', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = traceFiles(entries)[1];
     put(entries, file, { ...json(entries, file), title: 'Titre changé' });
-    await expectRefused(await zip(entries), file, new RegExp(`^Le fichier ${file} ne correspond pas à son empreinte SHA-256 du manifeste`));
+    await expectRefused(await makeZip(entries), file, new RegExp(`^Le fichier ${file} ne correspond pas à son empreinte SHA-256 du manifeste`));
   });
 
   it('an attachment replaced', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = attachmentFile(entries);
     entries.set(file, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3000, 'w'), Buffer.from('\n%%EOF\n')]));
-    await expectRefused(await zip(entries), file, /ne correspond pas à son empreinte SHA-256 du manifeste/);
+    await expectRefused(await makeZip(entries), file, /ne correspond pas à son empreinte SHA-256 du manifeste/);
   });
 
   it('an attachment that is no PDF by its content, every hash recomputed (unsigned)', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = attachmentFile(entries);
     entries.set(file, Buffer.from('<html><script>alert(1)</script></html>'));
     const owner = traceFiles(entries).find((f) => file.startsWith(f.replace(/\.json$/, '/')))!;
@@ -283,27 +249,27 @@ describe('a tampered archive is refused, naming the faulty file, and nothing is 
     manifest.origin.publicKeyFingerprint = null;
     put(entries, 'manifest.json', manifest);
     entries.delete('manifest.sig');
-    await expectRefused(await zip(entries), file, /n’est pas un PDF/);
+    await expectRefused(await makeZip(entries), file, /n’est pas un PDF/);
   });
 
   it('a listed file missing', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = [...entries.keys()].find((n) => n.endsWith('.html'))!;
     entries.delete(file);
-    await expectRefused(await zip(entries), file, /est listé dans le manifeste mais absent de l’archive/);
+    await expectRefused(await makeZip(entries), file, /est listé dans le manifeste mais absent de l’archive/);
   });
 
   it('an extra file the manifest does not list', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     entries.set('traces/lisez-moi.txt', Buffer.from('ajouté'));
-    await expectRefused(await zip(entries), 'traces/lisez-moi.txt', /n’est pas listé dans le manifeste/);
+    await expectRefused(await makeZip(entries), 'traces/lisez-moi.txt', /n’est pas listé dans le manifeste/);
   });
 
   it('an entry whose path climbs out of the folder', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     entries.set('xx/evil.txt', Buffer.from('pwned'));
     // yazl refuses to write such a name: the forger patches it in the bytes.
-    const body = Buffer.from((await zip(entries)).toString('latin1').replaceAll('xx/evil.txt', '../evil.txt'), 'latin1');
+    const body = Buffer.from((await makeZip(entries)).toString('latin1').replaceAll('xx/evil.txt', '../evil.txt'), 'latin1');
     await expectRefused(body, '../evil.txt', /a un chemin interdit/);
   });
 
@@ -311,11 +277,11 @@ describe('a tampered archive is refused, naming the faulty file, and nothing is 
     await expectRefused(Buffer.from('%PDF-1.4\nnot a zip\n'), 'file', /n’est pas une archive ZIP lisible/);
     const many: Entries = new Map();
     for (let i = 0; i < 5_001; i++) many.set(`f${i}`, Buffer.alloc(0));
-    await expectRefused(await zip(many), 'file', /trop de fichiers/, 413);
+    await expectRefused(await makeZip(many), 'file', /trop de fichiers/, 413);
   });
 
   it('a consistent forgery re-signed by another key: refused when the admin confirms the origin’s published key', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const file = traceFiles(entries)[0];
     const trace = json(entries, file);
     trace.content.content[1] = { type: 'paragraph', content: [{ type: 'text', text: 'Réécrit, tampon recalculé.' }] };
@@ -327,7 +293,7 @@ describe('a tampered archive is refused, naming the faulty file, and nothing is 
     manifest.traces.find((t: { id: string }) => t.id === trace.id).validatedSha256 = trace.stamp.sha256;
     put(entries, 'manifest.json', manifest);
     resignWithOwnKey(entries);
-    const forged = await zip(entries);
+    const forged = await makeZip(entries);
     // Internally consistent: the preview accepts it, and shows a key that is not the origin's.
     const preview = await importArchive(b.admin, forged, { dryRun: 'true' }).expect(200);
     expect(preview.body.signature.fingerprint).not.toBe(originKey);
@@ -421,12 +387,12 @@ describe('importing', () => {
   });
 
   it('pins the origin’s key: an archive from the same origin signed by another key is refused (409)', async () => {
-    const entries = await unzip(archive);
+    const entries = await zipEntries(archive);
     const manifest = json(entries, 'manifest.json');
     manifest.generatedAt = new Date().toISOString();
     put(entries, 'manifest.json', manifest);
     resignWithOwnKey(entries);
-    const forged = await zip(entries);
+    const forged = await makeZip(entries);
     const preview = await importArchive(b.admin, forged, { dryRun: 'true' }).expect(200);
     expect(preview.body.signature.pinnedFingerprint).toBe(originKey);
     const before = await written();
@@ -436,7 +402,7 @@ describe('importing', () => {
   });
 
   it('exports the imported traces onwards with their origin and original stamp, which still verify', async () => {
-    const entries = await unzip(await exportZip(target, b.intern, 'validated'));
+    const entries = await zipEntries(await exportZip(target, b.intern, 'validated'));
     const traces = traceFiles(entries).map((f) => json(entries, f));
     expect(traces).toHaveLength(2);
     for (const trace of traces) {
