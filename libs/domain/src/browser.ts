@@ -8,3 +8,4 @@ export * from './labels';
 export * from './stages/evaluations';
 export { ATTENDANCE_STATUS_LABELS, ATTENDANCE_VIA_LABELS, MANDATORY_SESSION_STATE_LABELS, TEACHING_KIND_WORDS, TEACHING_KINDS } from './teaching/teaching';
 export type { TeachingKind } from './teaching/teaching';
+export type { PhaseRules } from './portfolio/requirements';

@@ -1,4 +1,5 @@
 import { PHASE_TITLES } from '@carnet/domain';
+import type { Phase, PhaseRules } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -6,19 +7,10 @@ import { dateFr, KIND_LABELS } from '../../labels';
 import './organisation.css';
 import { FieldError, fieldErrors } from '../../components/FieldError';
 
-type Phase = 'socle' | 'approfondissement' | 'consolidation';
-const KINDS = Object.keys(KIND_LABELS);
+/** A phase's rules, as the domain defines them (one shape for the server and this form). */
+type Rules = PhaseRules;
+const KINDS = Object.keys(KIND_LABELS) as (keyof Rules['kinds'])[];
 
-interface Rules {
-  kinds: Record<string, number>;
-  validatedTraces: number;
-  per: 'phase' | 'semester';
-  minFamilles: number;
-  minCompetences: number;
-  tutorMeetingsPerYear?: number;
-  geptMeetingsPerYear?: number;
-  mandatoryTeaching?: boolean;
-}
 interface Requirement {
   phase: Phase;
   version: number;
@@ -145,7 +137,7 @@ function RequirementForm({ requirement, onSaved, onCancel }: { requirement: Requ
     event.preventDefault();
     setError(null);
     const rules: Rules = {
-      kinds: Object.fromEntries(Object.entries(kinds).filter(([, n]) => Number(n) > 0).map(([k, n]) => [k, Number(n)])),
+      kinds: Object.fromEntries(Object.entries(kinds).filter(([, n]) => Number(n) > 0).map(([k, n]) => [k, Number(n)])) as Rules['kinds'],
       validatedTraces: Number(validatedTraces),
       per,
       minFamilles: Number(minFamilles),
