@@ -23,7 +23,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { openDatabase } from '@carnet/database';
 import { canonicalJson, plainText, rscaTemplate, sha256Hex, validateDocument } from '@carnet/editor';
-import { AUDIT_ROLLUP_SQL } from '../apps/worker/src/audit/audit-rollup.processor';
+import { AUDIT_ROLLUP_SQL } from '@carnet/database';
 import { BENCH_PASSWORD } from './support/bench-system';
 
 const args = process.argv.slice(2);

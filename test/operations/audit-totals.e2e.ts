@@ -1,4 +1,5 @@
 import type { PinoLogger } from 'nestjs-pino';
+import { AuditRepository } from '@carnet/database';
 import { AuditRollupProcessor } from '../../apps/worker/src/audit/audit-rollup.processor';
 import { actor, Actor } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -15,7 +16,7 @@ const at = (days: number, ms = 0) => new Date(Math.floor(Date.now() / DAY) * DAY
 beforeAll(async () => {
   api = await startTestApp();
   admin = await actor(api.http, api.dataSource, { roles: ['admin'] });
-  rollup = new AuditRollupProcessor(api.dataSource, quiet);
+  rollup = new AuditRollupProcessor(api.app.get(AuditRepository), quiet);
   // Years of log, as a deployment holds: entries on earlier days, some on a day's first and last instants.
   const past: [string, string, number][] = [
     [at(40, 10 * 3600_000), 'user.login', 3],

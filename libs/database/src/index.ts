@@ -7,3 +7,5 @@ export * from './access-sql';
 export { Tenancy, inRequestFaculty, installTenancy, requestFacultySql, type TenantScope } from './tenancy';
 export { enableFacultyRls } from './tenancy-migration';
 export { FACULTY_TABLES } from './migrations/1764000027000-faculties';
+export * from './sql';
+export * from './repositories';

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } 
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
-import { dataSourceOptions, installTenancy, migrate, PreparedStatements } from '@carnet/database';
+import { dataSourceOptions, installTenancy, migrate, PreparedStatements, REPOSITORIES } from '@carnet/database';
 import { createQueueBackend, JOB_PRODUCER, JobProducer } from '@carnet/queue';
 import { createStorageDriver, STORAGE_DRIVER } from '@carnet/storage';
 
@@ -35,6 +35,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
       providers: [
         { provide: CARNET_CONFIG, useValue: config },
         { provide: PreparedStatements, useFactory: (dataSource: DataSource) => new PreparedStatements(dataSource, config.databasePreparedStatements), inject: [getDataSourceToken()] },
+        ...REPOSITORIES,
         { provide: STORAGE_DRIVER, useFactory: () => createStorageDriver(config.storage) },
         {
           provide: JOB_PRODUCER,
@@ -53,7 +54,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [CARNET_CONFIG, STORAGE_DRIVER, JOB_PRODUCER, PreparedStatements],
+      exports: [CARNET_CONFIG, STORAGE_DRIVER, JOB_PRODUCER, PreparedStatements, ...REPOSITORIES],
     };
   }
 

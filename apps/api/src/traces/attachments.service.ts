@@ -11,7 +11,7 @@ import { assertEditable, DomainError, ErrorCode, notFound } from '@carnet/domain
 import type { AttachmentScanView, AttachmentView } from '@carnet/contracts';
 import { JOB_PRODUCER, JobProducer, scanJobId } from '@carnet/queue';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
-import { isoSql } from '../common/sql-params';
+import { isoSql } from '@carnet/database';
 import { receiveUpload, sniffType } from '../common/upload';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';

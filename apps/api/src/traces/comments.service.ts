@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { CreateCommentBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
-import { SqlParams } from '../common/sql-params';
+import { SqlParams } from '@carnet/database';
 
 export type { CommentView };
 

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { entityColumns, NO_TIES, PreparedStatements, ReaderTies, readerTiesSql, Trace, traceListSql, traceRelationSql, Tutorship } from '@carnet/database';
 import { commentsOnTrace, DomainError, ErrorCode, notFound, readsTraceContent, readsTraceConversation, TraceRelation } from '@carnet/domain';
 import { AuthContext } from '../auth/auth-context';
-import { SqlParams } from '../common/sql-params';
+import { SqlParams } from '@carnet/database';
 
 /** How the caller relates to a trace, which decides what they see (the domain's access rule); none is a 404. */
 export type { TraceRelation };

@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
 import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, Page, pageOf } from '../common/paging';
-import { isoSql, keySql, literalOf, SqlParams } from '../common/sql-params';
+import { isoSql, keySql, literalOf, SqlParams } from '@carnet/database';
 import { CreateTraceBody, ListTracesQuery, UpdateTraceBody } from './dto/traces.dto';
 import { TraceAccessService, TraceRelation } from './trace-access.service';
 import type { AttachmentView, TraceView } from '@carnet/contracts';

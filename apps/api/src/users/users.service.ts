@@ -20,7 +20,7 @@ import { IssuedLink, OneTimeTokensService } from '../auth/one-time-tokens.servic
 import { SessionsService } from '../auth/sessions.service';
 import { isUniqueViolation } from '../common/database-errors';
 import { offsetOf, Page, pageOf } from '../common/paging';
-import { SqlParams } from '../common/sql-params';
+import { SqlParams } from '@carnet/database';
 import {
   CreateUserBody,
   ImportReport,

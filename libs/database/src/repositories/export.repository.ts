@@ -1,0 +1,8 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from './database';
+
+/** (being moved here) */
+@Injectable()
+export class ExportRepository {
+  constructor(private readonly db: Database) {}
+}
