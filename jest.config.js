@@ -10,6 +10,7 @@ const INTEGRATION_SPECS = [
   'libs/database/src/access-sql.spec.ts',
   'libs/database/src/migrations.spec.ts',
   'libs/database/src/prepared-statements.spec.ts',
+  'libs/database/src/repositories/database.spec.ts',
   'libs/database/src/seeds/demo.seed.spec.ts',
   'libs/queue/src/queue.spec.ts',
   'libs/storage/src/storage-drivers.spec.ts',
