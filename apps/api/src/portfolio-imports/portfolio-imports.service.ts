@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DataSource, EntityManager } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
 import type { ImportAnswer } from '@carnet/contracts';
-import { Attachment, ImportedOrigin, Trace } from '@carnet/database';
+import { ImportedOrigin, ImportInternRow, PortfolioImportRepository, Trace, Transactions, Tx } from '@carnet/database';
 import { COMPETENCE_CODES, displayName, DomainError, ErrorCode, familleCodes, notFound, TRACE_KINDS } from '@carnet/domain';
 import { plainText, validateDocument } from '@carnet/editor';
 import { ResolvedConfig } from '@carnet/infrastructure';
@@ -25,14 +23,6 @@ import type { ImportPortfolioQuery } from './portfolio-imports.dto';
 
 export const MAX_ARCHIVE_BYTES = 200 * 1024 * 1024;
 
-interface InternRow {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-}
-
-
 /** Where a trace comes from, for idempotence: the origin's address and faculty. */
 const originKey = (archive: VerifiedArchive) => `${archive.manifest.origin!.deployment}#${archive.manifest.origin!.faculty.code}`;
 
@@ -47,7 +37,8 @@ export class PortfolioImportsService {
   private readonly logger = new Logger(PortfolioImportsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly imports: PortfolioImportRepository,
+    private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
@@ -83,7 +74,7 @@ export class PortfolioImportsService {
       this.assertReferential(archive.traces);
       await assertAttachmentTypes(archive.traces);
       const { pinned, keyAcceptedFor } = await this.pinnedKey(archive);
-      const already = await this.alreadyImported(this.dataSource.manager, archive);
+      const already = await this.alreadyImported(archive);
       const answer: ImportAnswer = {
         dryRun: query.dryRun,
         id: null,
@@ -154,7 +145,7 @@ export class PortfolioImportsService {
     }
   }
 
-  private async write(auth: AuthContext, archive: VerifiedArchive, answer: ImportAnswer, intern: InternRow): Promise<ImportAnswer> {
+  private async write(auth: AuthContext, archive: VerifiedArchive, answer: ImportAnswer, intern: ImportInternRow): Promise<ImportAnswer> {
     const origin = archive.manifest.origin!;
     const importId = randomUUID();
     const fresh = archive.traces.filter((t) => !answer.traces.find((p) => p.originId === t.id)?.alreadyImported);
@@ -174,40 +165,47 @@ export class PortfolioImportsService {
           });
         }
       }
-      await this.dataSource.transaction(async (manager) => {
+      await this.transactions.run(async (tx) => {
         // Under the transaction, a concurrent import of the same archive meets the unique key.
-        const already = await this.alreadyImported(manager, archive);
+        const already = await this.alreadyImported(archive, tx);
         if (planned.some((p) => already.has(p.trace.id))) throw new DomainError(ErrorCode.Conflict, 'Cette archive est en cours d’import ou vient d’être importée : rechargez la page.');
-        await manager.query(
-          `INSERT INTO portfolio_import (id, intern_id, imported_by, origin_deployment, origin_faculty_code, origin_faculty_name, origin_key_fingerprint, archive_sha256, exported_at, imported_count, already_count)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [importId, intern.id, auth.userId, origin.deployment, origin.faculty.code, origin.faculty.name, archive.signedBy, answer.archiveSha256, archive.manifest.exportedAt ?? null, planned.length, answer.counts.alreadyImported],
+        await this.imports.insertImport(
+          {
+            id: importId,
+            internId: intern.id,
+            importedBy: auth.userId,
+            originDeployment: origin.deployment,
+            originFacultyCode: origin.faculty.code,
+            originFacultyName: origin.faculty.name,
+            originKeyFingerprint: archive.signedBy,
+            archiveSha256: answer.archiveSha256,
+            exportedAt: archive.manifest.exportedAt ?? null,
+            importedCount: planned.length,
+            alreadyCount: answer.counts.alreadyImported,
+          },
+          tx,
         );
         for (const { trace, traceId, attachments } of planned) {
-          await this.insertTrace(manager, auth, trace, traceId, intern.id, { importId, archive });
+          await this.insertTrace(tx, auth, trace, traceId, intern.id, { importId, archive });
           for (const a of attachments) {
-            await manager.insert(Attachment, {
-              id: a.newId,
-              traceId,
-              // The origin's name, cleaned as an upload's is: it is shown and sent back in Content-Disposition.
-              filename: safeFilename(a.filename),
-              mimeType: a.mimeType,
-              size: (await fs.stat(trace.attachmentFiles.get(a.path)!)).size,
-              sha256: a.sha256,
-              storageKey: `attachments/${traceId}/${a.newId}`,
-              uploadedBy: auth.userId,
-              createdAt: new Date(),
-            });
-            await manager.query(`INSERT INTO attachment_scan (attachment_id) VALUES ($1)`, [a.newId]);
+            await this.imports.insertAttachmentToScan(
+              {
+                id: a.newId,
+                traceId,
+                // The origin's name, cleaned as an upload's is: it is shown and sent back in Content-Disposition.
+                filename: safeFilename(a.filename),
+                mimeType: a.mimeType,
+                size: (await fs.stat(trace.attachmentFiles.get(a.path)!)).size,
+                sha256: a.sha256,
+                storageKey: `attachments/${traceId}/${a.newId}`,
+                uploadedBy: auth.userId,
+                createdAt: new Date(),
+              },
+              tx,
+            );
             scans.push(a.newId);
           }
-          await manager.query(`INSERT INTO portfolio_import_trace (trace_id, import_id, origin_key, origin_trace_id, sha256) VALUES ($1, $2, $3, $4, $5)`, [
-            traceId,
-            importId,
-            originKey(archive),
-            trace.id,
-            trace.stamp.sha256,
-          ]);
+          await this.imports.insertTraceOrigin({ traceId, importId, originKey: originKey(archive), originTraceId: trace.id, sha256: trace.stamp.sha256 }, tx);
         }
         await this.audit.record(
           auth,
@@ -228,7 +226,7 @@ export class PortfolioImportsService {
               skipped: answer.counts.skipped,
             },
           },
-          manager,
+          tx,
         );
       });
     } catch (error) {
@@ -244,7 +242,7 @@ export class PortfolioImportsService {
     return { ...answer, id: importId, counts: { ...answer.counts, imported: fresh.length } };
   }
 
-  private async insertTrace(manager: EntityManager, auth: AuthContext, trace: VerifiedTrace, traceId: string, internId: string, from: { importId: string; archive: VerifiedArchive }): Promise<void> {
+  private async insertTrace(tx: Tx, auth: AuthContext, trace: VerifiedTrace, traceId: string, internId: string, from: { importId: string; archive: VerifiedArchive }): Promise<void> {
     const origin = from.archive.manifest.origin!;
     // A trace the exporter had itself imported was validated elsewhere: « validé à » names that place, as the exporter says, and the exporter as relay.
     const relayed = trace.importedFrom;
@@ -261,31 +259,34 @@ export class PortfolioImportsService {
     };
     const validatedAt = new Date(trace.stamp.validatedAt);
     const now = new Date();
-    await manager.insert(Trace, {
-      id: traceId,
-      internId,
-      kind: trace.kind as Trace['kind'],
-      title: trace.title,
-      content: trace.content,
-      contentText: plainText(validateDocument(trace.content).node),
-      competences: trace.competences,
-      familles: trace.familles,
-      stageId: null,
-      status: 'validated',
-      version: 1,
-      everSubmitted: true,
-      createdAt: Number.isNaN(Date.parse(trace.createdAt)) ? validatedAt : new Date(trace.createdAt),
-      updatedAt: now,
-      submittedAt: validatedAt,
-      validatedAt,
-      validatedBy: null,
-      validatedSha256: trace.stamp.sha256,
-      importedOrigin,
-    });
+    await this.imports.insertTrace(
+      {
+        id: traceId,
+        internId,
+        kind: trace.kind as Trace['kind'],
+        title: trace.title,
+        content: trace.content,
+        contentText: plainText(validateDocument(trace.content).node),
+        competences: trace.competences,
+        familles: trace.familles,
+        stageId: null,
+        status: 'validated',
+        version: 1,
+        everSubmitted: true,
+        createdAt: Number.isNaN(Date.parse(trace.createdAt)) ? validatedAt : new Date(trace.createdAt),
+        updatedAt: now,
+        submittedAt: validatedAt,
+        validatedAt,
+        validatedBy: null,
+        validatedSha256: trace.stamp.sha256,
+        importedOrigin,
+        },
+      tx,
+    );
     await this.audit.record(
       auth,
       { action: 'trace.imported', subjectType: 'trace', subjectId: traceId, details: { importId: from.importId, originTraceId: trace.id, originFaculty: importedOrigin.faculty.name, relayedBy: relayed ? origin.faculty.name : undefined, sha256: trace.stamp.sha256 } },
-      manager,
+      tx,
     );
   }
 
@@ -305,15 +306,12 @@ export class PortfolioImportsService {
   }
 
   /** The origin's traces already imported into this faculty, by their id there (same stamp). */
-  private async alreadyImported(manager: EntityManager, archive: VerifiedArchive): Promise<Set<string>> {
-    if (!archive.traces.length) return new Set();
-    const rows: { origin_trace_id: string }[] = await manager.query(
-      `SELECT p.origin_trace_id FROM portfolio_import_trace p
-        JOIN unnest($2::text[], $3::text[]) AS t(id, sha256) ON t.id = p.origin_trace_id AND t.sha256 = p.sha256
-        WHERE p.origin_key = $1`,
-      [originKey(archive), archive.traces.map((t) => t.id), archive.traces.map((t) => t.stamp.sha256)],
+  private alreadyImported(archive: VerifiedArchive, tx?: Tx): Promise<Set<string>> {
+    return this.imports.alreadyImported(
+      originKey(archive),
+      archive.traces.map((t) => ({ id: t.id, sha256: t.stamp.sha256 })),
+      tx,
     );
-    return new Set(rows.map((r) => r.origin_trace_id));
   }
 
   /**
@@ -323,30 +321,12 @@ export class PortfolioImportsService {
    * pinned by the deployment's normalised address alone, so that neither another spelling of the
    * address nor another faculty code escapes the pin, and a key vouches for one deployment only.
    */
-  private async pinnedKey(archive: VerifiedArchive): Promise<{ pinned: string | null; keyAcceptedFor: string | null }> {
-    const origin = archive.manifest.origin!;
-    const [row]: { origin_key_fingerprint: string }[] = await this.dataSource.query(
-      `SELECT origin_key_fingerprint FROM portfolio_import
-        WHERE origin_deployment = $1 AND origin_key_fingerprint IS NOT NULL
-        ORDER BY created_at ASC LIMIT 1`,
-      [origin.deployment],
-    );
-    const [other]: { origin_deployment: string }[] = archive.signedBy
-      ? await this.dataSource.query(
-          `SELECT origin_deployment FROM portfolio_import WHERE origin_key_fingerprint = $1 AND origin_deployment <> $2 ORDER BY created_at ASC LIMIT 1`,
-          [archive.signedBy, origin.deployment],
-        )
-      : [];
-    return { pinned: row?.origin_key_fingerprint ?? null, keyAcceptedFor: other?.origin_deployment ?? null };
+  private pinnedKey(archive: VerifiedArchive): Promise<{ pinned: string | null; keyAcceptedFor: string | null }> {
+    return this.imports.pinnedKey(archive.manifest.origin!.deployment, archive.signedBy);
   }
 
-  private async internOfFaculty(auth: AuthContext, by: { id: string } | { email: string }): Promise<InternRow | null> {
-    const [column, value] = 'id' in by ? ['id', by.id] : ['lower(email)', by.email.toLowerCase()];
-    const [row]: InternRow[] = await this.dataSource.query(
-      `SELECT id, email, first_name, last_name FROM app_user WHERE ${column} = $1 AND faculty_id = $2 AND 'intern' = ANY(roles) AND active`,
-      [value, auth.facultyId],
-    );
-    return row ?? null;
+  private internOfFaculty(auth: AuthContext, by: { id: string } | { email: string }): Promise<ImportInternRow | null> {
+    return this.imports.findInternOfFaculty(auth.facultyId, by);
   }
 }
 
