@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import type { GeptGroupSummary, GeptGroupView, GeptLinkedTraceView, GeptMeetingView } from '@carnet/contracts';
-import { GeptAttendance, GeptGroup, GeptGroupMember, GeptMeeting, User } from '@carnet/database';
+import { GeptGroup, GeptMeeting, GeptRepository, Transactions } from '@carnet/database';
 import { assertGeptGroup, assertGeptMeeting, assertTraceLinkable, attendanceTally, displayName, DomainError, ErrorCode, notFound, parisDay } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
@@ -22,46 +20,34 @@ const onlyLead = () => new DomainError(ErrorCode.Forbidden, 'Seul l’animateur 
 @Injectable()
 export class GeptService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly groups: GeptRepository,
+    private readonly transactions: Transactions,
     private readonly audit: AuditService,
   ) {}
 
   async create(auth: AuthContext, body: GeptGroupBody): Promise<GeptGroupView> {
     assertGeptGroup(body);
-    const lead = await this.dataSource.getRepository(User).findOneBy({ id: body.leadId });
+    const lead = await this.groups.findUser(body.leadId);
     if (!lead || !lead.roles.includes('tutor')) throw new DomainError(ErrorCode.InvalidInput, 'Le groupe GEPT est invalide.', [{ path: 'leadId', message: 'un MSU (rôle tuteur) anime le groupe' }]);
-    const interns = await this.dataSource.getRepository(User).find({ where: { id: In(body.internIds) }, select: { id: true, roles: true } });
+    const interns = await this.groups.rolesOf(body.internIds);
     const unknown = body.internIds.filter((id) => !interns.some((u) => u.id === id && u.roles.includes('intern')));
     if (unknown.length) throw new DomainError(ErrorCode.InvalidInput, 'Le groupe GEPT est invalide.', unknown.map((id) => ({ path: `internIds.${body.internIds.indexOf(id)}`, message: 'aucun interne avec ce compte' })));
-    const taken = await this.dataSource.getRepository(GeptGroupMember).find({ where: { internId: In(body.internIds), year: body.year } });
+    const taken = await this.groups.membershipsInYear(body.internIds, body.year);
     if (taken.length) {
       throw new DomainError(ErrorCode.Conflict, `Déjà membre${taken.length > 1 ? 's' : ''} d’un groupe GEPT cette année : ${(await this.names(body.internIds.filter((id) => taken.some((t) => t.internId === id)))).join(', ')}.`);
     }
-    const id = await this.dataSource.transaction(async (manager) => {
-      const group = await manager.getRepository(GeptGroup).save(manager.getRepository(GeptGroup).create({ title: body.title.trim(), year: body.year, leadId: body.leadId, createdAt: new Date() }));
-      await manager.getRepository(GeptGroupMember).insert(body.internIds.map((internId) => ({ groupId: group.id, internId, year: body.year })));
-      await this.audit.record(auth, { action: 'gept_group.create', subjectType: 'gept_group', subjectId: group.id, details: { leadId: body.leadId, year: body.year, interns: body.internIds.length } }, manager);
-      return group.id;
+    const id = await this.transactions.run(async (tx) => {
+      const id = await this.groups.createGroup({ title: body.title.trim(), year: body.year, leadId: body.leadId, createdAt: new Date() }, body.internIds, tx);
+      await this.audit.record(auth, { action: 'gept_group.create', subjectType: 'gept_group', subjectId: id, details: { leadId: body.leadId, year: body.year, interns: body.internIds.length } }, tx);
+      return id;
     });
     return this.get(auth, id);
   }
 
   /** The groups the requester leads or belongs to (all of the faculty's for an admin), newest year first. */
   async list(auth: AuthContext, page: number, pageSize: number): Promise<{ items: GeptGroupSummary[]; total: number; page: number; pageSize: number }> {
-    const query = this.dataSource.getRepository(GeptGroup).createQueryBuilder('g');
-    if (!auth.roles.includes('admin')) {
-      query.where('(g.lead_id = :me OR EXISTS (SELECT 1 FROM gept_group_member m WHERE m.group_id = g.id AND m.intern_id = :me))', { me: auth.userId });
-    }
-    const [groups, total] = await query.orderBy('g.year', 'DESC').addOrderBy('g.title').skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
-    const ids = groups.map((g) => g.id);
-    const counts: { group_id: string; members: number; meetings: number }[] = ids.length
-      ? await this.dataSource.query(
-          `SELECT g.id AS group_id, (SELECT count(*)::int FROM gept_group_member m WHERE m.group_id = g.id) AS members,
-                  (SELECT count(*)::int FROM gept_meeting t WHERE t.group_id = g.id) AS meetings
-             FROM gept_group g WHERE g.id = ANY($1)`,
-          [ids],
-        )
-      : [];
+    const [groups, total] = await this.groups.listForReader({ userId: auth.userId, admin: auth.roles.includes('admin') }, page, pageSize);
+    const counts = await this.groups.countsOf(groups.map((g) => g.id));
     const leads = await this.nameMap(groups.map((g) => g.leadId));
     return {
       items: groups.map((g) => {
@@ -76,12 +62,10 @@ export class GeptService {
 
   async get(auth: AuthContext, groupId: string, now = new Date()): Promise<GeptGroupView> {
     const { group, role } = await this.group(auth, groupId);
-    const members = await this.dataSource.getRepository(GeptGroupMember).find({ where: { groupId } });
-    const meetings = await this.dataSource.getRepository(GeptMeeting).find({ where: { groupId }, order: { heldOn: 'ASC', createdAt: 'ASC' } });
-    const marks = meetings.length ? await this.dataSource.getRepository(GeptAttendance).find({ where: { meetingId: In(meetings.map((m) => m.id)) } }) : [];
-    const linked: { meeting_id: string; n: number }[] = meetings.length
-      ? await this.dataSource.query(`SELECT gept_meeting_id AS meeting_id, count(*)::int AS n FROM trace WHERE gept_meeting_id = ANY($1) AND status <> 'draft' GROUP BY 1`, [meetings.map((m) => m.id)])
-      : [];
+    const members = await this.groups.membersOf(groupId);
+    const meetings = await this.groups.meetingsOf(groupId);
+    const marks = await this.groups.attendanceAt(meetings.map((m) => m.id));
+    const linked = await this.groups.linkedCounts(meetings.map((m) => m.id));
     const names = await this.nameMap([group.leadId, ...members.map((m) => m.internId)]);
     // An intern sees the group and their own attendance, not the others'.
     const visible = (internId: string) => role !== 'member' || internId === auth.userId;
@@ -109,9 +93,9 @@ export class GeptService {
     const { role } = await this.group(auth, groupId);
     if (role !== 'lead') throw onlyLead();
     assertGeptMeeting(body);
-    await this.dataSource.transaction(async (manager) => {
-      const meeting = await manager.getRepository(GeptMeeting).save(manager.getRepository(GeptMeeting).create({ groupId, heldOn: body.heldOn, cases: body.cases.map((c) => c.trim()) }));
-      await this.audit.record(auth, { action: 'gept_meeting.create', subjectType: 'gept_group', subjectId: groupId, details: { meetingId: meeting.id, heldOn: body.heldOn, cases: body.cases.length } }, manager);
+    await this.transactions.run(async (tx) => {
+      const meetingId = await this.groups.addMeeting({ groupId, heldOn: body.heldOn, cases: body.cases.map((c) => c.trim()) }, tx);
+      await this.audit.record(auth, { action: 'gept_meeting.create', subjectType: 'gept_group', subjectId: groupId, details: { meetingId, heldOn: body.heldOn, cases: body.cases.length } }, tx);
     });
     return this.get(auth, groupId);
   }
@@ -119,9 +103,9 @@ export class GeptService {
   async updateMeeting(auth: AuthContext, meetingId: string, body: GeptMeetingPatchBody): Promise<GeptGroupView> {
     const meeting = await this.leadsMeeting(auth, meetingId);
     assertGeptMeeting(body, true);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(GeptMeeting).update({ id: meetingId }, { heldOn: body.heldOn ?? meeting.heldOn, cases: body.cases?.map((c) => c.trim()) ?? meeting.cases, updatedAt: new Date() });
-      await this.audit.record(auth, { action: 'gept_meeting.update', subjectType: 'gept_group', subjectId: meeting.groupId, details: { meetingId, changed: Object.keys(body) } }, manager);
+    await this.transactions.run(async (tx) => {
+      await this.groups.updateMeeting(meetingId, { heldOn: body.heldOn ?? meeting.heldOn, cases: body.cases?.map((c) => c.trim()) ?? meeting.cases, updatedAt: new Date() }, tx);
+      await this.audit.record(auth, { action: 'gept_meeting.update', subjectType: 'gept_group', subjectId: meeting.groupId, details: { meetingId, changed: Object.keys(body) } }, tx);
     });
     return this.get(auth, meeting.groupId);
   }
@@ -129,34 +113,21 @@ export class GeptService {
   /** The lead ticks an intern of the group present or absent at a meeting (again to correct it). */
   async mark(auth: AuthContext, meetingId: string, internId: string, present: boolean): Promise<GeptMeetingView> {
     const meeting = await this.leadsMeeting(auth, meetingId);
-    const member = await this.dataSource.getRepository(GeptGroupMember).findOneBy({ groupId: meeting.groupId, internId });
-    if (!member) throw notFound('Interne du groupe');
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO gept_attendance (meeting_id, intern_id, present, marked_by, marked_at) VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (meeting_id, intern_id) DO UPDATE SET present = EXCLUDED.present, marked_by = EXCLUDED.marked_by, marked_at = now()`,
-        [meetingId, internId, present, auth.userId],
-      );
-      await this.audit.record(auth, { action: 'gept_attendance.mark', subjectType: 'gept_group', subjectId: meeting.groupId, details: { meetingId, internId, present } }, manager);
+    if (!(await this.groups.isMember(meeting.groupId, internId))) throw notFound('Interne du groupe');
+    await this.transactions.run(async (tx) => {
+      await this.groups.markAttendance(meetingId, internId, present, auth.userId, tx);
+      await this.audit.record(auth, { action: 'gept_attendance.mark', subjectType: 'gept_group', subjectId: meeting.groupId, details: { meetingId, internId, present } }, tx);
     });
     return (await this.get(auth, meeting.groupId)).meetings.find((m) => m.id === meetingId)!;
   }
 
   /**
    * The group's gept traces linked to the meeting, submitted or further, for its lead to read: the
-   * traces the access rule's `gept_lead` reaches through this meeting (same predicates, one meeting).
+   * traces the access rule's `gept_lead` reaches through this meeting (the rule's own SQL, one meeting).
    */
   async linkedTraces(auth: AuthContext, meetingId: string): Promise<{ items: GeptLinkedTraceView[] }> {
     const meeting = await this.leadsMeeting(auth, meetingId);
-    const rows: { id: string; intern_id: string; title: string; status: string; content: unknown; submitted_at: Date | null; validated_at: Date | null; first_name: string; last_name: string }[] =
-      await this.dataSource.query(
-        `SELECT t.id, t.intern_id, t.title, t.status, t.content, t.submitted_at, t.validated_at, u.first_name, u.last_name
-           FROM trace t JOIN gept_group_member m ON m.intern_id = t.intern_id AND m.group_id = $2
-           JOIN app_user u ON u.id = t.intern_id
-          WHERE t.gept_meeting_id = $1 AND t.kind = 'gept' AND t.status <> 'draft'
-          ORDER BY u.last_name, u.first_name`,
-        [meetingId, meeting.groupId],
-      );
+    const rows = await this.groups.linkedTracesForLead(auth.userId, meetingId);
     await this.audit.record(auth, { action: 'gept_traces.read', subjectType: 'gept_group', subjectId: meeting.groupId, details: { meetingId, traceIds: rows.map((r) => r.id) } });
     return {
       items: rows.map((r) => ({
@@ -173,34 +144,34 @@ export class GeptService {
 
   /** The intern links their own gept trace to a meeting of their group (or unlinks it with null). */
   async linkTrace(auth: AuthContext, traceId: string, meetingId: string | null): Promise<{ traceId: string; meetingId: string | null }> {
-    const [trace]: { id: string; intern_id: string; kind: string }[] = await this.dataSource.query(`SELECT id, intern_id, kind FROM trace WHERE id = $1`, [traceId]);
+    const trace = await this.groups.traceOwnerAndKind(traceId);
     // Another's trace is not visible here: the same answer as none.
     if (!trace || trace.intern_id !== auth.userId) throw notFound('Trace');
     let member = true;
     if (meetingId) {
-      const meeting = await this.dataSource.getRepository(GeptMeeting).findOneBy({ id: meetingId });
-      member = Boolean(meeting && (await this.dataSource.getRepository(GeptGroupMember).findOneBy({ groupId: meeting.groupId, internId: auth.userId })));
+      const meeting = await this.groups.findMeeting(meetingId);
+      member = Boolean(meeting && (await this.groups.isMember(meeting.groupId, auth.userId)));
     }
     assertTraceLinkable({ kind: trace.kind, internId: trace.intern_id }, auth.userId, member);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE trace SET gept_meeting_id = $2 WHERE id = $1`, [traceId, meetingId]);
-      await this.audit.record(auth, { action: 'trace.gept_meeting', subjectType: 'trace', subjectId: traceId, details: { meetingId } }, manager);
+    await this.transactions.run(async (tx) => {
+      await this.groups.linkTrace(traceId, meetingId, tx);
+      await this.audit.record(auth, { action: 'trace.gept_meeting', subjectType: 'trace', subjectId: traceId, details: { meetingId } }, tx);
     });
     return { traceId, meetingId };
   }
 
   private async group(auth: AuthContext, groupId: string): Promise<{ group: GeptGroup; role: GroupRole }> {
-    const group = await this.dataSource.getRepository(GeptGroup).findOneBy({ id: groupId });
+    const group = await this.groups.findGroup(groupId);
     if (!group) throw notFound('Groupe GEPT');
     if (group.leadId === auth.userId) return { group, role: 'lead' };
-    if (await this.dataSource.getRepository(GeptGroupMember).existsBy({ groupId, internId: auth.userId })) return { group, role: 'member' };
+    if (await this.groups.isMember(groupId, auth.userId)) return { group, role: 'member' };
     if (auth.roles.includes('admin')) return { group, role: 'admin' };
     throw notFound('Groupe GEPT');
   }
 
   /** The meeting, when the requester leads its group: 404 outside the group, 403 for its interns and the admin. */
   private async leadsMeeting(auth: AuthContext, meetingId: string): Promise<GeptMeeting> {
-    const meeting = await this.dataSource.getRepository(GeptMeeting).findOneBy({ id: meetingId });
+    const meeting = await this.groups.findMeeting(meetingId);
     if (!meeting) throw notFound('Séance GEPT');
     const { role } = await this.group(auth, meeting.groupId).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === ErrorCode.NotFound ? notFound('Séance GEPT') : error;
@@ -211,7 +182,7 @@ export class GeptService {
 
   private async nameMap(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const users = await this.dataSource.getRepository(User).find({ where: { id: In([...new Set(ids)]) }, select: { id: true, firstName: true, lastName: true } });
+    const users = await this.groups.namesOf(ids);
     return new Map(users.map((u) => [u.id, displayName(u)]));
   }
 

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import QRCode from 'qrcode';
-import { DataSource, EntityManager } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
+import { AttendanceRow, InternPlace, SessionRow, TeachingRepository, Transactions } from '@carnet/database';
 import type { AttendanceCodeView, AttendanceScanResult, TeachingAttendanceView, TeachingSessionView } from '@carnet/contracts';
 import {
   absenceReasonErrors,
@@ -29,7 +28,6 @@ import {
   scanRefusalMessage,
   sessionWhen,
   TEACHING_KIND_WORDS,
-  TeachingKind,
 } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
@@ -40,48 +38,8 @@ import { receiveDocument } from '../thesis/thesis-upload';
 import { attendanceCodeGenuine, mintAttendanceCode, readAttendanceCode } from './attendance-code';
 import type { TeachingSessionBody } from './teaching.dto';
 
-interface SessionRow {
-  id: string;
-  title: string;
-  kind: TeachingKind;
-  starts_at: Date;
-  ends_at: Date;
-  place: string;
-  promotions: number[];
-  upp_ids: string[];
-  upp_codes: string[];
-  capacity: number | null;
-  mandatory: boolean;
-  phase: string | null;
-  lead_id: string;
-  lead_first_name: string;
-  lead_last_name: string;
-  attendance_key: Buffer;
-  registered: number;
-}
-
-interface AttendanceRow {
-  intern_id: string;
-  status: 'present' | 'absent' | 'excused';
-  via: 'list' | 'code' | 'intern';
-  marked_at: Date;
-  reason: string | null;
-  document_filename: string | null;
-  document_mime_type: string | null;
-  document_size: number | null;
-  document_storage_key: string | null;
-}
-
 /** The requester's place at a session: its lead, an admin of the faculty, or an intern it expects or who registered. */
 type SessionRole = 'lead' | 'admin' | 'intern';
-
-const SESSION_SQL = `SELECT s.id, s.title, s.kind, s.starts_at, s.ends_at, s.place, s.promotions, s.upp_ids, s.capacity, s.mandatory, s.phase, s.lead_id, s.attendance_key,
-       l.first_name AS lead_first_name, l.last_name AS lead_last_name,
-       (SELECT coalesce(array_agg(u.code ORDER BY u.code), '{}') FROM upp u WHERE u.id = ANY (s.upp_ids)) AS upp_codes,
-       (SELECT count(*)::int FROM teaching_registration r WHERE r.session_id = s.id) AS registered
-  FROM teaching_session s JOIN app_user l ON l.id = s.lead_id`;
-
-const ATTENDANCE_COLUMNS = `intern_id, status, via, marked_at, reason, document_filename, document_mime_type, document_size, document_storage_key`;
 
 const onlyLead = () => new DomainError(ErrorCode.Forbidden, 'Seul le responsable de la séance relève les présences.');
 const BOM = '\uFEFF';
@@ -106,7 +64,8 @@ function attendanceView(row: AttendanceRow | undefined | null): TeachingAttendan
 @Injectable()
 export class TeachingService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: TeachingRepository,
+    private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly access: PortfolioAccessService,
@@ -116,37 +75,44 @@ export class TeachingService {
   async create(auth: AuthContext, body: TeachingSessionBody): Promise<TeachingSessionView> {
     assertTeachingSession(body);
     const codes = [...new Set(body.uppCodes.map((c) => c.trim()))];
-    const upps: { id: string; code: string }[] = codes.length ? await this.dataSource.query(`SELECT id, code FROM upp WHERE code = ANY ($1)`, [codes]) : [];
+    const upps = await this.sessions.uppsByCode(codes);
     const unknown = codes.filter((code) => !upps.some((u) => u.code === code));
-    const [lead]: { id: string }[] = await this.dataSource.query(`SELECT id FROM app_user WHERE id = $1`, [body.leadId]);
+    const lead = await this.sessions.userExists(body.leadId);
     const errors = [...unknown.map((code) => ({ path: `uppCodes.${body.uppCodes.indexOf(code)}`, message: `aucune UPP avec le code « ${code} »` })), ...(lead ? [] : [{ path: 'leadId', message: 'aucun compte avec cet identifiant' }])];
     if (errors.length) throw new DomainError(ErrorCode.InvalidInput, 'La séance est invalide.', errors);
-    const id = await this.dataSource.transaction(async (manager) => {
-      const [row]: { id: string }[] = await manager.query(
-        `INSERT INTO teaching_session (title, kind, starts_at, ends_at, place, promotions, upp_ids, capacity, mandatory, phase, lead_id, attendance_key, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-        [body.title.trim(), body.kind, body.startsAt, body.endsAt, body.place.trim(), [...new Set(body.promotions)], upps.map((u) => u.id), body.capacity ?? null, body.mandatory, body.phase ?? null, body.leadId, randomBytes(32), auth.userId],
+    const id = await this.transactions.run(async (tx) => {
+      const id = await this.sessions.insertSession(
+        {
+          title: body.title.trim(),
+          kind: body.kind,
+          startsAt: body.startsAt,
+          endsAt: body.endsAt,
+          place: body.place.trim(),
+          promotions: [...new Set(body.promotions)],
+          uppIds: upps.map((u) => u.id),
+          capacity: body.capacity ?? null,
+          mandatory: body.mandatory,
+          phase: body.phase ?? null,
+          leadId: body.leadId,
+          attendanceKey: randomBytes(32),
+          createdBy: auth.userId,
+        },
+        tx,
       );
-      await this.audit.record(auth, { action: 'teaching_session.create', subjectType: 'teaching_session', subjectId: row.id, details: { kind: body.kind, startsAt: body.startsAt, leadId: body.leadId, mandatory: body.mandatory } }, manager);
-      return row.id;
+      await this.audit.record(auth, { action: 'teaching_session.create', subjectType: 'teaching_session', subjectId: id, details: { kind: body.kind, startsAt: body.startsAt, leadId: body.leadId, mandatory: body.mandatory } }, tx);
+      return id;
     });
     return this.get(auth, id);
   }
 
   async list(auth: AuthContext, page: number, pageSize: number): Promise<{ items: TeachingSessionView[]; total: number; page: number; pageSize: number }> {
     const me = await this.me(auth);
-    const where = auth.roles.includes('admin')
-      ? 'TRUE'
-      : `(s.lead_id = $1 OR EXISTS (SELECT 1 FROM teaching_registration r WHERE r.session_id = s.id AND r.intern_id = $1)
-          OR ($2::boolean AND (cardinality(s.promotions) = 0 OR $3 = ANY (s.promotions)) AND (cardinality(s.upp_ids) = 0 OR $4 = ANY (s.upp_ids))))`;
-    const params = auth.roles.includes('admin') ? [] : [auth.userId, auth.roles.includes('intern'), me.promotion, me.uppId];
-    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM teaching_session s WHERE ${where}`, params);
-    const rows: SessionRow[] = await this.dataSource.query(`${SESSION_SQL} WHERE ${where} ORDER BY s.starts_at, s.title LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, pageSize, (page - 1) * pageSize]);
-    const mine = await this.attendanceOf(rows.map((r) => r.id), auth.userId);
-    const registered: { session_id: string }[] = rows.length ? await this.dataSource.query(`SELECT session_id FROM teaching_registration WHERE intern_id = $1 AND session_id = ANY ($2)`, [auth.userId, rows.map((r) => r.id)]) : [];
+    const { rows, total } = await this.sessions.listForReader({ userId: auth.userId, roles: auth.roles }, me, page, pageSize);
+    const mine = await this.sessions.attendanceOfIntern(auth.userId, rows.map((r) => r.id));
+    const registered = await this.sessions.registeredAmong(auth.userId, rows.map((r) => r.id));
     const now = new Date();
     return {
-      items: rows.map((row) => this.view(row, this.roleOf(auth, row, me, registered.some((r) => r.session_id === row.id)) ?? 'intern', auth, me, { registered: registered.some((r) => r.session_id === row.id), attendance: mine.get(row.id) ?? null }, now)),
+      items: rows.map((row) => this.view(row, this.roleOf(auth, row, me, registered.includes(row.id)) ?? 'intern', auth, me, { registered: registered.includes(row.id), attendance: mine.get(row.id) ?? null }, now)),
       total,
       page,
       pageSize,
@@ -155,7 +121,7 @@ export class TeachingService {
 
   async get(auth: AuthContext, sessionId: string, now = new Date()): Promise<TeachingSessionView> {
     const { session, role, me, registered } = await this.session(auth, sessionId);
-    const mine = (await this.attendanceOf([sessionId], auth.userId)).get(sessionId) ?? null;
+    const mine = (await this.sessions.attendanceOfIntern(auth.userId, [sessionId])).get(sessionId) ?? null;
     const view = this.view(session, role, auth, me, { registered, attendance: mine }, now);
     if (role === 'lead' || role === 'admin') view.roll = await this.roll(sessionId);
     return view;
@@ -171,22 +137,18 @@ export class TeachingService {
       if (role !== 'intern' && role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'Seuls les internes attendus s’inscrivent à une séance.');
       if (session.starts_at <= now) throw new DomainError(ErrorCode.Conflict, `Les inscriptions à « ${session.title} » sont closes : la séance a commencé.`);
     } else {
-      const [intern]: { roles: string[] }[] = await this.dataSource.query(`SELECT roles FROM app_user WHERE id = $1`, [target]);
-      if (!intern?.roles.includes('intern')) throw new DomainError(ErrorCode.InvalidInput, 'L’inscription est invalide.', [{ path: 'internId', message: 'aucun interne avec ce compte' }]);
+      const roles = await this.sessions.rolesOf(target);
+      if (!roles?.includes('intern')) throw new DomainError(ErrorCode.InvalidInput, 'L’inscription est invalide.', [{ path: 'internId', message: 'aucun interne avec ce compte' }]);
     }
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (tx) => {
       // The session's row is the lock: concurrent registrations are counted one after the other.
-      const [locked]: { capacity: number | null }[] = await manager.query(`SELECT capacity FROM teaching_session WHERE id = $1 FOR UPDATE`, [sessionId]);
-      const [{ taken, mine }]: { taken: number; mine: boolean }[] = await manager.query(
-        `SELECT count(*)::int AS taken, coalesce(bool_or(intern_id = $2), false) AS mine FROM teaching_registration WHERE session_id = $1`,
-        [sessionId, target],
-      );
+      const { capacity, taken, mine } = await this.sessions.lockSeats(sessionId, target, tx);
       if (mine) throw new DomainError(ErrorCode.Conflict, asAdmin ? `Cet interne est déjà inscrit à « ${session.title} ».` : `Vous êtes déjà inscrit(e) à « ${session.title} ».`);
-      if (locked.capacity !== null && taken >= locked.capacity) {
-        throw new DomainError(ErrorCode.Conflict, `La séance « ${session.title} » est complète : ${locked.capacity} place${locked.capacity > 1 ? 's' : ''}, toutes prises.`);
+      if (capacity !== null && taken >= capacity) {
+        throw new DomainError(ErrorCode.Conflict, `La séance « ${session.title} » est complète : ${capacity} place${capacity > 1 ? 's' : ''}, toutes prises.`);
       }
-      await manager.query(`INSERT INTO teaching_registration (session_id, intern_id, registered_by) VALUES ($1, $2, $3)`, [sessionId, target, auth.userId]);
-      await this.audit.record(auth, { action: 'teaching_registration.create', subjectType: 'teaching_session', subjectId: sessionId, details: { internId: target } }, manager);
+      await this.sessions.register(sessionId, target, auth.userId, tx);
+      await this.audit.record(auth, { action: 'teaching_registration.create', subjectType: 'teaching_session', subjectId: sessionId, details: { internId: target } }, tx);
     });
     return this.get(auth, sessionId);
   }
@@ -196,10 +158,9 @@ export class TeachingService {
     const self = internId === auth.userId;
     if (!self && role !== 'admin') throw notFound('Inscription');
     if (self && role !== 'admin' && session.starts_at <= now) throw new DomainError(ErrorCode.Conflict, `La séance « ${session.title} » a commencé : l’inscription ne se retire plus.`);
-    await this.dataSource.transaction(async (manager) => {
-      const [, removed]: [unknown, number] = await manager.query(`DELETE FROM teaching_registration WHERE session_id = $1 AND intern_id = $2`, [sessionId, internId]);
-      if (!removed) throw notFound('Inscription');
-      await this.audit.record(auth, { action: 'teaching_registration.delete', subjectType: 'teaching_session', subjectId: sessionId, details: { internId } }, manager);
+    await this.transactions.run(async (tx) => {
+      if (!(await this.sessions.unregister(sessionId, internId, tx))) throw notFound('Inscription');
+      await this.audit.record(auth, { action: 'teaching_registration.delete', subjectType: 'teaching_session', subjectId: sessionId, details: { internId } }, tx);
     });
   }
 
@@ -207,18 +168,12 @@ export class TeachingService {
   async mark(auth: AuthContext, sessionId: string, internId: string, present: boolean): Promise<TeachingSessionView> {
     const { role } = await this.session(auth, sessionId);
     if (role !== 'lead') throw onlyLead();
-    const dropped = await this.dataSource.transaction(async (manager) => {
-      const [registration] = await manager.query(`SELECT 1 FROM teaching_registration WHERE session_id = $1 AND intern_id = $2`, [sessionId, internId]);
-      if (!registration) throw notFound('Interne inscrit');
-      const [before]: AttendanceRow[] = await manager.query(`SELECT ${ATTENDANCE_COLUMNS} FROM teaching_attendance WHERE session_id = $1 AND intern_id = $2 FOR UPDATE`, [sessionId, internId]);
+    const dropped = await this.transactions.run(async (tx) => {
+      if (!(await this.sessions.isRegistered(sessionId, internId, tx))) throw notFound('Interne inscrit');
+      const before = await this.sessions.attendanceAt(sessionId, internId, { lock: true }, tx);
       if (!present && before?.status === 'excused') return null;
-      await manager.query(
-        `INSERT INTO teaching_attendance (session_id, intern_id, status, via, marked_by) VALUES ($1, $2, $3, 'list', $4)
-         ON CONFLICT (session_id, intern_id) DO UPDATE SET status = EXCLUDED.status, via = 'list', marked_by = EXCLUDED.marked_by, marked_at = now(),
-           reason = NULL, document_filename = NULL, document_mime_type = NULL, document_size = NULL, document_sha256 = NULL, document_storage_key = NULL`,
-        [sessionId, internId, present ? 'present' : 'absent', auth.userId],
-      );
-      await this.audit.record(auth, { action: 'teaching_attendance.mark', subjectType: 'teaching_session', subjectId: sessionId, details: { internId, present } }, manager);
+      await this.sessions.markFromList(sessionId, internId, present, auth.userId, tx);
+      await this.audit.record(auth, { action: 'teaching_attendance.mark', subjectType: 'teaching_session', subjectId: sessionId, details: { internId, present } }, tx);
       return before?.document_storage_key ?? null;
     });
     // Seen in the room after all: the justification's document has no use left.
@@ -246,12 +201,11 @@ export class TeachingService {
     const unknownCode = () => new DomainError(ErrorCode.InvalidToken, 'Ce code de présence n’est pas reconnu : scannez à nouveau le code affiché dans la salle.');
     const claim = readAttendanceCode(code.trim());
     if (!claim) throw unknownCode();
-    const [session]: SessionRow[] = await this.dataSource.query(`${SESSION_SQL} WHERE s.id = $1`, [claim.sessionId]);
+    const session = await this.sessions.findSession(claim.sessionId);
     if (!session || !attendanceCodeGenuine(claim, session.attendance_key, this.config.secretKey)) throw unknownCode();
     let expectedTitle: string | undefined;
     if (expectedSessionId && expectedSessionId !== session.id) {
-      const [expected]: { title: string }[] = await this.dataSource.query(`SELECT title FROM teaching_session WHERE id = $1`, [expectedSessionId]);
-      expectedTitle = expected?.title;
+      expectedTitle = await this.sessions.titleOf(expectedSessionId);
     }
     const times = { startsAt: session.starts_at, endsAt: session.ends_at };
     const refuse = (refusal: NonNullable<ReturnType<typeof scanRefusal>>) => {
@@ -259,22 +213,15 @@ export class TeachingService {
       const code = refusal === 'expired' ? ErrorCode.InvalidToken : refusal === 'not_registered' ? ErrorCode.Forbidden : ErrorCode.Conflict;
       return new DomainError(code, message);
     };
-    const row = await this.dataSource.transaction(async (manager) => {
-      const [registration] = await manager.query(`SELECT 1 FROM teaching_registration WHERE session_id = $1 AND intern_id = $2`, [session.id, auth.userId]);
-      const [before]: AttendanceRow[] = await manager.query(`SELECT ${ATTENDANCE_COLUMNS} FROM teaching_attendance WHERE session_id = $1 AND intern_id = $2`, [session.id, auth.userId]);
-      const refusal = scanRefusal({ session: { id: session.id, ...times }, codeSlot: claim.slot, now, expectedSessionId, registered: Boolean(registration), attendance: before ? { status: before.status, via: before.via === 'code' ? 'code' : 'list' } : null });
+    const row = await this.transactions.run(async (tx) => {
+      const registered = await this.sessions.isRegistered(session.id, auth.userId, tx);
+      const before = await this.sessions.attendanceAt(session.id, auth.userId, {}, tx);
+      const refusal = scanRefusal({ session: { id: session.id, ...times }, codeSlot: claim.slot, now, expectedSessionId, registered, attendance: before ? { status: before.status, via: before.via === 'code' ? 'code' : 'list' } : null });
       if (refusal) throw refuse(refusal);
       // Two scans at once: the second finds the row present and updates nothing, so it is the replay.
-      const [marked]: AttendanceRow[] = await manager.query(
-        `INSERT INTO teaching_attendance (session_id, intern_id, status, via, marked_by) VALUES ($1, $2, 'present', 'code', $2)
-         ON CONFLICT (session_id, intern_id) DO UPDATE SET status = 'present', via = 'code', marked_by = EXCLUDED.marked_by, marked_at = now(),
-           reason = NULL, document_filename = NULL, document_mime_type = NULL, document_size = NULL, document_sha256 = NULL, document_storage_key = NULL
-           WHERE teaching_attendance.status <> 'present'
-         RETURNING ${ATTENDANCE_COLUMNS}`,
-        [session.id, auth.userId],
-      );
+      const marked = await this.sessions.markScanned(session.id, auth.userId, tx);
       if (!marked) throw refuse('replay');
-      await this.audit.record(auth, { action: 'teaching_attendance.scan', subjectType: 'teaching_session', subjectId: session.id, details: { slot: claim.slot } }, manager);
+      await this.audit.record(auth, { action: 'teaching_attendance.scan', subjectType: 'teaching_session', subjectId: session.id, details: { slot: claim.slot } }, tx);
       return marked;
     });
     return { session: { id: session.id, title: session.title, startsAt: session.starts_at.toISOString(), endsAt: session.ends_at.toISOString(), place: session.place }, attendance: attendanceView(row)! };
@@ -286,22 +233,18 @@ export class TeachingService {
     if (role !== 'intern' && role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'Seul l’interne justifie son absence.');
     const errors = absenceReasonErrors(reason);
     if (errors.length) throw new DomainError(ErrorCode.InvalidInput, 'La justification est invalide.', errors);
-    await this.dataSource.transaction(async (manager) => {
-      const [before]: AttendanceRow[] = await manager.query(`SELECT ${ATTENDANCE_COLUMNS} FROM teaching_attendance WHERE session_id = $1 AND intern_id = $2 FOR UPDATE`, [sessionId, auth.userId]);
+    await this.transactions.run(async (tx) => {
+      const before = await this.sessions.attendanceAt(sessionId, auth.userId, { lock: true }, tx);
       if (before?.status === 'present') throw new DomainError(ErrorCode.Conflict, `Vous êtes noté(e) présent(e) à « ${session.title} » : il n’y a pas d’absence à justifier.`);
-      await manager.query(
-        `INSERT INTO teaching_attendance (session_id, intern_id, status, via, marked_by, reason) VALUES ($1, $2, 'excused', 'intern', $2, $3)
-         ON CONFLICT (session_id, intern_id) DO UPDATE SET status = 'excused', via = 'intern', marked_by = EXCLUDED.marked_by, marked_at = now(), reason = EXCLUDED.reason`,
-        [sessionId, auth.userId, reason.trim()],
-      );
-      await this.audit.record(auth, { action: 'teaching_absence.justify', subjectType: 'teaching_session', subjectId: sessionId, details: { internId: auth.userId } }, manager);
+      await this.sessions.markExcused(sessionId, auth.userId, reason.trim(), tx);
+      await this.audit.record(auth, { action: 'teaching_absence.justify', subjectType: 'teaching_session', subjectId: sessionId, details: { internId: auth.userId } }, tx);
     });
     return this.get(auth, sessionId);
   }
 
   async uploadJustification(auth: AuthContext, sessionId: string, request: FastifyRequest): Promise<TeachingSessionView> {
     const { session } = await this.session(auth, sessionId);
-    const [before]: AttendanceRow[] = await this.dataSource.query(`SELECT ${ATTENDANCE_COLUMNS} FROM teaching_attendance WHERE session_id = $1 AND intern_id = $2`, [sessionId, auth.userId]);
+    const before = await this.sessions.attendanceAt(sessionId, auth.userId);
     if (before?.status !== 'excused') throw new DomainError(ErrorCode.Conflict, `Donnez d’abord le motif de votre absence à « ${session.title} », puis joignez le justificatif.`);
     const received = await receiveDocument(request);
     const storageKey = `teaching/${sessionId}/${auth.userId}/${randomUUID()}`;
@@ -311,14 +254,10 @@ export class TeachingService {
         throw new DomainError(ErrorCode.StorageUnavailable, 'Le stockage des fichiers est indisponible : réessayez dans un moment.', undefined, error);
       });
       try {
-        await this.dataSource.transaction(async (manager) => {
-          const [, updated]: [unknown, number] = await manager.query(
-            `UPDATE teaching_attendance SET document_filename = $3, document_mime_type = $4, document_size = $5, document_sha256 = $6, document_storage_key = $7
-              WHERE session_id = $1 AND intern_id = $2 AND status = 'excused'`,
-            [sessionId, auth.userId, received.filename, received.mimeType, received.size, received.sha256, storageKey],
-          );
+        await this.transactions.run(async (tx) => {
+          const updated = await this.sessions.attachJustification(sessionId, auth.userId, { filename: received.filename, mimeType: received.mimeType, size: received.size, sha256: received.sha256, storageKey }, tx);
           if (!updated) throw new DomainError(ErrorCode.Conflict, 'L’absence n’est plus à justifier : le responsable vous a noté(e) présent(e).');
-          await this.audit.record(auth, { action: 'teaching_absence.document', subjectType: 'teaching_session', subjectId: sessionId, details: { sha256: received.sha256, size: received.size } }, manager);
+          await this.audit.record(auth, { action: 'teaching_absence.document', subjectType: 'teaching_session', subjectId: sessionId, details: { sha256: received.sha256, size: received.size } }, tx);
         });
       } catch (error) {
         await this.storage.delete(storageKey).catch(() => undefined);
@@ -334,7 +273,7 @@ export class TeachingService {
   async justification(auth: AuthContext, sessionId: string, internId: string): Promise<{ document: { filename: string; mimeType: string; size: number }; redirect?: string; stream?: Readable }> {
     const { role } = await this.session(auth, sessionId);
     if (internId !== auth.userId && role !== 'lead' && role !== 'admin') throw notFound('Justificatif');
-    const [row]: AttendanceRow[] = await this.dataSource.query(`SELECT ${ATTENDANCE_COLUMNS} FROM teaching_attendance WHERE session_id = $1 AND intern_id = $2`, [sessionId, internId]);
+    const row = await this.sessions.attendanceAt(sessionId, internId);
     if (!row?.document_storage_key) throw notFound('Justificatif');
     await this.audit.record(auth, { action: 'teaching_absence.document_read', subjectType: 'teaching_session', subjectId: sessionId, details: { internId } });
     const document = { filename: row.document_filename!, mimeType: row.document_mime_type!, size: row.document_size! };
@@ -347,13 +286,7 @@ export class TeachingService {
   async sessionCsv(auth: AuthContext, sessionId: string): Promise<{ filename: string; body: string }> {
     const { session, role } = await this.session(auth, sessionId);
     if (role !== 'lead' && role !== 'admin') throw notFound('Séance');
-    const rows: (AttendanceRow & { id: string; first_name: string; last_name: string; email: string; promotion: number | null; upp: string | null })[] = await this.dataSource.query(
-      `SELECT u.id, u.first_name, u.last_name, u.email, u.promotion, p.code AS upp, a.status, a.via, a.marked_at, a.reason, a.document_filename, a.document_storage_key
-         FROM teaching_registration r JOIN app_user u ON u.id = r.intern_id LEFT JOIN upp p ON p.id = u.upp_id
-         LEFT JOIN teaching_attendance a ON a.session_id = r.session_id AND a.intern_id = r.intern_id
-        WHERE r.session_id = $1 ORDER BY u.last_name, u.first_name`,
-      [sessionId],
-    );
+    const rows = await this.sessions.rollForExport(sessionId);
     const lines = [
       csvLine(['Nom', 'Prénom', 'Courriel', 'Promotion', 'UPP', 'Présence', 'Relevé', 'Motif d’absence', 'Justificatif']),
       ...rows.map((r) =>
@@ -368,16 +301,7 @@ export class TeachingService {
   async internCsv(auth: AuthContext, internId: string): Promise<{ filename: string; body: string }> {
     const { relation } = await this.access.relation(auth, internId);
     const reasons = readsAbsenceReasons(relation);
-    const rows: { title: string; kind: TeachingKind; starts_at: Date; ends_at: Date; place: string; mandatory: boolean; phase: string | null; status: AttendanceRow['status'] | null; reason: string | null; document_filename: string | null }[] =
-      await this.dataSource.query(
-        `SELECT s.title, s.kind, s.starts_at, s.ends_at, s.place, s.mandatory, s.phase, a.status, a.reason, a.document_filename
-           FROM teaching_session s JOIN app_user u ON u.id = $1
-           LEFT JOIN teaching_attendance a ON a.session_id = s.id AND a.intern_id = $1
-          WHERE a.intern_id IS NOT NULL OR EXISTS (SELECT 1 FROM teaching_registration r WHERE r.session_id = s.id AND r.intern_id = $1)
-             OR (s.mandatory AND (cardinality(s.promotions) = 0 OR u.promotion = ANY (s.promotions)) AND (cardinality(s.upp_ids) = 0 OR u.upp_id = ANY (s.upp_ids)))
-          ORDER BY s.starts_at`,
-        [internId],
-      );
+    const rows = await this.sessions.attendanceHistoryOf(internId);
     const lines = [
       csvLine(['Séance', 'Type', 'Début', 'Fin', 'Lieu', 'Obligatoire', 'Phase', 'Présence', 'Motif d’absence', 'Justificatif']),
       ...rows.map((r) =>
@@ -424,25 +348,12 @@ export class TeachingService {
   }
 
   private async roll(sessionId: string): Promise<NonNullable<TeachingSessionView['roll']>> {
-    const rows: (AttendanceRow & { id: string; first_name: string; last_name: string; promotion: number | null })[] = await this.dataSource.query(
-      `SELECT u.id, u.first_name, u.last_name, u.promotion, a.status, a.via, a.marked_at, a.reason, a.document_filename, a.document_mime_type, a.document_size, a.document_storage_key
-         FROM teaching_registration r JOIN app_user u ON u.id = r.intern_id
-         LEFT JOIN teaching_attendance a ON a.session_id = r.session_id AND a.intern_id = r.intern_id
-        WHERE r.session_id = $1 ORDER BY u.last_name, u.first_name`,
-      [sessionId],
-    );
+    const rows = await this.sessions.roll(sessionId);
     return rows.map((r) => ({ intern: { id: r.id, displayName: displayName({ firstName: r.first_name, lastName: r.last_name }), promotion: r.promotion }, attendance: r.status ? attendanceView(r) : null }));
   }
 
-  private async attendanceOf(sessionIds: string[], internId: string): Promise<Map<string, AttendanceRow>> {
-    if (!sessionIds.length) return new Map();
-    const rows: (AttendanceRow & { session_id: string })[] = await this.dataSource.query(`SELECT session_id, ${ATTENDANCE_COLUMNS} FROM teaching_attendance WHERE intern_id = $1 AND session_id = ANY ($2)`, [internId, sessionIds]);
-    return new Map(rows.map((r) => [r.session_id, r]));
-  }
-
-  private async me(auth: AuthContext): Promise<{ promotion: number | null; uppId: string | null }> {
-    const [me]: { promotion: number | null; upp_id: string | null }[] = await this.dataSource.query(`SELECT promotion, upp_id FROM app_user WHERE id = $1`, [auth.userId]);
-    return { promotion: me?.promotion ?? null, uppId: me?.upp_id ?? null };
+  private me(auth: AuthContext): Promise<InternPlace> {
+    return this.sessions.placeOf(auth.userId);
   }
 
   private roleOf(auth: AuthContext, session: SessionRow, me: { promotion: number | null; uppId: string | null }, registered: boolean): SessionRole | null {
@@ -452,14 +363,13 @@ export class TeachingService {
     return null;
   }
 
-  private async session(auth: AuthContext, sessionId: string, manager?: EntityManager): Promise<{ session: SessionRow; role: SessionRole; me: { promotion: number | null; uppId: string | null }; registered: boolean }> {
-    const runner = manager ?? this.dataSource;
-    const [session]: SessionRow[] = await runner.query(`${SESSION_SQL} WHERE s.id = $1`, [sessionId]);
+  private async session(auth: AuthContext, sessionId: string): Promise<{ session: SessionRow; role: SessionRole; me: InternPlace; registered: boolean }> {
+    const session = await this.sessions.findSession(sessionId);
     if (!session) throw notFound('Séance');
     const me = await this.me(auth);
-    const [registration] = await runner.query(`SELECT 1 FROM teaching_registration WHERE session_id = $1 AND intern_id = $2`, [sessionId, auth.userId]);
-    const role = this.roleOf(auth, session, me, Boolean(registration));
+    const registered = await this.sessions.isRegistered(sessionId, auth.userId);
+    const role = this.roleOf(auth, session, me, registered);
     if (!role) throw notFound('Séance');
-    return { session, role, me, registered: Boolean(registration) };
+    return { session, role, me, registered };
   }
 }

@@ -1,8 +1,6 @@
 import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { TutorMeeting, Tutorship, User } from '@carnet/database';
+import { Database, Transactions, TutorMeeting, TutorMeetingRepository, Tutorship, Tx } from '@carnet/database';
 import {
   assertMeetingInput,
   confirmationsOnConfirm,
@@ -35,41 +33,39 @@ const forbidden = () => new DomainError(ErrorCode.Forbidden, 'Seuls l’interne 
 @Injectable()
 export class TutorMeetingsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly meetings: TutorMeetingRepository,
+    private readonly transactions: Transactions,
+    // Only for the names kept at a portfolio's move (common/names-kept.ts, the identity slice's): no statement of this service's.
+    private readonly db: Database,
     private readonly access: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}
 
   async list(auth: AuthContext, internId: string, now = new Date()): Promise<MeetingsView> {
     const reader = await this.reader(auth, internId);
-    const tutorships = await this.dataSource.getRepository(Tutorship).find({
-      where: reader.tutorshipIds ? { internId, id: In(reader.tutorshipIds) } : { internId },
-      relations: { tutor: true, intern: true },
-    });
-    const meetings = tutorships.length
-      ? await this.dataSource.getRepository(TutorMeeting).find({ where: { tutorshipId: In(tutorships.map((t) => t.id)) }, order: { heldOn: 'DESC', createdAt: 'DESC' } })
-      : [];
+    const tutorships = await this.meetings.tutorshipsOf(internId, reader.tutorshipIds);
+    const meetings = await this.meetings.meetingsOf(tutorships.map((t) => t.id));
     if (reader.relation !== 'self') {
       await this.audit.record(auth, { action: 'portfolio.read', subjectType: 'portfolio', subjectId: internId, details: { what: 'meetings', as: reader.relation } });
     }
     const byId = new Map(tutorships.map((t) => [t.id, t]));
     // A tutorship moved from another faculty names its tutor there: the name kept at the move.
-    const kept = await namesOf(this.dataSource.manager, tutorships.filter((t) => !t.tutor).map((t) => t.tutorId));
+    const kept = await namesOf(this.db, tutorships.filter((t) => !t.tutor).map((t) => t.tutorId));
     return { items: meetings.map((m) => this.view(auth, m, byId.get(m.tutorshipId)!, kept)), ...meetingCounts(meetings, now) };
   }
 
   async create(auth: AuthContext, internId: string, body: CreateMeetingBody, now = new Date()): Promise<MeetingView> {
     const reader = await this.reader(auth, internId);
-    const tutorship = await this.dataSource.getRepository(Tutorship).findOne({ where: { internId, endedAt: IsNull() }, relations: { tutor: true, intern: true }, order: { startedAt: 'DESC' } });
+    const tutorship = await this.meetings.activeTutorshipOf(internId);
     const party = tutorship ? meetingPartyOf(auth.userId, tutorship) : null;
     if (!tutorship || !party) {
       if (reader.relation === 'self') throw new DomainError(ErrorCode.Conflict, 'Vous n’avez pas de tuteur actif : une rencontre de tutorat se rattache au tutorat en cours.');
       throw forbidden();
     }
     assertMeetingInput(body, now);
-    return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(TutorMeeting).save(
-        manager.getRepository(TutorMeeting).create({
+    return this.transactions.run(async (tx) => {
+      const saved = await this.meetings.insert(
+        {
           tutorshipId: tutorship.id,
           heldOn: body.heldOn,
           discussed: body.discussed,
@@ -78,17 +74,18 @@ export class TutorMeetingsService {
           createdAt: now,
           updatedAt: now,
           ...confirmationsOnCreate(party, now),
-        }),
+        },
+        tx,
       );
-      await this.audit.record(auth, { action: 'tutor_meeting.create', subjectType: 'tutor_meeting', subjectId: saved.id, details: { internId, as: party, heldOn: body.heldOn } }, manager);
+      await this.audit.record(auth, { action: 'tutor_meeting.create', subjectType: 'tutor_meeting', subjectId: saved.id, details: { internId, as: party, heldOn: body.heldOn } }, tx);
       return this.view(auth, saved, tutorship);
     });
   }
 
   async update(auth: AuthContext, id: string, body: UpdateMeetingBody, now = new Date()): Promise<MeetingView> {
     await this.assertReads(auth, id);
-    return this.dataSource.transaction(async (manager) => {
-      const { meeting, tutorship, party } = await this.writable(auth, id, manager);
+    return this.transactions.run(async (tx) => {
+      const { meeting, tutorship, party } = await this.writable(auth, id, tx);
       // 409 once co-signed, before anything about the new text.
       const confirmations = confirmationsOnEdit(meeting, party, now);
       assertMeetingInput(body, now, true);
@@ -96,19 +93,19 @@ export class TutorMeetingsService {
       // An edit that changes nothing leaves both confirmations as they were.
       if (changed.length === 0) return this.view(auth, meeting, tutorship);
       Object.assign(meeting, { heldOn: body.heldOn ?? meeting.heldOn, discussed: body.discussed ?? meeting.discussed, nextObjectives: body.nextObjectives ?? meeting.nextObjectives, updatedAt: now }, confirmations);
-      const saved = await manager.getRepository(TutorMeeting).save(meeting);
-      await this.audit.record(auth, { action: 'tutor_meeting.update', subjectType: 'tutor_meeting', subjectId: id, details: { internId: tutorship.internId, as: party, changed } }, manager);
+      const saved = await this.meetings.save(meeting, tx);
+      await this.audit.record(auth, { action: 'tutor_meeting.update', subjectType: 'tutor_meeting', subjectId: id, details: { internId: tutorship.internId, as: party, changed } }, tx);
       return this.view(auth, saved, tutorship);
     });
   }
 
   async confirm(auth: AuthContext, id: string, now = new Date()): Promise<MeetingView> {
     await this.assertReads(auth, id);
-    return this.dataSource.transaction(async (manager) => {
-      const { meeting, tutorship, party } = await this.writable(auth, id, manager);
+    return this.transactions.run(async (tx) => {
+      const { meeting, tutorship, party } = await this.writable(auth, id, tx);
       Object.assign(meeting, confirmationsOnConfirm(meeting, party, now), { updatedAt: now });
-      const saved = await manager.getRepository(TutorMeeting).save(meeting);
-      await this.audit.record(auth, { action: 'tutor_meeting.confirm', subjectType: 'tutor_meeting', subjectId: id, details: { internId: tutorship.internId, as: party, coSigned: isCoSigned(saved) } }, manager);
+      const saved = await this.meetings.save(meeting, tx);
+      await this.audit.record(auth, { action: 'tutor_meeting.confirm', subjectType: 'tutor_meeting', subjectId: id, details: { internId: tutorship.internId, as: party, coSigned: isCoSigned(saved) } }, tx);
       return this.view(auth, saved, tutorship);
     });
   }
@@ -119,20 +116,19 @@ export class TutorMeetingsService {
    * on the embedded database (it serialises transactions). A meeting never changes tutorship.
    */
   private async assertReads(auth: AuthContext, id: string): Promise<void> {
-    const meeting = await this.dataSource.getRepository(TutorMeeting).findOne({ where: { id }, select: { id: true, tutorshipId: true } });
-    if (!meeting) throw notFound('Rencontre de tutorat');
-    const tutorship = await this.dataSource.getRepository(Tutorship).findOneOrFail({ where: { id: meeting.tutorshipId }, select: { id: true, internId: true } });
+    const tutorship = await this.meetings.tutorshipOfMeeting(id);
+    if (!tutorship) throw notFound('Rencontre de tutorat');
     const reader = await this.reader(auth, tutorship.internId).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === ErrorCode.NotFound ? notFound('Rencontre de tutorat') : error;
     });
-    if (reader.tutorshipIds && !reader.tutorshipIds.includes(tutorship.id)) throw notFound('Rencontre de tutorat');
+    if (reader.tutorshipIds && !reader.tutorshipIds.includes(tutorship.tutorshipId)) throw notFound('Rencontre de tutorat');
   }
 
   /** The meeting, locked for the write, its tutorship and the requester's party (403 if they only read it): after assertReads. */
-  private async writable(auth: AuthContext, id: string, manager: EntityManager): Promise<{ meeting: TutorMeeting; tutorship: Tutorship; party: MeetingParty }> {
-    const meeting = await manager.getRepository(TutorMeeting).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!meeting) throw notFound('Rencontre de tutorat');
-    const tutorship = await manager.getRepository(Tutorship).findOneOrFail({ where: { id: meeting.tutorshipId }, relations: { tutor: true, intern: true } });
+  private async writable(auth: AuthContext, id: string, tx: Tx): Promise<{ meeting: TutorMeeting; tutorship: Tutorship; party: MeetingParty }> {
+    const locked = await this.meetings.lockForWrite(id, tx);
+    if (!locked) throw notFound('Rencontre de tutorat');
+    const { meeting, tutorship } = locked;
     const party = meetingPartyOf(auth.userId, tutorship);
     if (!party) throw forbidden();
     return { meeting, tutorship, party };
@@ -144,10 +140,10 @@ export class TutorMeetingsService {
       return { relation, tutorshipIds: null };
     } catch (error) {
       if (!(error instanceof DomainError && error.code === ErrorCode.NotFound)) throw error;
-      const held = await this.dataSource.getRepository(Tutorship).find({ where: { internId, tutorId: auth.userId }, select: { id: true } });
-      const intern = held.length ? await this.dataSource.getRepository(User).findOne({ where: { id: internId }, select: { id: true, roles: true } }) : null;
-      if (!intern?.roles.includes('intern')) throw error;
-      return { relation: 'former_tutor', tutorshipIds: held.map((t) => t.id) };
+      const held = await this.meetings.tutorshipIdsHeld(internId, auth.userId);
+      const roles = held.length ? await this.meetings.rolesOf(internId) : null;
+      if (!roles?.includes('intern')) throw error;
+      return { relation: 'former_tutor', tutorshipIds: held };
     }
   }
 
