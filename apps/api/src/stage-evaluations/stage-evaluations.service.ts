@@ -10,7 +10,7 @@ import type {
   StageFeedbackSummaryView,
   SupervisorEvaluationTask,
 } from '@carnet/contracts';
-import { EvaluatedStageRow, EvaluationLinkRow, NewStageEvaluation, StageEvaluationRepository, StageEvaluationRow, Tenancy, Transactions, Tx } from '@carnet/database';
+import { EvaluatedStageRow, EvaluationLinkRow, NewStageEvaluation, StageEvaluationRepository, StageEvaluationRow, StageRepository, Tenancy, Transactions, Tx } from '@carnet/database';
 import {
   assertEvaluation,
   assertEvaluationLinkLive,
@@ -59,6 +59,7 @@ export class StageEvaluationsService {
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
     private readonly repository: StageEvaluationRepository,
+    private readonly stages: StageRepository,
     private readonly access: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -127,7 +128,7 @@ export class StageEvaluationsService {
   async submitSigned(auth: AuthContext, stageId: string, body: EvaluationBody, now = new Date()): Promise<StageEvaluationView> {
     const stage = await this.repository.stage(stageId);
     if (!stage) throw notFound('Stage');
-    if (!(await this.repository.supervises(stage.id, auth.userId))) {
+    if (!(await this.stages.supervises(stage.id, auth.userId))) {
       if (stage.internId === auth.userId || hasRole(auth, 'admin')) throw new DomainError(ErrorCode.Forbidden, 'Seuls les encadrants du stage évaluent l’interne.');
       throw notFound('Stage');
     }

@@ -59,12 +59,6 @@ export class StageEvaluationRepository {
     return this.db.query(`SELECT ${STAGE} FROM stage s WHERE s.intern_id = $1 ORDER BY s.starts_on, s.id`, [internId]);
   }
 
-  /** Whether `tutorId` supervised the stage at any time of it. */
-  async supervises(stageId: string, tutorId: string): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM stage_supervisor WHERE stage_id = $1 AND tutor_id = $2 LIMIT 1`, [stageId, tutorId]);
-    return rows.length > 0;
-  }
-
   /** The stages `tutorId` supervised, newest first, with the intern's name. */
   supervisedBy(tutorId: string): Promise<(EvaluatedStageRow & { internName: string })[]> {
     return this.db.query(
