@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
 import type {
   EvaluatedStageSummary,
@@ -12,7 +10,7 @@ import type {
   StageFeedbackSummaryView,
   SupervisorEvaluationTask,
 } from '@carnet/contracts';
-import { Tenancy } from '@carnet/database';
+import { EvaluatedStageRow, EvaluationLinkRow, NewStageEvaluation, StageEvaluationRepository, StageEvaluationRow, StageRepository, Tenancy, Transactions, Tx } from '@carnet/database';
 import {
   assertEvaluation,
   assertEvaluationLinkLive,
@@ -44,7 +42,6 @@ import { hashToken, newToken } from '../auth/tokens';
 import { isUniqueViolation } from '../common/database-errors';
 import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
 import type { EvaluationBody, EvaluatorBody, FeedbackBody } from './stage-evaluations.dto';
-import { EvaluationRow, LinkRow, StageEvaluationsRepository, StageRow } from './stage-evaluations.repository';
 
 const linkNotFound = () => notFound('Lien d’évaluation');
 const alreadyEvaluated = (who: string) => new DomainError(ErrorCode.Conflict, `${who} a déjà transmis son évaluation de ce stage : elle ne se modifie plus.`);
@@ -58,10 +55,11 @@ const alreadyEvaluated = (who: string) => new DomainError(ErrorCode.Conflict, `$
 @Injectable()
 export class StageEvaluationsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
-    private readonly repository: StageEvaluationsRepository,
+    private readonly repository: StageEvaluationRepository,
+    private readonly stages: StageRepository,
     private readonly access: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -79,10 +77,10 @@ export class StageEvaluationsService {
     const token = newToken();
     const expiresAt = new Date(now.getTime() + EVALUATION_LINK_DAYS * 86_400_000);
     const url = `${this.config.http.publicUrl}/evaluation-stage#jeton=${encodeURIComponent(token)}`;
-    const link = await this.dataSource.transaction(async (manager) => {
-      const revoked = await this.repository.revokeLive(manager, stage.id, email, now);
-      const saved = await this.repository.insertLink(manager, { stageId: stage.id, evaluatorName: name, evaluatorEmail: email, tokenHash: hashToken(token), createdBy: auth.userId, createdAt: now, expiresAt });
-      await this.audit.record(auth, { action: 'stage_evaluation.link_issued', subjectType: 'stage', subjectId: stage.id, details: { linkId: saved.id, email, revoked } }, manager);
+    const link = await this.transactions.run(async (tx) => {
+      const revoked = await this.repository.revokeLive(stage.id, email, now, tx);
+      const saved = await this.repository.insertLink({ stageId: stage.id, evaluatorName: name, evaluatorEmail: email, tokenHash: hashToken(token), createdBy: auth.userId, createdAt: now, expiresAt }, tx);
+      await this.audit.record(auth, { action: 'stage_evaluation.link_issued', subjectType: 'stage', subjectId: stage.id, details: { linkId: saved.id, email, revoked } }, tx);
       return saved;
     });
     const intern = await this.repository.userName(stage.internId);
@@ -111,15 +109,15 @@ export class StageEvaluationsService {
       assertEvaluationOpen(stage.endsOn, parisDay(now));
       const input = { levels: body.levels, comment: body.comment ?? '', validationProposed: body.validationProposed };
       assertEvaluation(input);
-      const evaluation = await this.dataSource.transaction(async (manager) => {
-        const link = await this.repository.linkByHash(hashToken(token), manager, true);
+      const evaluation = await this.transactions.run(async (tx) => {
+        const link = await this.repository.linkByHash(hashToken(token), { forUpdate: true }, tx);
         if (!link) throw linkNotFound();
         // Checked again under the lock: two submissions at once, one evaluation.
         assertEvaluationLinkLive(link, now);
-        if (await this.repository.evaluatedBy(stage.id, { email: link.evaluatorEmail }, manager)) throw alreadyEvaluated(link.evaluatorName);
-        const saved = await this.insert(manager, { ...input, stageId: stage.id, authorId: null, linkId: link.id, evaluatorName: link.evaluatorName, evaluatorEmail: link.evaluatorEmail, submittedAt: now }, link.evaluatorName);
-        await this.repository.markUsed(manager, link.id, now);
-        await this.audit.record({ ...origin, userId: null }, { action: 'stage_evaluation.submitted', subjectType: 'stage', subjectId: stage.id, details: { evaluationId: saved.id, via: 'link', linkId: link.id, email: link.evaluatorEmail } }, manager);
+        if (await this.repository.evaluatedBy(stage.id, { email: link.evaluatorEmail }, tx)) throw alreadyEvaluated(link.evaluatorName);
+        const saved = await this.insert({ ...input, stageId: stage.id, authorId: null, linkId: link.id, evaluatorName: link.evaluatorName, evaluatorEmail: link.evaluatorEmail, submittedAt: now }, link.evaluatorName, tx);
+        await this.repository.markUsed(link.id, now, tx);
+        await this.audit.record({ ...origin, userId: null }, { action: 'stage_evaluation.submitted', subjectType: 'stage', subjectId: stage.id, details: { evaluationId: saved.id, via: 'link', linkId: link.id, email: link.evaluatorEmail } }, tx);
         return saved;
       });
       return this.pageView(found, evaluation);
@@ -130,7 +128,7 @@ export class StageEvaluationsService {
   async submitSigned(auth: AuthContext, stageId: string, body: EvaluationBody, now = new Date()): Promise<StageEvaluationView> {
     const stage = await this.repository.stage(stageId);
     if (!stage) throw notFound('Stage');
-    if (!(await this.repository.supervises(stage.id, auth.userId))) {
+    if (!(await this.stages.supervises(stage.id, auth.userId))) {
       if (stage.internId === auth.userId || hasRole(auth, 'admin')) throw new DomainError(ErrorCode.Forbidden, 'Seuls les encadrants du stage évaluent l’interne.');
       throw notFound('Stage');
     }
@@ -138,10 +136,10 @@ export class StageEvaluationsService {
     const input = { levels: body.levels, comment: body.comment ?? '', validationProposed: body.validationProposed };
     assertEvaluation(input);
     const me = (await this.repository.userName(auth.userId))!;
-    const saved = await this.dataSource.transaction(async (manager) => {
-      if (await this.repository.evaluatedBy(stage.id, { userId: auth.userId, email: me.email }, manager)) throw alreadyEvaluated('Vous');
-      const row = await this.insert(manager, { ...input, stageId: stage.id, authorId: auth.userId, linkId: null, evaluatorName: me.name, evaluatorEmail: null, submittedAt: now }, 'Vous');
-      await this.audit.record(auth, { action: 'stage_evaluation.submitted', subjectType: 'stage', subjectId: stage.id, details: { evaluationId: row.id, via: 'account' } }, manager);
+    const saved = await this.transactions.run(async (tx) => {
+      if (await this.repository.evaluatedBy(stage.id, { userId: auth.userId, email: me.email }, tx)) throw alreadyEvaluated('Vous');
+      const row = await this.insert({ ...input, stageId: stage.id, authorId: auth.userId, linkId: null, evaluatorName: me.name, evaluatorEmail: null, submittedAt: now }, 'Vous', tx);
+      await this.audit.record(auth, { action: 'stage_evaluation.submitted', subjectType: 'stage', subjectId: stage.id, details: { evaluationId: row.id, via: 'account' } }, tx);
       return row;
     });
     return this.evaluationView(saved);
@@ -168,7 +166,7 @@ export class StageEvaluationsService {
     const ids = stages.map((s) => s.id);
     const [evaluations, links, given] = await Promise.all([
       this.repository.evaluationsOf(ids),
-      relation === 'admin' ? this.repository.linksOf(ids) : Promise.resolve([] as LinkRow[]),
+      relation === 'admin' ? this.repository.linksOf(ids) : Promise.resolve([] as EvaluationLinkRow[]),
       relation === 'self' ? this.repository.feedbackGiven(ids) : Promise.resolve(new Set<string>()),
     ]);
     return {
@@ -190,10 +188,10 @@ export class StageEvaluationsService {
     assertEvaluationOpen(stage.endsOn, parisDay(now));
     const input = { ratings: body.ratings, housingProvided: body.housingProvided, vehicleRequired: body.vehicleRequired, comment: body.comment ?? '' };
     assertFeedback(input);
-    await this.dataSource.transaction(async (manager) => {
-      if (!(await this.repository.insertFeedback(manager, stage.id, input, now))) throw new DomainError(ErrorCode.Conflict, 'Vous avez déjà évalué ce stage : une réponse par stage, qui ne se modifie plus.');
+    await this.transactions.run(async (tx) => {
+      if (!(await this.repository.insertFeedback(stage.id, input, now, tx))) throw new DomainError(ErrorCode.Conflict, 'Vous avez déjà évalué ce stage : une réponse par stage, qui ne se modifie plus.');
       // Who answered, never what: the entry holds no rating.
-      await this.audit.record(auth, { action: 'stage_feedback.submitted', subjectType: 'stage', subjectId: stage.id }, manager);
+      await this.audit.record(auth, { action: 'stage_feedback.submitted', subjectType: 'stage', subjectId: stage.id }, tx);
     });
     return { stageId: stage.id, submittedAt: now.toISOString() };
   }
@@ -206,23 +204,23 @@ export class StageEvaluationsService {
   }
 
   /** The link a token names, live, in an open faculty: 404 unknown, 400 used, revoked or expired. */
-  private async liveLink(token: string, now: Date): Promise<LinkRow> {
+  private async liveLink(token: string, now: Date): Promise<EvaluationLinkRow> {
     const link = await Tenancy.asSystem(() => this.repository.linkByHash(hashToken(token)));
     if (!link || !link.facultyActive) throw linkNotFound();
     assertEvaluationLinkLive(link, now);
     return link;
   }
 
-  private async insert(manager: EntityManager, row: Parameters<StageEvaluationsRepository['insertEvaluation']>[1], who: string): Promise<EvaluationRow> {
+  private async insert(row: NewStageEvaluation, who: string, tx: Tx): Promise<StageEvaluationRow> {
     try {
-      return await this.repository.insertEvaluation(manager, row);
+      return await this.repository.insertEvaluation(row, tx);
     } catch (error) {
       if (isUniqueViolation(error)) throw alreadyEvaluated(who);
       throw error;
     }
   }
 
-  private async pageView(link: LinkRow, evaluation: EvaluationRow | null): Promise<StageEvaluationLinkPageView> {
+  private async pageView(link: EvaluationLinkRow, evaluation: StageEvaluationRow | null): Promise<StageEvaluationLinkPageView> {
     const stage = (await this.repository.stage(link.stageId))!;
     const intern = await this.repository.userName(stage.internId);
     const { id: _id, kind: _kind, semester: _semester, ...summary } = this.stageSummary(stage);
@@ -236,7 +234,7 @@ export class StageEvaluationsService {
     };
   }
 
-  private stageSummary(stage: StageRow): EvaluatedStageSummary {
+  private stageSummary(stage: EvaluatedStageRow): EvaluatedStageSummary {
     return {
       id: stage.id,
       kind: stage.kind,
@@ -249,7 +247,7 @@ export class StageEvaluationsService {
     };
   }
 
-  private evaluationView(row: EvaluationRow): StageEvaluationView {
+  private evaluationView(row: StageEvaluationRow): StageEvaluationView {
     return {
       id: row.id,
       stageId: row.stageId,
@@ -261,7 +259,7 @@ export class StageEvaluationsService {
     };
   }
 
-  private linkView(link: LinkRow, now: Date): StageEvaluationLinkView {
+  private linkView(link: EvaluationLinkRow, now: Date): StageEvaluationLinkView {
     return {
       id: link.id,
       evaluatorName: link.evaluatorName,

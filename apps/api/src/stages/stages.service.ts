@@ -1,8 +1,5 @@
-import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { inRequestFaculty, requestFacultySql, Stage, StageDifficulty, StagePhase, StageSupervisor, Upp, User } from '@carnet/database';
+import { Stage, StageDifficulty, StagePeopleRepository, StageRepository, Transactions, Tx } from '@carnet/database';
 import {
   assertSupervisionFits,
   daysInclusive,
@@ -30,6 +27,12 @@ export interface FeeLine {
   amountCents: number;
 }
 
+/** A row the schema guarantees (a foreign key's target). */
+const known = <T>(row: T | null): T => {
+  if (row === null) throw new Error('A row the schema guarantees is missing.');
+  return row;
+};
+
 const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
 
 /**
@@ -40,7 +43,9 @@ const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 864
 @Injectable()
 export class StagesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stages: StageRepository,
+    private readonly people: StagePeopleRepository,
+    private readonly transactions: Transactions,
     private readonly portfolios: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -48,59 +53,55 @@ export class StagesService {
   async create(auth: AuthContext, body: CreateStageBody) {
     if (body.endsOn <= body.startsOn) throw new DomainError(ErrorCode.InvalidInput, 'Le stage doit finir après son début.', [{ path: 'endsOn', message: 'doit suivre startsOn' }]);
     assertSupervisionFits(body.kind, body.supervisors);
-    return this.dataSource.transaction(async (manager) => {
-      const intern = await manager.getRepository(User).findOneBy({ id: body.internId });
+    return this.transactions.run(async (tx) => {
+      const intern = await this.people.byId(body.internId, tx);
       if (!intern?.roles.includes('intern')) throw new DomainError(ErrorCode.RoleMismatch, 'L’interne est introuvable.', [{ path: 'internId', message: 'n’est pas un interne' }]);
-      await this.assertTutors(manager, body.supervisors);
-      const stage = manager.create(Stage, {
-        internId: body.internId,
-        kind: body.kind,
-        semester: body.semester,
-        place: body.place?.trim() ?? '',
-        startsOn: body.startsOn,
-        endsOn: body.endsOn,
-        psyMonths: body.psyMonths ?? 0,
-        createdBy: auth.userId,
-      });
-      await manager.save(stage);
-      await this.openPeriods(manager, stage.id, body.supervisors, body.startsOn);
-      await this.audit.record(auth, { action: 'stage.created', subjectType: 'stage', subjectId: stage.id, details: { kind: stage.kind, internId: stage.internId } }, manager);
-      return this.describe(manager, stage);
+      await this.assertTutors(body.supervisors, tx);
+      const stage = await this.stages.insert(
+        {
+          internId: body.internId,
+          kind: body.kind,
+          semester: body.semester,
+          place: body.place?.trim() ?? '',
+          startsOn: body.startsOn,
+          endsOn: body.endsOn,
+          psyMonths: body.psyMonths ?? 0,
+          createdBy: auth.userId,
+        },
+        tx,
+      );
+      await this.stages.openPeriods(stage.id, body.supervisors, body.startsOn, tx);
+      await this.audit.record(auth, { action: 'stage.created', subjectType: 'stage', subjectId: stage.id, details: { kind: stage.kind, internId: stage.internId } }, tx);
+      return this.describe(stage, tx);
     });
   }
 
   /** A dated change of supervisors: the current periods end the day before `from`. */
   async changeSupervisors(auth: AuthContext, id: string, from: string, supervisors: SupervisorBody[]) {
-    return this.dataSource.transaction(async (manager) => {
-      const stage = await manager.getRepository(Stage).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      const stage = await this.stages.lockForUpdate(id, tx);
       if (!stage) throw notFound('Stage');
       if (from <= stage.startsOn || from > stage.endsOn) {
         throw new DomainError(ErrorCode.InvalidInput, 'La date du changement doit tomber pendant le stage, après son premier jour.', [{ path: 'from', message: 'hors du stage' }]);
       }
       assertSupervisionFits(stage.kind, supervisors);
-      await this.assertTutors(manager, supervisors);
-      await manager.getRepository(StageSupervisor).update({ stageId: id, toDate: IsNull() }, { toDate: dayBefore(from) });
-      await this.openPeriods(manager, id, supervisors, from);
-      await this.audit.record(auth, { action: 'stage.supervisors_changed', subjectType: 'stage', subjectId: id, details: { from, supervisors: supervisors.length } }, manager);
-      return this.describe(manager, stage);
+      await this.assertTutors(supervisors, tx);
+      await this.stages.closePeriods(id, dayBefore(from), tx);
+      await this.stages.openPeriods(id, supervisors, from, tx);
+      await this.audit.record(auth, { action: 'stage.supervisors_changed', subjectType: 'stage', subjectId: id, details: { from, supervisors: supervisors.length } }, tx);
+      return this.describe(stage, tx);
     });
   }
 
   async list(auth: AuthContext, query: ListStagesQuery): Promise<Page<unknown>> {
-    const builder = this.dataSource.getRepository(Stage).createQueryBuilder('s').where(requestFacultySql('s')).orderBy('s.starts_on', 'DESC').addOrderBy('s.id');
-    if (!hasRole(auth, 'admin')) {
-      builder.andWhere(`(s.intern_id = :me OR EXISTS (SELECT 1 FROM stage_supervisor ss WHERE ss.stage_id = s.id AND ss.tutor_id = :me))`, { me: auth.userId });
-    }
-    if (query.internId) builder.andWhere('s.intern_id = :internId', { internId: query.internId });
-    if (query.semester) builder.andWhere('s.semester = :semester', { semester: query.semester });
-    if (query.kind) builder.andWhere('s.kind = :kind', { kind: query.kind });
-    const [stages, total] = await builder.skip(offsetOf(query)).take(query.pageSize).getManyAndCount();
-    return pageOf(await Promise.all(stages.map((s) => this.describe(this.dataSource.manager, s))), total, query);
+    const filter = { readerId: hasRole(auth, 'admin') ? null : auth.userId, internId: query.internId, semester: query.semester, kind: query.kind };
+    const { stages, total } = await this.stages.list(filter, offsetOf(query), query.pageSize);
+    return pageOf(await Promise.all(stages.map((s) => this.describe(s))), total, query);
   }
 
   async get(auth: AuthContext, id: string) {
     const { stage } = await this.visible(auth, id);
-    return this.describe(this.dataSource.manager, stage);
+    return this.describe(stage);
   }
 
   async fees(auth: AuthContext, id: string): Promise<{ stageId: string; totalCents: number; lines: FeeLine[] }> {
@@ -109,11 +110,11 @@ export class StagesService {
     if (stage.kind !== 'praticien_n1' && stage.kind !== 'saspas') {
       throw new DomainError(ErrorCode.Conflict, `Pas d’honoraires pédagogiques pour un stage ${STAGE_LABELS[stage.kind]}.`);
     }
-    const periods = await this.dataSource.getRepository(StageSupervisor).find({ where: { stageId: id }, order: { fromDate: 'ASC' } });
+    const periods = await this.stages.periodsOf(id);
     const shares = shareFees(
       periods.map((p) => ({ tutorId: p.tutorId, halfDaysPerWeek: p.halfDaysPerWeek, days: daysInclusive(p.fromDate, p.toDate ?? stage.endsOn) })),
     );
-    const users = await namesOf(this.dataSource.manager, shares.map((s) => s.tutorId));
+    const users = await this.people.namesKept(shares.map((s) => s.tutorId));
     const latest = (tutorId: string) => [...periods].reverse().find((p) => p.tutorId === tutorId)!.halfDaysPerWeek;
     return {
       stageId: id,
@@ -130,10 +131,9 @@ export class StagesService {
 
   async recordPhase(auth: AuthContext, id: string, phase: number, note: string) {
     const { stage } = await this.visible(auth, id);
-    const current = await this.dataSource.getRepository(StageSupervisor).exists({ where: { stageId: id, tutorId: auth.userId, toDate: IsNull() } });
+    const current = await this.stages.supervisesNow(id, auth.userId);
     if (!current) throw new DomainError(ErrorCode.Forbidden, 'Seuls les MSU qui encadrent ce stage enregistrent la phase de supervision.');
-    const row = this.dataSource.getRepository(StagePhase).create({ stageId: stage.id, phase, note: note.trim(), recordedBy: auth.userId });
-    await this.dataSource.getRepository(StagePhase).save(row);
+    const row = await this.stages.insertPhase({ stageId: stage.id, phase, note: note.trim(), recordedBy: auth.userId });
     await this.audit.record(auth, { action: 'stage.phase', subjectType: 'stage', subjectId: id, details: { phase } });
     return { id: row.id, phase: row.phase, label: SUPERVISION_PHASES[row.phase as keyof typeof SUPERVISION_PHASES], note: row.note, recordedBy: row.recordedBy, recordedAt: row.recordedAt.toISOString() };
   }
@@ -141,8 +141,7 @@ export class StagesService {
   async reportDifficulty(auth: AuthContext, id: string, body: string) {
     const { relation } = await this.visible(auth, id);
     if (relation === 'admin') throw new DomainError(ErrorCode.Forbidden, 'Une difficulté se signale par l’interne ou un MSU du stage.');
-    const row = this.dataSource.getRepository(StageDifficulty).create({ stageId: id, reporterId: auth.userId, body: body.trim() });
-    await this.dataSource.getRepository(StageDifficulty).save(row);
+    const row = await this.stages.insertDifficulty({ stageId: id, reporterId: auth.userId, body: body.trim() });
     await this.audit.record(auth, { action: 'stage.difficulty_reported', subjectType: 'stage', subjectId: id, details: { difficultyId: row.id } });
     return { id: row.id, createdAt: row.createdAt.toISOString() };
   }
@@ -155,68 +154,55 @@ export class StagesService {
     const { stage, relation } = await this.visible(auth, id);
     let rows: StageDifficulty[];
     if (relation === 'admin') {
-      const [me, intern] = await Promise.all([
-        this.dataSource.getRepository(User).findOneByOrFail({ id: auth.userId }),
-        this.dataSource.getRepository(User).findOneByOrFail({ id: stage.internId }),
-      ]);
+      const [me, intern] = await Promise.all([this.people.byId(auth.userId).then(known), this.people.byId(stage.internId).then(known)]);
       if (me.uppId && me.uppId !== intern.uppId) throw notFound('Stage');
-      rows = await this.dataSource.getRepository(StageDifficulty).find({ where: { stageId: id }, order: { createdAt: 'ASC' } });
+      rows = await this.stages.difficultiesOf(id);
     } else {
-      rows = await this.dataSource.getRepository(StageDifficulty).find({ where: { stageId: id, reporterId: auth.userId }, order: { createdAt: 'ASC' } });
+      rows = await this.stages.difficultiesOf(id, auth.userId);
     }
     await this.audit.record(auth, { action: 'stage.difficulties_read', subjectType: 'stage', subjectId: id, details: { count: rows.length } });
-    const reporters = await namesOf(this.dataSource.manager, [...rows.map((r) => r.reporterId), auth.userId]);
+    const reporters = await this.people.namesKept([...rows.map((r) => r.reporterId), auth.userId]);
     return rows.map((r) => ({ id: r.id, reporter: { id: r.reporterId, displayName: reporters.get(r.reporterId) ?? '' }, body: r.body, createdAt: r.createdAt.toISOString() }));
   }
 
   async maquette(auth: AuthContext, internId: string) {
     await this.portfolios.read(auth, internId, 'stages');
-    const stages = await this.dataSource.getRepository(Stage).find({ where: { internId }, order: { startsOn: 'ASC' } });
+    const stages = await this.stages.ofIntern(internId);
     return {
       internId,
-      stages: await Promise.all(stages.map((s) => this.describe(this.dataSource.manager, s))),
+      stages: await Promise.all(stages.map((s) => this.describe(s))),
       psyMonths: stages.reduce((sum, s) => sum + s.psyMonths, 0),
       missing: maquetteGaps(stages),
     };
   }
 
   private async visible(auth: AuthContext, id: string): Promise<{ stage: Stage; relation: 'intern' | 'supervisor' | 'admin' }> {
-    const stage = await this.dataSource.getRepository(Stage).findOneBy({ id, facultyId: inRequestFaculty() });
+    const stage = await this.stages.inFaculty(id);
     if (!stage) throw notFound('Stage');
     if (stage.internId === auth.userId) return { stage, relation: 'intern' };
-    if (await this.dataSource.getRepository(StageSupervisor).exists({ where: { stageId: id, tutorId: auth.userId } })) return { stage, relation: 'supervisor' };
+    if (await this.stages.supervises(id, auth.userId)) return { stage, relation: 'supervisor' };
     if (hasRole(auth, 'admin')) return { stage, relation: 'admin' };
     throw notFound('Stage');
   }
 
-  private async assertTutors(manager: EntityManager, supervisors: SupervisorBody[]): Promise<void> {
+  private async assertTutors(supervisors: SupervisorBody[], tx: Tx): Promise<void> {
     if (!supervisors.length) return;
-    const found = await manager.getRepository(User).findBy({ id: In(supervisors.map((s) => s.tutorId)) });
+    const found = await this.people.byIds(supervisors.map((s) => s.tutorId), tx);
     const faults = supervisors
       .filter((s) => !found.find((u) => u.id === s.tutorId && u.roles.includes('tutor') && u.active))
       .map((s) => ({ path: 'supervisors', message: `${s.tutorId} n’est pas un MSU actif` }));
     if (faults.length) throw new DomainError(ErrorCode.RoleMismatch, 'Encadrants invalides.', faults);
   }
 
-  private async openPeriods(manager: EntityManager, stageId: string, supervisors: SupervisorBody[], from: string): Promise<void> {
-    if (!supervisors.length) return;
-    await manager.insert(
-      StageSupervisor,
-      supervisors.map((s) => ({ stageId, tutorId: s.tutorId, referent: s.referent, halfDaysPerWeek: s.halfDaysPerWeek, fromDate: from, toDate: null })),
-    );
-  }
-
-  private async describe(manager: EntityManager, stage: Stage) {
-    const [periods, phases] = await Promise.all([
-      manager.getRepository(StageSupervisor).find({ where: { stageId: stage.id }, order: { fromDate: 'ASC' } }),
-      manager.getRepository(StagePhase).find({ where: { stageId: stage.id }, order: { recordedAt: 'ASC' } }),
-    ]);
-    const users = new Map((await manager.getRepository(User).findBy({ id: In([...periods.map((p) => p.tutorId), stage.internId]) })).map((u) => [u.id, u]));
+  /** The stage as the API shows it; on `tx` when inside one. */
+  private async describe(stage: Stage, tx?: Tx) {
+    const [periods, phases] = await Promise.all([this.stages.periodsOf(stage.id, tx), this.stages.phasesOf(stage.id, tx)]);
+    const users = new Map((await this.people.byIds([...periods.map((p) => p.tutorId), stage.internId], tx)).map((u) => [u.id, u]));
     // A stage moved from another faculty names its supervisors there: their names as kept at the move.
-    const kept = await namesOf(manager, periods.filter((p) => !users.has(p.tutorId)).map((p) => p.tutorId));
+    const kept = await this.people.namesKept(periods.filter((p) => !users.has(p.tutorId)).map((p) => p.tutorId), tx);
     const name = (id: string) => (users.get(id) ? displayName(users.get(id)!) : (kept.get(id) ?? ''));
     const intern = users.get(stage.internId);
-    const upp = intern?.uppId ? await manager.getRepository(Upp).findOneBy({ id: intern.uppId }) : null;
+    const upp = intern?.uppId ? await this.stages.upp(intern.uppId, tx) : null;
     return {
       id: stage.id,
       internId: stage.internId,

@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
 import type { DirectorLinkIssued, DirectorLinkView, ThesisDirectorPageView, ThesisView } from '@carnet/contracts';
-import { Thesis, ThesisComment, ThesisDirectorLink, ThesisDocument, ThesisStep, ThesisStepTemplate, User } from '@carnet/database';
+import { StagePeopleRepository, Thesis, ThesisDirectorLink, ThesisDocument, ThesisRepository, ThesisStep, Transactions, Tx } from '@carnet/database';
 import {
   assertDirectorLinkLive,
   assertStepInput,
@@ -37,6 +35,12 @@ import { receiveDocument } from './thesis-upload';
 /** Who reads a thesis: whoever reads the portfolio, and its director (with an account), who reads only the thesis. */
 type ThesisRelation = PortfolioRelation | 'director';
 
+/** A row the schema guarantees (a foreign key's target). */
+const known = <T>(row: T | null): T => {
+  if (row === null) throw new Error('A row the schema guarantees is missing.');
+  return row;
+};
+
 const onlyIntern = () => new DomainError(ErrorCode.Forbidden, 'Seul l’interne tient sa thèse à jour ; son tuteur et les jurys la lisent.');
 
 /**
@@ -46,7 +50,9 @@ const onlyIntern = () => new DomainError(ErrorCode.Forbidden, 'Seul l’interne 
 @Injectable()
 export class ThesisService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly theses: ThesisRepository,
+    private readonly people: StagePeopleRepository,
+    private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
@@ -62,9 +68,9 @@ export class ThesisService {
 
   /** Theses the requester directs (an MSU with an account), newest first. */
   async directed(auth: AuthContext, now = new Date()): Promise<{ items: { internId: string; internName: string; subject: string; stalledSteps: number }[] }> {
-    const theses = await this.dataSource.getRepository(Thesis).find({ where: { directorId: auth.userId }, order: { updatedAt: 'DESC' } });
+    const theses = await this.theses.directedBy(auth.userId);
     const interns = await this.users(theses.map((t) => t.internId));
-    const steps = theses.length ? await this.dataSource.getRepository(ThesisStep).find({ where: { thesisId: In(theses.map((t) => t.id)) } }) : [];
+    const steps = await this.theses.stepsOf(theses.map((t) => t.id));
     return {
       items: theses.map((t) => ({
         internId: t.internId,
@@ -81,23 +87,22 @@ export class ThesisService {
     if (relation !== 'self') throw onlyIntern();
     assertThesisInput(body);
     const director = await this.director(body, internId);
-    return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(Thesis);
-      let thesis = await repo.findOne({ where: { internId }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      let thesis = await this.theses.lockOfIntern(internId, tx);
       const created = !thesis;
       if (!thesis) {
-        thesis = await repo.save(repo.create({ internId, subject: body.subject.trim(), ...director, createdAt: now, updatedAt: now }));
-        const template = await manager.getRepository(ThesisStepTemplate).find({ order: { position: 'ASC' } });
+        thesis = await this.theses.insert(internId, { subject: body.subject.trim(), ...director }, now, tx);
+        const template = await this.theses.stepTemplate(tx);
         const labels = template.length ? template.map((t) => t.label) : DEFAULT_THESIS_STEPS;
-        await manager.getRepository(ThesisStep).insert(labels.map((label, position) => ({ thesisId: thesis!.id, position, label, note: '', updatedAt: now })));
+        await this.theses.insertSteps(thesis.id, labels, now, tx);
       } else {
         // A director who changes is no longer reachable by the links sent to the one before.
-        if (thesis.directorEmail !== director.directorEmail) await this.revokeLive(manager, thesis.id, now);
+        if (thesis.directorEmail !== director.directorEmail) await this.theses.revokeLiveLinks(thesis.id, now, tx);
         Object.assign(thesis, { subject: body.subject.trim(), ...director, updatedAt: now });
-        thesis = await repo.save(thesis);
+        thesis = await this.theses.save(thesis, tx);
       }
-      await this.audit.record(auth, { action: created ? 'thesis.create' : 'thesis.update', subjectType: 'thesis', subjectId: thesis.id, details: { internId, director: body.director?.kind ?? null } }, manager);
-      return { created, thesis: await this.view(thesis, 'self', auth, now, manager) };
+      await this.audit.record(auth, { action: created ? 'thesis.create' : 'thesis.update', subjectType: 'thesis', subjectId: thesis.id, details: { internId, director: body.director?.kind ?? null } }, tx);
+      return { created, thesis: await this.view(thesis, 'self', auth, now, tx) };
     });
   }
 
@@ -106,13 +111,13 @@ export class ThesisService {
     assertStepInput(body, now);
     const changed = (['plannedOn', 'doneOn', 'note'] as const).filter((key) => body[key] !== undefined && body[key] !== step[key]);
     if (changed.length) {
-      await this.dataSource.transaction(async (manager) => {
-        await manager.getRepository(ThesisStep).update({ id: step.id }, { ...Object.fromEntries(changed.map((key) => [key, body[key]])), updatedAt: now });
-        await manager.getRepository(Thesis).update({ id: thesis.id }, { updatedAt: now });
-        await this.audit.record(auth, { action: 'thesis_step.update', subjectType: 'thesis', subjectId: thesis.id, details: { stepId, label: step.label, changed } }, manager);
+      await this.transactions.run(async (tx) => {
+        await this.theses.updateStep(step.id, Object.fromEntries(changed.map((key) => [key, body[key]])), now, tx);
+        await this.theses.touch(thesis.id, now, tx);
+        await this.audit.record(auth, { action: 'thesis_step.update', subjectType: 'thesis', subjectId: thesis.id, details: { stepId, label: step.label, changed } }, tx);
       });
     }
-    return this.view(await this.dataSource.getRepository(Thesis).findOneByOrFail({ id: thesis.id }), 'self', auth, now);
+    return this.view(known(await this.theses.byId(thesis.id)), 'self', auth, now);
   }
 
   async upload(auth: AuthContext, stepId: string, request: FastifyRequest): Promise<ThesisView> {
@@ -126,9 +131,9 @@ export class ThesisService {
         throw new DomainError(ErrorCode.StorageUnavailable, 'Le stockage des fichiers est indisponible : réessayez dans un moment.', undefined, error);
       });
       try {
-        await this.dataSource.transaction(async (manager) => {
-          await manager.getRepository(ThesisDocument).insert({ id, stepId: step.id, filename: received.filename, mimeType: received.mimeType, size: received.size, sha256: received.sha256, storageKey, uploadedBy: auth.userId, createdAt: new Date() });
-          await this.audit.record(auth, { action: 'thesis_document.uploaded', subjectType: 'thesis', subjectId: thesis.id, details: { stepId, documentId: id, sha256: received.sha256, size: received.size } }, manager);
+        await this.transactions.run(async (tx) => {
+          await this.theses.insertDocument({ id, stepId: step.id, filename: received.filename, mimeType: received.mimeType, size: received.size, sha256: received.sha256, storageKey, uploadedBy: auth.userId, createdAt: new Date() }, tx);
+          await this.audit.record(auth, { action: 'thesis_document.uploaded', subjectType: 'thesis', subjectId: thesis.id, details: { stepId, documentId: id, sha256: received.sha256, size: received.size } }, tx);
         });
       } catch (error) {
         await this.storage.delete(storageKey).catch(() => undefined);
@@ -141,10 +146,10 @@ export class ThesisService {
   }
 
   async download(auth: AuthContext, documentId: string): Promise<{ document: ThesisDocument; redirect?: string; stream?: Readable }> {
-    const document = await this.dataSource.getRepository(ThesisDocument).findOneBy({ id: documentId });
+    const document = await this.theses.document(documentId);
     if (!document) throw notFound('Document');
-    const step = await this.dataSource.getRepository(ThesisStep).findOneByOrFail({ id: document.stepId });
-    const thesis = await this.dataSource.getRepository(Thesis).findOneByOrFail({ id: step.thesisId });
+    const step = known(await this.theses.step(document.stepId));
+    const thesis = known(await this.theses.byId(step.thesisId));
     const { relation } = await this.readable(auth, thesis.internId).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === ErrorCode.NotFound ? notFound('Document') : error;
     });
@@ -156,17 +161,17 @@ export class ThesisService {
 
   /** A comment by the thesis's director, signed in with their account. */
   async comment(auth: AuthContext, thesisId: string, body: string, now = new Date()): Promise<ThesisView> {
-    const thesis = await this.dataSource.getRepository(Thesis).findOneBy({ id: thesisId });
+    const thesis = await this.theses.byId(thesisId);
     if (!thesis) throw notFound('Thèse');
     const { relation } = await this.readable(auth, thesis.internId).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === ErrorCode.NotFound ? notFound('Thèse') : error;
     });
     if (relation !== 'director') throw new DomainError(ErrorCode.Forbidden, 'Seul le directeur de la thèse la commente.');
     assertThesisComment(body);
-    const author = await this.dataSource.getRepository(User).findOneByOrFail({ id: auth.userId });
-    await this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(ThesisComment).save(manager.getRepository(ThesisComment).create({ thesisId, authorId: auth.userId, authorName: displayName(author), linkId: null, body: body.trim(), createdAt: now }));
-      await this.audit.record(auth, { action: 'thesis.comment', subjectType: 'thesis', subjectId: thesisId, details: { commentId: saved.id, via: 'account' } }, manager);
+    const author = known(await this.people.byId(auth.userId));
+    await this.transactions.run(async (tx) => {
+      const saved = await this.theses.insertComment({ thesisId, authorId: auth.userId, authorName: displayName(author), linkId: null, body: body.trim(), createdAt: now }, tx);
+      await this.audit.record(auth, { action: 'thesis.comment', subjectType: 'thesis', subjectId: thesisId, details: { commentId: saved.id, via: 'account' } }, tx);
     });
     return this.view(thesis, relation, auth, now);
   }
@@ -180,13 +185,11 @@ export class ThesisService {
     const token = newToken();
     const expiresAt = new Date(now.getTime() + DIRECTOR_LINK_DAYS * 86_400_000);
     const url = `${this.config.http.publicUrl}/direction-these#jeton=${encodeURIComponent(token)}`;
-    const intern = await this.dataSource.getRepository(User).findOneByOrFail({ id: thesis.internId });
-    const link = await this.dataSource.transaction(async (manager) => {
-      await this.revokeLive(manager, thesis.id, now);
-      const saved = await manager.getRepository(ThesisDirectorLink).save(
-        manager.getRepository(ThesisDirectorLink).create({ thesisId, email: thesis.directorEmail!, tokenHash: hashToken(token), createdBy: auth.userId, createdAt: now, expiresAt, usedAt: null, revokedAt: null }),
-      );
-      await this.audit.record(auth, { action: 'thesis.director_link.issued', subjectType: 'thesis', subjectId: thesisId, details: { linkId: saved.id, email: saved.email, expiresAt: expiresAt.toISOString() } }, manager);
+    const intern = known(await this.people.byId(thesis.internId));
+    const link = await this.transactions.run(async (tx) => {
+      await this.theses.revokeLiveLinks(thesis.id, now, tx);
+      const saved = await this.theses.insertLink({ thesisId, email: thesis.directorEmail!, tokenHash: hashToken(token), createdBy: auth.userId, createdAt: now, expiresAt, usedAt: null, revokedAt: null }, tx);
+      await this.audit.record(auth, { action: 'thesis.director_link.issued', subjectType: 'thesis', subjectId: thesisId, details: { linkId: saved.id, email: saved.email, expiresAt: expiresAt.toISOString() } }, tx);
       return saved;
     });
     const mail = mailTemplates.thesisDirectorLink(link.email, thesis.directorName, displayName(intern), thesis.subject, url, DIRECTOR_LINK_DAYS);
@@ -198,15 +201,15 @@ export class ThesisService {
 
   async revokeDirectorLink(auth: AuthContext, thesisId: string, now = new Date()): Promise<void> {
     const thesis = await this.ownThesis(auth, thesisId);
-    await this.dataSource.transaction(async (manager) => {
-      const revoked = await this.revokeLive(manager, thesis.id, now);
-      if (revoked) await this.audit.record(auth, { action: 'thesis.director_link.revoked', subjectType: 'thesis', subjectId: thesisId, details: {} }, manager);
+    await this.transactions.run(async (tx) => {
+      const revoked = await this.theses.revokeLiveLinks(thesis.id, now, tx);
+      if (revoked) await this.audit.record(auth, { action: 'thesis.director_link.revoked', subjectType: 'thesis', subjectId: thesisId, details: {} }, tx);
     });
   }
 
   /** The thesis as its director sees it through a live link (which this read does not use up). */
   async directorPage(token: string, now = new Date()): Promise<ThesisDirectorPageView> {
-    const link = await this.dataSource.getRepository(ThesisDirectorLink).findOneBy({ tokenHash: hashToken(token) });
+    const link = await this.theses.linkByTokenHash(hashToken(token));
     if (!link) throw notFound('Lien');
     assertDirectorLinkLive(link, now);
     return this.pageView(link, now);
@@ -215,26 +218,21 @@ export class ThesisService {
   /** The director's comment through their link, which it uses up. */
   async directorComment(token: string, body: string, origin: RequestOrigin, now = new Date()): Promise<ThesisDirectorPageView> {
     assertThesisComment(body);
-    await this.dataSource.transaction(async (manager) => {
-      const link = await manager.getRepository(ThesisDirectorLink).findOne({ where: { tokenHash: hashToken(token) }, lock: { mode: 'pessimistic_write' } });
+    await this.transactions.run(async (tx) => {
+      const link = await this.theses.linkByTokenHash(hashToken(token), { forUpdate: true }, tx);
       if (!link) throw notFound('Lien');
       assertDirectorLinkLive(link, now);
-      const thesis = await manager.getRepository(Thesis).findOneByOrFail({ id: link.thesisId });
-      // The faculty is the link's: a public request has none of its own.
-      const [{ id }]: { id: string }[] = await manager.query(
-        `INSERT INTO thesis_comment (faculty_id, thesis_id, author_name, link_id, body, created_at)
-         SELECT faculty_id, thesis_id, $2, id, $3, $4 FROM thesis_director_link WHERE id = $1 RETURNING id`,
-        [link.id, thesis.directorName ?? link.email, body.trim(), now],
-      );
-      await manager.getRepository(ThesisDirectorLink).update({ id: link.id }, { usedAt: now });
-      await this.audit.record({ ...origin, userId: null }, { action: 'thesis.director_link.used', subjectType: 'thesis', subjectId: thesis.id, details: { linkId: link.id, commentId: id, email: link.email } }, manager);
+      const thesis = known(await this.theses.byId(link.thesisId, tx));
+      const id = await this.theses.insertLinkComment(link.id, thesis.directorName ?? link.email, body.trim(), now, tx);
+      await this.theses.markLinkUsed(link.id, now, tx);
+      await this.audit.record({ ...origin, userId: null }, { action: 'thesis.director_link.used', subjectType: 'thesis', subjectId: thesis.id, details: { linkId: link.id, commentId: id, email: link.email } }, tx);
     });
-    const link = await this.dataSource.getRepository(ThesisDirectorLink).findOneByOrFail({ tokenHash: hashToken(token) });
+    const link = known(await this.theses.linkByTokenHash(hashToken(token)));
     return this.pageView(link, now);
   }
 
   private async pageView(link: ThesisDirectorLink, now: Date): Promise<ThesisDirectorPageView> {
-    const thesis = await this.dataSource.getRepository(Thesis).findOneByOrFail({ id: link.thesisId });
+    const thesis = known(await this.theses.byId(link.thesisId));
     const view = await this.view(thesis, 'director', null, now);
     return {
       internName: view.intern.displayName,
@@ -247,7 +245,7 @@ export class ThesisService {
   }
 
   async template(): Promise<{ steps: string[]; custom: boolean }> {
-    const rows = await this.dataSource.getRepository(ThesisStepTemplate).find({ order: { position: 'ASC' } });
+    const rows = await this.theses.stepTemplate();
     return rows.length ? { steps: rows.map((r) => r.label), custom: true } : { steps: [...DEFAULT_THESIS_STEPS], custom: false };
   }
 
@@ -255,11 +253,9 @@ export class ThesisService {
   async setTemplate(auth: AuthContext, steps: string[]): Promise<{ steps: string[]; custom: boolean }> {
     const errors = stepTemplateErrors(steps);
     if (errors.length) throw new DomainError(ErrorCode.InvalidInput, 'Les étapes de thèse sont invalides.', errors);
-    await this.dataSource.transaction(async (manager) => {
-      // The faculty's own rows only, whether or not the request runs under row-level security.
-      await manager.query(`DELETE FROM thesis_step_template WHERE faculty_id = carnet_current_faculty()`);
-      await manager.getRepository(ThesisStepTemplate).insert(steps.map((label, position) => ({ position, label: label.trim() })));
-      await this.audit.record(auth, { action: 'thesis.steps_defined', subjectType: 'faculty', details: { steps } }, manager);
+    await this.transactions.run(async (tx) => {
+      await this.theses.replaceStepTemplate(steps.map((label) => label.trim()), tx);
+      await this.audit.record(auth, { action: 'thesis.steps_defined', subjectType: 'faculty', details: { steps } }, tx);
     });
     return this.template();
   }
@@ -272,14 +268,14 @@ export class ThesisService {
     } catch (error) {
       if (!(error instanceof DomainError && error.code === ErrorCode.NotFound)) throw error;
     }
-    const thesis = await this.dataSource.getRepository(Thesis).findOneBy({ internId });
+    const thesis = await this.theses.ofIntern(internId);
     if (thesis && thesis.directorId === auth.userId) relation = 'director';
     if (!thesis || !relation) throw notFound('Thèse');
     return { thesis, relation };
   }
 
   private async ownThesis(auth: AuthContext, thesisId: string): Promise<Thesis> {
-    const thesis = await this.dataSource.getRepository(Thesis).findOneBy({ id: thesisId });
+    const thesis = await this.theses.byId(thesisId);
     if (!thesis) throw notFound('Thèse');
     const { relation } = await this.readable(auth, thesis.internId).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === ErrorCode.NotFound ? notFound('Thèse') : error;
@@ -289,7 +285,7 @@ export class ThesisService {
   }
 
   private async ownStep(auth: AuthContext, stepId: string): Promise<{ step: ThesisStep; thesis: Thesis }> {
-    const step = await this.dataSource.getRepository(ThesisStep).findOneBy({ id: stepId });
+    const step = await this.theses.step(stepId);
     if (!step) throw notFound('Étape de thèse');
     const thesis = await this.ownThesis(auth, step.thesisId).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === ErrorCode.NotFound ? notFound('Étape de thèse') : error;
@@ -302,34 +298,27 @@ export class ThesisService {
     const director = body.director;
     if (!director) return { directorId: null, directorName: null, directorEmail: null };
     if (director.kind === 'external') return { directorId: null, directorName: director.name!.trim(), directorEmail: director.email!.trim().toLowerCase() };
-    const where = director.userId ? { id: director.userId } : { email: director.email!.trim().toLowerCase() };
-    const user = await this.dataSource.getRepository(User).findOneBy(where);
+    const user = director.userId ? await this.people.byId(director.userId) : await this.people.byEmail(director.email!.trim().toLowerCase());
     if (!user || user.id === internId || !user.roles.includes('tutor')) {
       throw new DomainError(ErrorCode.InvalidInput, 'La thèse est invalide.', [{ path: 'director.userId', message: 'aucun MSU avec ce compte : invitez votre directeur par e-mail' }]);
     }
     return { directorId: user.id, directorName: null, directorEmail: null };
   }
 
-  private async revokeLive(manager: EntityManager, thesisId: string, now: Date): Promise<number> {
-    const result = await manager.getRepository(ThesisDirectorLink).update({ thesisId, usedAt: IsNull(), revokedAt: IsNull() }, { revokedAt: now });
-    return result.affected ?? 0;
-  }
-
   /** Names by id; on the caller's transaction when there is one (the embedded database runs one at a time). */
-  private async users(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const users = await manager.getRepository(User).find({ where: { id: In([...new Set(ids)]) }, select: { id: true, firstName: true, lastName: true } });
+  private async users(ids: string[], tx?: Tx): Promise<Map<string, string>> {
+    const users = await this.people.byIds(ids, tx);
     return new Map(users.map((u) => [u.id, displayName(u)]));
   }
 
-  private async view(thesis: Thesis, relation: ThesisRelation, auth: AuthContext | null, now = new Date(), manager: EntityManager = this.dataSource.manager): Promise<ThesisView> {
-    const steps = await manager.getRepository(ThesisStep).find({ where: { thesisId: thesis.id }, order: { position: 'ASC' } });
-    const documents = steps.length ? await manager.getRepository(ThesisDocument).find({ where: { stepId: In(steps.map((s) => s.id)) }, order: { createdAt: 'ASC' } }) : [];
-    const comments = await manager.getRepository(ThesisComment).find({ where: { thesisId: thesis.id }, order: { createdAt: 'ASC' } });
-    const names = await this.users([thesis.internId, ...(thesis.directorId ? [thesis.directorId] : [])], manager);
+  private async view(thesis: Thesis, relation: ThesisRelation, auth: AuthContext | null, now = new Date(), tx?: Tx): Promise<ThesisView> {
+    const steps = await this.theses.stepsOf([thesis.id], tx);
+    const documents = await this.theses.documentsOf(steps.map((s) => s.id), tx);
+    const comments = await this.theses.commentsOf(thesis.id, tx);
+    const names = await this.users([thesis.internId, ...(thesis.directorId ? [thesis.directorId] : [])], tx);
     let directorLink: DirectorLinkView | null = null;
     if (relation === 'self') {
-      const link = await manager.getRepository(ThesisDirectorLink).findOne({ where: { thesisId: thesis.id }, order: { createdAt: 'DESC' } });
+      const link = await this.theses.latestLink(thesis.id, tx);
       if (link) {
         const state = link.usedAt ? 'used' : link.revokedAt ? 'revoked' : link.expiresAt <= now ? 'expired' : 'live';
         directorLink = { email: link.email, createdAt: link.createdAt.toISOString(), expiresAt: link.expiresAt.toISOString(), state };
