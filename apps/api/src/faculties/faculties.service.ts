@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
 import type { FacultyMembership, OperatorFacultyView } from '@carnet/contracts';
-import { Faculty, Tenancy, User } from '@carnet/database';
+import { Faculty, FacultyRepository, Tenancy, Transactions, User } from '@carnet/database';
 import { DEFAULT_RULES, DomainError, ErrorCode, notFound, OPERATOR, PHASES } from '@carnet/domain';
 import type { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
@@ -24,21 +22,18 @@ export class FacultiesService implements OnApplicationBootstrap {
   private readonly logger = new Logger(FacultiesService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     private readonly sessions: SessionsService,
     private readonly tokens: OneTimeTokensService,
     private readonly audit: AuditService,
+    private readonly faculties: FacultyRepository,
+    private readonly transactions: Transactions,
   ) {}
 
   /** The faculties `email` is an active member of, in open faculties. */
   memberships(email: string): Promise<FacultyMembership[]> {
     return Tenancy.asSystem(async () => {
-      const rows: { id: string; code: string; name: string; roles: string[] }[] = await this.dataSource.query(
-        `SELECT f.id, f.code, f.name, u.roles FROM app_user u JOIN faculty f ON f.id = u.faculty_id AND f.active
-          WHERE u.email = $1 AND u.active ORDER BY f.name, f.code`,
-        [email],
-      );
+      const rows = await this.faculties.membershipsOf(email);
       return rows.map((row) => ({ id: row.id, code: row.code, name: row.name, roles: row.roles as FacultyMembership['roles'] }));
     });
   }
@@ -50,34 +45,25 @@ export class FacultiesService implements OnApplicationBootstrap {
    */
   async switchTo(auth: AuthContext, facultyId: string, origin: RequestOrigin): Promise<OpenedSession & { user: User }> {
     return Tenancy.asSystem(async () => {
-      const target = await this.dataSource
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .innerJoin(Faculty, 'f', 'f.id = u.faculty_id AND f.active')
-        .where('u.faculty_id = :facultyId AND u.active', { facultyId })
-        .andWhere('u.email = (SELECT me.email FROM app_user me WHERE me.id = :me)', { me: auth.userId })
-        .getOne();
+      const target = await this.faculties.membershipIn(facultyId, auth.userId);
       if (!target) throw notFound('Faculté');
       if (target.id === auth.userId) throw new DomainError(ErrorCode.Conflict, 'Vous travaillez déjà dans cette faculté.');
       // A university vouches for its own faculty's members only: a session it opened does not
       // open the person's rows elsewhere. (A faculty's admin sets its provider; one asserting
       // someone else's address would otherwise reach that person in every faculty.) A password
       // is the person's own, across their rows: a session opened with it switches.
-      const [opened] = (await this.dataSource.query(
-        `SELECT f.name FROM session s JOIN faculty f ON f.id = s.university_faculty_id WHERE s.id = $1`,
-        [auth.sessionId],
-      )) as { name: string }[];
-      if (opened) {
+      const university = await this.faculties.universityOfSession(auth.sessionId);
+      if (university !== null) {
         throw new DomainError(
           ErrorCode.Forbidden,
-          `Vous êtes connecté(e) par l’ENT de ${opened.name}, qui ne vaut que pour cette faculté : pour travailler dans une autre, déconnectez-vous puis connectez-vous avec son ENT ou votre mot de passe.`,
+          `Vous êtes connecté(e) par l’ENT de ${university}, qui ne vaut que pour cette faculté : pour travailler dans une autre, déconnectez-vous puis connectez-vous avec son ENT ou votre mot de passe.`,
         );
       }
-      return this.dataSource.transaction(async (manager) => {
-        const opened = await this.sessions.open(target.id, origin, manager);
-        await this.sessions.revoke(auth.sessionId, manager);
-        await this.audit.record(auth, { action: 'faculty.left', subjectType: 'faculty', subjectId: facultyId }, manager);
-        await this.audit.record({ ...origin, userId: target.id }, { action: 'faculty.entered', subjectType: 'faculty', subjectId: facultyId }, manager);
+      return this.transactions.run(async (tx) => {
+        const opened = await this.sessions.open(target.id, origin, tx);
+        await this.sessions.revoke(auth.sessionId, tx);
+        await this.audit.record(auth, { action: 'faculty.left', subjectType: 'faculty', subjectId: facultyId }, tx);
+        await this.audit.record({ ...origin, userId: target.id }, { action: 'faculty.entered', subjectType: 'faculty', subjectId: facultyId }, tx);
         return { ...opened, user: target };
       });
     });
@@ -86,22 +72,7 @@ export class FacultiesService implements OnApplicationBootstrap {
   /** Every faculty (or the one `id`) with its counts (members by role, traces, exports): never a name of a member. */
   async list(id?: string): Promise<OperatorFacultyView[]> {
     return Tenancy.asSystem(async () => {
-      const rows: { id: string; code: string; name: string; active: boolean; created_at: Date; interns: number; tutors: number; juries: number; admins: number; traces: number; exports: number }[] =
-        await this.dataSource.query(
-          `SELECT f.id, f.code, f.name, f.active, f.created_at,
-                  coalesce(m.interns, 0)::int AS interns, coalesce(m.tutors, 0)::int AS tutors,
-                  coalesce(m.juries, 0)::int AS juries, coalesce(m.admins, 0)::int AS admins,
-                  coalesce((SELECT sum(n) FROM trace_tally t WHERE t.faculty_id = f.id), 0)::int AS traces,
-                  (SELECT count(*) FROM portfolio_export e WHERE e.faculty_id = f.id)::int AS exports
-             FROM faculty f
-             LEFT JOIN LATERAL (
-               SELECT count(*) FILTER (WHERE 'intern' = ANY(u.roles)) AS interns, count(*) FILTER (WHERE 'tutor' = ANY(u.roles)) AS tutors,
-                      count(*) FILTER (WHERE 'jury' = ANY(u.roles)) AS juries, count(*) FILTER (WHERE 'admin' = ANY(u.roles)) AS admins
-                 FROM app_user u WHERE u.faculty_id = f.id AND u.active) m ON true
-            WHERE $1::uuid IS NULL OR f.id = $1
-            ORDER BY f.name, f.code`,
-          [id ?? null],
-        );
+      const rows = await this.faculties.listWithCounts(id);
       return rows.map((row) => ({
         id: row.id,
         code: row.code,
@@ -120,14 +91,14 @@ export class FacultiesService implements OnApplicationBootstrap {
   async create(auth: AuthContext, body: CreateFacultyBody): Promise<OperatorFacultyView & { invitationLink?: string }> {
     const email = body.admin.email.trim().toLowerCase();
     const created = await Tenancy.asSystem(() =>
-      this.dataSource.transaction(async (manager) => {
-        if (await manager.getRepository(Faculty).existsBy({ code: body.code })) {
+      this.transactions.run(async (tx) => {
+        if (await this.faculties.codeTaken(body.code, tx)) {
           throw new DomainError(ErrorCode.Conflict, `Une faculté a déjà le code « ${body.code} ».`);
         }
-        const faculty = await manager.getRepository(Faculty).save(manager.create(Faculty, { code: body.code, name: body.name.trim() }));
-        const existing = await manager.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email AND u.faculty_id IS NOT NULL', { email }).getOne();
-        const admin = await manager.getRepository(User).save(
-          manager.create(User, {
+        const faculty = await this.faculties.insert({ code: body.code, name: body.name.trim() }, tx);
+        const existing = await this.faculties.memberWithPassword(email, tx);
+        const admin = await this.faculties.insertMember(
+          {
             email,
             firstName: body.admin.firstName.trim(),
             lastName: body.admin.lastName.trim(),
@@ -136,15 +107,14 @@ export class FacultiesService implements OnApplicationBootstrap {
             passwordHash: existing?.passwordHash ?? null,
             promotion: null,
             uppId: null,
-          }),
+          },
+          tx,
         );
         // The phase requirements a faculty judges by start as the product's defaults (progress,
         // jury files and the requirements page need a version of each), for its admin to change.
-        for (const phase of PHASES) {
-          await manager.query(`INSERT INTO phase_requirement (faculty_id, phase, version, rules) VALUES ($1, $2, 1, $3)`, [faculty.id, phase, JSON.stringify(DEFAULT_RULES[phase])]);
-        }
-        const invitation = existing?.passwordHash ? null : await this.tokens.issue(manager, admin, 'invitation');
-        await this.audit.record(auth, { action: 'faculty.created', subjectType: 'faculty', subjectId: faculty.id, details: { code: faculty.code, admin: email } }, manager);
+        await this.faculties.insertRequirements(faculty.id, PHASES.map((phase) => ({ phase, rules: DEFAULT_RULES[phase] })), tx);
+        const invitation = existing?.passwordHash ? null : await this.tokens.issue(tx, admin, 'invitation');
+        await this.audit.record(auth, { action: 'faculty.created', subjectType: 'faculty', subjectId: faculty.id, details: { code: faculty.code, admin: email } }, tx);
         return { faculty, invitation };
       }),
     );
@@ -159,16 +129,16 @@ export class FacultiesService implements OnApplicationBootstrap {
 
   async update(auth: AuthContext, id: string, body: UpdateFacultyBody): Promise<OperatorFacultyView> {
     await Tenancy.asSystem(() =>
-      this.dataSource.transaction(async (manager) => {
-        const faculty = await manager.getRepository(Faculty).findOneBy({ id });
+      this.transactions.run(async (tx) => {
+        const faculty = await this.faculties.findById(id, tx);
         if (!faculty) throw notFound('Faculté');
         const changes: Partial<Faculty> = {};
         if (body.name !== undefined) changes.name = body.name.trim();
         if (body.active !== undefined) changes.active = body.active;
-        await manager.update(Faculty, { id }, changes);
-        await this.audit.record(auth, { action: 'faculty.updated', subjectType: 'faculty', subjectId: id, details: { ...changes } }, manager);
+        await this.faculties.update(id, changes, tx);
+        await this.audit.record(auth, { action: 'faculty.updated', subjectType: 'faculty', subjectId: id, details: { ...changes } }, tx);
         // Closing a faculty ends its members' sessions at once.
-        if (body.active === false) await manager.query(`UPDATE session SET revoked_at = now() WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM app_user WHERE faculty_id = $1)`, [id]);
+        if (body.active === false) await this.faculties.revokeMemberSessions(id, tx);
       }),
     );
     const [view] = await this.list(id);
@@ -180,19 +150,22 @@ export class FacultiesService implements OnApplicationBootstrap {
     const operator = this.config.operator;
     if (!operator) return;
     try {
-      await this.dataSource.transaction(async (manager) => {
-        const exists = await manager.getRepository(User).createQueryBuilder('u').where(`u.roles = ARRAY['operator']::text[]`).getExists();
+      await this.transactions.run(async (tx) => {
+        const exists = await this.faculties.operatorExists(tx);
         if (exists) return;
-        await manager.insert(User, {
-          email: operator.email,
-          firstName: 'Opérateur',
-          lastName: 'national',
-          roles: [OPERATOR],
-          facultyId: null,
-          passwordHash: await hashPassword(operator.password),
-          promotion: null,
-          uppId: null,
-        });
+        await this.faculties.insertOperator(
+          {
+            email: operator.email,
+            firstName: 'Opérateur',
+            lastName: 'national',
+            roles: [OPERATOR],
+            facultyId: null,
+            passwordHash: await hashPassword(operator.password),
+            promotion: null,
+            uppId: null,
+          },
+          tx,
+        );
         this.logger.log(`National operator ${operator.email} created`);
       });
     } catch (error) {

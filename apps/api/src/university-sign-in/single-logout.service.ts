@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { XMLParser } from 'fast-xml-parser';
 import { createRemoteJWKSet, JWTPayload, jwtVerify } from 'jose';
-import { DataSource } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { Faculty, UniversityProtocol, UniversitySignInConfig } from '@carnet/database';
+import { Faculty, FacultyRepository, SingleLogoutRepository, Transactions, UniversityProtocol, UniversitySignInConfig, UniversitySignInRepository } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
@@ -44,12 +42,15 @@ export class SingleLogoutService implements OnModuleInit {
   private readonly keySets = new Map<string, { uri: string; keys: ReturnType<typeof createRemoteJWKSet> }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly oidcConfigurations: OidcConfigurations,
     private readonly signOutRedirects: SignOutRedirects,
+    private readonly logouts: SingleLogoutRepository,
+    private readonly signIns: UniversitySignInRepository,
+    private readonly faculties: FacultyRepository,
+    private readonly transactions: Transactions,
   ) {}
 
   onModuleInit(): void {
@@ -69,10 +70,7 @@ export class SingleLogoutService implements OnModuleInit {
    * endpoint, or one that does not answer its discovery.
    */
   async logoutUrl(sessionId: string): Promise<string | null> {
-    const [row]: { faculty_id: string; protocol: UniversityProtocol; id_token: Buffer | null }[] = await this.dataSource.query(
-      `SELECT university_faculty_id AS faculty_id, university_protocol AS protocol, university_id_token AS id_token FROM session WHERE id = $1 AND university_faculty_id IS NOT NULL`,
-      [sessionId],
-    );
+    const row = await this.logouts.universityOf(sessionId);
     if (!row) return null;
     const settings = await this.settingsOf(row.faculty_id);
     if (!settings || settings.protocol !== row.protocol) return null;
@@ -119,20 +117,16 @@ export class SingleLogoutService implements OnModuleInit {
       const match: UniversitySessionMatch = {};
       if (typeof claims.sid === 'string') match.sid = claims.sid;
       if (typeof claims.sub === 'string') match.sub = claims.sub;
-      const revoked = await this.dataSource.transaction(async (manager) => {
+      const revoked = await this.transactions.run(async (tx) => {
         // Remembered past the oldest token still accepted: a replay later is refused by its age.
-        const fresh: unknown[] = await manager.query(
-          `INSERT INTO university_logout_token (faculty_id, jti, expires_at) VALUES ($1, $2, now() + $3 * interval '1 second')
-           ON CONFLICT DO NOTHING RETURNING jti`,
-          [faculty.id, claims.jti, 2 * (LOGOUT_TOKEN_MAX_AGE_S + CLOCK_TOLERANCE_S)],
-        );
-        if (!fresh.length) throw new LogoutRefused('logout token replayed (jti already seen)');
-        if (Math.random() < 0.05) await manager.query(`DELETE FROM university_logout_token WHERE expires_at < now()`);
-        const ended = await this.sessions.revokeOpenedBy(faculty.id, 'oidc', match, manager);
+        const fresh = await this.logouts.rememberLogoutToken(faculty.id, claims.jti, 2 * (LOGOUT_TOKEN_MAX_AGE_S + CLOCK_TOLERANCE_S), tx);
+        if (!fresh) throw new LogoutRefused('logout token replayed (jti already seen)');
+        if (Math.random() < 0.05) await this.logouts.deleteExpiredLogoutTokens(tx);
+        const ended = await this.sessions.revokeOpenedBy(faculty.id, 'oidc', match, tx);
         await this.audit.record(
           { userId: null, ip: null, requestId: null, userAgent: null },
           { action: 'auth.university_logout', subjectType: 'faculty', subjectId: faculty.id, details: { faculty: faculty.code, provider: 'oidc', ...match, sessions: ended.map((s) => s.id) } },
-          manager,
+          tx,
         );
         return ended;
       });
@@ -193,17 +187,16 @@ export class SingleLogoutService implements OnModuleInit {
       const ticket = sessionIndexOf(request);
       const { faculty } = found;
       const ticketHash = hashToken(ticket);
-      const ended = await this.dataSource.transaction(async (manager) => {
-        const revoked = await this.sessions.revokeOpenedBy(faculty.id, 'cas', { ticketHash }, manager);
+      const ended = await this.transactions.run(async (tx) => {
+        const revoked = await this.sessions.revokeOpenedBy(faculty.id, 'cas', { ticketHash }, tx);
         if (!revoked.length) {
-          const known: unknown[] = await manager.query(`SELECT 1 FROM session WHERE university_faculty_id = $1 AND university_protocol = 'cas' AND university_ticket_hash = $2 LIMIT 1`, [faculty.id, ticketHash]);
-          if (!known.length) throw new LogoutRefused('no session of this faculty was opened with that ticket');
+          if (!(await this.logouts.casTicketKnown(faculty.id, ticketHash, tx))) throw new LogoutRefused('no session of this faculty was opened with that ticket');
           return revoked;
         }
         await this.audit.record(
           { userId: null, ip: null, requestId: null, userAgent: null },
           { action: 'auth.university_logout', subjectType: 'faculty', subjectId: faculty.id, details: { faculty: faculty.code, provider: 'cas', sessions: revoked.map((s) => s.id) } },
-          manager,
+          tx,
         );
         return revoked;
       });
@@ -222,14 +215,14 @@ export class SingleLogoutService implements OnModuleInit {
 
   private async facultySettings(code: string): Promise<{ faculty: Faculty; settings: UniversitySignInConfig } | null> {
     if (!/^[a-z0-9-]{2,40}$/.test(code)) return null;
-    const faculty = await this.dataSource.getRepository(Faculty).findOneBy({ code });
+    const faculty = await this.faculties.findByCode(code);
     const settings = faculty ? await this.settingsOf(faculty.id) : null;
     return faculty && settings ? { faculty, settings } : null;
   }
 
   /** Whether or not sign-in is on today: sessions opened before it was turned off still end. */
   private settingsOf(facultyId: string): Promise<UniversitySignInConfig | null> {
-    return this.dataSource.getRepository(UniversitySignInConfig).createQueryBuilder('c').addSelect('c.clientSecret').where('c.faculty_id = :id', { id: facultyId }).getOne();
+    return this.signIns.settingsOf(facultyId);
   }
 
   /** https, or plain http on this machine outside production, as for the issuer itself. */

@@ -1,9 +1,7 @@
 import type { UniversitySignInView } from '@carnet/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { Faculty, UniversityProtocol, UniversitySignInConfig, User } from '@carnet/database';
+import { Faculty, FacultyRepository, Transactions, UniversityProtocol, UniversitySignInConfig, UniversitySignInRepository, User } from '@carnet/database';
 import { DomainError, ErrorCode, FieldError, notFound } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
@@ -83,11 +81,13 @@ export class UniversitySignInService {
   private readonly logger = new Logger(UniversitySignInService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly oidcConfigurations: OidcConfigurations,
+    private readonly signIns: UniversitySignInRepository,
+    private readonly faculties: FacultyRepository,
+    private readonly transactions: Transactions,
   ) {}
 
   callbackUrl(facultyCode: string): string {
@@ -95,25 +95,20 @@ export class UniversitySignInService {
   }
 
   private async faculty(code: string): Promise<Faculty | null> {
-    return /^[a-z0-9-]{2,40}$/.test(code) ? this.dataSource.getRepository(Faculty).findOneBy({ code }) : null;
+    return /^[a-z0-9-]{2,40}$/.test(code) ? this.faculties.findByCode(code) : null;
   }
 
   private async enabledConfig(code: string): Promise<{ faculty: Faculty; settings: UniversitySignInConfig } | null> {
     const faculty = await this.faculty(code);
     if (!faculty) return null;
-    const settings = await this.dataSource
-      .getRepository(UniversitySignInConfig)
-      .createQueryBuilder('c')
-      .addSelect('c.clientSecret')
-      .where('c.faculty_id = :id AND c.enabled', { id: faculty.id })
-      .getOne();
+    const settings = await this.signIns.enabledSettingsOf(faculty.id);
     return settings ? { faculty, settings } : null;
   }
 
   // ---- the faculty admin's settings ----
 
   private async ownFaculty(auth: AuthContext): Promise<Faculty> {
-    const faculty = auth.facultyId ? await this.dataSource.getRepository(Faculty).findOneBy({ id: auth.facultyId }) : null;
+    const faculty = auth.facultyId ? await this.faculties.findById(auth.facultyId) : null;
     if (!faculty) throw notFound('Faculté');
     return faculty;
   }
@@ -121,12 +116,7 @@ export class UniversitySignInService {
   /** The admin's own faculty's settings (each faculty configures its university). */
   async view(auth: AuthContext): Promise<UniversitySignInView> {
     const faculty = await this.ownFaculty(auth);
-    const settings = await this.dataSource
-      .getRepository(UniversitySignInConfig)
-      .createQueryBuilder('c')
-      .addSelect('c.clientSecret')
-      .where('c.faculty_id = :id', { id: faculty.id })
-      .getOne();
+    const settings = await this.signIns.settingsOf(faculty.id);
     return {
       faculty: { code: faculty.code, name: faculty.name },
       configured: Boolean(settings),
@@ -180,7 +170,7 @@ export class UniversitySignInService {
       } else clientSecret = seal(this.config.secretKey, body.clientSecret, faculty.id);
     }
 
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (tx) => {
       const values = {
         facultyId: faculty.id,
         protocol: body.protocol,
@@ -196,7 +186,7 @@ export class UniversitySignInService {
         updatedBy: auth.userId,
         ...(clientSecret !== undefined ? { clientSecret } : {}),
       };
-      await manager.getRepository(UniversitySignInConfig).upsert(values, ['facultyId']);
+      await this.signIns.saveSettings(values, tx);
       const { clientSecret: _secret, ...shown } = body;
       await this.audit.record(
         auth,
@@ -206,18 +196,14 @@ export class UniversitySignInService {
           subjectId: faculty.id,
           details: { ...shown, clientSecret: clientSecret === undefined ? 'unchanged' : clientSecret === null ? 'removed' : 'set' },
         },
-        manager,
+        tx,
       );
     });
     return this.view(auth);
   }
 
   async publicProviders(): Promise<PublicProvider[]> {
-    const rows: { code: string; name: string; protocol: UniversityProtocol; button_label: string; intern_passwords_allowed: boolean }[] = await this.dataSource.query(
-      `SELECT f.code, f.name, c.protocol, c.button_label, c.intern_passwords_allowed
-         FROM university_sign_in c JOIN faculty f ON f.id = c.faculty_id
-        WHERE c.enabled ORDER BY f.name`,
-    );
+    const rows = await this.signIns.enabledProviders();
     return rows.map((row) => ({
       faculty: row.code,
       facultyName: row.name,
@@ -274,14 +260,10 @@ export class UniversitySignInService {
         })
         .toString();
     }
-    const [row]: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO university_sign_in_flow (faculty_id, protocol, binding_hash, state, nonce, code_verifier, return_to, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [flow.facultyId, flow.protocol, flow.bindingHash, flow.state, flow.nonce, flow.codeVerifier, flow.returnTo, flow.expiresAt],
-    );
+    const flowId = await this.signIns.insertFlow(flow);
     // Now and then, the flows nobody finished.
-    if (Math.random() < 0.05) await this.dataSource.query(`DELETE FROM university_sign_in_flow WHERE expires_at < now() - interval '1 day'`);
-    return { kind: 'redirect', location, cookie: `${row.id}.${secret}` };
+    if (Math.random() < 0.05) await this.signIns.deleteStaleFlows();
+    return { kind: 'redirect', location, cookie: `${flowId}.${secret}` };
   }
 
   private oidcSettings(faculty: Faculty, settings: UniversitySignInConfig) {
@@ -315,38 +297,32 @@ export class UniversitySignInService {
       return this.refuse(origin, faculty, protocol, 'echec', { error: (error as Error).message?.slice(0, 300) ?? String(error) });
     }
 
-    const linked: { user_id: string; active: boolean }[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.active FROM user_identity i JOIN app_user u ON u.id = i.user_id AND u.faculty_id = i.faculty_id
-        WHERE i.faculty_id = $1 AND i.provider = $2 AND i.subject = $3`,
-      [faculty.id, protocol, identity.subject],
-    );
-    if (linked.length) {
-      if (!linked[0].active) return this.refuse(origin, faculty, protocol, 'compte-desactive', { subject: identity.subject }, linked[0].user_id);
-      const opened = await this.sessions.open(linked[0].user_id, origin, undefined, { facultyId: faculty.id, protocol, ...identity.logout });
-      await this.audit.record({ ...origin, userId: linked[0].user_id }, { action: 'auth.university_login', subjectType: 'user', subjectId: linked[0].user_id, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } });
+    const linked = await this.signIns.linkedAccount(faculty.id, protocol, identity.subject);
+    if (linked) {
+      if (!linked.active) return this.refuse(origin, faculty, protocol, 'compte-desactive', { subject: identity.subject }, linked.userId);
+      const opened = await this.sessions.open(linked.userId, origin, undefined, { facultyId: faculty.id, protocol, ...identity.logout });
+      await this.audit.record({ ...origin, userId: linked.userId }, { action: 'auth.university_login', subjectType: 'user', subjectId: linked.userId, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } });
       return { kind: 'signed-in', opened, returnTo: flow.returnTo };
     }
 
     if (identity.emailUnverified) return this.refuse(origin, faculty, protocol, 'email-non-verifie', { subject: identity.subject });
     const email = identity.email?.trim().toLowerCase();
     // The account this faculty's university vouches for is the person's membership of this faculty, never another's.
-    const [user]: { id: string }[] = email ? await this.dataSource.query(`SELECT id FROM app_user WHERE email = $1 AND active AND faculty_id = $2`, [email, faculty.id]) : [];
-    if (!user) return this.refuse(origin, faculty, protocol, 'aucun-compte', { subject: identity.subject, email: email ?? null });
+    const userId = email ? await this.signIns.activeMemberId(email, faculty.id) : null;
+    if (!userId) return this.refuse(origin, faculty, protocol, 'aucun-compte', { subject: identity.subject, email: email ?? null });
 
     const token = newToken();
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (tx) => {
       // An earlier proposal for the same identity is void: only the newest link works.
-      await manager.query(`UPDATE identity_link_proposal SET used_at = now() WHERE faculty_id = $1 AND provider = $2 AND subject = $3 AND used_at IS NULL`, [faculty.id, protocol, identity.subject]);
-      await manager.query(
-        `INSERT INTO identity_link_proposal (token_hash, binding_hash, faculty_id, provider, subject, user_id, return_to, expires_at,
-                                             university_sub, university_sid, university_ticket_hash, university_id_token)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          hashToken(token), flow.bindingHash, faculty.id, protocol, identity.subject, user.id, flow.returnTo, new Date(Date.now() + LINK_MINUTES * 60_000),
-          identity.logout.sub ?? null, identity.logout.sid ?? null, identity.logout.ticketHash ?? null, identity.logout.idToken ?? null,
-        ],
+      await this.signIns.proposeLink(
+        {
+          tokenHash: hashToken(token), bindingHash: flow.bindingHash, facultyId: faculty.id, provider: protocol, subject: identity.subject, userId,
+          returnTo: flow.returnTo, expiresAt: new Date(Date.now() + LINK_MINUTES * 60_000),
+          universitySub: identity.logout.sub ?? null, universitySid: identity.logout.sid ?? null, universityTicketHash: identity.logout.ticketHash ?? null, universityIdToken: identity.logout.idToken ?? null,
+        },
+        tx,
       );
-      await this.audit.record({ ...origin, userId: null }, { action: 'auth.identity_link_proposed', subjectType: 'user', subjectId: user.id, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } }, manager);
+      await this.audit.record({ ...origin, userId: null }, { action: 'auth.identity_link_proposed', subjectType: 'user', subjectId: userId, details: { faculty: faculty.code, provider: protocol, subject: identity.subject } }, tx);
     });
     return { kind: 'link', token };
   }
@@ -355,15 +331,7 @@ export class UniversitySignInService {
   private async consumeFlow(facultyId: string, protocol: UniversityProtocol, cookie: string | undefined) {
     const [id, secret] = cookie?.split('.') ?? [];
     if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) return null;
-    const rows: { state: string | null; nonce: string | null; code_verifier: string | null; return_to: string; binding_hash: Buffer }[] = await this.dataSource.query(
-      `UPDATE university_sign_in_flow SET used_at = now()
-        WHERE id = $1 AND binding_hash = $2 AND faculty_id = $3 AND protocol = $4 AND used_at IS NULL AND expires_at > now()
-        RETURNING state, nonce, code_verifier, return_to, binding_hash`,
-      [id, hashToken(secret), facultyId, protocol],
-    );
-    // node-postgres answers an UPDATE … RETURNING as [rows, count].
-    const row = (Array.isArray(rows[0]) ? (rows[0] as unknown as typeof rows)[0] : rows[0]) ?? null;
-    return row ? { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to, bindingHash: row.binding_hash } : null;
+    return this.signIns.consumeFlow(id, hashToken(secret), facultyId, protocol);
   }
 
   private async casIdentity(faculty: Faculty, settings: UniversitySignInConfig, query: Record<string, string | undefined>): Promise<Identity> {
@@ -412,13 +380,9 @@ export class UniversitySignInService {
   // ---- confirming a proposed link ----
 
   async preview(token: string, cookie: string | undefined): Promise<LinkPreview> {
-    const rows: { subject: string; email: string; name: string }[] = await this.dataSource.query(
-      `SELECT p.subject, u.email, f.name FROM identity_link_proposal p JOIN app_user u ON u.id = p.user_id JOIN faculty f ON f.id = p.faculty_id
-        WHERE p.token_hash = $1 AND p.binding_hash = $2 AND p.used_at IS NULL AND p.expires_at > now() AND u.active`,
-      [hashToken(token), hashToken(bindingSecret(cookie))],
-    );
-    if (!rows.length) throw new DomainError(ErrorCode.InvalidToken, 'Ce lien de liaison n’est plus valable : reconnectez-vous avec votre université.');
-    return { subject: rows[0].subject, maskedEmail: maskEmail(rows[0].email), facultyName: rows[0].name };
+    const row = await this.signIns.previewProposal(hashToken(token), hashToken(bindingSecret(cookie)));
+    if (!row) throw new DomainError(ErrorCode.InvalidToken, 'Ce lien de liaison n’est plus valable : reconnectez-vous avec votre université.');
+    return { subject: row.subject, maskedEmail: maskEmail(row.email), facultyName: row.name };
   }
 
   /**
@@ -427,35 +391,21 @@ export class UniversitySignInService {
    */
   async confirm(token: string, cookie: string | undefined, origin: RequestOrigin): Promise<OpenedSession & { user: User; returnTo: string }> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const rows: {
-          id: string; faculty_id: string; provider: UniversityProtocol; subject: string; user_id: string; return_to: string;
-          university_sub: string | null; university_sid: string | null; university_ticket_hash: Buffer | null; university_id_token: Buffer | null;
-        }[] = await manager.query(
-          `UPDATE identity_link_proposal SET used_at = now()
-            WHERE token_hash = $1 AND binding_hash = $2 AND used_at IS NULL AND expires_at > now()
-            RETURNING id, faculty_id, provider, subject, user_id, return_to, university_sub, university_sid, university_ticket_hash, university_id_token`,
-          [hashToken(token), hashToken(bindingSecret(cookie))],
-        );
-        const proposal = (Array.isArray(rows[0]) ? (rows[0] as unknown as typeof rows)[0] : rows[0]) ?? null;
+      return await this.transactions.run(async (tx) => {
+        const proposal = await this.signIns.spendProposal(hashToken(token), hashToken(bindingSecret(cookie)), tx);
         if (!proposal) throw new LinkRefused('expiree');
-        const user = await manager.getRepository(User).findOneBy({ id: proposal.user_id });
+        const user = await this.signIns.accountOf(proposal.user_id, tx);
         if (!user?.active) throw new LinkRefused('compte-desactive');
-        const faculty = await manager.getRepository(Faculty).findOneByOrFail({ id: proposal.faculty_id });
+        const faculty = await this.faculties.findById(proposal.faculty_id, tx);
+        if (!faculty) throw new Error(`Faculty ${proposal.faculty_id} of a link proposal not found`);
         // One university account per Carnet account and provider: a newer link replaces the older.
-        await manager.query(`DELETE FROM user_identity WHERE user_id = $1 AND faculty_id = $2 AND provider = $3`, [user.id, faculty.id, proposal.provider]);
-        await manager.query(
-          `INSERT INTO user_identity (faculty_id, provider, subject, user_id) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (faculty_id, provider, subject) DO NOTHING`,
-          [faculty.id, proposal.provider, proposal.subject, user.id],
-        );
-        const [owner]: { user_id: string }[] = await manager.query(`SELECT user_id FROM user_identity WHERE faculty_id = $1 AND provider = $2 AND subject = $3`, [faculty.id, proposal.provider, proposal.subject]);
+        const owner = await this.signIns.linkIdentity(faculty.id, proposal.provider, proposal.subject, user.id, tx);
         // Linked to someone else meanwhile (two accounts matched the same identity): refused.
-        if (owner?.user_id !== user.id) throw new LinkRefused('expiree');
+        if (owner !== user.id) throw new LinkRefused('expiree');
         const who = { ...origin, userId: user.id };
         const details = { faculty: faculty.code, provider: proposal.provider, subject: proposal.subject };
-        await this.audit.record(who, { action: 'auth.identity_linked', subjectType: 'user', subjectId: user.id, details }, manager);
-        const opened = await this.sessions.open(user.id, origin, manager, {
+        await this.audit.record(who, { action: 'auth.identity_linked', subjectType: 'user', subjectId: user.id, details }, tx);
+        const opened = await this.sessions.open(user.id, origin, tx, {
           facultyId: faculty.id,
           protocol: proposal.provider,
           sub: proposal.university_sub,
@@ -463,7 +413,7 @@ export class UniversitySignInService {
           ticketHash: proposal.university_ticket_hash,
           idToken: proposal.university_id_token,
         });
-        await this.audit.record(who, { action: 'auth.university_login', subjectType: 'user', subjectId: user.id, details }, manager);
+        await this.audit.record(who, { action: 'auth.university_login', subjectType: 'user', subjectId: user.id, details }, tx);
         return { ...opened, user, returnTo: proposal.return_to };
       });
     } catch (error) {
