@@ -22,7 +22,6 @@ import {
   CreateUserBody,
   ImportReport,
   InvitationIssued,
-  InvitationStatus,
   InvitationView,
   ListInvitationsQuery,
   ListUsersQuery,
