@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import argon2 from 'argon2';
-import { DataSource, IsNull } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { Tenancy, Tutorship, Upp, User } from '@carnet/database';
+import { SignInRepository, Tenancy, Transactions, Tutorship, UppRepository, User, UserRepository } from '@carnet/database';
 import type { FacultyMembership } from '@carnet/contracts';
 import { assertAcceptablePassword, displayName, DomainError, ErrorCode } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
@@ -68,7 +66,10 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly pendingResets = new Set<Promise<void>>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly users: UserRepository,
+    private readonly upps: UppRepository,
+    private readonly signIns: SignInRepository,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     private readonly sessions: SessionsService,
     private readonly tokens: OneTimeTokensService,
@@ -77,19 +78,9 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async login(emailInput: string, password: string, origin: RequestOrigin): Promise<OpenedSession & { user: User }> {
     const email = emailInput.trim().toLowerCase();
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email = :email', { email })
-      // A person in several faculties has a row in each (one password): signing in opens the one
-      // they last worked in, of a faculty still open and a membership still active (a row closed
-      // there, as by a portfolio's transfer, leaves the others); the switcher moves between them.
-      .andWhere('(u.faculty_id IS NULL OR EXISTS (SELECT 1 FROM faculty f WHERE f.id = u.faculty_id AND f.active))')
-      .andWhere('u.active')
-      .orderBy('(SELECT max(s.created_at) FROM session s WHERE s.user_id = u.id)', 'DESC', 'NULLS LAST')
-      .addOrderBy('u.created_at', 'ASC')
-      .getOne();
+    // A person in several faculties has a row in each (one password): signing in opens the one
+    // they last worked in (UserRepository.findForSignIn); the switcher moves between them.
+    const user = await this.users.findForSignIn(email);
     // Run whether or not the e-mail is known, so both cost the same queries.
     const fromKnownAddress = await this.signedInBefore(user?.id ?? null, origin.ip);
     // The account's attempts are counted apart for an address its owner has already signed in
@@ -126,14 +117,10 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
     return { ...opened, user };
   }
 
-  /** Whether `userId` signed in from `ip` in the last 90 days (audit_log_actor_idx). */
+  /** Whether `userId` signed in from `ip` in the last 90 days. */
   private async signedInBefore(userId: string | null, ip: string | null): Promise<boolean> {
     if (!ip) return false;
-    const [row] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM audit_log WHERE actor_id = $1::uuid AND occurred_at > now() - interval '90 days' AND action = 'auth.login' AND ip = $2) AS known`,
-      [userId, ip],
-    );
-    return Boolean(row?.known);
+    return this.signIns.signedInBefore(userId, ip);
   }
 
   /**
@@ -144,34 +131,31 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
    * attempt leaves no row. Returns the rows taken, for `releaseAttempt`.
    */
   private async reserveAttempt(slots: { key: string; limit: number }[], windowMs: number): Promise<string[] | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const taken: string[] = [];
-      for (const slot of [...slots].sort((a, b) => a.key.localeCompare(b.key))) {
-        // The lock first, in a statement of its own: the count below then reads (in a snapshot taken
-        // after the lock) every attempt committed before it, concurrent ones included.
-        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [slot.key]);
-        const rows: { id: string }[] = await manager.query(
-          `INSERT INTO login_attempt_log (key)
-           SELECT $1 WHERE (SELECT count(*) FROM login_attempt_log WHERE key = $1 AND at > now() - $2 * interval '1 millisecond') < $3
-           RETURNING id::text`,
-          [slot.key, windowMs, slot.limit],
-        );
-        // Thrown to roll back: any slot already taken in this transaction is undone with it.
-        if (rows.length === 0) throw new AttemptRefused();
-        taken.push(rows[0].id);
-      }
-      // Now and then, the attempts older than the longest window (the reset's hour).
-      if (Math.random() < 0.02) await manager.query(`DELETE FROM login_attempt_log WHERE at < now() - $1 * interval '1 millisecond'`, [Math.max(LOGIN_WINDOW_MS, RESET_WINDOW_MS)]);
-      return taken;
-    }).catch((error) => {
-      if (error instanceof AttemptRefused) return null;
-      throw error;
-    });
+    return this.transactions
+      .run(async (tx) => {
+        const taken: string[] = [];
+        for (const slot of [...slots].sort((a, b) => a.key.localeCompare(b.key))) {
+          // The lock first, in a statement of its own: the count below then reads (in a snapshot taken
+          // after the lock) every attempt committed before it, concurrent ones included.
+          await this.signIns.lockKey(slot.key, tx);
+          const id = await this.signIns.takeAttempt(slot.key, windowMs, slot.limit, tx);
+          // Thrown to roll back: any slot already taken in this transaction is undone with it.
+          if (id === null) throw new AttemptRefused();
+          taken.push(id);
+        }
+        // Now and then, the attempts older than the longest window (the reset's hour).
+        if (Math.random() < 0.02) await this.signIns.pruneAttempts(Math.max(LOGIN_WINDOW_MS, RESET_WINDOW_MS), tx);
+        return taken;
+      })
+      .catch((error) => {
+        if (error instanceof AttemptRefused) return null;
+        throw error;
+      });
   }
 
   /** Gives back the attempts `reserveAttempt` took (a success is no failure). */
   private async releaseAttempt(taken: string[]): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_attempt_log WHERE id = ANY($1::bigint[])`, [taken]);
+    await this.signIns.releaseAttempts(taken);
   }
 
   /**
@@ -180,8 +164,7 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async universityOnly(roles: string[]): Promise<boolean> {
     if (roles.some((role) => role !== 'intern')) return false;
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM university_sign_in WHERE enabled AND NOT intern_passwords_allowed LIMIT 1`);
-    return rows.length > 0;
+    return this.signIns.internPasswordsRefusedSomewhere();
   }
 
   async logout(auth: AuthContext): Promise<void> {
@@ -191,12 +174,12 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async me(auth: AuthContext, csrfToken?: string): Promise<Me> {
     // One's own row: the operator's belongs to no faculty, which their scope cannot see.
-    const user = await Tenancy.asSystem(() => this.dataSource.getRepository(User).findOneOrFail({ where: { id: auth.userId }, relations: { upp: true } }));
+    const user = await Tenancy.asSystem(() => this.users.getWithUpp(auth.userId));
     return this.describe(user, csrfToken);
   }
 
   async describe(user: User, csrfToken?: string): Promise<Me> {
-    const upp = user.upp ?? (user.uppId ? await this.dataSource.getRepository(Upp).findOneBy({ id: user.uppId }) : null);
+    const upp = user.upp ?? (user.uppId ? await this.upps.findById(user.uppId) : null);
     const me: Me = {
       id: user.id,
       email: user.email,
@@ -209,7 +192,6 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       ...(await this.facultiesOf(user)),
     };
     if (user.promotion !== null) me.promotion = user.promotion;
-    const tutorships = this.dataSource.getRepository(Tutorship);
     const summary = (other: User, t: Tutorship): PersonSummary => ({
       id: other.id,
       displayName: displayName(other),
@@ -218,11 +200,11 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       since: t.startedAt.toISOString(),
     });
     if (user.roles.includes('tutor')) {
-      const active = await tutorships.find({ where: { tutorId: user.id, endedAt: IsNull() }, relations: { intern: true }, order: { promotion: 'DESC' } });
+      const active = await this.users.activeTuteesOf(user.id);
       me.tutees = active.map((t) => summary(t.intern!, t));
     }
     if (user.roles.includes('intern')) {
-      const active = await tutorships.find({ where: { internId: user.id, endedAt: IsNull() }, relations: { tutor: true } });
+      const active = await this.users.activeTutorsOf(user.id);
       me.tutors = active.map((t) => summary(t.tutor!, t));
     }
     if (csrfToken) me.csrfToken = csrfToken;
@@ -231,22 +213,16 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The person's faculties, read across them (a faculty's scope sees only its own rows). */
   private async facultiesOf(user: User): Promise<Pick<Me, 'faculty' | 'faculties'>> {
-    const rows: (FacultyMembership & { current: boolean })[] = await Tenancy.asSystem(() =>
-      this.dataSource.query(
-        `SELECT f.id, f.code, f.name, u.roles, u.id = $2 AS current FROM app_user u JOIN faculty f ON f.id = u.faculty_id AND f.active
-          WHERE u.email = $1 AND u.active ORDER BY f.name, f.code`,
-        [user.email, user.id],
-      ),
-    );
+    const rows = await Tenancy.asSystem(() => this.users.membershipsOf(user.email, user.id));
     const current = rows.find((row) => row.current);
     return {
       faculty: current ? { id: current.id, code: current.code, name: current.name } : null,
-      faculties: rows.map(({ id, code, name, roles }) => ({ id, code, name, roles })),
+      faculties: rows.map(({ id, code, name, roles }): FacultyMembership => ({ id, code, name, roles: roles as FacultyMembership['roles'] })),
     };
   }
 
   async setPreferences(auth: AuthContext, reminders: boolean): Promise<void> {
-    await this.dataSource.getRepository(User).update({ id: auth.userId }, { remindersEnabled: reminders });
+    await this.users.setReminders(auth.userId, reminders);
     await this.audit.record(auth, { action: 'user.preferences', subjectType: 'user', subjectId: auth.userId, details: { reminders } });
   }
 
@@ -281,12 +257,10 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.audit.record(origin, { action: 'auth.password_reset_throttled', subjectType: 'email', subjectId: email });
       return;
     }
-    const user = await this.dataSource.getRepository(User).findOneBy({ email, active: true });
+    const user = await this.users.findActiveByEmail(email);
     await this.audit.record({ ...origin, userId: user?.id ?? null }, { action: 'auth.password_reset_requested', subjectType: 'email', subjectId: email });
     if (!user) return;
-    const issued = await this.dataSource.transaction((manager) =>
-      this.tokens.issue(manager, user, user.passwordHash === null ? 'invitation' : 'password_reset'),
-    );
+    const issued = await this.transactions.run((tx) => this.tokens.issue(tx, user, user.passwordHash === null ? 'invitation' : 'password_reset'));
     await issued.send();
   }
 
@@ -296,21 +270,21 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
    * nobody types it twice. The link is single use: a second try is refused before any session.
    */
   async setPassword(token: string, password: string, origin: RequestOrigin): Promise<OpenedSession | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const row = await this.tokens.consume(manager, token);
+    return this.transactions.run(async (tx) => {
+      const row = await this.tokens.consume(tx, token);
       if (!row) throw new DomainError(ErrorCode.InvalidToken, 'Ce lien n’est plus valable : demandez-en un nouveau.');
-      const user = await manager.getRepository(User).findOneByOrFail({ id: row.userId });
+      const user = await this.users.getById(row.userId, tx);
       assertAcceptablePassword(password, user.email);
       // One person, one password: their memberships of other faculties share it.
-      const memberships = await manager.getRepository(User).find({ select: { id: true }, where: { email: user.email } });
-      await manager.update(User, { email: user.email }, { passwordHash: await hashPassword(password) });
-      for (const membership of memberships) await this.sessions.revokeAll(membership.id, manager);
+      const memberships = await this.users.idsOfEmail(user.email, tx);
+      await this.users.setPasswordOfEmail(user.email, await hashPassword(password), tx);
+      for (const membership of memberships) await this.sessions.revokeAll(membership, tx);
       await this.audit.record(
         { ...origin, userId: user.id },
         { action: row.purpose === 'invitation' ? 'auth.invitation_accepted' : 'auth.password_reset', subjectType: 'user', subjectId: user.id },
-        manager,
+        tx,
       );
-      return user.active ? this.sessions.open(user.id, origin, manager) : null;
+      return user.active ? this.sessions.open(user.id, origin, tx) : null;
     });
   }
 
@@ -318,20 +292,19 @@ export class AuthService implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const first = this.config.firstAdmin;
     if (!first) return;
-    const users = this.dataSource.getRepository(User);
-    const existing = await users.createQueryBuilder('u').where(`'admin' = ANY(u.roles)`).getCount();
+    const existing = await this.users.countAdmins();
     if (existing > 0) return;
     const email = first.email.toLowerCase();
     try {
-      await this.dataSource.transaction(async (manager) => {
-        const found = await manager.getRepository(User).findOneBy({ email });
+      await this.transactions.run(async (tx) => {
+        const found = await this.users.findByEmail(email, tx);
         const passwordHash = await hashPassword(first.password);
         if (found) {
-          await manager.update(User, { id: found.id }, { roles: [...new Set([...found.roles, 'admin' as const])], passwordHash, active: true });
+          await this.users.update(found.id, { roles: [...new Set([...found.roles, 'admin' as const])], passwordHash, active: true }, tx);
         } else {
-          await manager.insert(User, { email, lastName: 'DUMG', firstName: 'Administration', roles: ['admin'], passwordHash, promotion: null, uppId: null });
+          await this.users.insert({ email, lastName: 'DUMG', firstName: 'Administration', roles: ['admin'], passwordHash, promotion: null, uppId: null }, tx);
         }
-        await this.audit.record({ userId: null, ip: null, requestId: null, userAgent: null }, { action: 'admin.first_admin_created', subjectType: 'email', subjectId: email }, manager);
+        await this.audit.record({ userId: null, ip: null, requestId: null, userAgent: null }, { action: 'admin.first_admin_created', subjectType: 'email', subjectId: email }, tx);
       });
       this.logger.log(`First admin ${email} created`);
     } catch (error) {

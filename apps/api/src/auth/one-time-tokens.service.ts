@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In, IsNull } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { OneTimeToken, TokenPurpose, User } from '@carnet/database';
+import { OneTimeToken, OneTimeTokenRepository, OneTimeTokenRow, TokenPurpose, Tx, User } from '@carnet/database';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { mailTemplates } from '@carnet/mail';
 import { JOB_PRODUCER, JobProducer } from '@carnet/queue';
@@ -24,6 +23,7 @@ export class OneTimeTokensService {
   constructor(
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
+    private readonly links: OneTimeTokenRepository,
   ) {}
 
   /**
@@ -35,8 +35,8 @@ export class OneTimeTokensService {
   }
 
   /** Issues a link (voiding earlier unused ones of the same purpose); returns it and how to send its mail. */
-  async issue(manager: EntityManager, user: User, purpose: TokenPurpose): Promise<{ send: () => Promise<void>; link: IssuedLink }> {
-    const { send, links } = await this.issueMany(manager, [user], purpose);
+  async issue(tx: Tx, user: User, purpose: TokenPurpose): Promise<{ send: () => Promise<void>; link: IssuedLink }> {
+    const { send, links } = await this.issueMany(tx, [user], purpose);
     return { send, link: links[0] };
   }
 
@@ -44,20 +44,20 @@ export class OneTimeTokensService {
    * Issues one link per user in a few statements (an import invites thousands at once). The mails
    * are queued by `send`, to be called after the transaction commits: a rolled-back import sends nothing.
    */
-  async issueMany(manager: EntityManager, users: User[], purpose: TokenPurpose): Promise<{ send: () => Promise<void>; links: IssuedLink[] }> {
+  async issueMany(tx: Tx, users: User[], purpose: TokenPurpose): Promise<{ send: () => Promise<void>; links: IssuedLink[] }> {
     if (users.length === 0) return { send: async () => undefined, links: [] };
-    await manager.update(OneTimeToken, { userId: In(users.map((u) => u.id)), purpose, usedAt: IsNull() }, { usedAt: new Date() });
+    await this.links.voidUnused(users.map((u) => u.id), purpose, tx);
     const lifetime = purpose === 'invitation' ? INVITATION_DAYS * 86400_000 : RESET_MINUTES * 60_000;
     const issued = users.map((user) => {
       const token = newToken();
-      const row = manager.create(OneTimeToken, {
+      const row: OneTimeTokenRow = {
         id: randomUUID(),
         userId: user.id,
         purpose,
         tokenHash: hashToken(token),
         expiresAt: new Date(Date.now() + lifetime),
         usedAt: null,
-      });
+      };
       const url = `${this.config.http.publicUrl}/mot-de-passe?jeton=${encodeURIComponent(token)}`;
       const mail =
         purpose === 'invitation'
@@ -65,9 +65,7 @@ export class OneTimeTokensService {
           : mailTemplates.passwordReset(user.email, user.firstName, url, RESET_MINUTES);
       return { row, mail, url };
     });
-    for (let i = 0; i < issued.length; i += 500) {
-      await manager.insert(OneTimeToken, issued.slice(i, i + 500).map((x) => x.row));
-    }
+    await this.links.insertMany(issued.map((x) => x.row), tx);
     return {
       links: issued.map(({ row, url }) => ({ userId: row.userId, url, expiresAt: row.expiresAt })),
       send: () => this.jobs.enqueueMany('mail.send', issued.map(({ row, mail }) => ({ payload: mail, jobId: `mail-${row.id}` }))),
@@ -75,13 +73,10 @@ export class OneTimeTokensService {
   }
 
   /** Consumes a valid link, or returns null (unknown, used or expired: the same answer). */
-  async consume(manager: EntityManager, token: string): Promise<OneTimeToken | null> {
-    const row = await manager.getRepository(OneTimeToken).findOne({
-      where: { tokenHash: hashToken(token), usedAt: IsNull() },
-      lock: { mode: 'pessimistic_write' },
-    });
+  async consume(tx: Tx, token: string): Promise<OneTimeToken | null> {
+    const row = await this.links.findUnusedForUpdate(hashToken(token), tx);
     if (!row || row.expiresAt.getTime() <= Date.now()) return null;
-    await manager.update(OneTimeToken, { id: row.id }, { usedAt: new Date() });
+    await this.links.markUsed(row.id, tx);
     return row;
   }
 }

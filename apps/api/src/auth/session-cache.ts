@@ -1,10 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { User } from '@carnet/database';
+import { SessionChangesListener, SessionRepository, Tx, User } from '@carnet/database';
 import type { ResolvedConfig } from '@carnet/infrastructure';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 
@@ -19,8 +16,6 @@ export interface KnownSession {
   expiresAt: Date;
 }
 
-/** The channel migration 15's triggers notify: `s:<session id>`, `u:<user id>`, or `*` for all. */
-const CHANNEL = 'carnet_sessions';
 /** A probe goes round the channel this often; one not back after as long means the channel is lost. */
 const PROBE_INTERVAL_MS = 10_000;
 /** Sessions remembered at most; the oldest go first (a national deployment has ~50,000 users). */
@@ -40,18 +35,16 @@ const MAX_ENTRIES = 50_000;
  * lost, empties the cache and turns it off until the channel works again.
  */
 @Injectable()
-export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdown, EntitySubscriberInterface {
+export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionCache.name);
   private readonly ttlMs: number;
   private readonly entries = new Map<string, { value: KnownSession; until: number }>();
   private readonly bySession = new Map<string, string>();
   private readonly byUser = new Map<string, Set<string>>();
-  /** Evictions waiting for their transaction's commit. */
-  private readonly afterCommit = new WeakMap<QueryRunner, (() => void)[]>();
   private generation = 0;
   private trusted = false;
   /** The listening connection, from the moment it is opened until it is lost. */
-  private client: Client | null = null;
+  private client: SessionChangesListener | null = null;
   private listening = false;
   private probe: { id: string; sentAt: number } | null = null;
   private heartbeat?: NodeJS.Timeout;
@@ -63,13 +56,12 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionRepository,
     @Inject(CARNET_METRICS) private readonly metrics: CarnetMetrics,
   ) {
     this.ttlMs = config.sessionCacheSeconds * 1000;
     metrics.sessionCacheOn.set(0);
     this.found = { memory: metrics.sessionLookups.labels('memory'), database: metrics.sessionLookups.labels('database') };
-    dataSource.subscribers.push(this);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,7 +77,7 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
     const client = this.client;
     this.client = null;
     // A connection whose peer vanished may never answer its goodbye.
-    if (client) await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    if (client) await Promise.race([client.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
 
   /** Whether sessions are being remembered: notifications are seen arriving. */
@@ -121,44 +113,29 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
     this.byUser.set(value.userId, tokens.add(tokenHash));
   }
 
-  /** Drops a session: when `manager`'s transaction commits, or now outside one. */
-  forgetSession(sessionId: string, manager?: EntityManager): void {
-    this.atCommit(manager, () => {
+  /** Drops a session: when `tx`'s transaction commits, or now outside one. */
+  forgetSession(sessionId: string, tx?: Tx): void {
+    this.atCommit(tx, () => {
       this.generation++;
       const tokenHash = this.bySession.get(sessionId);
       if (tokenHash) this.drop(tokenHash);
     });
   }
 
-  /** Drops a user's sessions: when `manager`'s transaction commits, or now outside one. */
-  forgetUser(userId: string, manager?: EntityManager): void {
-    this.atCommit(manager, () => {
+  /** Drops a user's sessions: when `tx`'s transaction commits, or now outside one. */
+  forgetUser(userId: string, tx?: Tx): void {
+    this.atCommit(tx, () => {
       this.generation++;
       for (const tokenHash of this.byUser.get(userId) ?? []) this.drop(tokenHash);
     });
-  }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner.isTransactionActive) return; // a savepoint released: not committed yet
-    const pending = this.afterCommit.get(event.queryRunner);
-    this.afterCommit.delete(event.queryRunner);
-    pending?.forEach((evict) => evict());
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive) this.afterCommit.delete(event.queryRunner);
   }
 
   /**
    * Before the commit, a request of the same user would still read the old state (and remember
    * it again); from the commit on, the change is what every lookup sees.
    */
-  private atCommit(manager: EntityManager | undefined, evict: () => void): void {
-    const runner = manager?.queryRunner;
-    if (!runner?.isTransactionActive) return evict();
-    const pending = this.afterCommit.get(runner);
-    if (pending) pending.push(evict);
-    else this.afterCommit.set(runner, [evict]);
+  private atCommit(tx: Tx | undefined, evict: () => void): void {
+    this.sessions.atCommit(tx, evict);
   }
 
   private forgetAll(): void {
@@ -196,20 +173,13 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({
-      connectionString: this.config.databaseUrl,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-      connectionTimeoutMillis: 10_000,
-      application_name: 'carnet-session-cache',
+    const client: SessionChangesListener = this.sessions.listen(this.config.databaseUrl, {
+      notification: (payload) => this.notified(payload),
+      lost: (error) => this.lost(client, error),
     });
     this.client = client;
-    client.on('notification', (message) => message.channel === CHANNEL && this.notified(message.payload ?? ''));
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client));
     try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.ready;
     } catch (error) {
       this.lost(client, error as Error);
       return;
@@ -221,11 +191,9 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /** The channel is gone: nothing held can be trusted, and nothing is until it works again. */
-  private lost(client: Client, error?: Error): void {
+  private lost(client: SessionChangesListener, error?: Error): void {
     if (this.client !== client) return; // a connection already given up on
-    client.removeAllListeners();
-    client.on('error', () => undefined);
-    client.end().catch(() => undefined);
+    void client.close();
     if (this.trusted) this.logger.warn(`session cache off until PostgreSQL notifications are back${error ? `: ${error.message}` : ''}`);
     this.client = null;
     this.listening = false;
@@ -246,8 +214,8 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
 
   private sendProbe(): void {
     this.probe = { id: randomUUID(), sentAt: Date.now() };
-    this.dataSource
-      .query(`SELECT pg_notify($1, $2)`, [CHANNEL, `probe:${this.probe.id}`])
+    this.sessions
+      .notify(`probe:${this.probe.id}`)
       .catch((error: Error) => this.logger.debug(`session cache probe not sent: ${error.message}`));
   }
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { HealthRepository } from '@carnet/database';
 import { JOB_PRODUCER, JobProducer } from '@carnet/queue';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 
@@ -29,14 +28,14 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 @Injectable()
 export class HealthService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: HealthRepository,
     @Inject(JOB_PRODUCER) private readonly producer: JobProducer,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {}
 
   async report(): Promise<HealthReport> {
     const [database, queue, storage] = await Promise.all(
-      [this.dataSource.query('SELECT 1'), this.producer.ping(), this.storage.check()].map((check) =>
+      [this.database.ping(), this.producer.ping(), this.storage.check()].map((check) =>
         within(check, TIMEOUT_MS).then(
           (): CheckStatus => 'up',
           (): CheckStatus => 'down',

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { Upp } from '@carnet/database';
+import { Transactions, Upp, UppRepository } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -14,16 +12,16 @@ const view = (upp: Upp): UppView => ({ id: upp.id, code: upp.code, name: upp.nam
 @Injectable()
 export class UppsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly upps: UppRepository,
     private readonly audit: AuditService,
   ) {}
 
   async create(auth: AuthContext, body: CreateUppBody): Promise<UppView> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const upp = manager.create(Upp, { code: body.code, name: body.name.trim() });
-        await manager.save(upp);
-        await this.audit.record(auth, { action: 'structure.upp_created', subjectType: 'upp', subjectId: upp.id, details: { code: upp.code } }, manager);
+      return await this.transactions.run(async (tx) => {
+        const upp = await this.upps.create({ code: body.code, name: body.name.trim() }, tx);
+        await this.audit.record(auth, { action: 'structure.upp_created', subjectType: 'upp', subjectId: upp.id, details: { code: upp.code } }, tx);
         return view(upp);
       });
     } catch (error) {
@@ -35,9 +33,7 @@ export class UppsService {
   }
 
   async list(query: PageQuery): Promise<Page<UppView>> {
-    const [rows, total] = await this.dataSource
-      .getRepository(Upp)
-      .findAndCount({ order: { name: 'ASC' }, skip: offsetOf(query), take: query.pageSize });
+    const [rows, total] = await this.upps.page(offsetOf(query), query.pageSize);
     return pageOf(rows.map(view), total, query);
   }
 }

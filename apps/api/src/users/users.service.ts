@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { inRequestFaculty, Promotion, requestFacultySql, Tenancy, Upp, User } from '@carnet/database';
+import { Tenancy, Transactions, Tx, Upp, UppRepository, User, UserRepository, UserValues } from '@carnet/database';
 import {
   assertAcceptablePassword,
   displayName,
@@ -19,13 +17,11 @@ import { hashPassword } from '../auth/auth.service';
 import { IssuedLink, OneTimeTokensService } from '../auth/one-time-tokens.service';
 import { SessionsService } from '../auth/sessions.service';
 import { isUniqueViolation } from '../common/database-errors';
-import { offsetOf, Page, pageOf } from '../common/paging';
-import { SqlParams } from '@carnet/database';
+import { Page, pageOf } from '../common/paging';
 import {
   CreateUserBody,
   ImportReport,
   InvitationIssued,
-  InvitationStatus,
   InvitationView,
   ListInvitationsQuery,
   ListUsersQuery,
@@ -48,20 +44,14 @@ export function userView(user: User, uppCode: string | null): UserView {
   };
 }
 
-const searchWords = (q: string | undefined) => q?.trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5) ?? [];
-
-/** A word found in the folded name or address of `u` (the trigram index), LIKE's wildcards escaped. */
-function nameMatches(params: SqlParams, word: string): string {
-  const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return `public.carnet_fold(u.last_name || ' ' || u.first_name || ' ' || u.email) LIKE public.carnet_fold(${params.add(pattern)})`;
-}
-
 const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((role) => b.includes(role));
 
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly users: UserRepository,
+    private readonly upps: UppRepository,
     private readonly audit: AuditService,
     private readonly tokens: OneTimeTokensService,
     private readonly sessions: SessionsService,
@@ -79,23 +69,25 @@ export class UsersService {
       throw new DomainError(ErrorCode.InvalidInput, message, [{ path: 'password', message }]);
     }
     try {
-      const { user, upp, send, link } = await this.dataSource.transaction(async (manager) => {
-        const upp = body.upp ? await this.findUpp(manager, body.upp) : null;
-        if (promotion !== null) await this.ensurePromotions(manager, [promotion]);
-        const user = manager.create(User, {
-          email,
-          lastName: body.lastName.trim(),
-          firstName: body.firstName.trim(),
-          roles: body.roles,
-          uppId: upp?.id ?? null,
-          promotion,
-          passwordHash: elsewhere ? elsewhere.passwordHash : body.password ? await hashPassword(body.password) : null,
-        });
-        await manager.save(user);
-        await this.audit.record(auth, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { email, roles: body.roles } }, manager);
+      const { user, upp, send, link } = await this.transactions.run(async (tx) => {
+        const upp = body.upp ? await this.findUpp(tx, body.upp) : null;
+        if (promotion !== null) await this.users.ensurePromotions([promotion], tx);
+        const user = await this.users.create(
+          {
+            email,
+            lastName: body.lastName.trim(),
+            firstName: body.firstName.trim(),
+            roles: body.roles,
+            uppId: upp?.id ?? null,
+            promotion,
+            passwordHash: elsewhere ? elsewhere.passwordHash : body.password ? await hashPassword(body.password) : null,
+          },
+          tx,
+        );
+        await this.audit.record(auth, { action: 'user.created', subjectType: 'user', subjectId: user.id, details: { email, roles: body.roles } }, tx);
         // Already someone elsewhere: they sign in as they do and switch faculty; a link only by mail, to one who never chose a password.
         const invites = elsewhere ? elsewhere.passwordHash === null && this.tokens.mailConfigured : !body.password;
-        const invitation = invites ? await this.tokens.issue(manager, user, 'invitation') : undefined;
+        const invitation = invites ? await this.tokens.issue(tx, user, 'invitation') : undefined;
         return { user, upp, send: invitation?.send, link: invitation?.link };
       });
       await send?.();
@@ -109,34 +101,9 @@ export class UsersService {
     }
   }
 
-  /**
-   * The admin's user directory: filters, and a search by words each found in the folded name or
-   * address (trigram index), sorted by name; the total counted beside the page. A word of three
-   * letters or more is looked up in the trigram index first, then the matches sorted: walking the
-   * name index and folding each name until 50 match walks half the directory for "mart" (the
-   * Martins sort in the middle), which the planner cannot foresee (docs/benchmarks.md).
-   */
+  /** The admin's user directory (UserRepository.directory): filters, a search by words, sorted by name. */
   async list(query: ListUsersQuery): Promise<Page<UserView>> {
-    const params = new SqlParams();
-    const where: string[] = [requestFacultySql('u')];
-    if (query.role) where.push(`${params.add(query.role)} = ANY(u.roles)`);
-    if (query.upp) where.push(`upp.code = ${params.add(query.upp.toLowerCase())}`);
-    if (query.promotion) where.push(`u.promotion = ${params.add(query.promotion)}`);
-    const words = searchWords(query.q);
-    where.push(...words.map((word) => nameMatches(params, word)));
-    const from = `FROM app_user u LEFT JOIN upp ON upp.id = u.upp_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const counted = [...params.values];
-    const columns = `u.id, u.email, u.last_name, u.first_name, u.roles, upp.code AS upp, u.promotion, u.active, u.created_at`;
-    const page = `ORDER BY u.last_name, u.first_name, u.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`;
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        words.some((word) => word.length >= 3)
-          ? `WITH u AS MATERIALIZED (SELECT ${columns} ${from}) SELECT * FROM u ${page}`
-          : `SELECT ${columns} ${from} ${page}`,
-        params.values,
-      ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: FacultyRole[]; upp: string | null; promotion: number | null; active: boolean; created_at: Date }[]>,
-      this.dataSource.query(`SELECT count(*)::int AS total ${from}`, counted) as Promise<{ total: number }[]>,
-    ]);
+    const { rows, total } = await this.users.directory(query);
     return pageOf(
       rows.map((u) => ({
         id: u.id,
@@ -144,7 +111,7 @@ export class UsersService {
         lastName: u.last_name,
         firstName: u.first_name,
         displayName: displayName({ firstName: u.first_name, lastName: u.last_name }),
-        roles: u.roles,
+        roles: u.roles as FacultyRole[],
         upp: u.upp,
         promotion: u.promotion,
         active: u.active,
@@ -156,14 +123,14 @@ export class UsersService {
   }
 
   async get(id: string): Promise<UserView> {
-    const user = await this.dataSource.getRepository(User).findOne({ where: { id, facultyId: inRequestFaculty() }, relations: { upp: true } });
+    const user = await this.users.findInRequestFaculty(id);
     if (!user) throw notFound('Utilisateur');
     return userView(user, user.upp?.code ?? null);
   }
 
   async update(auth: AuthContext, id: string, body: UpdateUserBody): Promise<UserView> {
-    return this.dataSource.transaction(async (manager) => {
-      const user = await manager.getRepository(User).findOne({ where: { id }, relations: { upp: true }, lock: { mode: 'pessimistic_write', tables: ['app_user'] } });
+    return this.transactions.run(async (tx) => {
+      const user = await this.users.findWithUppForUpdate(id, tx);
       if (!user) throw notFound('Utilisateur');
       const before = { roles: user.roles, upp: user.upp?.code ?? null, promotion: user.promotion, active: user.active };
       const roles = body.roles ?? user.roles;
@@ -171,8 +138,8 @@ export class UsersService {
       if (user.id === auth.userId && (!roles.includes('admin') || body.active === false)) {
         throw new DomainError(ErrorCode.Conflict, 'Vous ne pouvez pas retirer vos propres droits d’administration ni désactiver votre compte.');
       }
-      const upp = body.upp === undefined ? user.upp ?? null : body.upp ? await this.findUpp(manager, body.upp) : null;
-      if (promotion !== null) await this.ensurePromotions(manager, [promotion]);
+      const upp = body.upp === undefined ? user.upp ?? null : body.upp ? await this.findUpp(tx, body.upp) : null;
+      if (promotion !== null) await this.users.ensurePromotions([promotion], tx);
       Object.assign(user, {
         lastName: body.lastName?.trim() ?? user.lastName,
         firstName: body.firstName?.trim() ?? user.firstName,
@@ -182,14 +149,14 @@ export class UsersService {
         promotion,
         active: body.active ?? user.active,
       });
-      await manager.save(user);
+      await this.users.save(user, tx);
       const after = { roles: user.roles, upp: upp?.code ?? null, promotion: user.promotion, active: user.active };
       if (!sameRoles(before.roles, after.roles)) {
-        await this.audit.record(auth, { action: 'user.roles_changed', subjectType: 'user', subjectId: user.id, details: { from: before.roles, to: after.roles } }, manager);
+        await this.audit.record(auth, { action: 'user.roles_changed', subjectType: 'user', subjectId: user.id, details: { from: before.roles, to: after.roles } }, tx);
       }
-      await this.audit.record(auth, { action: 'user.updated', subjectType: 'user', subjectId: user.id, details: { before, after } }, manager);
-      if (!user.active) await this.sessions.revokeAll(user.id, manager);
-      else if (!sameRoles(before.roles, after.roles)) this.sessions.forgetUser(user.id, manager);
+      await this.audit.record(auth, { action: 'user.updated', subjectType: 'user', subjectId: user.id, details: { before, after } }, tx);
+      if (!user.active) await this.sessions.revokeAll(user.id, tx);
+      else if (!sameRoles(before.roles, after.roles)) this.sessions.forgetUser(user.id, tx);
       return userView(user, upp?.code ?? null);
     });
   }
@@ -199,7 +166,7 @@ export class UsersService {
     // Read before the transaction, not inside it: the check runs as the system on another
     // connection, which on the embedded database (one transaction at a time) would wait for the
     // transaction that waits for it.
-    const invited = await this.dataSource.getRepository(User).findOneBy({ id, active: true });
+    const invited = await this.users.findActive(id);
     if (!invited) throw notFound('Utilisateur');
     // A link to set the password of a person who is also in another faculty reaches them by mail only, never this admin's screen.
     if (!this.tokens.mailConfigured && (await this.elsewhere(auth, invited.email))) {
@@ -208,11 +175,11 @@ export class UsersService {
         'Cette personne a aussi un compte dans une autre faculté : sans envoi de courriel configuré, aucun lien ne peut lui être remis ici. Elle se connecte avec son mot de passe (ou le réinitialise par courriel) et change de faculté.',
       );
     }
-    const { send, link } = await this.dataSource.transaction(async (manager) => {
-      const user = await manager.getRepository(User).findOneBy({ id, active: true });
+    const { send, link } = await this.transactions.run(async (tx) => {
+      const user = await this.users.findActive(id, tx);
       if (!user) throw notFound('Utilisateur');
-      await this.audit.record(auth, { action: 'user.invited', subjectType: 'user', subjectId: id, details: { mailed: this.tokens.mailConfigured } }, manager);
-      return this.tokens.issue(manager, user, 'invitation');
+      await this.audit.record(auth, { action: 'user.invited', subjectType: 'user', subjectId: id, details: { mailed: this.tokens.mailConfigured } }, tx);
+      return this.tokens.issue(tx, user, 'invitation');
     });
     await send();
     return this.issued(link);
@@ -220,13 +187,7 @@ export class UsersService {
 
   /** The same person's row in another faculty (their shared password hash), read as the system; null when none. */
   private async elsewhere(auth: AuthContext, email: string): Promise<{ passwordHash: string | null } | null> {
-    const [row] = (await Tenancy.asSystem(() =>
-      this.dataSource.query(`SELECT password_hash AS "passwordHash" FROM app_user WHERE email = $1 AND faculty_id IS NOT NULL AND faculty_id IS DISTINCT FROM $2 ORDER BY password_hash IS NULL LIMIT 1`, [
-        email,
-        auth.facultyId,
-      ]),
-    )) as { passwordHash: string | null }[];
-    return row ?? null;
+    return Tenancy.asSystem(() => this.users.passwordElsewhere(email, auth.facultyId));
   }
 
   /**
@@ -244,22 +205,7 @@ export class UsersService {
    * date. A newer link voids the older ones, so the latest alone tells where the user stands.
    */
   async invitations(query: ListInvitationsQuery): Promise<Page<InvitationView> & { mailConfigured: boolean }> {
-    const params = new SqlParams();
-    const where: string[] = ['u.active', requestFacultySql('u')];
-    const status = `CASE WHEN t.used_at IS NOT NULL THEN 'accepted' WHEN t.expires_at <= now() THEN 'expired' ELSE 'sent' END`;
-    if (query.status) where.push(`${status} = ${params.add(query.status)}`);
-    where.push(...searchWords(query.q).map((word) => nameMatches(params, word)));
-    const from = `FROM (SELECT DISTINCT ON (user_id) * FROM one_time_token WHERE purpose = 'invitation' ORDER BY user_id, created_at DESC, id) t
-      JOIN app_user u ON u.id = t.user_id WHERE ${where.join(' AND ')}`;
-    const counted = [...params.values];
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT u.id, u.email, u.last_name, u.first_name, u.roles, ${status} AS status, t.created_at, t.expires_at, t.used_at ${from}
-         ORDER BY t.created_at DESC, u.last_name, u.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(offsetOf(query))}`,
-        params.values,
-      ) as Promise<{ id: string; email: string; last_name: string; first_name: string; roles: Role[]; status: InvitationStatus; created_at: Date; expires_at: Date; used_at: Date | null }[]>,
-      this.dataSource.query(`SELECT count(*)::int AS total ${from}`, counted) as Promise<{ total: number }[]>,
-    ]);
+    const { rows, total } = await this.users.latestInvitations(query);
     const page = pageOf(
       rows.map((r) => ({
         userId: r.id,
@@ -283,33 +229,29 @@ export class UsersService {
    * act), new users are created and invited.
    */
   async import(auth: AuthContext, csv: string, dryRun: boolean): Promise<ImportReport> {
-    const { report, send } = await this.dataSource.transaction(async (manager) => {
-      const upps = await manager.getRepository(Upp).find();
+    const { report, send } = await this.transactions.run(async (tx) => {
+      const upps = await this.upps.all(tx);
       const uppIds = new Map(upps.map((u) => [u.code, u.id]));
       const parsed = parseUserImport(csv, new Set(uppIds.keys()), new Date().getUTCFullYear());
-      const existing = await manager
-        .getRepository(User)
-        .find({ where: { email: In(parsed.rows.map((r) => r.email)) } });
+      const existing = await this.users.findByEmails(parsed.rows.map((r) => r.email), tx);
       const byEmail = new Map(existing.map((u) => [u.email, u]));
 
       const errors = [...parsed.errors];
-      const toCreate: User[] = [];
+      const toCreate: UserValues[] = [];
       const toUpdate: User[] = [];
       let unchanged = 0;
       for (const row of parsed.rows) {
         const current = byEmail.get(row.email);
         if (!current) {
-          toCreate.push(
-            manager.create(User, {
-              email: row.email,
-              lastName: row.lastName,
-              firstName: row.firstName,
-              roles: row.roles,
-              uppId: row.upp ? uppIds.get(row.upp)! : null,
-              promotion: row.promotion,
-              passwordHash: null,
-            }),
-          );
+          toCreate.push({
+            email: row.email,
+            lastName: row.lastName,
+            firstName: row.firstName,
+            roles: row.roles,
+            uppId: row.upp ? uppIds.get(row.upp)! : null,
+            promotion: row.promotion,
+            passwordHash: null,
+          });
           continue;
         }
         const roles = [...new Set([...current.roles, ...row.roles])];
@@ -342,14 +284,14 @@ export class UsersService {
       if (dryRun || errors.length) return { report, send: undefined };
 
       const promotions = [...new Set(parsed.rows.map((r) => r.promotion).filter((p): p is number => p !== null))];
-      await this.ensurePromotions(manager, promotions);
-      for (let i = 0; i < toCreate.length; i += 500) await manager.insert(User, toCreate.slice(i, i + 500));
+      await this.users.ensurePromotions(promotions, tx);
+      const created = await this.users.insertMany(toCreate, tx);
       for (const user of toUpdate) {
-        await manager.save(user);
-        this.sessions.forgetUser(user.id, manager); // roles may have been added
+        await this.users.save(user, tx);
+        this.sessions.forgetUser(user.id, tx); // roles may have been added
       }
-      await this.audit.record(auth, { action: 'user.imported', subjectType: 'import', details: { created: report.created, updated: report.updated, unchanged } }, manager);
-      const invitations = await this.tokens.issueMany(manager, toCreate, 'invitation');
+      await this.audit.record(auth, { action: 'user.imported', subjectType: 'import', details: { created: report.created, updated: report.updated, unchanged } }, tx);
+      const invitations = await this.tokens.issueMany(tx, created, 'invitation');
       return { report: { ...report, applied: true }, send: invitations.send };
     });
     await send?.(); // after the commit: a failed import invites nobody
@@ -366,13 +308,9 @@ export class UsersService {
     return promotion;
   }
 
-  private async findUpp(manager: EntityManager, code: string): Promise<Upp> {
-    const upp = await manager.getRepository(Upp).findOneBy({ code: code.toLowerCase() });
+  private async findUpp(tx: Tx, code: string): Promise<Upp> {
+    const upp = await this.upps.findByCode(code.toLowerCase(), tx);
     if (!upp) throw new DomainError(ErrorCode.InvalidInput, `UPP inconnue « ${code} ».`, [{ path: 'upp', message: 'UPP inconnue' }]);
     return upp;
-  }
-
-  private async ensurePromotions(manager: EntityManager, years: number[]): Promise<void> {
-    if (years.length) await manager.createQueryBuilder().insert().into(Promotion).values(years.map((year) => ({ year }))).orIgnore().execute();
   }
 }
