@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { PortfolioExport } from '@carnet/database';
+import { ExportRepository, PortfolioExport } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { JOB_PRODUCER, JobProducer } from '@carnet/queue';
@@ -39,7 +37,7 @@ export function exportView(row: PortfolioExport): ExportView {
 @Injectable()
 export class ExportsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly exports: ExportRepository,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
@@ -56,33 +54,21 @@ export class ExportsService {
     if ((relation === 'admin' || relation === 'jury') && body.scope === 'all') {
       throw new DomainError(ErrorCode.Forbidden, 'Seules les traces validées peuvent être exportées ici (scope « validated »).');
     }
-    const [{ stamp }] = await this.dataSource.query(
-      `SELECT concat_ws(':', count(t.id), max(t.updated_at), max(a.created_at)) AS stamp
-         FROM trace t LEFT JOIN attachment a ON a.trace_id = t.id WHERE t.intern_id = $1`,
-      [internId],
-    );
-    const inserted: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO portfolio_export (intern_id, requested_by, format, scope, portfolio_stamp)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (requested_by, intern_id, format, scope, portfolio_stamp) WHERE status IN ('queued', 'running') DO NOTHING
-       RETURNING id`,
-      [internId, auth.userId, body.format, body.scope, stamp],
-    );
-    const repository = this.dataSource.getRepository(PortfolioExport);
-    if (!inserted.length) {
-      const pending = await repository.findOneBy({ requestedBy: auth.userId, internId, format: body.format, scope: body.scope, portfolioStamp: stamp });
+    const key = { internId, requestedBy: auth.userId, format: body.format, scope: body.scope, portfolioStamp: await this.exports.portfolioStamp(internId) };
+    const id = await this.exports.queueUnlessPending(key);
+    if (id === null) {
+      const pending = await this.exports.findByKey(key);
       if (pending && (pending.status === 'queued' || pending.status === 'running')) return { export: exportView(pending), created: false };
       return this.request(auth, internId, body); // it finished in between: ask again
     }
-    const id = inserted[0].id;
     await this.audit.record(auth, { action: 'export.requested', subjectType: 'portfolio', subjectId: internId, details: { exportId: id, format: body.format, scope: body.scope } });
     try {
       await this.jobs.enqueue('export.build', { exportId: id }, { jobId: `export-${id}`, backoff: { type: 'exponential', delay: this.config.exports.retryDelayMs } });
     } catch {
-      await repository.update({ id }, { status: 'failed', error: 'La file de travaux est indisponible : réessayez dans un moment.' });
+      await this.exports.markFailed(id, 'La file de travaux est indisponible : réessayez dans un moment.');
       throw new DomainError(ErrorCode.QueueUnavailable, 'La file de travaux est indisponible : réessayez dans un moment.');
     }
-    return { export: exportView(await repository.findOneByOrFail({ id })), created: true };
+    return { export: exportView(await this.exports.get(id)), created: true };
   }
 
   /**
@@ -91,11 +77,7 @@ export class ExportsService {
    */
   async list(auth: AuthContext, internId: string): Promise<ExportView[]> {
     await this.portfolios.relation(auth, internId);
-    const rows = await this.dataSource.getRepository(PortfolioExport).find({
-      where: { internId, requestedBy: auth.userId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: EXPORT_LIST_LIMIT,
-    });
+    const rows = await this.exports.listRequestedBy(internId, auth.userId, EXPORT_LIST_LIMIT);
     return rows.map(exportView);
   }
 
@@ -122,7 +104,7 @@ export class ExportsService {
    * the portfolio: a tutorship ended or a jury session closed ends access to its exports too.
    */
   private async own(auth: AuthContext, id: string): Promise<{ row: PortfolioExport; intern: PortfolioIntern }> {
-    const row = await this.dataSource.getRepository(PortfolioExport).findOneBy({ id, requestedBy: auth.userId });
+    const row = await this.exports.findRequestedBy(id, auth.userId);
     if (!row) throw notFound('Export');
     const { intern } = await this.portfolios.relation(auth, row.internId).catch(() => {
       throw notFound('Export');

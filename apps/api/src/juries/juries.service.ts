@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
-import { inRequestFaculty, JuryDecision, requestFacultySql, JuryIntern, JuryMember, JurySession, Trace, User } from '@carnet/database';
+import { Database, DecisionsSeen, JuryDecision, JuryRepository, JurySession, PeopleRepository, Transactions, Tx, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole } from '../auth/auth-context';
@@ -55,7 +53,11 @@ const decisionView = (d: JuryDecision) => ({
 @Injectable()
 export class JuriesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly juries: JuryRepository,
+    private readonly people: PeopleRepository,
+    /** Only handed to `fillTraceOrigins` (apps/api/src/traces/trace-origin.ts, another slice's), until it reads through a repository. */
+    private readonly db: Database,
     private readonly progress: ProgressService,
     private readonly assessments: AssessmentsService,
     private readonly audit: AuditService,
@@ -65,13 +67,10 @@ export class JuriesService {
     const opensAt = new Date(body.opensAt);
     const closesAt = new Date(body.closesAt);
     if (closesAt <= opensAt) throw new DomainError(ErrorCode.InvalidInput, 'La session doit fermer après son ouverture.', [{ path: 'closesAt', message: 'doit suivre opensAt' }]);
-    return this.dataSource.transaction(async (manager) => {
-      const users = await this.people(manager, body.memberIds, body.internIds);
-      const session = manager.create(JurySession, { title: body.title.trim(), phase: body.phase, opensAt, closesAt, createdBy: auth.userId });
-      await manager.save(session);
-      await manager.insert(JuryMember, body.memberIds.map((userId) => ({ sessionId: session.id, userId })));
-      if (body.internIds.length) await manager.insert(JuryIntern, body.internIds.map((internId) => ({ sessionId: session.id, internId })));
-      await this.audit.record(auth, { action: 'jury.session_created', subjectType: 'jury_session', subjectId: session.id, details: { members: body.memberIds.length, interns: body.internIds.length } }, manager);
+    return this.transactions.run(async (tx) => {
+      const users = await this.named(body.memberIds, body.internIds, tx);
+      const session = await this.juries.create({ title: body.title.trim(), phase: body.phase, opensAt, closesAt, createdBy: auth.userId }, body.memberIds, body.internIds, tx);
+      await this.audit.record(auth, { action: 'jury.session_created', subjectType: 'jury_session', subjectId: session.id, details: { members: body.memberIds.length, interns: body.internIds.length } }, tx);
       return sessionView(session, users.filter((u) => body.memberIds.includes(u.id)), users.filter((u) => body.internIds.includes(u.id)), [], true);
     });
   }
@@ -81,8 +80,8 @@ export class JuriesService {
    * has a decision in the session stays on it: the decision is immutable and must keep its session.
    */
   async update(auth: AuthContext, id: string, body: UpdateJurySessionBody) {
-    return this.dataSource.transaction(async (manager) => {
-      const session = await manager.getRepository(JurySession).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      const session = await this.juries.lock(id, tx);
       if (!session) throw notFound('Session');
       if (isClosed(session)) throw new DomainError(ErrorCode.Conflict, 'Cette session est close : elle ne se modifie plus.');
       const opensAt = body.opensAt ? new Date(body.opensAt) : session.opensAt;
@@ -91,7 +90,7 @@ export class JuriesService {
       if (body.closesAt && closesAt <= new Date()) {
         throw new DomainError(ErrorCode.InvalidInput, 'La fermeture doit être dans le futur : pour fermer la session maintenant, clôturez-la.', [{ path: 'closesAt', message: 'date passée' }]);
       }
-      await this.people(manager, body.memberIds ?? [], body.internIds ?? []);
+      await this.named(body.memberIds ?? [], body.internIds ?? [], tx);
       const changed: string[] = [];
       if (body.title !== undefined && body.title.trim() !== session.title) changed.push('title');
       if (opensAt.getTime() !== session.opensAt.getTime()) changed.push('opensAt');
@@ -99,18 +98,17 @@ export class JuriesService {
       session.title = body.title?.trim() ?? session.title;
       session.opensAt = opensAt;
       session.closesAt = closesAt;
-      await manager.save(session);
+      await this.juries.save(session, tx);
       if (body.memberIds) {
-        const before = (await manager.getRepository(JuryMember).findBy({ sessionId: id })).map((m) => m.userId);
-        await manager.getRepository(JuryMember).delete({ sessionId: id, userId: Not(In(body.memberIds)) });
+        const before = (await this.juries.membersOf(id, tx)).map((m) => m.userId);
         const added = body.memberIds.filter((userId) => !before.includes(userId));
-        if (added.length) await manager.insert(JuryMember, added.map((userId) => ({ sessionId: id, userId })));
+        await this.juries.replaceMembers(id, body.memberIds, added, tx);
         if (added.length || before.some((userId) => !body.memberIds!.includes(userId))) changed.push('memberIds');
       }
       if (body.internIds) {
-        const before = (await manager.getRepository(JuryIntern).findBy({ sessionId: id })).map((i) => i.internId);
+        const before = (await this.juries.internsOf(id, tx)).map((i) => i.internId);
         const removed = before.filter((internId) => !body.internIds!.includes(internId));
-        const decided = removed.length ? await manager.getRepository(JuryDecision).findBy({ sessionId: id, internId: In(removed) }) : [];
+        const decided = removed.length ? await this.juries.decisionsIn(id, removed, tx) : [];
         if (decided.length) {
           throw new DomainError(
             ErrorCode.Conflict,
@@ -118,13 +116,13 @@ export class JuriesService {
             decided.map((d) => ({ path: 'internIds', message: `${d.internId} a une décision enregistrée` })),
           );
         }
-        if (removed.length) await manager.getRepository(JuryIntern).delete({ sessionId: id, internId: In(removed) });
+        if (removed.length) await this.juries.removeInterns(id, removed, tx);
         const added = body.internIds.filter((internId) => !before.includes(internId));
-        if (added.length) await manager.insert(JuryIntern, added.map((internId) => ({ sessionId: id, internId })));
+        if (added.length) await this.juries.addInterns(id, added, tx);
         if (added.length || removed.length) changed.push('internIds');
       }
-      await this.audit.record(auth, { action: 'jury.session_updated', subjectType: 'jury_session', subjectId: id, details: { changed } }, manager);
-      return this.describe(auth, session, manager);
+      await this.audit.record(auth, { action: 'jury.session_updated', subjectType: 'jury_session', subjectId: id, details: { changed } }, tx);
+      return this.describe(auth, session, tx);
     });
   }
 
@@ -134,22 +132,19 @@ export class JuriesService {
    * gets an empty window ending now.
    */
   async close(auth: AuthContext, id: string) {
-    return this.dataSource.transaction(async (manager) => {
-      const session = await manager.getRepository(JurySession).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      const session = await this.juries.lock(id, tx);
       if (!session) throw notFound('Session');
       if (isClosed(session)) throw new DomainError(ErrorCode.Conflict, 'Cette session est déjà close.');
       const scheduled = { opensAt: session.opensAt.toISOString(), closesAt: session.closesAt.toISOString() };
-      await manager.query(`UPDATE jury_session SET closes_at = now(), opens_at = LEAST(opens_at, now() - interval '1 millisecond') WHERE id = $1`, [id]);
-      const closed = await manager.getRepository(JurySession).findOneByOrFail({ id });
-      await this.audit.record(auth, { action: 'jury.session_closed', subjectType: 'jury_session', subjectId: id, details: { scheduled } }, manager);
-      return this.describe(auth, closed, manager);
+      const closed = await this.juries.closeNow(id, tx);
+      await this.audit.record(auth, { action: 'jury.session_closed', subjectType: 'jury_session', subjectId: id, details: { scheduled } }, tx);
+      return this.describe(auth, closed, tx);
     });
   }
 
   async list(auth: AuthContext) {
-    const query = this.dataSource.getRepository(JurySession).createQueryBuilder('s').where(requestFacultySql('s')).orderBy('s.opens_at', 'DESC');
-    if (!hasRole(auth, 'admin')) query.innerJoin('jury_member', 'm', 'm.session_id = s.id AND m.user_id = :me', { me: auth.userId });
-    const sessions = await query.getMany();
+    const sessions = await this.juries.list(hasRole(auth, 'admin') ? null : auth.userId);
     return Promise.all(sessions.map((s) => this.describe(auth, s)));
   }
 
@@ -160,48 +155,43 @@ export class JuriesService {
   async portfolio(auth: AuthContext, sessionId: string, internId: string) {
     const session = await this.visibleSession(auth, sessionId, true);
     const intern = await this.internOn(session, internId);
-    const [traces, progress, assessmentIds] = await Promise.all([
-      this.dataSource.getRepository(Trace).find({
-        where: { internId, status: 'validated' },
-        order: { validatedAt: 'ASC' },
-        select: {
-          id: true, internId: true, kind: true, title: true, competences: true, familles: true, stageId: true, status: true, version: true,
-          createdAt: true, updatedAt: true, submittedAt: true, validatedAt: true, validatedBy: true, validatedSha256: true, importedOrigin: true, originFacultyId: true,
-        },
-      }),
+    const [traces, progress, assessments] = await Promise.all([
+      this.juries.validatedTracesOf(internId),
       this.progress.progress(intern, session.phase),
-      this.dataSource.query(`SELECT id FROM assessment WHERE intern_id = $1 ORDER BY created_at`, [internId]) as Promise<{ id: string }[]>,
+      this.assessments.viewsOf(internId),
       this.audit.record(auth, { action: 'jury.portfolio_read', subjectType: 'portfolio', subjectId: internId, details: { sessionId } }),
     ]);
     const views = traces.map((t) => traceView(t, 'jury'));
-    await fillTraceOrigins(this.dataSource, views);
+    await fillTraceOrigins(this.db, views);
     return {
       intern: { id: intern.id, displayName: displayName(intern), promotion: intern.promotion },
       session: { id: session.id, phase: session.phase },
       traces: views,
       progress,
-      assessments: await this.assessments.views(assessmentIds.map((r) => r.id)),
+      assessments,
     };
   }
 
   async decide(auth: AuthContext, sessionId: string, body: DecisionBody) {
     const session = await this.visibleSession(auth, sessionId, true);
-    if (!hasRole(auth, 'jury') || !(await this.isMember(auth.userId, sessionId))) throw new DomainError(ErrorCode.Forbidden, 'Seuls les membres de la session décident.');
+    if (!hasRole(auth, 'jury') || !(await this.juries.isMember(auth.userId, sessionId))) throw new DomainError(ErrorCode.Forbidden, 'Seuls les membres de la session décident.');
     const intern = await this.internOn(session, body.internId);
     const progress = await this.progress.progress(intern, session.phase);
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const decision = manager.create(JuryDecision, {
-          sessionId,
-          internId: intern.id,
-          memberId: auth.userId,
-          decision: body.decision,
-          comment: body.comment.trim(),
-          requirementVersion: progress.requirementVersion,
-          progress: { requirements: progress.requirements, gaps: progress.gaps, validatedTotal: progress.validatedTotal },
-        });
-        await manager.insert(JuryDecision, decision);
-        await this.audit.record(auth, { action: 'jury.decision', subjectType: 'portfolio', subjectId: intern.id, details: { sessionId, decision: body.decision, phase: session.phase } }, manager);
+      return await this.transactions.run(async (tx) => {
+        const decision = await this.juries.decide(
+          {
+            sessionId,
+            internId: intern.id,
+            memberId: auth.userId,
+            decision: body.decision,
+            comment: body.comment.trim(),
+            requirementVersion: progress.requirementVersion,
+            progress: { requirements: progress.requirements, gaps: progress.gaps, validatedTotal: progress.validatedTotal },
+          },
+          tx,
+        );
+        await this.audit.record(auth, { action: 'jury.decision', subjectType: 'portfolio', subjectId: intern.id, details: { sessionId, decision: body.decision, phase: session.phase } }, tx);
         return decisionView(decision);
       });
     } catch (error) {
@@ -217,26 +207,15 @@ export class JuriesService {
    * jury member sees at once those of the sessions they sit on; an admin sees them all.
    */
   async decisionsOf(auth: AuthContext, internId: string, relation: string) {
-    const query = this.dataSource
-      .getRepository(JuryDecision)
-      .createQueryBuilder('d')
-      .innerJoinAndMapOne('d.session', JurySession, 's', 's.id = d.session_id')
-      .where('d.intern_id = :internId', { internId })
-      .orderBy('d.created_at', 'DESC');
-    if (relation === 'jury') query.andWhere('EXISTS (SELECT 1 FROM jury_member m WHERE m.session_id = s.id AND m.user_id = :me)', { me: auth.userId });
-    else if (relation !== 'admin') query.andWhere('s.closes_at <= now()');
-    const rows = (await query.getMany()) as (JuryDecision & { session: JurySession })[];
+    const seen: DecisionsSeen = relation === 'jury' ? { memberId: auth.userId } : relation === 'admin' ? { all: true } : { closedOnly: true };
+    const rows = await this.juries.decisionsAbout(internId, seen);
     return rows.map((d) => ({ ...decisionView(d), session: { id: d.session.id, title: d.session.title, phase: d.session.phase, closesAt: d.session.closesAt.toISOString() } }));
   }
 
-  private async describe(auth: AuthContext, session: JurySession, manager: EntityManager = this.dataSource.manager) {
+  private async describe(auth: AuthContext, session: JurySession, tx?: Tx) {
     const admin = hasRole(auth, 'admin');
-    const [memberRows, internRows, decisions] = await Promise.all([
-      manager.getRepository(JuryMember).findBy({ sessionId: session.id }),
-      manager.getRepository(JuryIntern).findBy({ sessionId: session.id }),
-      manager.getRepository(JuryDecision).findBy({ sessionId: session.id }),
-    ]);
-    const users = await manager.getRepository(User).findBy({ id: In([...memberRows.map((m) => m.userId), ...internRows.map((i) => i.internId), '00000000-0000-0000-0000-000000000000']) });
+    const [memberRows, internRows, decisions] = await Promise.all([this.juries.membersOf(session.id, tx), this.juries.internsOf(session.id, tx), this.juries.decisionsIn(session.id, undefined, tx)]);
+    const users = await this.people.byIds([...memberRows.map((m) => m.userId), ...internRows.map((i) => i.internId)], tx);
     const members = users.filter((u) => memberRows.some((m) => m.userId === u.id));
     const interns = users.filter((u) => internRows.some((i) => i.internId === u.id)).sort((a, b) => a.lastName.localeCompare(b.lastName, 'fr'));
     return sessionView(session, members, interns, decisions, admin || isOpen(session));
@@ -244,18 +223,18 @@ export class JuriesService {
 
   /** Admins see every session; a member sees theirs (and, with `mustBeOpen`, only while open). */
   private async visibleSession(auth: AuthContext, id: string, mustBeOpen: boolean): Promise<JurySession> {
-    const session = await this.dataSource.getRepository(JurySession).findOneBy({ id, facultyId: inRequestFaculty() });
+    const session = await this.juries.findInFaculty(id);
     if (!session) throw notFound('Session');
-    const member = await this.isMember(auth.userId, id);
+    const member = await this.juries.isMember(auth.userId, id);
     if (!member && !hasRole(auth, 'admin')) throw notFound('Session');
     if (mustBeOpen && (!member || !isOpen(session))) throw notFound('Session ouverte');
     return session;
   }
 
   /** The users named as members (active, jury role) and interns, or a 422 naming each one that is not. */
-  private async people(manager: EntityManager, memberIds: string[], internIds: string[]): Promise<User[]> {
+  private async named(memberIds: string[], internIds: string[], tx: Tx): Promise<User[]> {
     if (!memberIds.length && !internIds.length) return [];
-    const users = await manager.getRepository(User).findBy({ id: In([...memberIds, ...internIds]) });
+    const users = await this.people.byIds([...memberIds, ...internIds], tx);
     const faults = [
       ...memberIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('jury') && u.active)).map((id) => ({ path: 'memberIds', message: `${id} n’est pas un membre de jury actif` })),
       ...internIds.filter((id) => !users.find((u) => u.id === id && u.roles.includes('intern'))).map((id) => ({ path: 'internIds', message: `${id} n’est pas un interne` })),
@@ -264,13 +243,9 @@ export class JuriesService {
     return users;
   }
 
-  private async isMember(userId: string, sessionId: string): Promise<boolean> {
-    return this.dataSource.getRepository(JuryMember).exists({ where: { sessionId, userId } });
-  }
-
   private async internOn(session: JurySession, internId: string): Promise<User> {
-    const on = await this.dataSource.getRepository(JuryIntern).exists({ where: { sessionId: session.id, internId } });
-    const intern = on ? await this.dataSource.getRepository(User).findOneBy({ id: internId }) : null;
+    const on = await this.juries.isInternOn(session.id, internId);
+    const intern = on ? await this.people.byId(internId) : null;
     if (!intern) throw notFound('Interne');
     return intern;
   }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { Assessment, AssessmentRevision, JuryDecision, Tutorship, User } from '@carnet/database';
+import { AssessmentRepository, PeopleRepository, Transactions, TutorshipRepository } from '@carnet/database';
 import { assertLevelsFit, COMPETENCE_CODES, displayName, DomainError, ErrorCode, LEVELS } from '@carnet/domain';
 import type { OriginView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -29,7 +27,10 @@ export interface AssessmentView {
 @Injectable()
 export class AssessmentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly assessments: AssessmentRepository,
+    private readonly tutorships: TutorshipRepository,
+    private readonly people: PeopleRepository,
     private readonly portfolios: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -44,30 +45,22 @@ export class AssessmentsService {
     if (faults.length) throw new DomainError(ErrorCode.InvalidInput, 'Évaluation invalide.', faults);
     assertLevelsFit(body.phase, body.levels);
 
-    const result = await this.dataSource.transaction(async (manager) => {
-      const active = await manager.getRepository(Tutorship).exists({ where: { tutorId: auth.userId, internId, endedAt: IsNull() } });
+    const result = await this.transactions.run(async (tx) => {
+      const active = await this.tutorships.isActiveTutor(auth.userId, internId, tx);
       if (!active) throw new DomainError(ErrorCode.Forbidden, 'Seul le tuteur actif de l’interne évalue ses phases.');
-      if (await this.decided(internId, body.phase, manager)) {
+      // On the transaction: asked on another connection, the embedded database would wait for it forever.
+      if (await this.assessments.phaseDecided(internId, body.phase, tx)) {
         throw new DomainError(ErrorCode.Conflict, 'Cette phase a été décidée par la commission : l’évaluation ne se modifie plus.');
       }
-      const repository = manager.getRepository(Assessment);
-      let assessment = await repository.findOne({ where: { internId, tutorId: auth.userId, phase: body.phase }, lock: { mode: 'pessimistic_write' } });
-      const created = !assessment;
-      if (!assessment) {
-        assessment = repository.create({ internId, tutorId: auth.userId, phase: body.phase, version: 1 });
-      } else {
-        assessment.version += 1;
-      }
-      Object.assign(assessment, { levels: body.levels, comment: body.comment.trim(), recommendation: body.recommendation, updatedAt: new Date() });
-      await repository.save(assessment);
-      await manager.insert(AssessmentRevision, {
-        assessmentId: assessment.id,
-        version: assessment.version,
-        levels: body.levels,
-        comment: assessment.comment,
-        recommendation: body.recommendation,
-      });
-      await this.audit.record(auth, { action: created ? 'assessment.created' : 'assessment.amended', subjectType: 'portfolio', subjectId: internId, details: { phase: body.phase, version: assessment.version } }, manager);
+      const existing = await this.assessments.lockOwn(internId, auth.userId, body.phase, tx);
+      const created = !existing;
+      const assessment = await this.assessments.saveVersion(
+        existing,
+        { internId, tutorId: auth.userId, phase: body.phase },
+        { levels: body.levels, comment: body.comment.trim(), recommendation: body.recommendation },
+        tx,
+      );
+      await this.audit.record(auth, { action: created ? 'assessment.created' : 'assessment.amended', subjectType: 'portfolio', subjectId: internId, details: { phase: body.phase, version: assessment.version } }, tx);
       return { id: assessment.id, created };
     });
     const [view] = await this.views([result.id]);
@@ -76,20 +69,30 @@ export class AssessmentsService {
 
   async list(auth: AuthContext, internId: string): Promise<AssessmentView[]> {
     await this.portfolios.read(auth, internId, 'assessments');
-    const rows = await this.dataSource.getRepository(Assessment).find({ where: { internId }, order: { createdAt: 'ASC' }, select: { id: true } });
-    return this.views(rows.map((r) => r.id));
+    return this.views(await this.assessments.idsOf(internId));
+  }
+
+  /** The intern's assessments, oldest first, as a jury member reads them too. */
+  async viewsOf(internId: string): Promise<AssessmentView[]> {
+    return this.views(await this.assessments.idsOf(internId));
   }
 
   async views(ids: string[]): Promise<AssessmentView[]> {
     if (!ids.length) return [];
-    const assessments = await this.dataSource.getRepository(Assessment).find({ where: { id: In(ids) }, order: { createdAt: 'ASC' } });
-    const revisions = await this.dataSource.getRepository(AssessmentRevision).find({ where: { assessmentId: In(ids) }, order: { version: 'ASC' } });
-    const tutors = new Map((await this.dataSource.getRepository(User).findBy({ id: In(assessments.map((a) => a.tutorId)) })).map((u) => [u.id, displayName(u)]));
+    const assessments = await this.assessments.byIds(ids);
+    const revisions = await this.assessments.revisionsOf(ids);
+    const tutors = new Map((await this.people.byIds(assessments.map((a) => a.tutorId))).map((u) => [u.id, displayName(u)]));
     // A tutor of the faculty an assessment came from is named as they were there.
-    const elsewhere = await this.namesFromElsewhere(assessments);
+    const moved = assessments.filter((a) => a.originFacultyId);
+    const elsewhere = moved.length
+      ? await this.assessments.namesFromElsewhere(
+          moved.map((a) => a.originFacultyId!),
+          moved.map((a) => a.tutorId),
+        )
+      : { faculties: new Map<string, string>(), people: new Map<string, string>() };
     for (const [id, name] of elsewhere.people) if (!tutors.has(id)) tutors.set(id, name);
     const frozen = new Map<string, boolean>();
-    for (const a of assessments) frozen.set(`${a.internId}:${a.phase}`, await this.decided(a.internId, a.phase));
+    for (const a of assessments) frozen.set(`${a.internId}:${a.phase}`, await this.assessments.phaseDecided(a.internId, a.phase));
     return assessments.map((a) => ({
       id: a.id,
       internId: a.internId,
@@ -107,29 +110,5 @@ export class AssessmentsService {
         .map((r) => ({ version: r.version, levels: r.levels as Record<string, string>, comment: r.comment, recommendation: r.recommendation, createdAt: r.createdAt.toISOString() })),
       ...(a.originFacultyId ? { origin: { facultyId: a.originFacultyId, facultyName: elsewhere.faculties.get(a.originFacultyId) ?? '' } } : {}),
     }));
-  }
-
-  /** The names a portfolio transfer kept for the assessments that came with it: their faculties and tutors. */
-  private async namesFromElsewhere(assessments: Assessment[]): Promise<{ faculties: Map<string, string>; people: Map<string, string> }> {
-    const moved = assessments.filter((a) => a.originFacultyId);
-    if (!moved.length) return { faculties: new Map(), people: new Map() };
-    const [faculties, people] = (await Promise.all([
-      this.dataSource.query(`SELECT id, name FROM faculty WHERE id = ANY($1::uuid[])`, [moved.map((a) => a.originFacultyId)]),
-      this.dataSource.query(`SELECT user_id AS id, display_name AS name FROM portfolio_transfer_person WHERE user_id = ANY($1::uuid[])`, [moved.map((a) => a.tutorId)]),
-    ])) as { id: string; name: string }[][];
-    return { faculties: new Map(faculties.map((f) => [f.id, f.name])), people: new Map(people.map((p) => [p.id, p.name])) };
-  }
-
-  /** A phase is decided once a jury recorded `validated` or `not_validated` for it. */
-  /** Reads on the caller's transaction: a second connection would wait for it forever on the embedded database, which serialises transactions. */
-  private async decided(internId: string, phase: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    return (
-      (await manager
-        .getRepository(JuryDecision)
-        .createQueryBuilder('d')
-        .innerJoin('jury_session', 's', 's.id = d.session_id')
-        .where('d.intern_id = :internId AND s.phase = :phase AND d.decision IN (:...final)', { internId, phase, final: ['validated', 'not_validated'] })
-        .getCount()) > 0
-    );
   }
 }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { PhaseRequirement } from '@carnet/database';
+import { PhaseRequirement, RequirementRepository, Transactions } from '@carnet/database';
 import { DomainError, ErrorCode, Phase, PHASES, PhaseRules, rulesFaults } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -19,34 +17,28 @@ const view = (r: PhaseRequirement): RequirementView => ({ phase: r.phase, versio
 @Injectable()
 export class RequirementsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly requirements: RequirementRepository,
     private readonly audit: AuditService,
   ) {}
 
   async current(): Promise<RequirementView[]> {
-    const rows: PhaseRequirement[] = await this.dataSource
-      .getRepository(PhaseRequirement)
-      .createQueryBuilder('r')
-      .distinctOn(['r.phase'])
-      .orderBy('r.phase')
-      .addOrderBy('r.version', 'DESC')
-      .getMany();
+    const rows = await this.requirements.currentOfEachPhase();
     return PHASES.map((phase) => view(rows.find((r) => r.phase === phase)!));
   }
 
   async history(phase: Phase): Promise<RequirementView[]> {
-    return (await this.dataSource.getRepository(PhaseRequirement).find({ where: { phase }, order: { version: 'ASC' } })).map(view);
+    return (await this.requirements.history(phase)).map(view);
   }
 
   async update(auth: AuthContext, phase: Phase, rules: PhaseRules): Promise<RequirementView> {
     const faults = rulesFaults(rules);
     if (faults.length) throw new DomainError(ErrorCode.InvalidInput, 'Exigences invalides.', faults.map((f) => ({ ...f, path: `rules.${f.path}` })));
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('phase_requirement:' || $1))`, [phase]);
-      const latest = await manager.getRepository(PhaseRequirement).findOneOrFail({ where: { phase }, order: { version: 'DESC' } });
-      const row = manager.create(PhaseRequirement, { phase, version: latest.version + 1, rules, createdBy: auth.userId });
-      await manager.save(row);
-      await this.audit.record(auth, { action: 'requirements.updated', subjectType: 'phase', subjectId: phase, details: { version: row.version } }, manager);
+    return this.transactions.run(async (tx) => {
+      await this.requirements.lockPhase(phase, tx);
+      const latest = await this.requirements.latest(phase, tx);
+      const row = await this.requirements.add({ phase, version: latest.version + 1, rules, createdBy: auth.userId }, tx);
+      await this.audit.record(auth, { action: 'requirements.updated', subjectType: 'phase', subjectId: phase, details: { version: row.version } }, tx);
       return view(row);
     });
   }

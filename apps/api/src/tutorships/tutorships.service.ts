@@ -1,13 +1,11 @@
 import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
-import { inRequestFaculty, Tutorship, User } from '@carnet/database';
+import { Database, PeopleRepository, Transactions, Tutorship, TutorshipRepository } from '@carnet/database';
 import { assertCanStartTutorship, displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { violatedConstraint } from '../common/database-errors';
-import { offsetOf, Page, pageOf } from '../common/paging';
+import { Page, pageOf } from '../common/paging';
 import { ListTutorshipsQuery, TutorshipView } from './dto/tutorships.dto';
 
 function view(t: Tutorship): TutorshipView {
@@ -36,14 +34,18 @@ const RULE_OF_INDEX: Record<string, () => DomainError> = {
 @Injectable()
 export class TutorshipsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly tutorships: TutorshipRepository,
+    private readonly people: PeopleRepository,
+    /** Only handed to `namesOf` (apps/api/src/common/names-kept.ts, another slice's), until it reads through a repository. */
+    private readonly db: Database,
     private readonly audit: AuditService,
   ) {}
 
   async create(auth: AuthContext, tutorId: string, internId: string): Promise<TutorshipView> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const people = await manager.getRepository(User).findBy({ id: In([tutorId, internId]) });
+      return await this.transactions.run(async (tx) => {
+        const people = await this.people.byIds([tutorId, internId], tx);
         const tutor = people.find((p) => p.id === tutorId);
         const intern = people.find((p) => p.id === internId);
         if (!tutor || !intern) {
@@ -52,16 +54,10 @@ export class TutorshipsService {
             ...(intern ? [] : [{ path: 'internId', message: 'utilisateur introuvable' }]),
           ]);
         }
-        const active = await manager.getRepository(Tutorship).find({
-          where: [
-            { tutorId, endedAt: IsNull() },
-            { internId, endedAt: IsNull() },
-          ],
-        });
+        const active = await this.tutorships.activeOfEither(tutorId, internId, tx);
         const promotion = assertCanStartTutorship(tutor, intern, active);
-        const tutorship = manager.create(Tutorship, { tutorId, internId, promotion, endedAt: null, endReason: null, createdBy: auth.userId });
-        await manager.save(tutorship);
-        await this.audit.record(auth, { action: 'tutorship.started', subjectType: 'tutorship', subjectId: tutorship.id, details: { tutorId, internId, promotion } }, manager);
+        const tutorship = await this.tutorships.start({ tutorId, internId, promotion, createdBy: auth.userId }, tx);
+        await this.audit.record(auth, { action: 'tutorship.started', subjectType: 'tutorship', subjectId: tutorship.id, details: { tutorId, internId, promotion } }, tx);
         tutorship.tutor = tutor;
         tutorship.intern = intern;
         return view(tutorship);
@@ -74,39 +70,20 @@ export class TutorshipsService {
   }
 
   async end(auth: AuthContext, id: string, reason: string): Promise<TutorshipView> {
-    return this.dataSource.transaction(async (manager) => {
-      const tutorship = await manager.getRepository(Tutorship).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      const tutorship = await this.tutorships.lock(id, tx);
       if (!tutorship) throw notFound('Tutorat');
       if (tutorship.endedAt) throw new DomainError(ErrorCode.TutorshipEnded, 'Ce tutorat est déjà terminé.');
-      tutorship.endedAt = new Date();
-      tutorship.endReason = reason.trim();
-      await manager.save(tutorship);
-      await this.audit.record(auth, { action: 'tutorship.ended', subjectType: 'tutorship', subjectId: id, details: { reason: tutorship.endReason } }, manager);
-      const full = await manager.getRepository(Tutorship).findOneOrFail({ where: { id }, relations: { tutor: true, intern: true } });
-      return view(full);
+      await this.tutorships.end(tutorship, reason.trim(), tx);
+      await this.audit.record(auth, { action: 'tutorship.ended', subjectType: 'tutorship', subjectId: id, details: { reason: tutorship.endReason } }, tx);
+      return view(await this.tutorships.withPeople(id, tx));
     });
   }
 
   async list(query: ListTutorshipsQuery): Promise<Page<TutorshipView>> {
-    const where: Record<string, unknown> = { facultyId: inRequestFaculty() };
-    if (query.tutorId) where.tutorId = query.tutorId;
-    if (query.internId) where.internId = query.internId;
-    if (query.promotion) where.promotion = query.promotion;
-    const builder = this.dataSource
-      .getRepository(Tutorship)
-      .createQueryBuilder('t')
-      .leftJoinAndSelect('t.tutor', 'tutor')
-      .leftJoinAndSelect('t.intern', 'intern')
-      .where(where)
-      .orderBy('t.started_at', 'DESC')
-      .addOrderBy('t.id', 'ASC')
-      .skip(offsetOf(query))
-      .take(query.pageSize);
-    if (query.active === true) builder.andWhere('t.ended_at IS NULL');
-    if (query.active === false) builder.andWhere('t.ended_at IS NOT NULL');
-    const [rows, total] = await builder.getManyAndCount();
+    const { rows, total } = await this.tutorships.list(query);
     // A tutorship moved from another faculty names its tutor there: the name kept at the move.
-    const kept = await namesOf(this.dataSource.manager, rows.filter((t) => !t.tutor).map((t) => t.tutorId));
+    const kept = await namesOf(this.db, rows.filter((t: Tutorship) => !t.tutor).map((t) => t.tutorId));
     return pageOf(
       rows.map((t) => {
         const shown = view(t);

@@ -1,8 +1,74 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from './database';
+import { ExportFormat, ExportScope, PortfolioExport } from '../entities';
+import { Database, Tx } from './database';
 
-/** (being moved here) */
+/** What makes two export requests the same: requester, intern, format, scope and state of the portfolio. */
+export interface ExportKey {
+  internId: string;
+  requestedBy: string;
+  format: ExportFormat;
+  scope: ExportScope;
+  portfolioStamp: string;
+}
+
+/**
+ * Portfolio exports as the API reads and writes them: requested, listed, read for download. (The
+ * worker's reads and writes of the same row, while it builds the file, are the portfolio read
+ * model's.)
+ */
 @Injectable()
 export class ExportRepository {
   constructor(private readonly db: Database) {}
+
+  /** The state of the intern's portfolio: it changes with every trace written and every file attached. */
+  async portfolioStamp(internId: string, tx?: Tx): Promise<string> {
+    const [{ stamp }] = await this.db.query<{ stamp: string }>(
+      `SELECT concat_ws(':', count(t.id), max(t.updated_at), max(a.created_at)) AS stamp
+         FROM trace t LEFT JOIN attachment a ON a.trace_id = t.id WHERE t.intern_id = $1`,
+      [internId],
+      tx,
+    );
+    return stamp;
+  }
+
+  /** Queues an export unless the same one is already queued or running: its id, or null when it was. */
+  async queueUnlessPending(key: ExportKey, tx?: Tx): Promise<string | null> {
+    const inserted = await this.db.query<{ id: string }>(
+      `INSERT INTO portfolio_export (intern_id, requested_by, format, scope, portfolio_stamp)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (requested_by, intern_id, format, scope, portfolio_stamp) WHERE status IN ('queued', 'running') DO NOTHING
+       RETURNING id`,
+      [key.internId, key.requestedBy, key.format, key.scope, key.portfolioStamp],
+      tx,
+    );
+    return inserted[0]?.id ?? null;
+  }
+
+  /** An export of that key (the pending one, if any: a finished one may share its key). */
+  findByKey(key: ExportKey, tx?: Tx): Promise<PortfolioExport | null> {
+    return this.db.manager(tx).getRepository(PortfolioExport).findOneBy({ ...key });
+  }
+
+  get(id: string, tx?: Tx): Promise<PortfolioExport> {
+    return this.db.manager(tx).getRepository(PortfolioExport).findOneByOrFail({ id });
+  }
+
+  /** The export, if `requestedBy` asked for it (nobody else sees it). */
+  findRequestedBy(id: string, requestedBy: string, tx?: Tx): Promise<PortfolioExport | null> {
+    return this.db.manager(tx).getRepository(PortfolioExport).findOneBy({ id, requestedBy });
+  }
+
+  /** The requester's exports of the intern's portfolio, newest first, at most `limit`. */
+  listRequestedBy(internId: string, requestedBy: string, limit: number): Promise<PortfolioExport[]> {
+    return this.db.manager().getRepository(PortfolioExport).find({
+      where: { internId, requestedBy },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /** Marks it failed, with the reason the requester reads. */
+  async markFailed(id: string, error: string, tx?: Tx): Promise<void> {
+    await this.db.manager(tx).getRepository(PortfolioExport).update({ id }, { status: 'failed', error });
+  }
 }
