@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, DecisionsSeen, JuryDecision, JuryRepository, JurySession, PeopleRepository, Transactions, Tx, User } from '@carnet/database';
+import { Database, DecisionsSeen, JuryDecision, JuryRepository, JurySession, UserRepository, Transactions, Tx, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole } from '../auth/auth-context';
@@ -55,7 +55,7 @@ export class JuriesService {
   constructor(
     private readonly transactions: Transactions,
     private readonly juries: JuryRepository,
-    private readonly people: PeopleRepository,
+    private readonly people: UserRepository,
     /** Only handed to `fillTraceOrigins` (apps/api/src/traces/trace-origin.ts, another slice's), until it reads through a repository. */
     private readonly db: Database,
     private readonly progress: ProgressService,

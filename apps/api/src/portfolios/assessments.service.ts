@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssessmentRepository, PeopleRepository, Transactions, TutorshipRepository } from '@carnet/database';
+import { AssessmentRepository, UserRepository, Transactions, TutorshipRepository } from '@carnet/database';
 import { assertLevelsFit, COMPETENCE_CODES, displayName, DomainError, ErrorCode, LEVELS } from '@carnet/domain';
 import type { OriginView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -30,7 +30,7 @@ export class AssessmentsService {
     private readonly transactions: Transactions,
     private readonly assessments: AssessmentRepository,
     private readonly tutorships: TutorshipRepository,
-    private readonly people: PeopleRepository,
+    private readonly people: UserRepository,
     private readonly portfolios: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}

@@ -1,4 +1,4 @@
-import type { Stage, StageDifficulty, StagePeopleRepository, StageRepository, Transactions, User } from '@carnet/database';
+import type { Stage, StageDifficulty, UserRepository, StageRepository, Transactions, User } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
@@ -19,7 +19,7 @@ describe('a stage’s difficulties', () => {
     supervises: async (_stageId: string, tutorId: string) => tutorId === 'msu',
     difficultiesOf: async (_stageId: string, reporterId?: string) => rows.filter((r) => reporterId === undefined || r.reporterId === reporterId),
   } as unknown as StageRepository;
-  const names = { byId: async (id: string) => people[id] ?? null, namesKept: async (ids: string[]) => new Map(ids.map((id) => [id, `Nom ${id}`])) } as unknown as StagePeopleRepository;
+  const names = { byId: async (id: string) => people[id] ?? null, namesOf: async (ids: string[]) => new Map(ids.map((id) => [id, `Nom ${id}`])) } as unknown as UserRepository;
   const audit = { record: async (_who: unknown, entry: unknown) => void audited.push(entry) } as unknown as AuditService;
   const service = new StagesService(stages, names, {} as Transactions, {} as PortfolioAccessService, audit);
   const as = (userId: string, admin = false) => ({ userId, roles: admin ? ['admin'] : ['tutor'] }) as AuthContext;

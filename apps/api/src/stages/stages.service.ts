@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Stage, StageDifficulty, StagePeopleRepository, StageRepository, Transactions, Tx } from '@carnet/database';
+import { Stage, StageDifficulty, UserRepository, StageRepository, Transactions, Tx } from '@carnet/database';
 import {
   assertSupervisionFits,
   daysInclusive,
@@ -44,7 +44,7 @@ const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 864
 export class StagesService {
   constructor(
     private readonly stages: StageRepository,
-    private readonly people: StagePeopleRepository,
+    private readonly people: UserRepository,
     private readonly transactions: Transactions,
     private readonly portfolios: PortfolioAccessService,
     private readonly audit: AuditService,
@@ -114,7 +114,7 @@ export class StagesService {
     const shares = shareFees(
       periods.map((p) => ({ tutorId: p.tutorId, halfDaysPerWeek: p.halfDaysPerWeek, days: daysInclusive(p.fromDate, p.toDate ?? stage.endsOn) })),
     );
-    const users = await this.people.namesKept(shares.map((s) => s.tutorId));
+    const users = await this.people.namesOf(shares.map((s) => s.tutorId));
     const latest = (tutorId: string) => [...periods].reverse().find((p) => p.tutorId === tutorId)!.halfDaysPerWeek;
     return {
       stageId: id,
@@ -161,7 +161,7 @@ export class StagesService {
       rows = await this.stages.difficultiesOf(id, auth.userId);
     }
     await this.audit.record(auth, { action: 'stage.difficulties_read', subjectType: 'stage', subjectId: id, details: { count: rows.length } });
-    const reporters = await this.people.namesKept([...rows.map((r) => r.reporterId), auth.userId]);
+    const reporters = await this.people.namesOf([...rows.map((r) => r.reporterId), auth.userId]);
     return rows.map((r) => ({ id: r.id, reporter: { id: r.reporterId, displayName: reporters.get(r.reporterId) ?? '' }, body: r.body, createdAt: r.createdAt.toISOString() }));
   }
 
@@ -199,7 +199,7 @@ export class StagesService {
     const [periods, phases] = await Promise.all([this.stages.periodsOf(stage.id, tx), this.stages.phasesOf(stage.id, tx)]);
     const users = new Map((await this.people.byIds([...periods.map((p) => p.tutorId), stage.internId], tx)).map((u) => [u.id, u]));
     // A stage moved from another faculty names its supervisors there: their names as kept at the move.
-    const kept = await this.people.namesKept(periods.filter((p) => !users.has(p.tutorId)).map((p) => p.tutorId), tx);
+    const kept = await this.people.namesOf(periods.filter((p) => !users.has(p.tutorId)).map((p) => p.tutorId), tx);
     const name = (id: string) => (users.get(id) ? displayName(users.get(id)!) : (kept.get(id) ?? ''));
     const intern = users.get(stage.internId);
     const upp = intern?.uppId ? await this.stages.upp(intern.uppId, tx) : null;

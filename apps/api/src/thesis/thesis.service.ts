@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { CARNET_CONFIG } from '@carnet/config';
 import type { DirectorLinkIssued, DirectorLinkView, ThesisDirectorPageView, ThesisView } from '@carnet/contracts';
-import { StagePeopleRepository, Thesis, ThesisDirectorLink, ThesisDocument, ThesisRepository, ThesisStep, Transactions, Tx } from '@carnet/database';
+import { UserRepository, Thesis, ThesisDirectorLink, ThesisDocument, ThesisRepository, ThesisStep, Transactions, Tx } from '@carnet/database';
 import {
   assertDirectorLinkLive,
   assertStepInput,
@@ -51,7 +51,7 @@ const onlyIntern = () => new DomainError(ErrorCode.Forbidden, 'Seul l’interne 
 export class ThesisService {
   constructor(
     private readonly theses: ThesisRepository,
-    private readonly people: StagePeopleRepository,
+    private readonly people: UserRepository,
     private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
@@ -298,7 +298,7 @@ export class ThesisService {
     const director = body.director;
     if (!director) return { directorId: null, directorName: null, directorEmail: null };
     if (director.kind === 'external') return { directorId: null, directorName: director.name!.trim(), directorEmail: director.email!.trim().toLowerCase() };
-    const user = director.userId ? await this.people.byId(director.userId) : await this.people.byEmail(director.email!.trim().toLowerCase());
+    const user = director.userId ? await this.people.byId(director.userId) : await this.people.findByEmail(director.email!.trim().toLowerCase());
     if (!user || user.id === internId || !user.roles.includes('tutor')) {
       throw new DomainError(ErrorCode.InvalidInput, 'La thèse est invalide.', [{ path: 'director.userId', message: 'aucun MSU avec ce compte : invitez votre directeur par e-mail' }]);
     }

@@ -1,6 +1,5 @@
-import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
-import { Database, Transactions, TutorMeeting, TutorMeetingRepository, Tutorship, Tx } from '@carnet/database';
+import { Transactions, TutorMeeting, TutorMeetingRepository, Tutorship, Tx, UserRepository } from '@carnet/database';
 import {
   assertMeetingInput,
   confirmationsOnConfirm,
@@ -36,7 +35,7 @@ export class TutorMeetingsService {
     private readonly meetings: TutorMeetingRepository,
     private readonly transactions: Transactions,
     // Only for the names kept at a portfolio's move (common/names-kept.ts, the identity slice's): no statement of this service's.
-    private readonly db: Database,
+    private readonly users: UserRepository,
     private readonly access: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -50,7 +49,7 @@ export class TutorMeetingsService {
     }
     const byId = new Map(tutorships.map((t) => [t.id, t]));
     // A tutorship moved from another faculty names its tutor there: the name kept at the move.
-    const kept = await namesOf(this.db, tutorships.filter((t) => !t.tutor).map((t) => t.tutorId));
+    const kept = await this.users.namesOf(tutorships.filter((t) => !t.tutor).map((t) => t.tutorId));
     return { items: meetings.map((m) => this.view(auth, m, byId.get(m.tutorshipId)!, kept)), ...meetingCounts(meetings, now) };
   }
 

@@ -1,6 +1,5 @@
-import { namesOf } from '../common/names-kept';
 import { Injectable } from '@nestjs/common';
-import { Database, PeopleRepository, Transactions, Tutorship, TutorshipRepository } from '@carnet/database';
+import { Transactions, Tutorship, TutorshipRepository, UserRepository } from '@carnet/database';
 import { assertCanStartTutorship, displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -36,9 +35,7 @@ export class TutorshipsService {
   constructor(
     private readonly transactions: Transactions,
     private readonly tutorships: TutorshipRepository,
-    private readonly people: PeopleRepository,
-    /** Only handed to `namesOf` (apps/api/src/common/names-kept.ts, another slice's), until it reads through a repository. */
-    private readonly db: Database,
+    private readonly people: UserRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -83,7 +80,7 @@ export class TutorshipsService {
   async list(query: ListTutorshipsQuery): Promise<Page<TutorshipView>> {
     const { rows, total } = await this.tutorships.list(query);
     // A tutorship moved from another faculty names its tutor there: the name kept at the move.
-    const kept = await namesOf(this.db, rows.filter((t: Tutorship) => !t.tutor).map((t) => t.tutorId));
+    const kept = await this.people.namesOf(rows.filter((t: Tutorship) => !t.tutor).map((t) => t.tutorId));
     return pageOf(
       rows.map((t) => {
         const shown = view(t);

@@ -89,22 +89,3 @@ export class TutorshipRepository {
     return { rows, total };
   }
 }
-
-/**
- * People by id, as the jury, assessment and tutorship services read them (whoever they are: the
- * callers check roles). Row-level security keeps them to the request's faculty.
- */
-@Injectable()
-export class PeopleRepository {
-  constructor(private readonly db: Database) {}
-
-  /** The users among `ids` (none asked: none read). */
-  byIds(ids: string[], tx?: Tx): Promise<User[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.db.manager(tx).getRepository(User).findBy({ id: In(ids) });
-  }
-
-  byId(id: string, tx?: Tx): Promise<User | null> {
-    return this.db.manager(tx).getRepository(User).findOneBy({ id });
-  }
-}

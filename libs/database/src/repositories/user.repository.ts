@@ -98,6 +98,17 @@ export class UserRepository {
     return this.db.manager().getRepository(User).findOneOrFail({ where: { id }, relations: { upp: true } });
   }
 
+  /** A user, or null. */
+  byId(id: string, tx?: Tx): Promise<User | null> {
+    return this.db.manager(tx).getRepository(User).findOneBy({ id });
+  }
+
+  /** The users among `ids` (none asked: none read). */
+  async byIds(ids: string[], tx?: Tx): Promise<User[]> {
+    if (!ids.length) return [];
+    return this.db.manager(tx).getRepository(User).findBy({ id: In([...new Set(ids)]) });
+  }
+
   /** A user; throws when there is none. */
   async getById(id: string, tx?: Tx): Promise<User> {
     return this.db.manager(tx).getRepository(User).findOneByOrFail({ id });
@@ -296,13 +307,6 @@ export class UserRepository {
     return readNames((wanted) => this.db.query<NameRow>(NAMES_SQL, [wanted], tx), ids);
   }
 
-  /**
-   * `namesOf` on a manager a caller still holds (a service not yet moved to the repositories):
-   * the same statement, on that manager.
-   */
-  static namesOn(manager: Tx, ids: string[]): Promise<Map<string, string>> {
-    return readNames((wanted) => manager.query(NAMES_SQL, [wanted]) as Promise<NameRow[]>, ids);
-  }
 }
 
 interface NameRow {
