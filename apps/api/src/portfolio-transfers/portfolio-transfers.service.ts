@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PortfolioTransferView } from '@carnet/contracts';
-import { PortfolioTransferRepository, Tenancy, PortfolioTransferRow, PortfolioTransferViewRow, Transactions, Tx } from '@carnet/database';
+import { FacultyRepository, PortfolioTransferRepository, Tenancy, PortfolioTransferRow, PortfolioTransferViewRow, Transactions, Tx } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditRecord, AuditService } from '../audit/audit.service';
@@ -23,6 +23,7 @@ export class PortfolioTransfersService {
 
   constructor(
     private readonly transfers: PortfolioTransferRepository,
+    private readonly faculties: FacultyRepository,
     private readonly transactions: Transactions,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly audit: AuditService,
@@ -35,7 +36,7 @@ export class PortfolioTransfersService {
       this.transactions.run(async (tx) => {
         const intern = await this.transfers.lockInternToRelease(body.internId, from, tx);
         if (!intern) throw notFound('Interne');
-        const to = await this.transfers.facultyByCode(body.toFacultyCode, tx);
+        const to = await this.faculties.findByCode(body.toFacultyCode, tx);
         const refuse = (message: string) => new DomainError(ErrorCode.InvalidInput, message, [{ path: 'toFacultyCode', message }]);
         if (!to) throw refuse(`Aucune faculté n’a le code « ${body.toFacultyCode} ».`);
         if (to.id === from) throw refuse('Le portfolio est déjà dans votre faculté.');

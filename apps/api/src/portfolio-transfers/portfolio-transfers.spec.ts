@@ -1,4 +1,4 @@
-import type { PortfolioTransferRepository, PortfolioTransferRow, Transactions } from '@carnet/database';
+import type { FacultyRepository, PortfolioTransferRepository, PortfolioTransferRow, Transactions } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import type { StorageDriver } from '@carnet/storage';
 import type { AuditService } from '../audit/audit.service';
@@ -36,6 +36,7 @@ describe('accepting a portfolio transfer', () => {
     const transactions = { run: (work: (tx: unknown) => Promise<unknown>) => work({}) };
     const service = new PortfolioTransfersService(
       repository as unknown as PortfolioTransferRepository,
+      {} as FacultyRepository,
       transactions as unknown as Transactions,
       {} as StorageDriver,
       {} as AuditService,

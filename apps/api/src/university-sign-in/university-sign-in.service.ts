@@ -1,7 +1,7 @@
 import type { UniversitySignInView } from '@carnet/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CARNET_CONFIG } from '@carnet/config';
-import { Faculty, FacultyRepository, Transactions, UniversityProtocol, UniversitySignInConfig, UniversitySignInRepository, User } from '@carnet/database';
+import { Faculty, FacultyRepository, Transactions, UniversityProtocol, UniversitySignInConfig, UniversitySignInRepository, User, UserRepository } from '@carnet/database';
 import { DomainError, ErrorCode, FieldError, notFound } from '@carnet/domain';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { AuditService } from '../audit/audit.service';
@@ -87,6 +87,7 @@ export class UniversitySignInService {
     private readonly oidcConfigurations: OidcConfigurations,
     private readonly signIns: UniversitySignInRepository,
     private readonly faculties: FacultyRepository,
+    private readonly users: UserRepository,
     private readonly transactions: Transactions,
   ) {}
 
@@ -394,7 +395,7 @@ export class UniversitySignInService {
       return await this.transactions.run(async (tx) => {
         const proposal = await this.signIns.spendProposal(hashToken(token), hashToken(bindingSecret(cookie)), tx);
         if (!proposal) throw new LinkRefused('expiree');
-        const user = await this.signIns.accountOf(proposal.user_id, tx);
+        const user = await this.users.byId(proposal.user_id, tx);
         if (!user?.active) throw new LinkRefused('compte-desactive');
         const faculty = await this.faculties.findById(proposal.faculty_id, tx);
         if (!faculty) throw new Error(`Faculty ${proposal.faculty_id} of a link proposal not found`);

@@ -37,8 +37,9 @@ export type NewMember = Pick<User, 'email' | 'firstName' | 'lastName' | 'roles' 
 export class FacultyRepository {
   constructor(private readonly db: Database) {}
 
-  findByCode(code: string): Promise<Faculty | null> {
-    return this.db.manager().getRepository(Faculty).findOneBy({ code });
+  /** The faculty of code `code`, open or closed; null when there is none. */
+  findByCode(code: string, tx?: Tx): Promise<Faculty | null> {
+    return this.db.manager(tx).getRepository(Faculty).findOneBy({ code });
   }
 
   findById(id: string, tx?: Tx): Promise<Faculty | null> {

@@ -89,12 +89,6 @@ export class PortfolioTransferRepository {
     return intern;
   }
 
-  /** The faculty of code `code`, open or closed; undefined when there is none. */
-  async facultyByCode(code: string, tx?: Tx): Promise<{ id: string; name: string; active: boolean } | undefined> {
-    const [faculty] = await this.db.query<{ id: string; name: string; active: boolean }>(`SELECT id, name, active FROM faculty WHERE code = $1`, [code], tx);
-    return faculty;
-  }
-
   /** A pending transfer; a second pending one of the same intern violates `portfolio_transfer_one_pending`. */
   async createPending(
     transfer: { fromFaculty: string; toFaculty: string; fromIntern: string; internEmail: string; internName: string; releasedBy: string },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { UniversityProtocol, UniversitySignInConfig, User } from '../entities';
+import { UniversityProtocol, UniversitySignInConfig } from '../entities';
 import { Database, Tx } from './database';
 
 /** A faculty's sign-in settings as the admin saves them (the client secret only when it changes). */
@@ -187,11 +187,6 @@ export class UniversitySignInRepository {
       tx,
     );
     return firstReturned(rows);
-  }
-
-  /** The account a proposal links. */
-  accountOf(userId: string, tx?: Tx): Promise<User | null> {
-    return this.db.manager(tx).getRepository(User).findOneBy({ id: userId });
   }
 
   /**
