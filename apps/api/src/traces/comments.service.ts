@@ -1,22 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { PreparedStatements, TraceComment, User } from '@carnet/database';
-import { commentsOnTrace, displayName, DomainError, ErrorCode, notFound, TRACE_RELATIONS } from '@carnet/domain';
+import { CommentFields, CommentRepository, Transactions } from '@carnet/database';
+import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import type { CommentView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { CreateCommentBody } from './dto/traces.dto';
-import { TraceAccessService, TraceRelation } from './trace-access.service';
-import { SqlParams } from '@carnet/database';
+import { TraceAccessService } from './trace-access.service';
 
 export type { CommentView };
-
-/** The relations that take part in the conversation (the domain's `commentsOnTrace`), as the insert's guard. */
-const COMMENTING = TRACE_RELATIONS.filter(commentsOnTrace);
-
-/** A comment as the entity holds it, or as the list query selects it (named alike). */
-type CommentFields = Omit<TraceComment, 'trace' | 'author'> & { author?: Pick<User, 'firstName' | 'lastName'> };
 
 const view = (c: CommentFields): CommentView => ({
   id: c.id,
@@ -32,16 +23,6 @@ const view = (c: CommentFields): CommentView => ({
 });
 
 /**
- * A comment (alias `c`) and its author (`u`), named as `CommentFields`. On a trace that came from
- * another faculty, an author of that faculty is named as they were (`tp`, the transfer's record).
- */
-const commentColumns = (c: string) => `${c}.id, ${c}.trace_id AS "traceId", ${c}.parent_id AS "parentId", ${c}.author_id AS "authorId",
-  CASE WHEN u.id IS NOT NULL THEN json_build_object('firstName', u.first_name, 'lastName', u.last_name)
-       WHEN tp.user_id IS NOT NULL THEN json_build_object('firstName', tp.display_name, 'lastName', '') END AS author, ${c}.body,
-  ${c}.anchor_from AS "anchorFrom", ${c}.anchor_to AS "anchorTo", ${c}.anchor_quote AS "anchorQuote", ${c}.revision,
-  ${c}.created_at AS "createdAt", ${c}.resolved_at AS "resolvedAt", ${c}.resolved_by AS "resolvedBy"`;
-
-/**
  * Threaded comments between an intern and their tutor, and on a GEPT write-up the group's lead
  * (the domain's `commentsOnTrace`). An anchored comment stores the quoted
  * passage with its positions, so it still shows what it was about after the text moves.
@@ -49,25 +30,19 @@ const commentColumns = (c: string) => `${c}.id, ${c}.trace_id AS "traceId", ${c}
 @Injectable()
 export class CommentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly comments: CommentRepository,
+    private readonly transactions: Transactions,
     private readonly access: TraceAccessService,
     private readonly audit: AuditService,
-    private readonly statements: PreparedStatements,
   ) {}
 
   async list(auth: AuthContext, traceId: string): Promise<CommentView[]> {
-    const relation = await this.access.relationTo(this.dataSource.manager, auth, traceId);
+    const relation = await this.access.relationTo(undefined, auth, traceId);
     this.access.assertReadsConversation(relation);
     const [rows] = await Promise.all([
-      this.statements.query<CommentFields>(
-        `SELECT ${commentColumns('c')} FROM trace_comment c LEFT JOIN app_user u ON u.id = c.author_id LEFT JOIN portfolio_transfer_person tp ON tp.user_id = c.author_id WHERE c.trace_id = $1 ORDER BY c.created_at, c.id`,
-        [traceId],
-      ),
+      this.comments.listOf(traceId),
       // Reading the conversation marks it read for the caller.
-      this.statements.query(
-        `INSERT INTO trace_read (user_id, trace_id, seen_at) VALUES ($1, $2, now()) ON CONFLICT (user_id, trace_id) DO UPDATE SET seen_at = now()`,
-        [auth.userId, traceId],
-      ),
+      this.comments.markRead(auth.userId, traceId),
     ]);
     return rows.map(view);
   }
@@ -82,22 +57,12 @@ export class CommentsService {
     if (body.anchor && body.anchor.to < body.anchor.from) {
       throw new DomainError(ErrorCode.InvalidInput, 'Passage commenté invalide.', [{ path: 'anchor.to', message: 'doit suivre « from »' }]);
     }
-    const params = new SqlParams();
-    const me = params.add(auth.userId);
-    const parentId = params.add(body.parentId ?? null);
-    const parent = body.parentId ? `AND EXISTS (SELECT 1 FROM trace_comment p WHERE p.id = ${parentId} AND p.trace_id = target.id)` : '';
-    const values = [parentId, ...[body.body.trim(), body.anchor?.from ?? null, body.anchor?.to ?? null, body.anchor?.quote ?? null].map((value) => params.add(value))];
-    const sql = `WITH target AS (SELECT t.id, ${this.access.relationSql(auth, me)} AS relation FROM trace t WHERE t.id = ${params.add(traceId)}),
-      saved AS (
-        INSERT INTO trace_comment (trace_id, author_id, parent_id, body, anchor_from, anchor_to, anchor_quote, revision)
-        SELECT target.id, ${me}, ${values.join(', ')}, (SELECT max(r.number) FROM trace_revision r WHERE r.trace_id = target.id)
-          FROM target WHERE target.relation IN (${COMMENTING.map((r) => `'${r}'`).join(', ')}) ${parent}
-        RETURNING *),
-      reviewer AS (INSERT INTO trace_reviewer (trace_id, tutor_id) SELECT saved.trace_id, ${me} FROM saved, target WHERE target.relation = 'tutor' ON CONFLICT DO NOTHING),
-      audit AS (${this.audit.insertSql(auth, { action: 'comment.created', subjectType: 'trace' }, params, { from: 'saved', subjectId: 'saved.trace_id::text', details: `jsonb_build_object('commentId', saved.id)` })})
-      SELECT target.relation, ${commentColumns('saved')}
-        FROM target LEFT JOIN saved ON true LEFT JOIN app_user u ON u.id = saved.author_id LEFT JOIN portfolio_transfer_person tp ON false`;
-    const [row] = await this.statements.query<CommentFields & { relation: TraceRelation | null }>(sql, params.values);
+    const row = await this.comments.createIfAllowed(
+      auth,
+      { userId: auth.userId, ip: auth.ip, requestId: auth.requestId },
+      traceId,
+      { body: body.body.trim(), parentId: body.parentId ?? null, anchor: body.anchor ? { from: body.anchor.from, to: body.anchor.to, quote: body.anchor.quote } : null },
+    );
     if (!row?.relation) throw notFound('Trace');
     this.access.assertMayComment(row.relation);
     if (row.id === null) throw new DomainError(ErrorCode.InvalidInput, 'Le commentaire auquel vous répondez n’existe pas sur cette trace.', [{ path: 'parentId', message: 'introuvable' }]);
@@ -105,16 +70,16 @@ export class CommentsService {
   }
 
   async resolve(auth: AuthContext, commentId: string): Promise<CommentView> {
-    return this.dataSource.transaction(async (manager) => {
-      const comment = await manager.getRepository(TraceComment).findOne({ where: { id: commentId }, relations: { author: true } });
+    return this.transactions.run(async (tx) => {
+      const comment = await this.comments.findWithAuthor(commentId, tx);
       if (!comment) throw notFound('Commentaire');
-      const relation = await this.access.relationTo(manager, auth, comment.traceId);
+      const relation = await this.access.relationTo(tx, auth, comment.traceId);
       this.access.assertMayComment(relation);
       if (!comment.resolvedAt) {
         comment.resolvedAt = new Date();
         comment.resolvedBy = auth.userId;
-        await manager.update(TraceComment, { id: commentId }, { resolvedAt: comment.resolvedAt, resolvedBy: auth.userId });
-        await this.audit.record(auth, { action: 'comment.resolved', subjectType: 'trace', subjectId: comment.traceId, details: { commentId } }, manager);
+        await this.comments.markResolved(commentId, comment.resolvedAt, auth.userId, tx);
+        await this.audit.record(auth, { action: 'comment.resolved', subjectType: 'trace', subjectId: comment.traceId, details: { commentId } }, tx);
       }
       return view(comment);
     });

@@ -1,8 +1,8 @@
 import type { OriginView, TraceView } from '@carnet/contracts';
+import { originNamesOn, OriginNames, Queryable } from '@carnet/database';
 
-interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+/** Where the names come from: `TraceRepository` (its `originNames`), or a data source (the older callers). */
+export type OriginNamesSource = { originNames(faculties: string[], validators: string[]): Promise<OriginNames> } | Queryable;
 
 /**
  * Names the faculty each moved trace comes from, and who validated it there (a portfolio
@@ -10,16 +10,12 @@ interface Queryable {
  * faculty's rows stay out of its reach). One statement for a page of views; none when no view
  * came from elsewhere.
  */
-export async function fillTraceOrigins(db: Queryable, views: TraceView[]): Promise<void> {
+export async function fillTraceOrigins(source: OriginNamesSource, views: TraceView[]): Promise<void> {
   const moved = views.filter((view): view is TraceView & { origin: OriginView } => view.origin !== undefined);
   if (!moved.length) return;
   const faculties = [...new Set(moved.map((view) => view.origin.facultyId))];
   const validators = [...new Set(moved.map((view) => view.validatedBy).filter((id): id is string => id !== null))];
-  const [names] = (await db.query(
-    `SELECT coalesce((SELECT json_object_agg(id, name) FROM faculty WHERE id = ANY($1::uuid[])), '{}') AS faculties,
-            coalesce((SELECT json_object_agg(user_id, display_name) FROM portfolio_transfer_person WHERE user_id = ANY($2::uuid[])), '{}') AS people`,
-    [faculties, validators],
-  )) as { faculties: Record<string, string>; people: Record<string, string> }[];
+  const names = 'originNames' in source ? await source.originNames(faculties, validators) : await originNamesOn(source, faculties, validators);
   for (const view of moved) {
     view.origin.facultyName = names.faculties[view.origin.facultyId] ?? '';
     // Validated by someone of the old faculty: validated there.

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { CARNET_CONFIG } from '@carnet/config';
-import { Trace, TraceComment, TraceRevision, Tutorship, User } from '@carnet/database';
+import { CommentRepository, RevisionRepository, Trace, TraceAccessRepository, TraceRepository, Transactions, Tx } from '@carnet/database';
 import {
   displayName,
   findPatientIdentifiers,
@@ -44,7 +42,11 @@ export interface RevisionView extends RevisionSummary {
 @Injectable()
 export class TraceReviewService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly traces: TraceRepository,
+    private readonly history: RevisionRepository,
+    private readonly comments: CommentRepository,
+    private readonly tutorships: TraceAccessRepository,
+    private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
     private readonly access: TraceAccessService,
@@ -53,38 +55,40 @@ export class TraceReviewService {
 
   /** The identifier scan alone, so the editor can warn before the intern submits. */
   async check(auth: AuthContext, id: string): Promise<{ warnings: IdentifierWarning[] }> {
-    const relation = await this.access.relationTo(this.dataSource.manager, auth, id);
+    const relation = await this.access.relationTo(undefined, auth, id);
     this.access.assertOwner(relation);
-    return { warnings: findPatientIdentifiers(await this.textOf(this.dataSource.manager, id)) };
+    return { warnings: findPatientIdentifiers(await this.traces.contentTextOf(id)) };
   }
 
   async submit(auth: AuthContext, id: string): Promise<{ trace: TraceView; warnings: IdentifierWarning[] }> {
-    const { view, warnings, mail } = await this.dataSource.transaction(async (manager) => {
-      const { trace, relation } = await this.access.load(manager, auth, id, true);
+    const { view, warnings, mail } = await this.transactions.run(async (tx) => {
+      const { trace, relation } = await this.access.load(tx, auth, id, true);
       this.access.assertOwner(relation);
       const status = submit(trace, auth.userId);
-      const number = (await manager.getRepository(TraceRevision).count({ where: { traceId: id } })) + 1;
-      const revision = manager.create(TraceRevision, {
-        traceId: id,
-        number,
-        kind: trace.kind,
-        title: trace.title,
-        content: trace.content,
-        competences: trace.competences,
-        familles: trace.familles,
-        sha256: sha256Hex(canonicalJson(trace.content)),
-        createdBy: auth.userId,
-      });
-      await manager.insert(TraceRevision, revision);
+      const number = (await this.history.countOf(id, tx)) + 1;
+      const revision = await this.history.insert(
+        {
+          traceId: id,
+          number,
+          kind: trace.kind,
+          title: trace.title,
+          content: trace.content,
+          competences: trace.competences,
+          familles: trace.familles,
+          sha256: sha256Hex(canonicalJson(trace.content)),
+          createdBy: auth.userId,
+        },
+        tx,
+      );
       const now = new Date();
-      await this.move(manager, trace, status, { submittedAt: now, everSubmitted: true });
-      await this.audit.record(auth, { action: 'trace.submitted', subjectType: 'trace', subjectId: id, details: { revision: number, sha256: revision.sha256 } }, manager);
+      await this.move(tx, trace, status, { submittedAt: now, everSubmitted: true });
+      await this.audit.record(auth, { action: 'trace.submitted', subjectType: 'trace', subjectId: id, details: { revision: number, sha256: revision.sha256 } }, tx);
 
-      const tutorship = await manager.getRepository(Tutorship).findOne({ where: { internId: trace.internId, endedAt: IsNull() }, relations: { tutor: true, intern: true } });
+      const tutorship = await this.tutorships.activeTutorshipOf(trace.internId, tx);
       const mail = tutorship
         ? reviewTemplates.traceSubmitted(tutorship.tutor!.email, tutorship.tutor!.firstName, displayName(tutorship.intern!), trace.title, this.link(id))
         : undefined;
-      const warnings = findPatientIdentifiers(await this.textOf(manager, id));
+      const warnings = findPatientIdentifiers(await this.traces.contentTextOf(id, tx));
       return { view: traceView(trace, 'owner'), warnings, mail: mail && { mail, key: `submitted-${id}-${number}` } };
     });
     await this.notify(mail);
@@ -92,55 +96,51 @@ export class TraceReviewService {
   }
 
   async requestChanges(auth: AuthContext, id: string, comment: string): Promise<TraceView> {
-    const { view, mail } = await this.dataSource.transaction(async (manager) => {
-      const { trace, relation } = await this.access.load(manager, auth, id, true);
+    const { view, mail } = await this.transactions.run(async (tx) => {
+      const { trace, relation } = await this.access.load(tx, auth, id, true);
       this.access.assertReadsContent(relation);
-      const status = requestChanges(trace, { userId: auth.userId, isActiveTutor: await this.access.isActiveTutor(manager, auth.userId, trace.internId) });
-      const revision = await this.latestRevisionNumber(manager, id);
-      await manager.insert(TraceComment, { traceId: id, authorId: auth.userId, body: comment.trim(), revision, parentId: null, anchorFrom: null, anchorTo: null, anchorQuote: null });
-      await this.access.markReviewer(manager, id, auth.userId);
-      await this.move(manager, trace, status, {});
-      await this.audit.record(auth, { action: 'trace.changes_requested', subjectType: 'trace', subjectId: id, details: { revision } }, manager);
-      return { view: traceView(trace, 'tutor'), mail: await this.internMail(manager, trace, auth, 'changesRequested', `changes-${id}-${revision}`) };
+      const status = requestChanges(trace, { userId: auth.userId, isActiveTutor: await this.access.isActiveTutor(tx, auth.userId, trace.internId) });
+      const revision = await this.history.latestNumberOf(id, tx);
+      await this.comments.insertReview({ traceId: id, authorId: auth.userId, body: comment.trim(), revision }, tx);
+      await this.access.markReviewer(tx, id, auth.userId);
+      await this.move(tx, trace, status, {});
+      await this.audit.record(auth, { action: 'trace.changes_requested', subjectType: 'trace', subjectId: id, details: { revision } }, tx);
+      return { view: traceView(trace, 'tutor'), mail: await this.internMail(tx, trace, auth, 'changesRequested', `changes-${id}-${revision}`) };
     });
     await this.notify(mail);
     return view;
   }
 
   async validate(auth: AuthContext, id: string, comment?: string): Promise<TraceView> {
-    const { view, mail } = await this.dataSource.transaction(async (manager) => {
-      const { trace, relation } = await this.access.load(manager, auth, id, true);
+    const { view, mail } = await this.transactions.run(async (tx) => {
+      const { trace, relation } = await this.access.load(tx, auth, id, true);
       this.access.assertReadsContent(relation);
-      const status = validate(trace, { userId: auth.userId, isActiveTutor: await this.access.isActiveTutor(manager, auth.userId, trace.internId) });
-      const revision = await manager.getRepository(TraceRevision).findOneOrFail({ where: { traceId: id }, order: { number: 'DESC' } });
+      const status = validate(trace, { userId: auth.userId, isActiveTutor: await this.access.isActiveTutor(tx, auth.userId, trace.internId) });
+      const revision = await this.history.latestOrFail(id, tx);
       if (comment?.trim()) {
-        await manager.insert(TraceComment, { traceId: id, authorId: auth.userId, body: comment.trim(), revision: revision.number, parentId: null, anchorFrom: null, anchorTo: null, anchorQuote: null });
+        await this.comments.insertReview({ traceId: id, authorId: auth.userId, body: comment.trim(), revision: revision.number }, tx);
       }
-      await this.access.markReviewer(manager, id, auth.userId);
+      await this.access.markReviewer(tx, id, auth.userId);
       // The stamp: who, when, and the hash of exactly the content that was read.
-      await this.move(manager, trace, status, { validatedAt: new Date(), validatedBy: auth.userId, validatedSha256: revision.sha256 });
-      await this.audit.record(auth, { action: 'trace.validated', subjectType: 'trace', subjectId: id, details: { revision: revision.number, sha256: revision.sha256 } }, manager);
-      return { view: traceView(trace, 'tutor'), mail: await this.internMail(manager, trace, auth, 'traceValidated', `validated-${id}`) };
+      await this.move(tx, trace, status, { validatedAt: new Date(), validatedBy: auth.userId, validatedSha256: revision.sha256 });
+      await this.audit.record(auth, { action: 'trace.validated', subjectType: 'trace', subjectId: id, details: { revision: revision.number, sha256: revision.sha256 } }, tx);
+      return { view: traceView(trace, 'tutor'), mail: await this.internMail(tx, trace, auth, 'traceValidated', `validated-${id}`) };
     });
     await this.notify(mail);
     return view;
   }
 
   async revisions(auth: AuthContext, id: string): Promise<RevisionSummary[]> {
-    const relation = await this.access.relationTo(this.dataSource.manager, auth, id);
+    const relation = await this.access.relationTo(undefined, auth, id);
     this.access.assertReadsContent(relation);
-    const rows = await this.dataSource.getRepository(TraceRevision).find({
-      where: { traceId: id },
-      order: { number: 'ASC' },
-      select: { number: true, title: true, sha256: true, createdAt: true },
-    });
+    const rows = await this.history.summariesOf(id);
     return rows.map((r) => ({ number: r.number, title: r.title, sha256: r.sha256, createdAt: r.createdAt.toISOString() }));
   }
 
   async revision(auth: AuthContext, id: string, number: number): Promise<RevisionView> {
-    const relation = await this.access.relationTo(this.dataSource.manager, auth, id);
+    const relation = await this.access.relationTo(undefined, auth, id);
     this.access.assertReadsContent(relation);
-    const r = await this.dataSource.getRepository(TraceRevision).findOneBy({ traceId: id, number });
+    const r = await this.history.byNumber(id, number);
     if (!r) throw notFound('Révision');
     // A revision is the trace's full content: read by anyone but its author, it is audited like the trace.
     if (relation !== 'owner') await this.audit.record(auth, { action: 'trace.revision_read', subjectType: 'trace', subjectId: id, details: { revision: number, as: relation } });
@@ -156,32 +156,22 @@ export class TraceReviewService {
     };
   }
 
-  private async move(manager: EntityManager, trace: Trace, status: TraceStatus, extra: Partial<Trace>): Promise<void> {
+  private async move(tx: Tx, trace: Trace, status: TraceStatus, extra: Partial<Trace>): Promise<void> {
     const changes: Partial<Trace> = { status, version: trace.version + 1, updatedAt: new Date(), ...extra };
-    await manager.update(Trace, { id: trace.id }, changes);
+    await this.traces.update(trace.id, changes, tx);
     Object.assign(trace, changes);
   }
 
-  private async latestRevisionNumber(manager: EntityManager, traceId: string): Promise<number | null> {
-    const latest = await manager.getRepository(TraceRevision).findOne({ where: { traceId }, order: { number: 'DESC' }, select: { number: true } });
-    return latest?.number ?? null;
-  }
-
-  private async textOf(manager: EntityManager, id: string): Promise<string> {
-    const rows: { content_text: string }[] = await manager.query(`SELECT content_text FROM trace WHERE id = $1`, [id]);
-    return rows[0]?.content_text ?? '';
-  }
-
   private async internMail(
-    manager: EntityManager,
+    tx: Tx,
     trace: Trace,
     auth: AuthContext,
     template: 'changesRequested' | 'traceValidated',
     key: string,
   ): Promise<{ mail: MailJob; key: string }> {
     const [intern, tutor] = await Promise.all([
-      manager.getRepository(User).findOneByOrFail({ id: trace.internId }),
-      manager.getRepository(User).findOneByOrFail({ id: auth.userId }),
+      this.traces.userOrFail(trace.internId, tx),
+      this.traces.userOrFail(auth.userId, tx),
     ]);
     return { mail: reviewTemplates[template](intern.email, intern.firstName, displayName(tutor), trace.title, this.link(trace.id)), key };
   }
