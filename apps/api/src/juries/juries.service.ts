@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, DecisionsSeen, JuryDecision, JuryRepository, JurySession, UserRepository, Transactions, Tx, User } from '@carnet/database';
+import { DecisionsSeen, TraceRepository, JuryDecision, JuryRepository, JurySession, UserRepository, Transactions, Tx, User } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole } from '../auth/auth-context';
@@ -56,8 +56,7 @@ export class JuriesService {
     private readonly transactions: Transactions,
     private readonly juries: JuryRepository,
     private readonly people: UserRepository,
-    /** Only handed to `fillTraceOrigins` (apps/api/src/traces/trace-origin.ts, another slice's), until it reads through a repository. */
-    private readonly db: Database,
+    private readonly traces: TraceRepository,
     private readonly progress: ProgressService,
     private readonly assessments: AssessmentsService,
     private readonly audit: AuditService,
@@ -162,7 +161,7 @@ export class JuriesService {
       this.audit.record(auth, { action: 'jury.portfolio_read', subjectType: 'portfolio', subjectId: internId, details: { sessionId } }),
     ]);
     const views = traces.map((t) => traceView(t, 'jury'));
-    await fillTraceOrigins(this.db, views);
+    await fillTraceOrigins(this.traces, views);
     return {
       intern: { id: intern.id, displayName: displayName(intern), promotion: intern.promotion },
       session: { id: session.id, phase: session.phase },

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CARNET_CONFIG } from '@carnet/config';
 import type { ImportAnswer } from '@carnet/contracts';
-import { ImportedOrigin, ImportInternRow, PortfolioImportRepository, Trace, Transactions, Tx } from '@carnet/database';
+import { AttachmentRepository, ImportedOrigin, ImportInternRow, PortfolioImportRepository, Trace, Transactions, Tx } from '@carnet/database';
 import { COMPETENCE_CODES, displayName, DomainError, ErrorCode, familleCodes, notFound, TRACE_KINDS } from '@carnet/domain';
 import { plainText, validateDocument } from '@carnet/editor';
 import { ResolvedConfig } from '@carnet/infrastructure';
@@ -38,6 +38,7 @@ export class PortfolioImportsService {
 
   constructor(
     private readonly imports: PortfolioImportRepository,
+    private readonly attachments: AttachmentRepository,
     private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
@@ -188,7 +189,7 @@ export class PortfolioImportsService {
         for (const { trace, traceId, attachments } of planned) {
           await this.insertTrace(tx, auth, trace, traceId, intern.id, { importId, archive });
           for (const a of attachments) {
-            await this.imports.insertAttachmentToScan(
+            await this.attachments.insertWithPendingScan(
               {
                 id: a.newId,
                 traceId,

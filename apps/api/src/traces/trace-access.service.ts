@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Trace, TraceAccessRepository, Tx, VisibleSets } from '@carnet/database';
+import { Trace, TraceAccessRepository, TutorshipRepository, Tx, VisibleSets } from '@carnet/database';
 import { commentsOnTrace, DomainError, ErrorCode, notFound, readsTraceContent, readsTraceConversation, TraceRelation } from '@carnet/domain';
 import { AuthContext } from '../auth/auth-context';
 
@@ -13,7 +13,10 @@ export type { TraceRelation, VisibleSets };
  */
 @Injectable()
 export class TraceAccessService {
-  constructor(private readonly traces: TraceAccessRepository) {}
+  constructor(
+    private readonly traces: TraceAccessRepository,
+    private readonly tutorships: TutorshipRepository,
+  ) {}
 
   /**
    * What the caller may see beyond their own traces, fetched once per request in one round trip
@@ -40,7 +43,7 @@ export class TraceAccessService {
 
   /** Is `tutorId` the intern's active tutor right now? */
   isActiveTutor(tx: Tx | undefined, tutorId: string, internId: string): Promise<boolean> {
-    return this.traces.isActiveTutor(tutorId, internId, tx);
+    return this.tutorships.isActiveTutor(tutorId, internId, tx);
   }
 
   /** Remembers that a tutor reviewed a trace: they keep reading it after their tutorship ends. */

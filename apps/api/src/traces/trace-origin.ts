@@ -1,8 +1,5 @@
 import type { OriginView, TraceView } from '@carnet/contracts';
-import { originNamesOn, OriginNames, Queryable } from '@carnet/database';
-
-/** Where the names come from: `TraceRepository` (its `originNames`), or a data source (the older callers). */
-export type OriginNamesSource = { originNames(faculties: string[], validators: string[]): Promise<OriginNames> } | Queryable;
+import type { TraceRepository } from '@carnet/database';
 
 /**
  * Names the faculty each moved trace comes from, and who validated it there (a portfolio
@@ -10,12 +7,12 @@ export type OriginNamesSource = { originNames(faculties: string[], validators: s
  * faculty's rows stay out of its reach). One statement for a page of views; none when no view
  * came from elsewhere.
  */
-export async function fillTraceOrigins(source: OriginNamesSource, views: TraceView[]): Promise<void> {
+export async function fillTraceOrigins(traces: Pick<TraceRepository, 'originNames'>, views: TraceView[]): Promise<void> {
   const moved = views.filter((view): view is TraceView & { origin: OriginView } => view.origin !== undefined);
   if (!moved.length) return;
   const faculties = [...new Set(moved.map((view) => view.origin.facultyId))];
   const validators = [...new Set(moved.map((view) => view.validatedBy).filter((id): id is string => id !== null))];
-  const names = 'originNames' in source ? await source.originNames(faculties, validators) : await originNamesOn(source, faculties, validators);
+  const names = await traces.originNames(faculties, validators);
   for (const view of moved) {
     view.origin.facultyName = names.faculties[view.origin.facultyId] ?? '';
     // Validated by someone of the old faculty: validated there.

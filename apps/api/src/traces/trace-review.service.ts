@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG } from '@carnet/config';
-import { CommentRepository, RevisionRepository, Trace, TraceAccessRepository, TraceRepository, Transactions, Tx } from '@carnet/database';
+import { CommentRepository, RevisionRepository, Trace, TraceRepository, Transactions, TutorshipRepository, Tx } from '@carnet/database';
 import {
   displayName,
   findPatientIdentifiers,
@@ -45,7 +45,7 @@ export class TraceReviewService {
     private readonly traces: TraceRepository,
     private readonly history: RevisionRepository,
     private readonly comments: CommentRepository,
-    private readonly tutorships: TraceAccessRepository,
+    private readonly tutorships: TutorshipRepository,
     private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
@@ -84,7 +84,7 @@ export class TraceReviewService {
       await this.move(tx, trace, status, { submittedAt: now, everSubmitted: true });
       await this.audit.record(auth, { action: 'trace.submitted', subjectType: 'trace', subjectId: id, details: { revision: number, sha256: revision.sha256 } }, tx);
 
-      const tutorship = await this.tutorships.activeTutorshipOf(trace.internId, tx);
+      const tutorship = await this.tutorships.activeOf(trace.internId, tx);
       const mail = tutorship
         ? reviewTemplates.traceSubmitted(tutorship.tutor!.email, tutorship.tutor!.firstName, displayName(tutorship.intern!), trace.title, this.link(id))
         : undefined;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions, TutorMeeting, TutorMeetingRepository, Tutorship, Tx, UserRepository } from '@carnet/database';
+import { Transactions, TutorMeeting, TutorMeetingRepository, TutorshipRepository, Tutorship, Tx, UserRepository } from '@carnet/database';
 import {
   assertMeetingInput,
   confirmationsOnConfirm,
@@ -33,6 +33,7 @@ const forbidden = () => new DomainError(ErrorCode.Forbidden, 'Seuls l’interne 
 export class TutorMeetingsService {
   constructor(
     private readonly meetings: TutorMeetingRepository,
+    private readonly tutorships: TutorshipRepository,
     private readonly transactions: Transactions,
     // Only for the names kept at a portfolio's move (common/names-kept.ts, the identity slice's): no statement of this service's.
     private readonly users: UserRepository,
@@ -55,7 +56,7 @@ export class TutorMeetingsService {
 
   async create(auth: AuthContext, internId: string, body: CreateMeetingBody, now = new Date()): Promise<MeetingView> {
     const reader = await this.reader(auth, internId);
-    const tutorship = await this.meetings.activeTutorshipOf(internId);
+    const tutorship = await this.tutorships.activeOf(internId);
     const party = tutorship ? meetingPartyOf(auth.userId, tutorship) : null;
     if (!tutorship || !party) {
       if (reader.relation === 'self') throw new DomainError(ErrorCode.Conflict, 'Vous n’avez pas de tuteur actif : une rencontre de tutorat se rattache au tutorat en cours.');

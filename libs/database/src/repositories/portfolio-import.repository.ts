@@ -113,11 +113,6 @@ export class PortfolioImportRepository {
   }
 
   /** An imported trace's attachment, and its scan to come (the job is the caller's to enqueue once committed). */
-  async insertAttachmentToScan(attachment: QueryDeepPartialEntity<Attachment> & { id: string }, tx?: Tx): Promise<void> {
-    await this.db.manager(tx).insert(Attachment, attachment);
-    await this.db.query(`INSERT INTO attachment_scan (attachment_id) VALUES ($1)`, [attachment.id], tx);
-  }
-
   async insertTraceOrigin(origin: ImportedTraceOrigin, tx?: Tx): Promise<void> {
     await this.db.query(
       `INSERT INTO portfolio_import_trace (trace_id, import_id, origin_key, origin_trace_id, sha256) VALUES ($1, $2, $3, $4, $5)`,

@@ -79,16 +79,6 @@ export class TraceAccessRepository {
     return { trace, relation };
   }
 
-  /** Is `tutorId` the intern's active tutor right now? */
-  isActiveTutor(tutorId: string, internId: string, tx?: Tx): Promise<boolean> {
-    return this.db.manager(tx).getRepository(Tutorship).exists({ where: { tutorId, internId, endedAt: IsNull() } });
-  }
-
-  /** The intern's running tutorship, with the tutor and the intern (for a notification), or null. */
-  activeTutorshipOf(internId: string, tx?: Tx): Promise<Tutorship | null> {
-    return this.db.manager(tx).getRepository(Tutorship).findOne({ where: { internId, endedAt: IsNull() }, relations: { tutor: true, intern: true } });
-  }
-
   /** Remembers that a tutor reviewed a trace: they keep reading it after their tutorship ends. */
   async markReviewer(traceId: string, tutorId: string, tx?: Tx): Promise<void> {
     await this.db.query(`INSERT INTO trace_reviewer (trace_id, tutor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [traceId, tutorId], tx);

@@ -102,21 +102,6 @@ export interface OriginNames {
   people: Record<string, string>;
 }
 
-/** What sends a statement: a transaction's manager, or (until every caller passes the repository) a data source. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
-
-/** The names of these faculties and of these validators (`portfolio_transfer_person`), in one statement. */
-export async function originNamesOn(db: Queryable, faculties: string[], validators: string[]): Promise<OriginNames> {
-  const [names] = (await db.query(
-    `SELECT coalesce((SELECT json_object_agg(id, name) FROM faculty WHERE id = ANY($1::uuid[])), '{}') AS faculties,
-            coalesce((SELECT json_object_agg(user_id, display_name) FROM portfolio_transfer_person WHERE user_id = ANY($2::uuid[])), '{}') AS people`,
-    [faculties, validators],
-  )) as OriginNames[];
-  return names;
-}
-
 /** The statuses in which an owner edits a trace, as SQL literals. */
 const EDITABLE_SQL = EDITABLE_STATUSES.map((status) => literalOf(status, TRACE_STATUSES)).join(', ');
 
@@ -263,8 +248,14 @@ export class TraceRepository {
   }
 
   /** The names of these faculties and of these validators of moved traces, in one statement. */
-  originNames(faculties: string[], validators: string[], tx?: Tx): Promise<OriginNames> {
-    return originNamesOn(this.db.manager(tx), faculties, validators);
+  async originNames(faculties: string[], validators: string[], tx?: Tx): Promise<OriginNames> {
+    const [names] = await this.db.query<OriginNames>(
+      `SELECT coalesce((SELECT json_object_agg(id, name) FROM faculty WHERE id = ANY($1::uuid[])), '{}') AS faculties,
+              coalesce((SELECT json_object_agg(user_id, display_name) FROM portfolio_transfer_person WHERE user_id = ANY($2::uuid[])), '{}') AS people`,
+      [faculties, validators],
+      tx,
+    );
+    return names;
   }
 
   /**

@@ -20,11 +20,6 @@ export class TutorMeetingRepository {
     });
   }
 
-  /** The intern's running tutorship (the latest started), with its tutor and intern; null when none. */
-  activeTutorshipOf(internId: string): Promise<Tutorship | null> {
-    return this.db.manager().getRepository(Tutorship).findOne({ where: { internId, endedAt: IsNull() }, relations: { tutor: true, intern: true }, order: { startedAt: 'DESC' } });
-  }
-
   /** The ids of the intern's tutorships the tutor held. */
   async tutorshipIdsHeld(internId: string, tutorId: string): Promise<string[]> {
     const held = await this.db.manager().getRepository(Tutorship).find({ where: { internId, tutorId }, select: { id: true } });

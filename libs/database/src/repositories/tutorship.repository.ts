@@ -41,6 +41,11 @@ export class TutorshipRepository {
     return this.db.manager(tx).getRepository(Tutorship).exists({ where: { tutorId, internId, endedAt: IsNull() } });
   }
 
+  /** The intern's running tutorship, with the tutor and the intern (for a notification), or null. */
+  activeOf(internId: string, tx?: Tx): Promise<Tutorship | null> {
+    return this.db.manager(tx).getRepository(Tutorship).findOne({ where: { internId, endedAt: IsNull() }, relations: { tutor: true, intern: true }, order: { startedAt: 'DESC' } });
+  }
+
   /** Starts one (the unique indexes hold the rules against a race: their violation is the caller's to name). */
   async start(values: NewTutorship, tx?: Tx): Promise<Tutorship> {
     const manager = this.db.manager(tx);
