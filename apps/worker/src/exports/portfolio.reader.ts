@@ -50,9 +50,7 @@ export class PortfolioReader {
     const upp = intern.uppId ? await this.portfolios.upp(intern.uppId) : null;
     const tutorships = await this.portfolios.tutorshipsOf(intern.id);
     // `mayStillRead` let through "all" for the intern and their tutor only: anyone else is the tutor.
-    const statuses = exportedStatuses(request.requestedBy === intern.id ? 'self' : 'tutor', request.scope);
-    if (!statuses) throw new Error('the requester no longer reads this portfolio');
-    const traces = await this.portfolios.tracesOf(intern.id, statuses);
+    const traces = (await this.portfolios.exportedTracesOf(intern.id, request.requestedBy === intern.id ? 'self' : 'tutor', request.scope)) ?? [];
     const attachments = await this.portfolios.attachmentsOf(traces.map((t) => t.id));
     const assessments = await this.portfolios.assessmentsOf(intern.id);
     const validatorIds = [...new Set([...traces.map((t) => t.validatedBy), ...assessments.map((a) => a.tutorId)].filter((id): id is string => Boolean(id)))];

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { exportedStatuses, MandatorySession, Phase, PhaseRules, TeachingKind, TraceKind, TraceStatus } from '@carnet/domain';
-import { INTERN_AND_TIES_SQL, statusFilter } from '../access-sql';
+import { exportedStatuses, MandatorySession, Phase, PhaseRules, PortfolioRelation, TeachingKind, TraceKind, TraceStatus } from '@carnet/domain';
+import { exportedTraceFilter, INTERN_AND_TIES_SQL } from '../access-sql';
 import { Assessment, Attachment, PortfolioExport, Trace, Tutorship, Upp, User } from '../entities';
 import { Database, Tx } from './database';
 
@@ -210,11 +210,16 @@ export class PortfolioRepository {
     return this.db.manager().find(Tutorship, { where: { internId }, relations: { tutor: true }, order: { startedAt: 'ASC' } });
   }
 
-  /** The intern's traces of these statuses (the domain's), in order of validation then creation. */
-  tracesOf(internId: string, statuses: readonly TraceStatus[]): Promise<Trace[]> {
-    const status = statusFilter(statuses);
+  /**
+   * The intern's traces an export of `scope` holds for a requester of this relation (the access
+   * rule's `exportedTraceFilter`), in order of validation then creation; null when they may not
+   * have it.
+   */
+  async exportedTracesOf(internId: string, relation: PortfolioRelation, scope: 'validated' | 'all'): Promise<Trace[] | null> {
+    const statuses = exportedTraceFilter(relation, scope);
+    if (!statuses) return null;
     return this.db.manager().find(Trace, {
-      where: { internId, ...(status ? { status } : {}) },
+      where: { internId, ...statuses },
       order: { validatedAt: { direction: 'ASC', nulls: 'LAST' }, createdAt: 'ASC' },
     });
   }
