@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { INTERN_AND_TIES_SQL, PreparedStatements, User } from '@carnet/database';
+import { PortfolioRepository, Tx, User } from '@carnet/database';
 import { portfolioRelation, PortfolioRelation, Role } from '@carnet/domain';
 
 export type { PortfolioRelation };
@@ -20,11 +20,11 @@ export type PortfolioIntern = Pick<User, 'id' | 'roles' | 'promotion' | 'firstNa
  */
 @Injectable()
 export class PortfolioAccess {
-  constructor(private readonly statements: PreparedStatements) {}
+  constructor(private readonly portfolios: PortfolioRepository) {}
 
   /** The intern and the reader's relation to their portfolio now; null when none (or not an intern). */
-  async relation(reader: Reader, internId: string): Promise<{ intern: PortfolioIntern; relation: PortfolioRelation } | null> {
-    const [row] = await this.statements.query<PortfolioIntern & { tutor: boolean; jury: boolean }>(INTERN_AND_TIES_SQL, [reader.userId, internId]);
+  async relation(reader: Reader, internId: string, tx?: Tx): Promise<{ intern: PortfolioIntern; relation: PortfolioRelation } | null> {
+    const row = await this.portfolios.internAndTies(reader.userId, internId, tx);
     if (!row || !row.roles.includes('intern')) return null;
     const { tutor, jury, ...intern } = row;
     // A past tutor's reviews are the trace rule's: the portfolio asks nothing of them.

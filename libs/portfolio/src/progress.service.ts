@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgressView, TeachingProgressView } from '@carnet/contracts';
-import { PreparedStatements, User } from '@carnet/database';
+import { PortfolioRepository, PROGRESS_SQL, User } from '@carnet/database';
 import { teachingProgress } from './teaching-progress';
 import {
   COMPETENCE_CODES,
@@ -13,7 +13,6 @@ import {
   parisDay,
   Phase,
   phaseWindow,
-  PhaseRules,
   RequirementStatus,
   TraceKind,
   yearBefore,
@@ -28,56 +27,8 @@ export interface Progress extends ProgressView {
   teaching: TeachingProgressView;
 }
 
-/** The co-signed tutor meetings of an intern ($1), in all, held after $2 (a day) and from $3 to before $4 (the phase, counted like its traces). */
-const MEETINGS_SQL = `SELECT count(*)::int AS "coSigned", count(*) FILTER (WHERE m.held_on > $2::date)::int AS "last12Months",
-       count(*) FILTER (WHERE m.held_on >= $3::date AND m.held_on < $4::date)::int AS "inPhase"
-  FROM tutor_meeting m JOIN tutorship t ON t.id = m.tutorship_id
- WHERE t.intern_id = $1 AND m.intern_confirmed_at IS NOT NULL AND m.tutor_confirmed_at IS NOT NULL`;
-
-/**
- * The GEPT meetings an intern ($1) was ticked present at, in the groups they belong to, held from
- * $2 to before $3 (the phase, counted like its traces) and by $4 (today: a meeting planned ahead is
- * not attended yet). Through the intern's memberships (a few rows, by the member key), then the
- * groups' meetings and the attendance's primary key. The intern's faculty only, said here for the
- * workers' sweeps, which run outside any faculty's scope (GEPT groups stay with the faculty that
- * runs them when a portfolio moves).
- */
-const GEPT_ATTENDED_SQL = `SELECT count(*)::int AS n
-  FROM gept_group_member g JOIN app_user u ON u.id = g.intern_id AND u.faculty_id = g.faculty_id
-  JOIN gept_meeting m ON m.group_id = g.group_id AND m.held_on >= $2::date AND m.held_on < $3::date AND m.held_on <= $4::date
-  JOIN gept_attendance a ON a.meeting_id = m.id AND a.intern_id = g.intern_id AND a.present
- WHERE g.intern_id = $1`;
-
-/**
- * The progress statement ($1 intern, $2 phase, $3 validated since): the kinds and tags of the
- * validated traces (not their content), the assessments' levels, the last final decision, and
- * the rules it was judged by (the current ones if undecided), as JSON.
- */
-const progressSql = (traceScope: string) => `
-  WITH decided AS (
-    SELECT d.decision, d.session_id AS "sessionId", d.requirement_version AS "requirementVersion", d.created_at AS "createdAt"
-      FROM jury_decision d JOIN jury_session s ON s.id = d.session_id
-     WHERE d.intern_id = $1 AND s.phase = $2 AND d.decision IN ('validated', 'not_validated')
-     ORDER BY d.created_at DESC LIMIT 1)
-  SELECT
-    (SELECT coalesce(json_agg(json_build_array(kind, competences, familles)), '[]') FROM trace
-      WHERE intern_id = $1 AND status = 'validated' AND ${traceScope}) AS traces,
-    (SELECT coalesce(json_agg(levels ORDER BY updated_at), '[]') FROM assessment WHERE intern_id = $1) AS levels,
-    (SELECT row_to_json(decided) FROM decided) AS decision,
-    -- A decided phase is judged by the rules it was decided on, which may have changed since.
-    (SELECT json_build_object('version', version, 'rules', rules) FROM phase_requirement
-      WHERE phase = $2 ORDER BY (version = (SELECT "requirementVersion" FROM decided)) DESC NULLS LAST, version DESC LIMIT 1) AS requirement`;
-export const PROGRESS_SQL = progressSql('validated_at >= $3');
-/** The same for one stage ($3 the stage). */
-const PROGRESS_OF_STAGE_SQL = progressSql('stage_id = $3');
-
-/** What the progress statement returns: JSON built by PostgreSQL, parsed once by the driver. */
-interface ProgressRow {
-  traces: [TraceKind, string[], string[]][];
-  levels: Record<string, string>[];
-  decision: { decision: string; sessionId: string; requirementVersion: number; createdAt: string } | null;
-  requirement: { version: number; rules: PhaseRules } | null;
-}
+// Where the benchmarks have always found it; its home is the portfolio repository.
+export { PROGRESS_SQL };
 
 /**
  * Progress of an intern in a phase, from validated traces only, in one statement: the kinds and
@@ -88,7 +39,7 @@ interface ProgressRow {
  */
 @Injectable()
 export class ProgressService {
-  constructor(private readonly statements: PreparedStatements) {}
+  constructor(private readonly portfolios: PortfolioRepository) {}
 
   async progress(intern: Pick<User, 'id' | 'promotion'>, requestedPhase?: Phase, now = new Date(), stageId?: string): Promise<Progress> {
     const promotion = intern.promotion ?? now.getUTCFullYear();
@@ -97,8 +48,8 @@ export class ProgressService {
     // The socle counts everything validated so far; later phases, what was validated since they began.
     const since = phase === 'socle' ? new Date(0) : window.from;
 
-    const [row] = await this.statements.query<ProgressRow>(stageId ? PROGRESS_OF_STAGE_SQL : PROGRESS_SQL, [intern.id, phase, stageId ?? since]);
-    const [{ inPhase, ...meetings }] = await this.statements.query<Progress['meetings'] & { inPhase: number }>(MEETINGS_SQL, [intern.id, yearBefore(parisDay(now)), parisDay(since), parisDay(window.to)]);
+    const row = await this.portfolios.progressOf(intern.id, phase, stageId ? { stageId } : { since });
+    const { inPhase, ...meetings } = await this.portfolios.coSignedMeetings(intern.id, yearBefore(parisDay(now)), parisDay(since), parisDay(window.to));
     const { decision, requirement } = row;
     if (!requirement) throw new Error(`no requirements for the ${phase} phase`);
 
@@ -110,8 +61,8 @@ export class ProgressService {
     for (const levels of row.levels) {
       for (const [competence, level] of Object.entries(levels)) lastLevel.set(competence, level);
     }
-    const [{ n: geptAttended }] = await this.statements.query<{ n: number }>(GEPT_ATTENDED_SQL, [intern.id, parisDay(since), parisDay(window.to), parisDay(now)]);
-    const teaching = await teachingProgress(this.statements, intern.id, phase, window, now);
+    const geptAttended = await this.portfolios.geptMeetingsAttended(intern.id, parisDay(since), parisDay(window.to), parisDay(now));
+    const teaching = await teachingProgress(this.portfolios, intern.id, phase, window, now);
     const judged = evaluateRequirements(phase, requirement.rules, kinds, coverage, { coSignedInPhase: inPhase, geptAttendedInPhase: geptAttended, teaching });
     return {
       internId: intern.id,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PreparedStatements } from '@carnet/database';
+import { PortfolioRepository } from '@carnet/database';
 import { notFound } from '@carnet/domain';
 import { PortfolioAccess, PortfolioIntern, PortfolioRelation } from '@carnet/portfolio';
 import { AuditService } from '../audit/audit.service';
@@ -13,10 +13,10 @@ export class PortfolioAccessService {
   private readonly access: PortfolioAccess;
 
   constructor(
-    statements: PreparedStatements,
+    portfolios: PortfolioRepository,
     private readonly audit: AuditService,
   ) {
-    this.access = new PortfolioAccess(statements);
+    this.access = new PortfolioAccess(portfolios);
   }
 
   async relation(auth: AuthContext, internId: string): Promise<{ intern: PortfolioIntern; relation: PortfolioRelation }> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -7,10 +6,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DataSource, In, LessThan } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
 import { deploymentSigningKey } from '@carnet/portfolio';
-import { PortfolioExport, Tenancy } from '@carnet/database';
+import { ExportBuildRepository, Tenancy } from '@carnet/database';
 import type { ExportJob, JobContext } from '@carnet/queue';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
@@ -33,7 +31,7 @@ async function fileDigest(file: string): Promise<{ size: number; sha256: string 
 @Injectable()
 export class ExportProcessor {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly exports: ExportBuildRepository,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
     private readonly reader: PortfolioReader,
@@ -48,26 +46,25 @@ export class ExportProcessor {
    * same row-level security as the requester's own reads (ADR 0007).
    */
   async build(job: ExportJob, context: JobContext): Promise<void> {
-    const [row] = (await this.dataSource.query(`SELECT faculty_id FROM portfolio_export WHERE id = $1`, [job.exportId])) as { faculty_id: string }[];
-    if (!row) return;
-    return Tenancy.run({ facultyId: row.faculty_id }, () => this.buildInScope(job, context));
+    const facultyId = await this.exports.facultyIdOf(job.exportId);
+    if (facultyId === null) return;
+    return Tenancy.run({ facultyId }, () => this.buildInScope(job, context));
   }
 
   private async buildInScope({ exportId }: ExportJob, context: JobContext): Promise<void> {
-    const exports = this.dataSource.getRepository(PortfolioExport);
-    const request = await exports.findOneBy({ id: exportId });
+    const request = await this.exports.find(exportId);
     if (!request || request.status === 'completed' || request.status === 'expired') return;
     // Built with what its requester may read now: access may have ended since they asked.
     if (!(await this.reader.mayStillRead(request))) {
-      await exports.update({ id: exportId }, { status: 'failed', error: 'Vous n’avez plus accès à ce portfolio : l’export n’a pas été produit.', progress: 0 });
+      await this.exports.update(exportId, { status: 'failed', error: 'Vous n’avez plus accès à ce portfolio : l’export n’a pas été produit.', progress: 0 });
       this.logger.info({ exportId }, 'export refused: access ended');
       return;
     }
 
-    await exports.update({ id: exportId }, { status: 'running', attempts: context.attempt, startedAt: new Date(), error: null, progress: 1 });
+    await this.exports.update(exportId, { status: 'running', attempts: context.attempt, startedAt: new Date(), error: null, progress: 1 });
     const progress = async (percent: number) => {
       const value = Math.max(1, Math.min(99, Math.round(percent)));
-      await Promise.all([context.reportProgress(value), exports.update({ id: exportId }, { progress: value })]);
+      await Promise.all([context.reportProgress(value), this.exports.update(exportId, { progress: value })]);
     };
     const work = await fs.mkdtemp(path.join(os.tmpdir(), `carnet-export-${exportId}-`));
     try {
@@ -88,8 +85,8 @@ export class ExportProcessor {
       const storageKey = `exports/${request.internId}/${exportId}-${randomUUID().slice(0, 8)}.${request.format}`;
       await this.storage.put(storageKey, createReadStream(file), size, request.format === 'pdf' ? 'application/pdf' : 'application/zip');
       await progress(95);
-      await exports.update(
-        { id: exportId },
+      await this.exports.update(
+        exportId,
         { status: 'completed', progress: 100, size, sha256, pages, storageKey, completedAt: new Date(), error: null },
       );
       await context.reportProgress(100);
@@ -98,9 +95,9 @@ export class ExportProcessor {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const last = context.attempt >= context.maxAttempts;
-      await exports
+      await this.exports
         .update(
-          { id: exportId },
+          exportId,
           last
             ? { status: 'failed', error: `La génération a échoué après ${context.attempt} tentative(s) : ${message}` }
             : { status: 'queued', error: `Tentative ${context.attempt} échouée (${message}) ; nouvel essai prévu.` },
@@ -114,12 +111,11 @@ export class ExportProcessor {
 
   /** Deletes the files of exports older than the retention period; their rows say `expired`. */
   async cleanup(now = new Date()): Promise<number> {
-    const exports = this.dataSource.getRepository(PortfolioExport);
     const before = new Date(now.getTime() - this.config.exports.retentionDays * 86400_000);
-    const old = await exports.find({ where: { status: In(['completed', 'failed']), createdAt: LessThan(before) }, take: 500 });
+    const old = await this.exports.finishedBefore(before, 500);
     for (const row of old) {
       if (row.storageKey) await this.storage.delete(row.storageKey);
-      await exports.update({ id: row.id }, { status: 'expired' });
+      await this.exports.update(row.id, { status: 'expired' });
     }
     if (old.length) this.logger.info({ expired: old.length }, 'old exports deleted');
     return old.length;

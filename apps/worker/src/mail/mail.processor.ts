@@ -1,12 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
+import { MailRepository } from '@carnet/database';
 import { MailSender } from '@carnet/mail';
 import type { MailJob } from '@carnet/queue';
-
-const KEY = `user_id = $1 AND kind = $2 AND period = $3`;
 
 @Injectable()
 export class MailProcessor implements OnModuleDestroy {
@@ -14,7 +11,7 @@ export class MailProcessor implements OnModuleDestroy {
 
   constructor(
     @Inject(CARNET_CONFIG) config: CarnetConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reminders: MailRepository,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('MailProcessor');
@@ -30,21 +27,18 @@ export class MailProcessor implements OnModuleDestroy {
    */
   async send(job: MailJob): Promise<void> {
     if (!job.reminder) return this.sender.send(job);
-    const key = [job.reminder.userId, job.reminder.kind, job.reminder.period];
-    // (TypeORM answers an UPDATE with [rows, affected].)
-    const [, taken]: [unknown[], number] = await this.dataSource.query(`UPDATE reminder_log SET sending_at = now() WHERE ${KEY} AND sending_at IS NULL`, key);
-    if (!taken) {
-      const [row] = await this.dataSource.query(`SELECT sent_at FROM reminder_log WHERE ${KEY}`, key);
-      if (row && !row.sent_at) this.logger.warn({ reminder: job.reminder }, 'reminder interrupted while being sent: not sent again');
+    const key = job.reminder;
+    if (!(await this.reminders.takeForSending(key))) {
+      if (await this.reminders.interruptedWhileSending(key)) this.logger.warn({ reminder: job.reminder }, 'reminder interrupted while being sent: not sent again');
       return;
     }
     try {
       await this.sender.send(job);
     } catch (error) {
-      await this.dataSource.query(`UPDATE reminder_log SET sending_at = NULL WHERE ${KEY}`, key);
+      await this.reminders.giveBack(key);
       throw error;
     }
-    await this.dataSource.query(`UPDATE reminder_log SET sent_at = now() WHERE ${KEY}`, key);
+    await this.reminders.markSent(key);
   }
 
   onModuleDestroy(): void {

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
-import { User } from '@carnet/database';
-import { EVALUATION_OPENS_DAYS_BEFORE_END, parisDay, Phase, sessionWhen, STAGE_LABELS, StageKind } from '@carnet/domain';
+import { PortfolioRepository, RecipientRow, ReminderRepository } from '@carnet/database';
+import { parisDay, sessionWhen, STAGE_LABELS } from '@carnet/domain';
 import { reminderTemplates, stageEvaluationTemplates } from '@carnet/mail';
 import { ProgressService } from '@carnet/portfolio';
 import { JOB_PRODUCER, JobProducer, MailJob } from '@carnet/queue';
@@ -19,13 +17,6 @@ export const MISSED_SESSION_NOTICE_DAYS = 30;
 const LONGEST_SESSION_DAYS = 8;
 
 const DAY = 86400_000;
-
-/** Who a reminder goes to, selected with each candidate. */
-interface RecipientRow {
-  id: string;
-  email: string;
-  first_name: string;
-}
 
 /** ISO week of `date` in Paris ("2026-W48"): the period of the weekly digest. */
 export function parisWeek(date: Date): string {
@@ -49,7 +40,8 @@ export function parisWeek(date: Date): string {
 @Injectable()
 export class RemindersProcessor {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reminders: ReminderRepository,
+    private readonly portfolios: PortfolioRepository,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
     private readonly progress: ProgressService,
@@ -74,15 +66,7 @@ export class RemindersProcessor {
 
   /** A trace waiting for its tutor for more than 14 days: one reminder per trace. */
   private async tutorsWithWaitingTraces(now: Date): Promise<number> {
-    const rows: (RecipientRow & { trace_id: string; title: string; intern: string; submitted_at: Date })[] = await this.dataSource.query(
-      `SELECT tu.id, tu.email, tu.first_name, t.id AS trace_id, t.title, i.first_name || ' ' || i.last_name AS intern, t.submitted_at
-         FROM trace t
-         JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL
-         JOIN app_user i ON i.id = t.intern_id
-         JOIN app_user tu ON tu.id = ts.tutor_id AND tu.active AND tu.reminders_enabled
-        WHERE t.status = 'submitted' AND t.submitted_at < $1`,
-      [new Date(now.getTime() - TUTOR_WAIT_DAYS * DAY)],
-    );
+    const rows = await this.reminders.tracesWaitingSince(new Date(now.getTime() - TUTOR_WAIT_DAYS * DAY));
     let sent = 0;
     for (const row of rows) {
       const days = Math.floor((now.getTime() - row.submitted_at.getTime()) / DAY);
@@ -95,15 +79,7 @@ export class RemindersProcessor {
 
   /** An intern who has validated nothing for 60 days: one nudge per idle stretch. */
   private async idleInterns(now: Date): Promise<number> {
-    const rows: (RecipientRow & { last: Date | null })[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.first_name, max(t.validated_at) AS last
-         FROM app_user u
-         LEFT JOIN trace t ON t.intern_id = u.id AND t.status = 'validated'
-        WHERE 'intern' = ANY(u.roles) AND u.active AND u.reminders_enabled AND u.created_at < $1
-        GROUP BY u.id
-       HAVING max(t.validated_at) IS NULL OR max(t.validated_at) < $1`,
-      [new Date(now.getTime() - INTERN_IDLE_DAYS * DAY)],
-    );
+    const rows = await this.reminders.idleInternsSince(new Date(now.getTime() - INTERN_IDLE_DAYS * DAY));
     let sent = 0;
     for (const row of rows) {
       sent += await this.once(row, 'intern_idle', row.last ? row.last.toISOString() : 'never', (intern) =>
@@ -115,18 +91,10 @@ export class RemindersProcessor {
 
   /** 60 days before a jury session, an intern short of the phase's requirements hears what is missing. */
   private async internsShortBeforeSession(now: Date): Promise<number> {
-    const rows: { session_id: string; phase: Phase; opens_at: Date; intern_id: string }[] = await this.dataSource.query(
-      `SELECT s.id AS session_id, s.phase, s.opens_at, ji.intern_id
-         FROM jury_session s JOIN jury_intern ji ON ji.session_id = s.id
-         JOIN app_user u ON u.id = ji.intern_id AND u.active AND u.reminders_enabled
-        WHERE s.opens_at > $1 AND s.opens_at <= $2
-          -- the gaps are worked out (a progress computation each) only for interns not yet told
-          AND NOT EXISTS (SELECT 1 FROM reminder_log l WHERE l.user_id = ji.intern_id AND l.kind = 'session_gaps' AND l.period = s.id::text)`,
-      [now, new Date(now.getTime() + SESSION_NOTICE_DAYS * DAY)],
-    );
+    const rows = await this.reminders.internsOfSessionsOpening(now, new Date(now.getTime() + SESSION_NOTICE_DAYS * DAY));
     let sent = 0;
     for (const row of rows) {
-      const intern = await this.dataSource.getRepository(User).findOneByOrFail({ id: row.intern_id });
+      const intern = await this.portfolios.userOrFail(row.intern_id);
       const progress = await this.progress.progress(intern, row.phase, now);
       if (!progress.gaps.length) continue;
       sent += await this.once({ id: intern.id, email: intern.email, first_name: intern.firstName }, 'session_gaps', row.session_id, (user) =>
@@ -138,14 +106,7 @@ export class RemindersProcessor {
 
   /** One mail a week per tutor with traces waiting: a digest, not one mail per event. */
   private async weeklyDigests(now: Date): Promise<number> {
-    const rows: (RecipientRow & { waiting: number; oldest: Date })[] = await this.dataSource.query(
-      `SELECT tu.id, tu.email, tu.first_name, count(*)::int AS waiting, min(t.submitted_at) AS oldest
-         FROM trace t
-         JOIN tutorship ts ON ts.intern_id = t.intern_id AND ts.ended_at IS NULL
-         JOIN app_user tu ON tu.id = ts.tutor_id AND tu.active AND tu.reminders_enabled
-        WHERE t.status = 'submitted'
-        GROUP BY tu.id`,
-    );
+    const rows = await this.reminders.tutorsWithWaitingTraces();
     let sent = 0;
     for (const row of rows) {
       sent += await this.once(row, 'tutor_digest', parisWeek(now), (tutor) =>
@@ -157,13 +118,7 @@ export class RemindersProcessor {
 
   /** A thesis step whose planned day has passed undone: its intern is told once per planned day (a new day re-arms it). */
   private async stalledThesisSteps(now: Date): Promise<number> {
-    const rows: (RecipientRow & { step_id: string; label: string; planned_on: string })[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.first_name, s.id AS step_id, s.label, s.planned_on::text AS planned_on
-         FROM thesis_step s JOIN thesis t ON t.id = s.thesis_id
-         JOIN app_user u ON u.id = t.intern_id AND u.active AND u.reminders_enabled
-        WHERE s.done_on IS NULL AND s.planned_on < $1::date`,
-      [parisDay(now)],
-    );
+    const rows = await this.reminders.stalledThesisSteps(parisDay(now));
     let sent = 0;
     for (const row of rows) {
       const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${row.planned_on}T00:00:00Z`));
@@ -182,21 +137,8 @@ export class RemindersProcessor {
    */
   private async stageEvaluationsOpen(now: Date): Promise<number> {
     const today = parisDay(now);
-    const window = `s.ends_on - ${EVALUATION_OPENS_DAYS_BEFORE_END} <= $1::date AND s.ends_on >= $1::date - 60`;
-    const supervisors: (RecipientRow & { stage_id: string; kind: StageKind; ends_on: string; intern: string })[] = await this.dataSource.query(
-      `SELECT DISTINCT u.id, u.email, u.first_name, s.id AS stage_id, s.kind, s.ends_on::text AS ends_on, i.first_name || ' ' || i.last_name AS intern
-         FROM stage s JOIN stage_supervisor ss ON ss.stage_id = s.id
-         JOIN app_user u ON u.id = ss.tutor_id AND u.active AND u.reminders_enabled
-         JOIN app_user i ON i.id = s.intern_id
-        WHERE ${window} AND NOT EXISTS (SELECT 1 FROM stage_evaluation e WHERE e.stage_id = s.id AND e.author_id = u.id)`,
-      [today],
-    );
-    const interns: (RecipientRow & { stage_id: string; kind: StageKind })[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.first_name, s.id AS stage_id, s.kind
-         FROM stage s JOIN app_user u ON u.id = s.intern_id AND u.active AND u.reminders_enabled
-        WHERE ${window} AND NOT EXISTS (SELECT 1 FROM stage_feedback f WHERE f.stage_id = s.id)`,
-      [today],
-    );
+    const supervisors = await this.reminders.stageSupervisorsToEvaluate(today);
+    const interns = await this.reminders.stageInternsToGiveFeedback(today);
     let sent = 0;
     for (const row of supervisors) {
       sent += await this.once(row, 'stage_evaluation_open', row.stage_id, (msu) =>
@@ -219,31 +161,13 @@ export class RemindersProcessor {
    * than 30 days ago are not told (nor, at the upgrade, the whole past).
    */
   private async missedTeachingSessions(now: Date): Promise<number> {
-    const expects = (s: string) => `${s}.mandatory AND ${s}.faculty_id = u.faculty_id
-          AND (cardinality(${s}.promotions) = 0 OR u.promotion = ANY (${s}.promotions))
-          AND (cardinality(${s}.upp_ids) = 0 OR u.upp_id = ANY (${s}.upp_ids))`;
-    const rows: (RecipientRow & { session_id: string; title: string; starts_at: Date; ends_at: Date; next: { title: string; starts_at: string; ends_at: string; place: string } | null })[] =
-      await this.dataSource.query(
-        `SELECT u.id, u.email, u.first_name, s.id AS session_id, s.title, s.starts_at, s.ends_at,
-                (SELECT json_build_object('title', n.title, 'starts_at', n.starts_at, 'ends_at', n.ends_at, 'place', n.place)
-                   FROM teaching_session n
-                  WHERE ${expects('n')} AND n.kind = s.kind AND n.starts_at > $1
-                  ORDER BY n.starts_at, n.id LIMIT 1) AS next
-           FROM teaching_session s
-           JOIN app_user u ON 'intern' = ANY (u.roles) AND u.active AND u.reminders_enabled
-           LEFT JOIN teaching_attendance a ON a.session_id = s.id AND a.intern_id = u.id
-          WHERE ${expects('s')}
-            AND s.starts_at > $3 AND s.ends_at > $4 AND s.ends_at <= $2
-            AND (a.status IS NULL OR a.status = 'absent')
-            AND NOT EXISTS (SELECT 1 FROM reminder_log l WHERE l.user_id = u.id AND l.kind = 'teaching_session_missed' AND l.period = s.id::text)`,
-        [
-          now,
-          new Date(now.getTime() - MISSED_SESSION_GRACE_HOURS * 3_600_000),
-          // On the start too, so the index on starts_at serves the sweep.
-          new Date(now.getTime() - (MISSED_SESSION_NOTICE_DAYS + LONGEST_SESSION_DAYS) * DAY),
-          new Date(now.getTime() - MISSED_SESSION_NOTICE_DAYS * DAY),
-        ],
-      );
+    const rows = await this.reminders.missedSessions(
+      now,
+      new Date(now.getTime() - MISSED_SESSION_GRACE_HOURS * 3_600_000),
+      // On the start too, so the index on starts_at serves the sweep.
+      new Date(now.getTime() - (MISSED_SESSION_NOTICE_DAYS + LONGEST_SESSION_DAYS) * DAY),
+      new Date(now.getTime() - MISSED_SESSION_NOTICE_DAYS * DAY),
+    );
     let sent = 0;
     for (const row of rows) {
       const next = row.next ? { title: row.next.title, when: sessionWhen(new Date(row.next.starts_at), new Date(row.next.ends_at)), place: row.next.place } : null;
@@ -261,19 +185,15 @@ export class RemindersProcessor {
    */
   private async once(recipient: RecipientRow, kind: string, period: string, mail: (recipient: RecipientRow) => MailJob): Promise<number> {
     const message: MailJob = { ...mail(recipient), reminder: { userId: recipient.id, kind, period } };
-    const claimed: unknown[] = await this.dataSource.query(
-      `INSERT INTO reminder_log (user_id, kind, period, mail) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING user_id`,
-      [recipient.id, kind, period, message],
-    );
-    if (!claimed.length) return 0;
+    if (!(await this.reminders.claim(recipient.id, kind, period, message))) return 0;
     await this.queue(message);
     return 1;
   }
 
   /** Reminders an earlier run claimed but died before queueing. Queued twice is harmless: same job id, and the mail worker sends once. */
   private async requeueClaimed(): Promise<number> {
-    const rows: { mail: MailJob }[] = await this.dataSource.query(`SELECT mail FROM reminder_log WHERE queued_at IS NULL AND mail IS NOT NULL`);
-    for (const row of rows) await this.queue(row.mail);
+    const rows = await this.reminders.claimedUnqueued<MailJob>();
+    for (const mail of rows) await this.queue(mail);
     if (rows.length) this.logger.warn({ requeued: rows.length }, 'reminders claimed by an interrupted run queued again');
     return rows.length;
   }
@@ -281,6 +201,6 @@ export class RemindersProcessor {
   private async queue(message: MailJob): Promise<void> {
     const { userId, kind, period } = message.reminder!;
     await this.jobs.enqueue('mail.send', message, { jobId: `reminder-${userId}-${kind}-${period}`.replace(/[^\w-]/g, '_') });
-    await this.dataSource.query(`UPDATE reminder_log SET queued_at = now() WHERE user_id = $1 AND kind = $2 AND period = $3`, [userId, kind, period]);
+    await this.reminders.markQueued(userId, kind, period);
   }
 }

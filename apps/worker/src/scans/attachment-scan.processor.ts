@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -7,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DataSource } from 'typeorm';
+import { AttachmentScanRepository } from '@carnet/database';
 import { findPatientIdentifiers } from '@carnet/domain';
 import { AttachmentScanJob, JOB_PRODUCER, JobContext, JobProducer, scanJobId } from '@carnet/queue';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
@@ -52,7 +51,7 @@ export function warningsOf(pages: PageText[]): AttachmentWarning[] {
 @Injectable()
 export class AttachmentScanProcessor {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scans: AttachmentScanRepository,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     @Inject(JOB_PRODUCER) private readonly producer: JobProducer,
     private readonly logger: PinoLogger,
@@ -61,11 +60,7 @@ export class AttachmentScanProcessor {
   }
 
   async scan({ attachmentId }: AttachmentScanJob, context: JobContext): Promise<void> {
-    const [row]: { storage_key: string; mime_type: string }[] = await this.dataSource.query(
-      `SELECT a.storage_key, a.mime_type FROM attachment a JOIN attachment_scan s ON s.attachment_id = a.id
-        WHERE a.id = $1 AND s.status = 'pending'`,
-      [attachmentId],
-    );
+    const row = await this.scans.pendingFileOf(attachmentId);
     if (!row) return; // deleted with its trace, or already scanned
     const file = path.join(os.tmpdir(), `carnet-scan-${randomUUID()}`);
     try {
@@ -91,19 +86,15 @@ export class AttachmentScanProcessor {
 
   /** At the worker's start: scans still pending (an enqueue lost with the queue, attachments from before scans). */
   async enqueuePending(): Promise<number> {
-    const rows: { attachment_id: string }[] = await this.dataSource.query(`SELECT attachment_id FROM attachment_scan WHERE status = 'pending' ORDER BY created_at`);
+    const ids = await this.scans.pendingAttachmentIds();
     await this.producer.enqueueMany(
       'attachment.scan',
-      rows.map(({ attachment_id }) => ({ payload: { attachmentId: attachment_id }, jobId: scanJobId(attachment_id) })),
+      ids.map((attachmentId) => ({ payload: { attachmentId }, jobId: scanJobId(attachmentId) })),
     );
-    return rows.length;
+    return ids.length;
   }
 
   private async record(attachmentId: string, outcome: { status: 'done'; warnings: AttachmentWarning[] } | { status: 'failed'; reason: string }): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE attachment_scan SET status = $2, warnings = $3::jsonb, failure_reason = $4, scanned_at = now()
-        WHERE attachment_id = $1 AND status = 'pending'`,
-      [attachmentId, outcome.status, JSON.stringify(outcome.status === 'done' ? outcome.warnings : []), outcome.status === 'failed' ? outcome.reason : null],
-    );
+    await this.scans.record(attachmentId, outcome);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
+import { SearchIndexRepository, Transactions } from '@carnet/database';
 
 /**
  * How long a trace must have gone unsaved before its search vector is recomputed. The web editor
@@ -14,8 +13,6 @@ export const SEARCH_QUIET_MS = 10_000;
 export const SEARCH_POLL_MS = 2_000;
 /** Traces indexed per statement: a few milliseconds each for a 10-page RSCA. */
 const BATCH = 20;
-/** One worker indexes at a time (an advisory lock, per transaction): two would stem the same texts twice. */
-const LOCK_KEY = 0x7ace5ea;
 
 /**
  * Keeps the search vectors of edited traces up to date, off the autosave path: every few seconds,
@@ -31,7 +28,8 @@ export class SearchIndexProcessor implements OnApplicationBootstrap, OnApplicati
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly vectors: SearchIndexRepository,
+    private readonly transactions: Transactions,
     private readonly logger: PinoLogger,
   ) {
     logger.setContext('SearchIndexProcessor');
@@ -61,26 +59,12 @@ export class SearchIndexProcessor implements OnApplicationBootstrap, OnApplicati
   async indexStale(quietMs = SEARCH_QUIET_MS): Promise<number> {
     let indexed = 0;
     for (;;) {
-      const { found, written } = await this.dataSource.transaction(async (manager) => {
-        const [{ locked }] = (await manager.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [LOCK_KEY])) as { locked: boolean }[];
-        if (!locked) return { found: 0, written: 0 };
-        const rows = (await manager.query(
-          `SELECT id, version, trace_search_vector(title, content_text)::text AS search FROM trace
-            WHERE search_stale AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
-            ORDER BY updated_at LIMIT ${BATCH}`,
-          [quietMs],
-        )) as { id: string; version: number; search: string }[];
+      const { found, written } = await this.transactions.run(async (tx) => {
+        // One worker indexes at a time (an advisory lock, per transaction): two would stem the same texts twice.
+        if (!(await this.vectors.tryLock(tx))) return { found: 0, written: 0 };
+        const rows = await this.vectors.staleVectors(quietMs, BATCH, tx);
         if (!rows.length) return { found: 0, written: 0 };
-        const [{ count }] = (await manager.query(
-          `WITH written AS (
-             UPDATE trace t SET search = v.search::tsvector, search_stale = false
-               FROM unnest($1::uuid[], $2::int[], $3::text[]) AS v(id, version, search)
-              WHERE t.id = v.id AND t.version = v.version AND t.search_stale
-             RETURNING 1)
-           SELECT count(*)::int AS count FROM written`,
-          [rows.map((row) => row.id), rows.map((row) => row.version), rows.map((row) => row.search)],
-        )) as { count: number }[];
-        return { found: rows.length, written: count };
+        return { found: rows.length, written: await this.vectors.write(rows, tx) };
       });
       indexed += written;
       // A full batch may hide more; a batch of traces all saved meanwhile waits for the next round.
