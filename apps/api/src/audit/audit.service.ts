@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditActor, AuditRecord, AuditRepository, AuditView, Page, SqlParams, Tx } from '@carnet/database';
+import { AuditActor, AuditRecord, AuditRepository, AuditView, Page, Tx } from '@carnet/database';
 import type { AuthContext, RequestOrigin } from '../auth/auth-context';
 import type { ListAuditQuery } from './dto/audit.dto';
 
@@ -18,11 +18,6 @@ export class AuditService {
 
   record(who: Who, record: AuditRecord, tx?: Tx): Promise<void> {
     return this.entries.record(actor(who), record, tx);
-  }
-
-  /** The entry as an INSERT … SELECT over another statement's rows (AuditRepository.insertSql). */
-  insertSql(who: Who, record: Pick<AuditRecord, 'action' | 'subjectType'>, params: SqlParams, rows: { from: string; where?: string; subjectId: string; details: string }): string {
-    return this.entries.insertSql(actor(who), record, params, rows);
   }
 
   countSince(action: string, since: Date, filter: { subjectId?: string; ip?: string }): Promise<number> {

@@ -3,7 +3,7 @@ import { DecisionsSeen, TraceRepository, JuryDecision, JuryRepository, JurySessi
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole } from '../auth/auth-context';
-import { isUniqueViolation } from '../common/database-errors';
+import { isUniqueViolation } from '@carnet/database';
 import { AssessmentsService } from '../portfolios/assessments.service';
 import { ProgressService } from '@carnet/portfolio';
 import { traceView } from '../traces/traces.service';

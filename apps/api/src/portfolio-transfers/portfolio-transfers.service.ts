@@ -5,7 +5,7 @@ import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
-import { isUniqueViolation } from '../common/database-errors';
+import { isUniqueViolation } from '@carnet/database';
 import { Page, pageOf } from '../common/paging';
 import type { AcceptPortfolioBody, ListPortfolioTransfersQuery, ReleasePortfolioBody } from './portfolio-transfers.dto';
 

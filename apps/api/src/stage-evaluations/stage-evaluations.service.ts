@@ -39,7 +39,7 @@ import { JOB_PRODUCER, JobProducer } from '@carnet/queue';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole, RequestOrigin } from '../auth/auth-context';
 import { hashToken, newToken } from '../auth/tokens';
-import { isUniqueViolation } from '../common/database-errors';
+import { isUniqueViolation } from '@carnet/database';
 import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
 import type { EvaluationBody, EvaluatorBody, FeedbackBody } from './stage-evaluations.dto';
 

@@ -3,7 +3,7 @@ import { Transactions, Upp, UppRepository } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
-import { isUniqueViolation } from '../common/database-errors';
+import { isUniqueViolation } from '@carnet/database';
 import { offsetOf, Page, PageQuery, pageOf } from '../common/paging';
 import { CreateUppBody, UppView } from './upps.dto';
 

@@ -3,7 +3,7 @@ import { Transactions, Tutorship, TutorshipRepository, UserRepository } from '@c
 import { assertCanStartTutorship, displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
-import { violatedConstraint } from '../common/database-errors';
+import { violatedConstraint } from '@carnet/database';
 import { Page, pageOf } from '../common/paging';
 import { ListTutorshipsQuery, TutorshipView } from './dto/tutorships.dto';
 

@@ -16,7 +16,7 @@ import { AuthContext } from '../auth/auth-context';
 import { hashPassword } from '../auth/auth.service';
 import { IssuedLink, OneTimeTokensService } from '../auth/one-time-tokens.service';
 import { SessionsService } from '../auth/sessions.service';
-import { isUniqueViolation } from '../common/database-errors';
+import { isUniqueViolation } from '@carnet/database';
 import { Page, pageOf } from '../common/paging';
 import {
   CreateUserBody,

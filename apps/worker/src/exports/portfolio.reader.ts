@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
-import { ExportBuildRepository, PortfolioExport, PortfolioRepository, User } from '@carnet/database';
+import { ExportBuildRepository, PortfolioExport, PortfolioRepository, StageEvaluationRepository, User } from '@carnet/database';
 import {
   currentPhase,
   displayName,
@@ -26,6 +26,7 @@ export class PortfolioReader {
   constructor(
     private readonly portfolios: PortfolioRepository,
     private readonly exports: ExportBuildRepository,
+    private readonly stages: StageEvaluationRepository,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {
     this.access = new PortfolioAccess(portfolios);
@@ -194,17 +195,17 @@ export class PortfolioReader {
 
   /** Each stage of the intern with its supervisors' evaluations (GET /api/portfolios/:internId/stage-evaluations, without the admin's links). */
   private async stageEvaluations(internId: string): Promise<PortfolioDes['stages']> {
-    const stages = await this.portfolios.stagesOf(internId);
-    const evaluations = await this.portfolios.stageEvaluationsOf(stages.map((s) => s.id));
+    const stages = await this.stages.stagesOf(internId);
+    const evaluations = await this.stages.evaluationsOf(stages.map((s) => s.id));
     return stages.map((s) => ({
       kind: s.kind,
       semester: s.semester,
       place: s.place,
-      startsOn: s.starts_on,
-      endsOn: s.ends_on,
+      startsOn: s.startsOn,
+      endsOn: s.endsOn,
       evaluations: evaluations
-        .filter((e) => e.stage_id === s.id)
-        .map((e) => ({ evaluator: e.evaluator_name, viaLink: e.link_id !== null, levels: e.levels, comment: e.comment, validationProposed: e.validation_proposed, submittedAt: e.submitted_at.toISOString() })),
+        .filter((e) => e.stageId === s.id)
+        .map((e) => ({ evaluator: e.evaluatorName, viaLink: e.linkId !== null, levels: e.levels, comment: e.comment, validationProposed: e.validationProposed, submittedAt: e.submittedAt.toISOString() })),
     }));
   }
 }

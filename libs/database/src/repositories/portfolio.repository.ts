@@ -128,24 +128,6 @@ export interface ThesisStepRow {
   done_on: string | null;
   note: string;
 }
-export interface StageRow {
-  id: string;
-  kind: string;
-  semester: number;
-  place: string;
-  starts_on: string;
-  ends_on: string;
-}
-export interface StageEvaluationRow {
-  stage_id: string;
-  evaluator_name: string;
-  link_id: string | null;
-  levels: Record<string, string>;
-  comment: string;
-  validation_proposed: boolean;
-  submitted_at: Date;
-}
-
 /**
  * The portfolio read model: what the portfolio rule asks of an intern and a reader, what progress
  * counts, and what an export holds. The API reads through it (PortfolioAccess, ProgressService)
@@ -292,21 +274,6 @@ export class PortfolioRepository {
   /** The thesis's steps in order. */
   thesisSteps(thesisId: string): Promise<ThesisStepRow[]> {
     return this.db.query(`SELECT label, planned_on::text AS planned_on, done_on::text AS done_on, note FROM thesis_step WHERE thesis_id = $1 ORDER BY position`, [thesisId]);
-  }
-
-  /** The intern's stages, in order. */
-  stagesOf(internId: string): Promise<StageRow[]> {
-    return this.db.query(`SELECT id, kind, semester, place, starts_on::text AS starts_on, ends_on::text AS ends_on FROM stage WHERE intern_id = $1 ORDER BY starts_on, id`, [internId]);
-  }
-
-  /** The supervisors' evaluations of these stages, in order of submission. */
-  stageEvaluationsOf(stageIds: string[]): Promise<StageEvaluationRow[]> {
-    if (!stageIds.length) return Promise.resolve([]);
-    return this.db.query(
-      `SELECT stage_id, evaluator_name, link_id, levels, comment, validation_proposed, submitted_at FROM stage_evaluation
-            WHERE stage_id = ANY ($1::uuid[]) ORDER BY submitted_at, id`,
-      [stageIds],
-    );
   }
 }
 
