@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { EMBEDDED_ADMIN, EmbeddedRun, startEmbeddedRun } from '../support/embedded-run';
 import { accessibilityViolations, clickAtEnd, launchBrowser, signIn } from './browser';
 

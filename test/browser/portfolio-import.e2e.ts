@@ -43,7 +43,6 @@ let admin: string;
 const call = <T = Record<string, unknown>>(method: string, url: string, token: string | null, body?: unknown) => run.call<T>(method, url, token, body);
 const login = async (email: string, password = PASSWORD) => (await call<{ accessToken: string }>('POST', '/auth/login', null, { email, password })).accessToken;
 
-type Entries = Map<string, Buffer>;
 
 
 

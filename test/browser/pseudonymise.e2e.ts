@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { actor, Actor, makeUser, PASSWORD } from '../support/actors';
+import { actor, Actor, PASSWORD } from '../support/actors';
 import { startTestApp, TestApp } from '../support/test-app';
 import { accessibilityViolations, launchBrowser, signIn, listenForBrowser } from './browser';
 

@@ -13,7 +13,6 @@ import {
   parisDay,
   Phase,
   phaseWindow,
-  RequirementStatus,
   TraceKind,
   yearBefore,
 } from '@carnet/domain';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { GeptGroupSummary, GeptGroupView, GeptLinkedTraceView, GeptMeetingView } from '@carnet/contracts';
-import { GeptGroup, GeptMeeting, GeptRepository, Transactions } from '@carnet/database';
+import { GeptGroup, GeptMeeting, GeptRepository, Transactions, UserRepository } from '@carnet/database';
 import { assertGeptGroup, assertGeptMeeting, assertTraceLinkable, attendanceTally, displayName, DomainError, ErrorCode, notFound, parisDay } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
@@ -21,13 +21,14 @@ const onlyLead = () => new DomainError(ErrorCode.Forbidden, 'Seul l’animateur 
 export class GeptService {
   constructor(
     private readonly groups: GeptRepository,
+    private readonly users: UserRepository,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
   ) {}
 
   async create(auth: AuthContext, body: GeptGroupBody): Promise<GeptGroupView> {
     assertGeptGroup(body);
-    const lead = await this.groups.findUser(body.leadId);
+    const lead = await this.users.byId(body.leadId);
     if (!lead || !lead.roles.includes('tutor')) throw new DomainError(ErrorCode.InvalidInput, 'Le groupe GEPT est invalide.', [{ path: 'leadId', message: 'un MSU (rôle tuteur) anime le groupe' }]);
     const interns = await this.groups.rolesOf(body.internIds);
     const unknown = body.internIds.filter((id) => !interns.some((u) => u.id === id && u.roles.includes('intern')));

@@ -1,4 +1,4 @@
-import type { Stage, StageDifficulty, UserRepository, StageRepository, Transactions, User } from '@carnet/database';
+import type { Stage, StageDifficulty, StageRepository, Transactions, UppRepository, User, UserRepository } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
@@ -21,7 +21,7 @@ describe('a stage’s difficulties', () => {
   } as unknown as StageRepository;
   const names = { byId: async (id: string) => people[id] ?? null, namesOf: async (ids: string[]) => new Map(ids.map((id) => [id, `Nom ${id}`])) } as unknown as UserRepository;
   const audit = { record: async (_who: unknown, entry: unknown) => void audited.push(entry) } as unknown as AuditService;
-  const service = new StagesService(stages, names, {} as Transactions, {} as PortfolioAccessService, audit);
+  const service = new StagesService(stages, names, {} as UppRepository, {} as Transactions, {} as PortfolioAccessService, audit);
   const as = (userId: string, admin = false) => ({ userId, roles: admin ? ['admin'] : ['tutor'] }) as AuthContext;
 
   it('are all read by an admin of the intern’s UPP or of none, and hidden (404) from another UPP’s', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Stage, StageDifficulty, UserRepository, StageRepository, Transactions, Tx } from '@carnet/database';
+import { Stage, StageDifficulty, StageRepository, Transactions, Tx, UppRepository, UserRepository } from '@carnet/database';
 import {
   assertSupervisionFits,
   daysInclusive,
@@ -45,6 +45,7 @@ export class StagesService {
   constructor(
     private readonly stages: StageRepository,
     private readonly people: UserRepository,
+    private readonly upps: UppRepository,
     private readonly transactions: Transactions,
     private readonly portfolios: PortfolioAccessService,
     private readonly audit: AuditService,
@@ -202,7 +203,7 @@ export class StagesService {
     const kept = await this.people.namesOf(periods.filter((p) => !users.has(p.tutorId)).map((p) => p.tutorId), tx);
     const name = (id: string) => (users.get(id) ? displayName(users.get(id)!) : (kept.get(id) ?? ''));
     const intern = users.get(stage.internId);
-    const upp = intern?.uppId ? await this.stages.upp(intern.uppId, tx) : null;
+    const upp = intern?.uppId ? await this.upps.findById(intern.uppId, tx) : null;
     return {
       id: stage.id,
       internId: stage.internId,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG } from '@carnet/config';
-import { CommentRepository, RevisionRepository, Trace, TraceRepository, Transactions, TutorshipRepository, Tx } from '@carnet/database';
+import { CommentRepository, RevisionRepository, Trace, TraceRepository, Transactions, TutorshipRepository, Tx, UserRepository } from '@carnet/database';
 import {
   displayName,
   findPatientIdentifiers,
@@ -43,6 +43,7 @@ export interface RevisionView extends RevisionSummary {
 export class TraceReviewService {
   constructor(
     private readonly traces: TraceRepository,
+    private readonly users: UserRepository,
     private readonly history: RevisionRepository,
     private readonly comments: CommentRepository,
     private readonly tutorships: TutorshipRepository,
@@ -170,8 +171,8 @@ export class TraceReviewService {
     key: string,
   ): Promise<{ mail: MailJob; key: string }> {
     const [intern, tutor] = await Promise.all([
-      this.traces.userOrFail(trace.internId, tx),
-      this.traces.userOrFail(auth.userId, tx),
+      this.users.getById(trace.internId, tx),
+      this.users.getById(auth.userId, tx),
     ]);
     return { mail: reviewTemplates[template](intern.email, intern.firstName, displayName(tutor), trace.title, this.link(trace.id)), key };
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG } from '@carnet/config';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
-import { AttachmentRepository, SNIPPET_MARKS, Tenancy, Trace, TraceRepository, TraceSave, Transactions, User } from '@carnet/database';
+import { AttachmentRepository, SNIPPET_MARKS, Tenancy, Trace, TraceRepository, TraceSave, Transactions } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCES, DomainError, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, notFound, TRACE_KINDS } from '@carnet/domain';
 import { BlockDocument, DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
@@ -396,10 +396,5 @@ export class TracesService {
   private async assertOwnStage(auth: AuthContext, stageId: string | null | undefined): Promise<void> {
     if (!stageId) return;
     if (!(await this.traces.isOwnStage(stageId, auth.userId))) throw new DomainError(ErrorCode.InvalidInput, 'Ce stage n’est pas l’un des vôtres.', [{ path: 'stageId', message: 'stage inconnu' }]);
-  }
-
-  /** For notifications: the intern behind a trace. */
-  async ownerOf(trace: Trace): Promise<User> {
-    return this.traces.userOrFail(trace.internId);
   }
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
 import { deploymentSigningKey } from '@carnet/portfolio';
-import { ExportBuildRepository, Tenancy } from '@carnet/database';
+import { ExportRepository, Tenancy } from '@carnet/database';
 import type { ExportJob, JobContext } from '@carnet/queue';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
@@ -31,7 +31,7 @@ async function fileDigest(file: string): Promise<{ size: number; sha256: string 
 @Injectable()
 export class ExportProcessor {
   constructor(
-    private readonly exports: ExportBuildRepository,
+    private readonly exports: ExportRepository,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
     private readonly reader: PortfolioReader,

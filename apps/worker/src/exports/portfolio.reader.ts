@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
-import { ExportBuildRepository, PortfolioExport, PortfolioRepository, StageEvaluationRepository, User } from '@carnet/database';
+import { ExportRepository, PortfolioExport, PortfolioRepository, StageEvaluationRepository, UppRepository, User, UserRepository } from '@carnet/database';
 import {
   currentPhase,
   displayName,
@@ -25,7 +25,9 @@ export class PortfolioReader {
 
   constructor(
     private readonly portfolios: PortfolioRepository,
-    private readonly exports: ExportBuildRepository,
+    private readonly exports: ExportRepository,
+    private readonly users: UserRepository,
+    private readonly upps: UppRepository,
     private readonly stages: StageEvaluationRepository,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
   ) {
@@ -40,22 +42,22 @@ export class PortfolioReader {
 
   /** The requester, active, with their relation to the portfolio now; null when they have none. */
   private async requester(request: PortfolioExport): Promise<{ user: User; relation: PortfolioRelation } | null> {
-    const user = await this.portfolios.activeUser(request.requestedBy);
+    const user = await this.users.findActive(request.requestedBy);
     if (!user) return null;
     const found = await this.access.relation({ userId: user.id, roles: user.roles as Role[] }, request.internId);
     return found ? { user, relation: found.relation } : null;
   }
 
   async read(request: PortfolioExport): Promise<PortfolioData> {
-    const intern = await this.portfolios.userOrFail(request.internId);
-    const upp = intern.uppId ? await this.portfolios.upp(intern.uppId) : null;
+    const intern = await this.users.getById(request.internId);
+    const upp = intern.uppId ? await this.upps.findById(intern.uppId) : null;
     const tutorships = await this.portfolios.tutorshipsOf(intern.id);
     // `mayStillRead` let through "all" for the intern and their tutor only: anyone else is the tutor.
     const traces = (await this.portfolios.exportedTracesOf(intern.id, request.requestedBy === intern.id ? 'self' : 'tutor', request.scope)) ?? [];
     const attachments = await this.portfolios.attachmentsOf(traces.map((t) => t.id));
     const assessments = await this.portfolios.assessmentsOf(intern.id);
     const validatorIds = [...new Set([...traces.map((t) => t.validatedBy), ...assessments.map((a) => a.tutorId)].filter((id): id is string => Boolean(id)))];
-    const validators = new Map((await this.portfolios.usersByIds(validatorIds)).map((u) => [u.id, displayName(u)]));
+    const validators = new Map((await this.users.byIds(validatorIds)).map((u) => [u.id, displayName(u)]));
 
     const requester = await this.requester(request);
     if (!requester) throw new Error('the requester no longer reads this portfolio');

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { CARNET_CONFIG, CarnetConfig } from '@carnet/config';
-import { PortfolioRepository, RecipientRow, ReminderRepository } from '@carnet/database';
+import { RecipientRow, ReminderRepository, UserRepository } from '@carnet/database';
 import { parisDay, sessionWhen, STAGE_LABELS } from '@carnet/domain';
 import { reminderTemplates, stageEvaluationTemplates } from '@carnet/mail';
 import { ProgressService } from '@carnet/portfolio';
@@ -41,7 +41,7 @@ export function parisWeek(date: Date): string {
 export class RemindersProcessor {
   constructor(
     private readonly reminders: ReminderRepository,
-    private readonly portfolios: PortfolioRepository,
+    private readonly users: UserRepository,
     @Inject(CARNET_CONFIG) private readonly config: CarnetConfig,
     @Inject(JOB_PRODUCER) private readonly jobs: JobProducer,
     private readonly progress: ProgressService,
@@ -94,7 +94,7 @@ export class RemindersProcessor {
     const rows = await this.reminders.internsOfSessionsOpening(now, new Date(now.getTime() + SESSION_NOTICE_DAYS * DAY));
     let sent = 0;
     for (const row of rows) {
-      const intern = await this.portfolios.userOrFail(row.intern_id);
+      const intern = await this.users.getById(row.intern_id);
       const progress = await this.progress.progress(intern, row.phase, now);
       if (!progress.gaps.length) continue;
       sent += await this.once({ id: intern.id, email: intern.email, first_name: intern.firstName }, 'session_gaps', row.session_id, (user) =>

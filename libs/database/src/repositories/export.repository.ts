@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { In, LessThan } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ExportFormat, ExportScope, PortfolioExport } from '../entities';
 import { Database, Tx } from './database';
 
@@ -12,9 +14,8 @@ export interface ExportKey {
 }
 
 /**
- * Portfolio exports as the API reads and writes them: requested, listed, read for download. (The
- * worker's reads and writes of the same row, while it builds the file, are the portfolio read
- * model's.)
+ * Portfolio exports: requested, listed and read for download by the API; taken, advanced, finished
+ * and expired by the worker that builds them.
  */
 @Injectable()
 export class ExportRepository {
@@ -51,6 +52,33 @@ export class ExportRepository {
 
   get(id: string, tx?: Tx): Promise<PortfolioExport> {
     return this.db.manager(tx).getRepository(PortfolioExport).findOneByOrFail({ id });
+  }
+
+  /** The export, or null when it is gone. */
+  find(id: string): Promise<PortfolioExport | null> {
+    return this.db.manager().findOneBy(PortfolioExport, { id });
+  }
+
+  /** The faculty the export was requested in; null when the export is gone. */
+  async facultyIdOf(id: string): Promise<string | null> {
+    const [row] = await this.db.query<{ faculty_id: string }>(`SELECT faculty_id FROM portfolio_export WHERE id = $1`, [id]);
+    return row?.faculty_id ?? null;
+  }
+
+  /** The faculty the export was requested in, as its origin says it; null when none. */
+  async facultyOf(id: string): Promise<{ code: string; name: string } | null> {
+    const [faculty] = await this.db.query<{ code: string; name: string }>(`SELECT f.code, f.name FROM faculty f JOIN portfolio_export e ON e.faculty_id = f.id WHERE e.id = $1`, [id]);
+    return faculty ?? null;
+  }
+
+  /** The worker's progress on it: state, attempts, progress, file, error. */
+  async update(id: string, changes: QueryDeepPartialEntity<PortfolioExport>): Promise<void> {
+    await this.db.manager().update(PortfolioExport, { id }, changes);
+  }
+
+  /** Up to `limit` completed or failed exports requested before `before`. */
+  finishedBefore(before: Date, limit: number): Promise<PortfolioExport[]> {
+    return this.db.manager().find(PortfolioExport, { where: { status: In(['completed', 'failed']), createdAt: LessThan(before) }, take: limit });
   }
 
   /** The export, if `requestedBy` asked for it (nobody else sees it). */

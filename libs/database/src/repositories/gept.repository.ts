@@ -46,11 +46,6 @@ const LINKED_TRACES_SQL = `SELECT t.id, t.intern_id, t.title, t.status, t.conten
 export class GeptRepository {
   constructor(private readonly db: Database) {}
 
-  /** The account, or null. */
-  findUser(userId: string): Promise<User | null> {
-    return this.db.manager().getRepository(User).findOneBy({ id: userId });
-  }
-
   /** The roles of those of these accounts that exist. */
   rolesOf(userIds: string[]): Promise<Pick<User, 'id' | 'roles'>[]> {
     return this.db.manager().getRepository(User).find({ where: { id: In(userIds) }, select: { id: true, roles: true } });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Attachment, Trace } from '../entities';
+import { Trace } from '../entities';
 import { Database, Tx } from './database';
 
 /** An active intern of a faculty, as an import names it. */

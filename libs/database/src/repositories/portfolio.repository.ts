@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { In, LessThan } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { In } from 'typeorm';
 import { exportedStatuses, MandatorySession, Phase, PhaseRules, PortfolioRelation, TeachingKind, TraceKind, TraceStatus } from '@carnet/domain';
 import { exportedTraceFilter, INTERN_AND_TIES_SQL } from '../access-sql';
-import { Assessment, Attachment, PortfolioExport, Trace, Tutorship, Upp, User } from '../entities';
+import { Assessment, Attachment, Trace, Tutorship, User } from '../entities';
 import { Database, Tx } from './database';
 
 /**
@@ -168,25 +167,6 @@ export class PortfolioRepository {
     return this.db.prepared<MandatorySessionRow>(MANDATORY_SESSIONS_SQL, [internId, phase, window.from, window.to]);
   }
 
-  /** The user, whoever they are; fails when there is none. */
-  userOrFail(id: string): Promise<User> {
-    return this.db.manager().findOneByOrFail(User, { id });
-  }
-
-  /** The user if their account is active; null otherwise. */
-  activeUser(id: string): Promise<User | null> {
-    return this.db.manager().findOneBy(User, { id, active: true });
-  }
-
-  /** These users (any order). */
-  usersByIds(ids: string[]): Promise<User[]> {
-    return ids.length ? this.db.manager().findBy(User, { id: In(ids) }) : Promise.resolve([]);
-  }
-
-  upp(id: string): Promise<Upp | null> {
-    return this.db.manager().findOneBy(Upp, { id });
-  }
-
   /** The intern's tutorships with their tutor, oldest first. */
   tutorshipsOf(internId: string): Promise<Tutorship[]> {
     return this.db.manager().find(Tutorship, { where: { internId }, relations: { tutor: true }, order: { startedAt: 'ASC' } });
@@ -274,39 +254,5 @@ export class PortfolioRepository {
   /** The thesis's steps in order. */
   thesisSteps(thesisId: string): Promise<ThesisStepRow[]> {
     return this.db.query(`SELECT label, planned_on::text AS planned_on, done_on::text AS done_on, note FROM thesis_step WHERE thesis_id = $1 ORDER BY position`, [thesisId]);
-  }
-}
-
-/**
- * The export worker's reads and writes of an export's row while it builds it (the API's requests
- * and listing are ExportRepository's).
- */
-@Injectable()
-export class ExportBuildRepository {
-  constructor(private readonly db: Database) {}
-
-  /** The faculty the export was requested in; null when the export is gone. */
-  async facultyIdOf(exportId: string): Promise<string | null> {
-    const [row] = await this.db.query<{ faculty_id: string }>(`SELECT faculty_id FROM portfolio_export WHERE id = $1`, [exportId]);
-    return row?.faculty_id ?? null;
-  }
-
-  /** The faculty the export was requested in, as its origin says it; null when none. */
-  async facultyOf(exportId: string): Promise<{ code: string; name: string } | null> {
-    const [faculty] = await this.db.query<{ code: string; name: string }>(`SELECT f.code, f.name FROM faculty f JOIN portfolio_export e ON e.faculty_id = f.id WHERE e.id = $1`, [exportId]);
-    return faculty ?? null;
-  }
-
-  find(exportId: string): Promise<PortfolioExport | null> {
-    return this.db.manager().findOneBy(PortfolioExport, { id: exportId });
-  }
-
-  async update(exportId: string, changes: QueryDeepPartialEntity<PortfolioExport>): Promise<void> {
-    await this.db.manager().update(PortfolioExport, { id: exportId }, changes);
-  }
-
-  /** Up to `limit` completed or failed exports requested before `before`. */
-  finishedBefore(before: Date, limit: number): Promise<PortfolioExport[]> {
-    return this.db.manager().find(PortfolioExport, { where: { status: In(['completed', 'failed']), createdAt: LessThan(before) }, take: limit });
   }
 }

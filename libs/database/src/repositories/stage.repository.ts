@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull } from 'typeorm';
-import { displayName, type StageKind } from '@carnet/domain';
-import { Stage, StageDifficulty, StagePhase, StageSupervisor, Upp, User } from '../entities';
+import { IsNull } from 'typeorm';
+import { type StageKind } from '@carnet/domain';
+import { Stage, StageDifficulty, StagePhase, StageSupervisor } from '../entities';
 import { inRequestFaculty, requestFacultySql } from '../tenancy';
 import { Database, Tx } from './database';
 
@@ -120,7 +120,4 @@ export class StageRepository {
     return this.db.manager().getRepository(StageDifficulty).find({ where: reporterId === undefined ? { stageId } : { stageId, reporterId }, order: { createdAt: 'ASC' } });
   }
 
-  upp(id: string, tx?: Tx): Promise<Upp | null> {
-    return this.db.manager(tx).getRepository(Upp).findOneBy({ id });
-  }
 }

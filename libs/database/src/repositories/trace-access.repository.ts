@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
 import type { TraceRelation } from '@carnet/domain';
 import { AccessReader, NO_TIES, ReaderTies, readerTiesSql, traceListSql, traceRelationSql } from '../access-sql';
-import { Trace, Tutorship } from '../entities';
+import { Trace } from '../entities';
 import { entityColumns } from '../prepared-statements';
 import { SqlParams } from '../sql/sql-params';
 import { Database, Tx } from './database';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { COMPETENCE_CODES, EDITABLE_STATUSES, familleCodes, IdentifierKind, TRACE_KINDS, TRACE_STATUSES, TraceKind, TraceRelation, TraceStatus } from '@carnet/domain';
 import type { AttachmentView } from '@carnet/contracts';
 import type { AccessReader } from '../access-sql';
-import { Trace, User } from '../entities';
+import { Trace } from '../entities';
 import { entityColumns } from '../prepared-statements';
 import { CURSOR_KEY, cursorKeys, keysetPage, offsetOf, PageRequest } from '../sql/paging';
 import { isoSql, keySql, literalOf, SqlParams } from '../sql/sql-params';
@@ -240,11 +240,6 @@ export class TraceRepository {
 
   async remove(id: string, tx?: Tx): Promise<void> {
     await this.db.manager(tx).delete(Trace, { id });
-  }
-
-  /** A person by id (a trace's intern, its reviewer), for a notification; EntityNotFoundError when none. */
-  userOrFail(id: string, tx?: Tx): Promise<User> {
-    return this.db.manager(tx).getRepository(User).findOneByOrFail({ id });
   }
 
   /** The names of these faculties and of these validators of moved traces, in one statement. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull } from 'typeorm';
+import { In } from 'typeorm';
 import { TutorMeeting, Tutorship, User } from '../entities';
 import { Database, Tx } from './database';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull } from 'typeorm';
-import { Tutorship, User } from '../entities';
+import { IsNull } from 'typeorm';
+import { Tutorship } from '../entities';
 import { offsetOf, PageRequest } from '../sql/paging';
 import { inRequestFaculty } from '../tenancy';
 import { Database, Tx } from './database';
