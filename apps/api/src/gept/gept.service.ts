@@ -30,7 +30,7 @@ export class GeptService {
     assertGeptGroup(body);
     const lead = await this.users.byId(body.leadId);
     if (!lead || !lead.roles.includes('tutor')) throw new DomainError(ErrorCode.InvalidInput, 'Le groupe GEPT est invalide.', [{ path: 'leadId', message: 'un MSU (rôle tuteur) anime le groupe' }]);
-    const interns = await this.groups.rolesOf(body.internIds);
+    const interns = await this.users.byIds(body.internIds);
     const unknown = body.internIds.filter((id) => !interns.some((u) => u.id === id && u.roles.includes('intern')));
     if (unknown.length) throw new DomainError(ErrorCode.InvalidInput, 'Le groupe GEPT est invalide.', unknown.map((id) => ({ path: `internIds.${body.internIds.indexOf(id)}`, message: 'aucun interne avec ce compte' })));
     const taken = await this.groups.membershipsInYear(body.internIds, body.year);
@@ -183,7 +183,7 @@ export class GeptService {
 
   private async nameMap(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const users = await this.groups.namesOf(ids);
+    const users = await this.users.byIds(ids);
     return new Map(users.map((u) => [u.id, displayName(u)]));
   }
 

@@ -1,4 +1,4 @@
-import type { SessionRow, TeachingRepository, Transactions, Tx } from '@carnet/database';
+import type { SessionRow, TeachingRepository, Transactions, Tx, UserRepository } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
@@ -31,15 +31,15 @@ describe('TeachingService.register', () => {
   function service(seats: { capacity: number | null; taken: number; mine: boolean }) {
     const sessions = {
       findSession: jest.fn(async () => session),
-      placeOf: jest.fn(async () => ({ promotion: null, uppId: null })),
       isRegistered: jest.fn(async () => false),
       lockSeats: jest.fn(async () => seats),
       register: jest.fn(async () => undefined),
       attendanceOfIntern: jest.fn(async () => new Map()),
     };
+    const users = { byId: jest.fn(async () => null) } as unknown as UserRepository;
     const transactions = { run: (work: (tx: Tx) => Promise<unknown>) => work(tx) };
     const audit = { record: jest.fn(async () => undefined) };
-    const teaching = new TeachingService(sessions as unknown as TeachingRepository, transactions as unknown as Transactions, {} as never, {} as never, {} as never, audit as unknown as AuditService);
+    const teaching = new TeachingService(sessions as unknown as TeachingRepository, users, transactions as unknown as Transactions, {} as never, {} as never, {} as never, audit as unknown as AuditService);
     return { teaching, sessions, audit };
   }
 

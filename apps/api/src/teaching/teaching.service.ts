@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import QRCode from 'qrcode';
 import { CARNET_CONFIG } from '@carnet/config';
-import { AttendanceRow, InternPlace, SessionRow, TeachingRepository, Transactions } from '@carnet/database';
+import { AttendanceRow, InternPlace, SessionRow, TeachingRepository, Transactions, UserRepository } from '@carnet/database';
 import type { AttendanceCodeView, AttendanceScanResult, TeachingAttendanceView, TeachingSessionView } from '@carnet/contracts';
 import {
   absenceReasonErrors,
@@ -65,6 +65,7 @@ function attendanceView(row: AttendanceRow | undefined | null): TeachingAttendan
 export class TeachingService {
   constructor(
     private readonly sessions: TeachingRepository,
+    private readonly users: UserRepository,
     private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
@@ -77,7 +78,7 @@ export class TeachingService {
     const codes = [...new Set(body.uppCodes.map((c) => c.trim()))];
     const upps = await this.sessions.uppsByCode(codes);
     const unknown = codes.filter((code) => !upps.some((u) => u.code === code));
-    const lead = await this.sessions.userExists(body.leadId);
+    const lead = (await this.users.byId(body.leadId)) !== null;
     const errors = [...unknown.map((code) => ({ path: `uppCodes.${body.uppCodes.indexOf(code)}`, message: `aucune UPP avec le code « ${code} »` })), ...(lead ? [] : [{ path: 'leadId', message: 'aucun compte avec cet identifiant' }])];
     if (errors.length) throw new DomainError(ErrorCode.InvalidInput, 'La séance est invalide.', errors);
     const id = await this.transactions.run(async (tx) => {
@@ -137,7 +138,7 @@ export class TeachingService {
       if (role !== 'intern' && role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'Seuls les internes attendus s’inscrivent à une séance.');
       if (session.starts_at <= now) throw new DomainError(ErrorCode.Conflict, `Les inscriptions à « ${session.title} » sont closes : la séance a commencé.`);
     } else {
-      const roles = await this.sessions.rolesOf(target);
+      const roles = (await this.users.byId(target))?.roles ?? null;
       if (!roles?.includes('intern')) throw new DomainError(ErrorCode.InvalidInput, 'L’inscription est invalide.', [{ path: 'internId', message: 'aucun interne avec ce compte' }]);
     }
     await this.transactions.run(async (tx) => {
@@ -353,7 +354,7 @@ export class TeachingService {
   }
 
   private me(auth: AuthContext): Promise<InternPlace> {
-    return this.sessions.placeOf(auth.userId);
+    return this.users.byId(auth.userId).then((me) => ({ promotion: me?.promotion ?? null, uppId: me?.uppId ?? null }));
   }
 
   private roleOf(auth: AuthContext, session: SessionRow, me: { promotion: number | null; uppId: string | null }, registered: boolean): SessionRole | null {

@@ -141,7 +141,7 @@ export class TutorMeetingsService {
     } catch (error) {
       if (!(error instanceof DomainError && error.code === ErrorCode.NotFound)) throw error;
       const held = await this.meetings.tutorshipIdsHeld(internId, auth.userId);
-      const roles = held.length ? await this.meetings.rolesOf(internId) : null;
+      const roles = held.length ? (await this.users.byId(internId))?.roles ?? null : null;
       if (!roles?.includes('intern')) throw error;
       return { relation: 'former_tutor', tutorshipIds: held };
     }

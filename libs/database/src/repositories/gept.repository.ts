@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { readerTieSql, traceRuleSql } from '../access-sql';
-import { GeptAttendance, GeptGroup, GeptGroupMember, GeptMeeting, User } from '../entities';
+import { GeptAttendance, GeptGroup, GeptGroupMember, GeptMeeting } from '../entities';
 import { Database, Tx } from './database';
 
 /** A group's counts for its summary. */
@@ -46,15 +46,6 @@ const LINKED_TRACES_SQL = `SELECT t.id, t.intern_id, t.title, t.status, t.conten
 export class GeptRepository {
   constructor(private readonly db: Database) {}
 
-  /** The roles of those of these accounts that exist. */
-  rolesOf(userIds: string[]): Promise<Pick<User, 'id' | 'roles'>[]> {
-    return this.db.manager().getRepository(User).find({ where: { id: In(userIds) }, select: { id: true, roles: true } });
-  }
-
-  /** The names of those of these accounts that exist. */
-  namesOf(userIds: string[]): Promise<Pick<User, 'id' | 'firstName' | 'lastName'>[]> {
-    return this.db.manager().getRepository(User).find({ where: { id: In([...new Set(userIds)]) }, select: { id: true, firstName: true, lastName: true } });
-  }
 
   /** These interns' memberships of a group in the year. */
   membershipsInYear(internIds: string[], year: number): Promise<GeptGroupMember[]> {

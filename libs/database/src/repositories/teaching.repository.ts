@@ -109,24 +109,6 @@ export class TeachingRepository {
     return codes.length ? this.db.query(`SELECT id, code FROM upp WHERE code = ANY ($1)`, [codes]) : [];
   }
 
-  /** Whether an account has this id. */
-  async userExists(userId: string): Promise<boolean> {
-    const [user] = await this.db.query<{ id: string }>(`SELECT id FROM app_user WHERE id = $1`, [userId]);
-    return Boolean(user);
-  }
-
-  /** The account's roles; null when there is none. */
-  async rolesOf(userId: string): Promise<string[] | null> {
-    const [user] = await this.db.query<{ roles: string[] }>(`SELECT roles FROM app_user WHERE id = $1`, [userId]);
-    return user?.roles ?? null;
-  }
-
-  /** Where the person belongs (promotion, UPP), both null when unknown. */
-  async placeOf(userId: string): Promise<InternPlace> {
-    const [me] = await this.db.query<{ promotion: number | null; upp_id: string | null }>(`SELECT promotion, upp_id FROM app_user WHERE id = $1`, [userId]);
-    return { promotion: me?.promotion ?? null, uppId: me?.upp_id ?? null };
-  }
-
   /** A new session; its id. */
   async insertSession(session: NewSession, tx?: Tx): Promise<string> {
     const [row] = await this.db.query<{ id: string }>(

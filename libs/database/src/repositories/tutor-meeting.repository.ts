@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { TutorMeeting, Tutorship, User } from '../entities';
+import { TutorMeeting, Tutorship } from '../entities';
 import { Database, Tx } from './database';
 
 /** A meeting's fields when it is written down. */
@@ -24,12 +24,6 @@ export class TutorMeetingRepository {
   async tutorshipIdsHeld(internId: string, tutorId: string): Promise<string[]> {
     const held = await this.db.manager().getRepository(Tutorship).find({ where: { internId, tutorId }, select: { id: true } });
     return held.map((t) => t.id);
-  }
-
-  /** The account's roles; null when there is none. */
-  async rolesOf(userId: string): Promise<User['roles'] | null> {
-    const user = await this.db.manager().getRepository(User).findOne({ where: { id: userId }, select: { id: true, roles: true } });
-    return user?.roles ?? null;
   }
 
   /** The meetings of these tutorships, latest first. */
