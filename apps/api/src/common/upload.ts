@@ -1,13 +1,14 @@
 import busboy from 'busboy';
 import type { FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainError, ErrorCode } from '@carnet/domain';
+import type { StorageDriver } from '@carnet/storage';
 import { mediaTypeOf } from './media-type';
 
 /** A file of a multipart request, spooled to a temporary file that the caller removes once stored. */
@@ -107,5 +108,16 @@ export function receiveUpload(
       else pending.then(resolve, reject);
     });
     request.raw.pipe(parser);
+  });
+}
+
+/**
+ * Stores a received or extracted file under `key`. A storage failure removes what may have been
+ * partly written and is the API's 503, in French: the caller has saved nothing yet.
+ */
+export async function storeFile(storage: StorageDriver, key: string, file: { path: string; size: number; mimeType: string }): Promise<void> {
+  await storage.put(key, createReadStream(file.path), file.size, file.mimeType).catch(async (error: unknown) => {
+    await storage.delete(key).catch(() => undefined);
+    throw new DomainError(ErrorCode.StorageUnavailable, 'Le stockage des fichiers est indisponible : réessayez dans un moment.', undefined, error);
   });
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { mediaTypeOf } from '../common/media-type';
-import { receiveUpload, safeFilename } from '../common/upload';
+import { receiveUpload, safeFilename, storeFile } from '../common/upload';
 import { archiveFault, assertAttachmentTypes, readPortfolioArchive, VerifiedArchive, VerifiedTrace } from './portfolio-archive.reader';
 import type { ImportPortfolioQuery } from './portfolio-imports.dto';
 
@@ -161,9 +160,7 @@ export class PortfolioImportsService {
           const key = `attachments/${traceId}/${a.newId}`;
           const extracted = trace.attachmentFiles.get(a.path)!;
           stored.push(key);
-          await this.storage.put(key, createReadStream(extracted), (await fs.stat(extracted)).size, a.mimeType).catch((error: unknown) => {
-            throw new DomainError(ErrorCode.StorageUnavailable, 'Le stockage des fichiers est indisponible : réessayez dans un moment.', undefined, error);
-          });
+          await storeFile(this.storage, key, { path: extracted, size: (await fs.stat(extracted)).size, mimeType: a.mimeType });
         }
       }
       await this.transactions.run(async (tx) => {

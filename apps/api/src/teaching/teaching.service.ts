@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import QRCode from 'qrcode';
@@ -34,6 +33,7 @@ import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
 import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
+import { storeFile } from '../common/upload';
 import { receiveDocument } from '../thesis/thesis-upload';
 import { attendanceCodeGenuine, mintAttendanceCode, readAttendanceCode } from './attendance-code';
 import type { TeachingSessionBody } from './teaching.dto';
@@ -250,10 +250,7 @@ export class TeachingService {
     const received = await receiveDocument(request);
     const storageKey = `teaching/${sessionId}/${auth.userId}/${randomUUID()}`;
     try {
-      await this.storage.put(storageKey, createReadStream(received.file), received.size, received.mimeType).catch(async (error: unknown) => {
-        await this.storage.delete(storageKey).catch(() => undefined);
-        throw new DomainError(ErrorCode.StorageUnavailable, 'Le stockage des fichiers est indisponible : réessayez dans un moment.', undefined, error);
-      });
+      await storeFile(this.storage, storageKey, { path: received.file, size: received.size, mimeType: received.mimeType });
       try {
         await this.transactions.run(async (tx) => {
           const updated = await this.sessions.attachJustification(sessionId, auth.userId, { filename: received.filename, mimeType: received.mimeType, size: received.size, sha256: received.sha256, storageKey }, tx);

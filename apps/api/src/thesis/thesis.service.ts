@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { CARNET_CONFIG } from '@carnet/config';
@@ -30,6 +29,7 @@ import type { AuthContext, RequestOrigin } from '../auth/auth-context';
 import { hashToken, newToken } from '../auth/tokens';
 import { PortfolioAccessService, PortfolioRelation } from '../portfolios/portfolio-access.service';
 import type { ThesisBody, ThesisStepBody } from './thesis.dto';
+import { storeFile } from '../common/upload';
 import { receiveDocument } from './thesis-upload';
 
 /** Who reads a thesis: whoever reads the portfolio, and its director (with an account), who reads only the thesis. */
@@ -126,10 +126,7 @@ export class ThesisService {
     const id = randomUUID();
     const storageKey = `thesis/${thesis.id}/${id}`;
     try {
-      await this.storage.put(storageKey, createReadStream(received.file), received.size, received.mimeType).catch(async (error: unknown) => {
-        await this.storage.delete(storageKey).catch(() => undefined);
-        throw new DomainError(ErrorCode.StorageUnavailable, 'Le stockage des fichiers est indisponible : réessayez dans un moment.', undefined, error);
-      });
+      await storeFile(this.storage, storageKey, { path: received.file, size: received.size, mimeType: received.mimeType });
       try {
         await this.transactions.run(async (tx) => {
           await this.theses.insertDocument({ id, stepId: step.id, filename: received.filename, mimeType: received.mimeType, size: received.size, sha256: received.sha256, storageKey, uploadedBy: auth.userId, createdAt: new Date() }, tx);

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Attachment, AttachmentRepository, Transactions } from '@carnet/database';
@@ -9,7 +8,7 @@ import { assertEditable, DomainError, ErrorCode, notFound } from '@carnet/domain
 import type { AttachmentScanView, AttachmentView } from '@carnet/contracts';
 import { JOB_PRODUCER, JobProducer, scanJobId } from '@carnet/queue';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
-import { receiveUpload, sniffType } from '../common/upload';
+import { receiveUpload, sniffType, storeFile } from '../common/upload';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { TraceAccessService } from './trace-access.service';
@@ -60,10 +59,7 @@ export class AttachmentsService {
       }
       const id = randomUUID();
       const storageKey = `attachments/${traceId}/${id}`;
-      await this.storage.put(storageKey, createReadStream(received.file), received.size, mimeType).catch(async (error: unknown) => {
-        await this.storage.delete(storageKey).catch(() => undefined);
-        throw new DomainError(ErrorCode.StorageUnavailable, `Le stockage des fichiers est indisponible : réessayez dans un moment.`, undefined, error);
-      });
+      await storeFile(this.storage, storageKey, { path: received.file, size: received.size, mimeType });
       let view: AttachmentView;
       try {
         view = await this.transactions.run(async (tx) => {
