@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DecisionsSeen, TraceRepository, JuryDecision, JuryRepository, JurySession, UserRepository, Transactions, Tx, User } from '@carnet/database';
+import { DecisionsSeen, JuryDecision, JuryRepository, JurySession, PortfolioTransferRepository, Transactions, Tx, User, UserRepository } from '@carnet/database';
 import { displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole } from '../auth/auth-context';
@@ -56,7 +56,7 @@ export class JuriesService {
     private readonly transactions: Transactions,
     private readonly juries: JuryRepository,
     private readonly people: UserRepository,
-    private readonly traces: TraceRepository,
+    private readonly transfers: PortfolioTransferRepository,
     private readonly progress: ProgressService,
     private readonly assessments: AssessmentsService,
     private readonly audit: AuditService,
@@ -161,7 +161,7 @@ export class JuriesService {
       this.audit.record(auth, { action: 'jury.portfolio_read', subjectType: 'portfolio', subjectId: internId, details: { sessionId } }),
     ]);
     const views = traces.map((t) => traceView(t, 'jury'));
-    await fillTraceOrigins(this.traces, views);
+    await fillTraceOrigins(this.transfers, views);
     return {
       intern: { id: intern.id, displayName: displayName(intern), promotion: intern.promotion },
       session: { id: session.id, phase: session.phase },

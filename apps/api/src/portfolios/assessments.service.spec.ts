@@ -1,4 +1,4 @@
-import { AssessmentRepository, UserRepository, Transactions, TutorshipRepository } from '@carnet/database';
+import { AssessmentRepository, PortfolioTransferRepository, Transactions, TutorshipRepository, UserRepository } from '@carnet/database';
 import { COMPETENCE_CODES, DomainError, ErrorCode } from '@carnet/domain';
 import type { AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
@@ -20,7 +20,7 @@ function service(state: { activeTutor: boolean; decided: boolean }) {
   } as unknown as AssessmentRepository;
   const portfolios = { relation: async () => ({ relation: 'tutor' }) } as unknown as PortfolioAccessService;
   const audit = { record: async () => void calls.push('audit') } as unknown as AuditService;
-  return { calls, assessments: new AssessmentsService(transactions, assessments, tutorships, {} as UserRepository, portfolios, audit) };
+  return { calls, assessments: new AssessmentsService(transactions, assessments, tutorships, {} as UserRepository, {} as PortfolioTransferRepository, portfolios, audit) };
 }
 
 const auth = { userId: 'tutor-1', roles: ['tutor'] } as AuthContext;

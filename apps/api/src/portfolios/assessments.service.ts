@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssessmentRepository, UserRepository, Transactions, TutorshipRepository } from '@carnet/database';
+import { AssessmentRepository, PortfolioTransferRepository, Transactions, TutorshipRepository, UserRepository } from '@carnet/database';
 import { assertLevelsFit, COMPETENCE_CODES, displayName, DomainError, ErrorCode, LEVELS } from '@carnet/domain';
 import type { OriginView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -31,6 +31,7 @@ export class AssessmentsService {
     private readonly assessments: AssessmentRepository,
     private readonly tutorships: TutorshipRepository,
     private readonly people: UserRepository,
+    private readonly transfers: PortfolioTransferRepository,
     private readonly portfolios: PortfolioAccessService,
     private readonly audit: AuditService,
   ) {}
@@ -85,12 +86,12 @@ export class AssessmentsService {
     // A tutor of the faculty an assessment came from is named as they were there.
     const moved = assessments.filter((a) => a.originFacultyId);
     const elsewhere = moved.length
-      ? await this.assessments.namesFromElsewhere(
+      ? await this.transfers.namesKeptAtMove(
           moved.map((a) => a.originFacultyId!),
           moved.map((a) => a.tutorId),
         )
-      : { faculties: new Map<string, string>(), people: new Map<string, string>() };
-    for (const [id, name] of elsewhere.people) if (!tutors.has(id)) tutors.set(id, name);
+      : { faculties: {}, people: {} };
+    for (const [id, name] of Object.entries(elsewhere.people)) if (!tutors.has(id)) tutors.set(id, name);
     const frozen = new Map<string, boolean>();
     for (const a of assessments) frozen.set(`${a.internId}:${a.phase}`, await this.assessments.phaseDecided(a.internId, a.phase));
     return assessments.map((a) => ({
@@ -108,7 +109,7 @@ export class AssessmentsService {
       history: revisions
         .filter((r) => r.assessmentId === a.id)
         .map((r) => ({ version: r.version, levels: r.levels as Record<string, string>, comment: r.comment, recommendation: r.recommendation, createdAt: r.createdAt.toISOString() })),
-      ...(a.originFacultyId ? { origin: { facultyId: a.originFacultyId, facultyName: elsewhere.faculties.get(a.originFacultyId) ?? '' } } : {}),
+      ...(a.originFacultyId ? { origin: { facultyId: a.originFacultyId, facultyName: elsewhere.faculties[a.originFacultyId] ?? '' } } : {}),
     }));
   }
 }

@@ -1,5 +1,5 @@
 import type { OriginView, TraceView } from '@carnet/contracts';
-import type { TraceRepository } from '@carnet/database';
+import type { PortfolioTransferRepository } from '@carnet/database';
 
 /**
  * Names the faculty each moved trace comes from, and who validated it there (a portfolio
@@ -7,12 +7,12 @@ import type { TraceRepository } from '@carnet/database';
  * faculty's rows stay out of its reach). One statement for a page of views; none when no view
  * came from elsewhere.
  */
-export async function fillTraceOrigins(traces: Pick<TraceRepository, 'originNames'>, views: TraceView[]): Promise<void> {
+export async function fillTraceOrigins(transfers: Pick<PortfolioTransferRepository, 'namesKeptAtMove'>, views: TraceView[]): Promise<void> {
   const moved = views.filter((view): view is TraceView & { origin: OriginView } => view.origin !== undefined);
   if (!moved.length) return;
   const faculties = [...new Set(moved.map((view) => view.origin.facultyId))];
   const validators = [...new Set(moved.map((view) => view.validatedBy).filter((id): id is string => id !== null))];
-  const names = await traces.originNames(faculties, validators);
+  const names = await transfers.namesKeptAtMove(faculties, validators);
   for (const view of moved) {
     view.origin.facultyName = names.faculties[view.origin.facultyId] ?? '';
     // Validated by someone of the old faculty: validated there.

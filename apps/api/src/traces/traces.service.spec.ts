@@ -1,4 +1,4 @@
-import type { AttachmentRepository, Trace, TraceAccessRepository, TraceRepository, Transactions, TutorshipRepository } from '@carnet/database';
+import type { AttachmentRepository, PortfolioTransferRepository, Trace, TraceAccessRepository, TraceRepository, Transactions, TutorshipRepository } from '@carnet/database';
 import { DomainError, ErrorCode, TraceRelation, TraceStatus } from '@carnet/domain';
 import type { ResolvedConfig } from '@carnet/infrastructure';
 import type { StorageDriver } from '@carnet/storage';
@@ -20,7 +20,7 @@ describe('TracesService.update when nothing was saved', () => {
     const trace = now && ({ id: 'trace-1', internId: me.userId, version: now.version, status: now.status } as Trace);
     const access = new TraceAccessService({ load: async () => trace && { trace, relation: now!.relation } } as unknown as TraceAccessRepository, {} as TutorshipRepository);
     const config = { extraFamille: false } as ResolvedConfig;
-    const traceService = new TracesService(traces, {} as AttachmentRepository, {} as Transactions, config, {} as StorageDriver, access, {} as AuditService);
+    const traceService = new TracesService(traces, {} as PortfolioTransferRepository, {} as AttachmentRepository, {} as Transactions, config, {} as StorageDriver, access, {} as AuditService);
     return { traces: traceService, saveIfCurrent };
   }
 

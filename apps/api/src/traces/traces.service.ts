@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG } from '@carnet/config';
 import { ResolvedConfig } from '@carnet/infrastructure';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
-import { AttachmentRepository, SNIPPET_MARKS, Tenancy, Trace, TraceRepository, TraceSave, Transactions } from '@carnet/database';
+import { AttachmentRepository, PortfolioTransferRepository, SNIPPET_MARKS, Tenancy, Trace, TraceRepository, TraceSave, Transactions } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCES, DomainError, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, notFound, TRACE_KINDS } from '@carnet/domain';
 import { BlockDocument, DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
@@ -190,6 +190,7 @@ const { start: MARK_START, end: MARK_END } = SNIPPET_MARKS;
 export class TracesService {
   constructor(
     private readonly traces: TraceRepository,
+    private readonly transfers: PortfolioTransferRepository,
     private readonly attachments: AttachmentRepository,
     private readonly transactions: Transactions,
     @Inject(CARNET_CONFIG) private readonly config: ResolvedConfig,
@@ -253,7 +254,7 @@ export class TracesService {
     if (!row?.relation) throw notFound('Trace');
     const { relation, attachments: files, ...trace } = row;
     const view = traceView(trace, relation, files ?? undefined);
-    await fillTraceOrigins(this.traces, [view]);
+    await fillTraceOrigins(this.transfers, [view]);
     return view;
   }
 
@@ -381,7 +382,7 @@ export class TracesService {
       if (row.snippet !== undefined) view.snippet = escapeHtml(row.snippet).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
       return view;
     });
-    await fillTraceOrigins(this.traces, items);
+    await fillTraceOrigins(this.transfers, items);
     return { ...pageOf(items, total, query), nextCursor };
   }
 

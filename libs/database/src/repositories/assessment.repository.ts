@@ -11,12 +11,6 @@ export interface AssessmentContent {
   recommendation: Recommendation;
 }
 
-/** The names a portfolio transfer kept for assessments that came with it: their faculties' and their tutors'. */
-export interface NamesFromElsewhere {
-  faculties: Map<string, string>;
-  people: Map<string, string>;
-}
-
 /** Tutors' assessments of an intern's phases, and their revisions. */
 @Injectable()
 export class AssessmentRepository {
@@ -62,15 +56,6 @@ export class AssessmentRepository {
   /** The revisions of the assessments, by version. */
   revisionsOf(assessmentIds: string[]): Promise<AssessmentRevision[]> {
     return this.db.manager().getRepository(AssessmentRevision).find({ where: { assessmentId: In(assessmentIds) }, order: { version: 'ASC' } });
-  }
-
-  /** The names a portfolio transfer kept: of the faculties `facultyIds`, and of the people `userIds` of another faculty. */
-  async namesFromElsewhere(facultyIds: string[], userIds: string[]): Promise<NamesFromElsewhere> {
-    const [faculties, people] = await Promise.all([
-      this.db.query<{ id: string; name: string }>(`SELECT id, name FROM faculty WHERE id = ANY($1::uuid[])`, [facultyIds]),
-      this.db.query<{ id: string; name: string }>(`SELECT user_id AS id, display_name AS name FROM portfolio_transfer_person WHERE user_id = ANY($1::uuid[])`, [userIds]),
-    ]);
-    return { faculties: new Map(faculties.map((f) => [f.id, f.name])), people: new Map(people.map((p) => [p.id, p.name])) };
   }
 
   /**

@@ -75,9 +75,29 @@ const LISTED_SQL = [
  * statement here runs as the system (the service's `Tenancy.asSystem`): a transfer concerns two
  * faculties, and its scope checks are written here against the caller's faculty.
  */
+/**
+ * The names of what a moved record came with, as the new faculty may show them: the faculties it
+ * comes from, and people of those faculties (a validator, a tutor) as the transfer kept them.
+ */
+export interface NamesKeptAtMove {
+  faculties: Record<string, string>;
+  people: Record<string, string>;
+}
+
 @Injectable()
 export class PortfolioTransferRepository {
   constructor(private readonly db: Database) {}
+
+  /** The names of these faculties and of these people of another faculty (`portfolio_transfer_person`), in one statement. */
+  async namesKeptAtMove(faculties: string[], people: string[], tx?: Tx): Promise<NamesKeptAtMove> {
+    const [names] = await this.db.query<NamesKeptAtMove>(
+      `SELECT coalesce((SELECT json_object_agg(id, name) FROM faculty WHERE id = ANY($1::uuid[])), '{}') AS faculties,
+              coalesce((SELECT json_object_agg(user_id, display_name) FROM portfolio_transfer_person WHERE user_id = ANY($2::uuid[])), '{}') AS people`,
+      [faculties, people],
+      tx,
+    );
+    return names;
+  }
 
   /** The active intern `internId` of `faculty`, locked for its release; undefined when there is none. */
   async lockInternToRelease(internId: string, faculty: string, tx?: Tx): Promise<{ id: string; email: string; name: string } | undefined> {

@@ -96,11 +96,6 @@ export type NewTrace = Pick<
   | 'createdAt' | 'updatedAt' | 'submittedAt' | 'validatedAt' | 'validatedBy' | 'validatedSha256'
 >;
 
-/** The names a moved trace's view shows: its former faculty's, and its validator's as kept by the transfer. */
-export interface OriginNames {
-  faculties: Record<string, string>;
-  people: Record<string, string>;
-}
 
 /** The statuses in which an owner edits a trace, as SQL literals. */
 const EDITABLE_SQL = EDITABLE_STATUSES.map((status) => literalOf(status, TRACE_STATUSES)).join(', ');
@@ -240,17 +235,6 @@ export class TraceRepository {
 
   async remove(id: string, tx?: Tx): Promise<void> {
     await this.db.manager(tx).delete(Trace, { id });
-  }
-
-  /** The names of these faculties and of these validators of moved traces, in one statement. */
-  async originNames(faculties: string[], validators: string[], tx?: Tx): Promise<OriginNames> {
-    const [names] = await this.db.query<OriginNames>(
-      `SELECT coalesce((SELECT json_object_agg(id, name) FROM faculty WHERE id = ANY($1::uuid[])), '{}') AS faculties,
-              coalesce((SELECT json_object_agg(user_id, display_name) FROM portfolio_transfer_person WHERE user_id = ANY($2::uuid[])), '{}') AS people`,
-      [faculties, validators],
-      tx,
-    );
-    return names;
   }
 
   /**
