@@ -5,8 +5,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { CarnetConfig, softwareVersion } from '@carnet/config';
+import { holdsCarnetData } from '@carnet/database';
 import { createStorageDriver, StorageDriver } from '@carnet/storage';
 
 const run = promisify(execFile);
@@ -118,14 +118,7 @@ export async function restore(config: CarnetConfig, from: string, storage?: Stor
   const manifest = await verifyBackup(from);
   if (manifest.database.kind === 'postgres') {
     if (!config.databaseUrl) throw new BackupError('This backup holds a PostgreSQL dump: set DATABASE_URL to the (empty) database to restore into.');
-    const client = new Client({ connectionString: config.databaseUrl });
-    await client.connect();
-    try {
-      const existing = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'typeorm_migrations'`);
-      if (existing.rowCount) throw new BackupError('The target database already holds Carnet data: restore into an empty database.');
-    } finally {
-      await client.end();
-    }
+    if (await holdsCarnetData(config.databaseUrl)) throw new BackupError('The target database already holds Carnet data: restore into an empty database.');
     await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${config.databaseUrl}`, path.join(from, 'database.dump')]);
   } else {
     if (config.databaseUrl) throw new BackupError('This backup holds an embedded database: unset DATABASE_URL to restore it under DATA_DIR.');

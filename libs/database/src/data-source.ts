@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
@@ -80,4 +81,16 @@ export async function revertLastMigration(dataSource: DataSource): Promise<void>
     const migration = dataSource.migrations.find((m) => (m as { name?: string }).name === last.name);
     await dataSource.undoLastMigration({ transaction: migration?.transaction === false ? 'none' : 'all' });
   });
+}
+
+/** Whether the database at `databaseUrl` already holds Carnet's tables (a restore goes only into an empty one). */
+export async function holdsCarnetData(databaseUrl: string): Promise<boolean> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const existing = await client.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'typeorm_migrations'`);
+    return Boolean(existing.rowCount);
+  } finally {
+    await client.end();
+  }
 }
