@@ -96,7 +96,7 @@ export class SessionsService {
 
   async revoke(sessionId: string, tx?: Tx): Promise<void> {
     await this.sessions.revoke(sessionId, tx);
-    this.cache.forgetSession(sessionId);
+    this.cache.forgetSession(sessionId, tx);
   }
 
   /**
