@@ -7,7 +7,6 @@ import { GeptModule } from './gept/gept.module';
 import { HealthModule } from './health/health.module';
 import { JuriesModule } from './juries/juries.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { requestIdOf } from './observability/request-id';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { PortfolioImportsModule } from './portfolio-imports/portfolio-imports.module';
 import { PortfolioTransfersModule } from './portfolio-transfers/portfolio-transfers.module';
@@ -33,12 +32,10 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            // pino-http keeps the id Fastify gave the request (requestIdOf; Fastify's middleware
-            // layer copies it onto the Node request); this one serves only if it had none.
-            genReqId: requestIdOf,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-            autoLogging: { ignore: (request) => request.url === '/api/health' },
           },
+          // No Nest middleware: the request log is a Fastify hook (observability/request-log.hook.ts).
+          forRoutes: [],
         }),
         InfrastructureModule.forRoot(config),
         ObservabilityModule,

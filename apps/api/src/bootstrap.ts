@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { errorCodes, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CARNET_METRICS, CarnetMetrics } from '@carnet/metrics';
@@ -12,6 +12,7 @@ import { charsetOf } from './common/media-type';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './common/json-depth';
 import { createValidationPipe } from './common/validation.pipe';
 import { timeRequests } from './observability/http-metrics.hook';
+import { logRequests } from './observability/request-log.hook';
 import { mountQueueBoard } from './observability/queue-board';
 import { requestIdOf } from './observability/request-id';
 import { ResolvedConfig } from '@carnet/infrastructure';
@@ -48,6 +49,8 @@ export async function createApiApp(config: ResolvedConfig): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const instance = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // The request log first, where Nest's middleware ran: what the hooks below refuse is logged too.
+  logRequests(instance, await app.resolve(PinoLogger));
   acceptBodies(instance);
   // API answers carry portfolios (narratives of real consultations): no browser or proxy keeps
   // them, downloads included (a shared computer in a hospital ward is common); the one place this

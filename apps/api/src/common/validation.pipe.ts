@@ -60,11 +60,20 @@ export function RawJson(): PropertyDecorator {
   };
 }
 
-/** Nest's pipe, with the `@RawJson()` properties set aside while it runs and put back after. */
+/**
+ * Nest's pipe, with the `@RawJson()` properties set aside while it runs and put back after. A body
+ * of documents alone (an autosave: `{ contentDelta }` or `{ content }`) leaves the pipe nothing
+ * to check but that placeholder, whose answer never changes: once the pipe has passed that shape
+ * of a DTO, the same shape is answered without running it again (same instance, same properties).
+ */
 class CarnetValidationPipe extends ValidationPipe {
+  /** Per DTO, per set of document properties sent alone: the instance's own properties, in order, once the pipe passed it. */
+  private readonly passedShapes = new WeakMap<object, Map<string, (string | symbol)[]>>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const keys = metadata.metatype ? (Reflect.getMetadata(RAW_JSON, metadata.metatype) as (string | symbol)[] | undefined) : undefined;
-    if (!keys?.length || typeof value !== 'object' || value === null || Array.isArray(value)) return super.transform(value, metadata);
+    const metatype = metadata.metatype;
+    const keys = metatype ? (Reflect.getMetadata(RAW_JSON, metatype) as (string | symbol)[] | undefined) : undefined;
+    if (!metatype || !keys?.length || typeof value !== 'object' || value === null || Array.isArray(value)) return super.transform(value, metadata);
     const body = { ...(value as Record<string | symbol, unknown>) };
     const held = new Map<string | symbol, unknown>();
     for (const key of keys) {
@@ -76,11 +85,28 @@ class CarnetValidationPipe extends ValidationPipe {
         body[key] = {};
       }
     }
+    const documentsAlone = held.size > 0 && held.size === Reflect.ownKeys(body).length;
+    const shape = documentsAlone ? [...held.keys()].map(String).join(',') : undefined;
+    const passed = shape === undefined ? undefined : this.passedShapes.get(metatype)?.get(shape);
+    if (passed) {
+      const result = Object.create(metatype.prototype as object) as Record<string | symbol, unknown>;
+      for (const key of passed) result[key] = held.get(key);
+      return result;
+    }
     const result = (await super.transform(body, metadata)) as Record<string | symbol, unknown>;
+    // Remembered only when the pipe's answer holds nothing but the placeholders (and properties
+    // left undefined): then it is the same for every body of that shape.
+    if (shape !== undefined && Object.getPrototypeOf(result) === metatype.prototype && Reflect.ownKeys(result).every((key) => (held.has(key) ? result[key] === body[key] || isEmptyObject(result[key]) : result[key] === undefined))) {
+      const shapes = this.passedShapes.get(metatype) ?? new Map<string, (string | symbol)[]>();
+      shapes.set(shape, Reflect.ownKeys(result));
+      this.passedShapes.set(metatype, shapes);
+    }
     for (const [key, document] of held) result[key] = document;
     return result;
   }
 }
+
+const isEmptyObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && Reflect.ownKeys(value).length === 0;
 
 /** Whitelisting validation; a body that is JSON but breaks the DTO is a 422 listing every fault. */
 export function createValidationPipe(): ValidationPipe {
