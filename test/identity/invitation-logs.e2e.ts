@@ -34,3 +34,31 @@ it('logs neither the link of a new user nor the page it opens, at info in produc
   expect(run.output()).toContain('mail (no SMTP_URL: logged, not sent)');
   expect(run.output()).not.toContain(token);
 });
+
+/** The request log's lines of a run, parsed (pino writes one JSON object a line); the same production run serves this check. */
+function requestLines(output: string): { msg: string; req: { id: string; method: string; url: string; headers: Record<string, string> }; res: { statusCode: number }; responseTime: number }[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes('"req":'))
+    .map((line) => JSON.parse(line) as ReturnType<typeof requestLines>[number])
+    .filter((line) => line.res !== undefined);
+}
+
+it('writes one line per API request, its secrets redacted, and none for the health probe or the web app', async () => {
+  const marker = `x-${Date.now()}`;
+  const me = await fetch(`${run.base}/api/me?m=${marker}`, { headers: { Cookie: 'carnet_session=a-secret-cookie', Authorization: 'Bearer a-secret-token', 'X-Request-Id': marker } });
+  expect(me.status).toBe(401);
+  expect((await fetch(`${run.base}/api/health`)).status).toBe(200);
+  expect((await fetch(`${run.base}/`)).status).toBe(200);
+  const line = await until('the request line', async () => requestLines(run.output()).find((l) => l.req.url === `/api/me?m=${marker}`), 10_000, 50);
+  expect(line).toMatchObject({ msg: 'request completed', req: { method: 'GET' }, res: { statusCode: 401 } });
+  expect(line.req.headers.cookie).toBe('[Redacted]');
+  expect(line.req.headers.authorization).toBe('[Redacted]');
+  expect(typeof line.responseTime).toBe('number');
+  // The id an ingress gave the request ties this line to the audit entries it writes.
+  expect(line.req.id).toBe(marker);
+  expect(run.output()).not.toContain('a-secret-cookie');
+  expect(run.output()).not.toContain('a-secret-token');
+  expect(requestLines(run.output()).filter((l) => l.req.url === `/api/me?m=${marker}`)).toHaveLength(1);
+  expect(requestLines(run.output()).some((l) => l.req.url === '/api/health' || l.req.url === '/')).toBe(false);
+});
