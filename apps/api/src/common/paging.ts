@@ -32,5 +32,4 @@ export class KeysetPageQuery extends PageQuery {
   cursor?: string;
 }
 
-// The pages and cursors themselves are the repositories' (libs/database/src/sql/paging.ts).
-export { CURSOR_KEY, cursorAfter, cursorKeys, keysetPage, offsetOf, pageOf, type Page } from '@carnet/database';
+// What a page is made of, and its cursors, are the database library's (libs/database/src/sql/paging.ts).

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PortfolioTransferView } from '@carnet/contracts';
-import { FacultyRepository, PortfolioTransferRepository, Tenancy, PortfolioTransferRow, PortfolioTransferViewRow, Transactions, Tx } from '@carnet/database';
+import { FacultyRepository, Page, pageOf, PortfolioTransferRepository, PortfolioTransferRow, PortfolioTransferViewRow, Tenancy, Transactions, Tx } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import type { AuthContext } from '../auth/auth-context';
 import { isUniqueViolation } from '@carnet/database';
-import { Page, pageOf } from '../common/paging';
 import type { AcceptPortfolioBody, ListPortfolioTransfersQuery, ReleasePortfolioBody } from './portfolio-transfers.dto';
 
 /**

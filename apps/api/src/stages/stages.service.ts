@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Stage, StageDifficulty, StageRepository, Transactions, Tx, UppRepository, UserRepository } from '@carnet/database';
+import { offsetOf, Page, pageOf, Stage, StageDifficulty, StageRepository, Transactions, Tx, UppRepository, UserRepository } from '@carnet/database';
 import {
   assertSupervisionFits,
   daysInclusive,
@@ -15,7 +15,6 @@ import {
 } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext, hasRole } from '../auth/auth-context';
-import { offsetOf, Page, pageOf } from '../common/paging';
 import { PortfolioAccessService } from '../portfolios/portfolio-access.service';
 import { CreateStageBody, ListStagesQuery, SupervisorBody } from './stages.dto';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions, Upp, UppRepository } from '@carnet/database';
+import { offsetOf, Page, pageOf, Transactions, Upp, UppRepository } from '@carnet/database';
 import { DomainError, ErrorCode } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { isUniqueViolation } from '@carnet/database';
-import { offsetOf, Page, PageQuery, pageOf } from '../common/paging';
+import { PageQuery } from '../common/paging';
 import { CreateUppBody, UppView } from './upps.dto';
 
 const view = (upp: Upp): UppView => ({ id: upp.id, code: upp.code, name: upp.name });

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions, Tutorship, TutorshipRepository, UserRepository } from '@carnet/database';
+import { Page, pageOf, Transactions, Tutorship, TutorshipRepository, UserRepository } from '@carnet/database';
 import { assertCanStartTutorship, displayName, DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { violatedConstraint } from '@carnet/database';
-import { Page, pageOf } from '../common/paging';
 import { ListTutorshipsQuery, TutorshipView } from './dto/tutorships.dto';
 
 function view(t: Tutorship): TutorshipView {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Tenancy, Transactions, Tx, Upp, UppRepository, User, UserRepository, UserValues } from '@carnet/database';
+import { Page, pageOf, Tenancy, Transactions, Tx, Upp, UppRepository, User, UserRepository, UserValues } from '@carnet/database';
 import {
   assertAcceptablePassword,
   displayName,
@@ -17,7 +17,6 @@ import { hashPassword } from '../auth/auth.service';
 import { IssuedLink, OneTimeTokensService } from '../auth/one-time-tokens.service';
 import { SessionsService } from '../auth/sessions.service';
 import { isUniqueViolation } from '@carnet/database';
-import { Page, pageOf } from '../common/paging';
 import {
   CreateUserBody,
   ImportReport,

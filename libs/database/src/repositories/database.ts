@@ -15,6 +15,11 @@ export type Tx = EntityManager;
 /** The transaction the running work is inside, while it is open. */
 const open = new AsyncLocalStorage<{ open: boolean }>();
 
+/** The guard (below): a statement on the pool while the running work's transaction is open. */
+function refuseInsideTransaction(): void {
+  if (open.getStore()?.open) throw new Error('A repository was called on the pool from inside a transaction: pass it the transaction (tx).');
+}
+
 /**
  * What a repository runs its statements on: the transaction it is given, or the pool. A statement
  * sent on the pool from inside a transaction's work is refused: on the embedded database (one
@@ -31,9 +36,7 @@ export class Database {
   /** The manager to send a statement on: `tx`'s, or the pool's outside any transaction. */
   manager(tx?: Tx): EntityManager {
     if (tx) return tx;
-    if (open.getStore()?.open) {
-      throw new Error('A repository was called on the pool from inside a transaction: pass it the transaction (tx).');
-    }
+    refuseInsideTransaction();
     return this.dataSource.manager;
   }
 
@@ -44,7 +47,7 @@ export class Database {
 
   /** One statement sent as a named prepared statement (a hot read: ADR 0009), on `tx` or the pool. */
   prepared<T>(sql: string, parameters: unknown[], tx?: Tx): Promise<T[]> {
-    if (!tx) this.manager();
+    if (!tx) refuseInsideTransaction();
     return this.statements.query<T>(sql, parameters, tx);
   }
 }
@@ -71,10 +74,5 @@ export class Transactions {
       }
     };
     return typeof first === 'function' ? this.dataSource.transaction(inside) : this.dataSource.transaction(first, inside);
-  }
-
-  /** Whether the running work is inside a transaction (for code that must not wait on one). */
-  static inside(): boolean {
-    return open.getStore()?.open === true;
   }
 }
