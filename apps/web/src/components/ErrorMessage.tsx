@@ -21,3 +21,13 @@ export function ErrorMessage({ error }: { error: unknown }) {
     </div>
   );
 }
+
+/** What an action did, said once it is done (announced to screen readers); nothing while there is nothing to say. */
+export function SuccessMessage({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p role="status" className="alert success">
+      {message}
+    </p>
+  );
+}

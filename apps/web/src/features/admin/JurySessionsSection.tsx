@@ -1,7 +1,7 @@
 import { JURY_DECISION_LABELS, PHASE_TITLES } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
 import { api, request } from '../../api';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import { UserMultiPicker, UserRow } from './UserPicker';
 import './organisation.css';
 import { dateTimeFr } from '../../labels';
@@ -82,11 +82,7 @@ export function JurySessionsSection() {
           await load();
         }}
       />
-      {message && (
-        <p role="status" className="alert success">
-          {message}
-        </p>
-      )}
+      <SuccessMessage message={message} />
       <section className="card" aria-labelledby="jury-list-title">
         <h2 id="jury-list-title">Sessions de jury</h2>
         <div className="org-tabs" role="group" aria-label="Sessions affichées">

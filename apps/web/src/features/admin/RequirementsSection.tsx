@@ -2,7 +2,7 @@ import { PHASE_TITLES } from '@carnet/domain';
 import type { Phase, PhaseRules } from '@carnet/domain';
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import { dateFr, KIND_LABELS } from '../../labels';
 import './organisation.css';
 import { FieldError, fieldErrors } from '../../components/FieldError';
@@ -56,11 +56,7 @@ export function RequirementsSection() {
         <h2 id="requirements-title">Exigences par phase</h2>
         <p className="meta">Ce que le DUMG demande pour valider chaque phase. Une modification crée une nouvelle version ; les décisions déjà prises gardent la version de leur date.</p>
         <ErrorMessage error={error} />
-        {message && (
-          <p role="status" className="alert success">
-            {message}
-          </p>
-        )}
+        <SuccessMessage message={message} />
         {current && (
           <table className="org-table">
             <caption>Exigences en vigueur</caption>

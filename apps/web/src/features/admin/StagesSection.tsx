@@ -1,6 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { api, ApiError, Page } from '../../api';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import { UserPicker, UserRow } from './UserPicker';
 import './organisation.css';
 import { dateFr } from '../../labels';
@@ -90,11 +90,7 @@ export function StagesSection() {
           if (WITH_FEES.includes(stage.kind)) await showFees(stage);
         }}
       />
-      {created && (
-        <p role="status" className="alert success">
-          {created}
-        </p>
-      )}
+      <SuccessMessage message={created} />
       <section className="card" aria-labelledby="stages-list-title">
         <h2 id="stages-list-title">Stages</h2>
         <div className="org-grid">

@@ -1,6 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { api, ApiError, Page } from '../../api';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import { UserPicker, UserRow } from './UserPicker';
 import './organisation.css';
 import { dateFr } from '../../labels';
@@ -101,11 +101,7 @@ export function TutorshipsSection() {
           </button>
         </div>
         <ErrorMessage error={error} />
-        {message && (
-          <p role="status" className="alert success">
-            {message}
-          </p>
-        )}
+        <SuccessMessage message={message} />
       </form>
 
       <section className="card" aria-labelledby="tutorships-list-title">

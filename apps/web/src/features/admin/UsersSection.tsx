@@ -1,7 +1,7 @@
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { api, Page, request } from '../../api';
 import { useLatest } from '../../components/useLatest';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import { AdminUser, dateFr, InvitationIssued, InvitationNotice, ofName, Role, ROLE_LABELS, ROLES, Upp, useDebounced, useUpps } from './people';
 import { Pager } from '../../components/Pager';
 
@@ -324,11 +324,7 @@ function EditUser({ user, onClose, onChanged }: { user: AdminUser; onClose: () =
         </button>
       </div>
       <ErrorMessage error={error} />
-      {message && (
-        <p role="status" className="alert success">
-          {message}
-        </p>
-      )}
+      <SuccessMessage message={message} />
       {invitation && <InvitationNotice person={user.displayName} issued={invitation} />}
       {anonymising && (
         <form className="alert error confirm" onSubmit={anonymise} aria-labelledby="anonymise-title">

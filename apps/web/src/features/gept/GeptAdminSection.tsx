@@ -1,7 +1,7 @@
 import type { GeptGroupSummary } from '@carnet/contracts';
 import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, Page } from '../../api';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import { FieldError, fieldErrors } from '../../components/FieldError';
 import { UserMultiPicker, UserPicker, UserRow } from '../admin/UserPicker';
 import { Link } from '../../router';
@@ -61,11 +61,7 @@ export function GeptAdminSection() {
           </button>
         </div>
         <ErrorMessage error={error} />
-        {message && (
-          <p role="status" className="alert success">
-            {message}
-          </p>
-        )}
+        <SuccessMessage message={message} />
       </form>
       <section className="card" aria-labelledby="gept-admin-list-title">
         <h2 id="gept-admin-list-title">Groupes GEPT</h2>

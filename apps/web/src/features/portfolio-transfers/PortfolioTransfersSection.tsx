@@ -1,7 +1,7 @@
 import { FormEvent, useEffect, useState } from 'react';
 import type { PortfolioTransferView } from '@carnet/contracts';
 import { api, Page } from '../../api';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import { FieldError, fieldErrors } from '../../components/FieldError';
 import { Pager } from '../../components/Pager';
 import { useLatest } from '../../components/useLatest';
@@ -116,11 +116,7 @@ function ReleaseForm() {
         </div>
       )}
       <ErrorMessage error={error} />
-      {message && (
-        <p role="status" className="alert success">
-          {message}
-        </p>
-      )}
+      <SuccessMessage message={message} />
     </form>
   );
 }
@@ -169,11 +165,7 @@ function IncomingList() {
     <section className="card" aria-labelledby="transfers-incoming-title">
       <h2 id="transfers-incoming-title">Portfolios proposés à votre faculté</h2>
       <ErrorMessage error={error} />
-      {message && (
-        <p role="status" className="alert success">
-          {message}
-        </p>
-      )}
+      <SuccessMessage message={message} />
       {data && (
         <>
           <table className="org-table">
@@ -291,11 +283,7 @@ function OutgoingList() {
     <section className="card" aria-labelledby="transfers-outgoing-title">
       <h2 id="transfers-outgoing-title">Portfolios transférés par votre faculté</h2>
       <ErrorMessage error={error ?? actionError} />
-      {message && (
-        <p role="status" className="alert success">
-          {message}
-        </p>
-      )}
+      <SuccessMessage message={message} />
       {data && (
         <>
           <table className="org-table">

@@ -1,6 +1,6 @@
 import { FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
-import { ErrorMessage } from '../../components/ErrorMessage';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage';
 import '../admin/organisation.css';
 
 /** The faculty's thesis steps, one per line: copied onto each thesis declared afterwards. */
@@ -41,11 +41,7 @@ export function ThesisStepsSection() {
         </button>
       </div>
       <ErrorMessage error={error} />
-      {message && (
-        <p role="status" className="alert success">
-          {message}
-        </p>
-      )}
+      <SuccessMessage message={message} />
     </form>
   );
 }
