@@ -43,6 +43,26 @@ describe('migrations on a real PostgreSQL', () => {
     }
   });
 
+  it('compress what an autosave rewrites with LZ4, the server having it', async () => {
+    const dataSource = createDataSource(database.url, 2);
+    await dataSource.initialize();
+    try {
+      await migrate(dataSource);
+      const rows: { attname: string; attcompression: string }[] = await dataSource.query(
+        `SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'trace'::regclass AND attname IN ('content', 'content_text', 'search', 'title') ORDER BY attname`,
+      );
+      // 'l': LZ4; '': the server's default (pglz), kept for the short columns.
+      expect(rows).toEqual([
+        { attname: 'content', attcompression: 'l' },
+        { attname: 'content_text', attcompression: 'l' },
+        { attname: 'search', attcompression: 'l' },
+        { attname: 'title', attcompression: '' },
+      ]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
   it('run once when two processes migrate at the same time', async () => {
     const fresh = await createTestDatabase();
     const [a, b] = [createDataSource(fresh.url, 2), createDataSource(fresh.url, 2)];
