@@ -25,6 +25,13 @@ import { measure, Measured, startBenchSystem } from './support/bench-system';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const EDITORS = (process.env.BENCH_EDITORS ?? '20,100').split(',').map(Number);
+/** The API's ways of saving measured (`BENCH_MODES=delta` to profile the web editor's alone). */
+const MODES = (process.env.BENCH_MODES ?? 'delta,minimal,full').split(',') as ('delta' | 'minimal' | 'full')[];
+const MODE_NAMES = {
+  delta: 'API PATCH, delta, minimal answer (web editor)',
+  minimal: 'API PATCH, whole document, minimal answer',
+  full: 'API PATCH, whole document and trace back',
+};
 
 /** About 52 KB of French rich text: headings and paragraphs. */
 function document50k(seed: number): Record<string, unknown> {
@@ -60,11 +67,11 @@ function print(editors: number, rows: Row[], real: Measured, bare: Measured): vo
   const cell = (n: number) => n.toFixed(1).padStart(8);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`.padStart(7);
   console.log(`\n${editors} concurrent editors, ${SECONDS} s each`);
-  console.log(`${''.padEnd(46)}     p50      p99    req/s   errors  cpu ms/req   p50/real p99/real  tput/real   p50/bare p99/bare  tput/bare`);
+  console.log(`${''.padEnd(46)}     p50      p99    req/s   errors  api ms/req   db ms/req   p50/real p99/real  tput/real   p50/bare p99/bare  tput/bare`);
   for (const { name, m } of [...rows, { name: 'real `trace` UPDATE, raw pg (baseline 1)', m: real }, { name: 'bare 52 KB row UPDATE, raw pg (baseline 2)', m: bare }]) {
-    const cpu = m.cpuMs === undefined ? '' : m.cpuMs.toFixed(2);
+    const [cpu, db] = [m.cpuMs, m.databaseCpuMs].map((ms) => (ms === undefined ? '' : ms.toFixed(2)));
     console.log(
-      `${name.padEnd(46)} ${cell(m.p50)} ${cell(m.p99)} ${cell(m.rps)} ${String(m.failures).padStart(8)} ${cpu.padStart(11)}   ` +
+      `${name.padEnd(46)} ${cell(m.p50)} ${cell(m.p99)} ${cell(m.rps)} ${String(m.failures).padStart(8)} ${cpu.padStart(11)} ${db.padStart(11)}   ` +
         `${ratio(m.p50, real.p50)}  ${ratio(m.p99, real.p99)}   ${ratio(m.rps, real.rps)}    ${ratio(m.p50, bare.p50)}  ${ratio(m.p99, bare.p99)}   ${ratio(m.rps, bare.rps)}`,
     );
   }
@@ -99,6 +106,10 @@ async function main(): Promise<void> {
       return response.json<{ id: string }>()!.id;
     };
     let bareIds = 0;
+    // The database's own CPU per request: every backend of the bench's database (the API's, the
+    // worker's, the baselines'), read once the measure is warm.
+    const backends = async () =>
+      (await system.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`)).rows.map((row) => row.pid);
 
     for (const editors of EDITORS) {
       // Each editor owns a trace and sends the version it last saw, as the web editor does.
@@ -124,12 +135,11 @@ async function main(): Promise<void> {
           versions[worker] = response.json<{ version: number }>()!.version;
           if (response.headers['preference-applied'] === 'return=minimal') applied++;
           return true;
-        }, system.apiPid);
+        }, system.apiPid, backends);
         return { m, applied: answered ? applied / answered : 0 };
       };
-      const delta = await apiRun('delta');
-      const minimal = await apiRun('minimal');
-      const full = await apiRun('full');
+      const measured: { mode: (typeof MODES)[number]; m: Measured; applied: number }[] = [];
+      for (const mode of MODES) measured.push({ mode, ...(await apiRun(mode)) });
 
       const rawTraces = await Promise.all(Array.from({ length: editors }, create));
       const rawVersions = rawTraces.map(() => 1);
@@ -142,7 +152,7 @@ async function main(): Promise<void> {
         );
         if (updated.rows[0]) rawVersions[worker] = updated.rows[0].version;
         return Boolean(updated.rows[0]);
-      });
+      }, undefined, backends);
 
       const first = bareIds;
       bareIds += editors;
@@ -156,14 +166,10 @@ async function main(): Promise<void> {
         ]);
         if (updated.rows[0]) bareVersions[worker] = updated.rows[0].version;
         return Boolean(updated.rows[0]);
-      });
+      }, undefined, backends);
 
-      print(editors, [
-        { name: 'API PATCH, delta, minimal answer (web editor)', m: delta.m },
-        { name: 'API PATCH, whole document, minimal answer', m: minimal.m },
-        { name: 'API PATCH, whole document and trace back', m: full.m },
-      ], real, bare);
-      console.log(`Preference-Applied: return=minimal on ${(delta.applied * 100).toFixed(0)} % and ${(minimal.applied * 100).toFixed(0)} % of the answers asked so, ${(full.applied * 100).toFixed(0)} % of the others`);
+      print(editors, measured.map(({ mode, m }) => ({ name: MODE_NAMES[mode], m })), real, bare);
+      console.log(`Preference-Applied: return=minimal on ${measured.map(({ mode, applied }) => `${(applied * 100).toFixed(0)} % (${mode})`).join(', ')}; asked by delta and minimal, not by full`);
     }
     await system.pool.query(`DROP TABLE bench_bare_row`);
   } finally {

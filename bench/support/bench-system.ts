@@ -185,9 +185,10 @@ function cpuTimeMs(pid: number): number {
 
 /**
  * Runs `task` from `concurrency` loops for `seconds`; latencies in ms, sorted. `cpuOf`: a server
- * process whose CPU time per request over the measured window is reported (`cpuMs`).
+ * process whose CPU time per request over the measured window is reported (`cpuMs`);
+ * `databasePids`: the PostgreSQL backends serving the task, read once warm (`databaseCpuMs`).
  */
-export async function measure(concurrency: number, seconds: number, task: (worker: number, n: number) => Promise<boolean>, cpuOf?: number) {
+export async function measure(concurrency: number, seconds: number, task: (worker: number, n: number) => Promise<boolean>, cpuOf?: number, databasePids?: () => Promise<number[]>) {
   // Two seconds unmeasured first: the JIT (a server's first thousand requests run slower), the
   // connections and the caches warm up, as they are on a server that has been running.
   const warm = Date.now() + 2000;
@@ -197,6 +198,10 @@ export async function measure(concurrency: number, seconds: number, task: (worke
   const latencies: number[] = [];
   let failures = 0;
   const cpuBefore = cpuOf === undefined ? NaN : cpuTimeMs(cpuOf);
+  const backends = databasePids ? await databasePids() : [];
+  const databaseBefore = backends.map(cpuTimeMs);
+  // A backend that ends within the window (a pool's idle connection closed) is left out.
+  const databaseCpu = () => backends.reduce((sum, pid, i) => sum + (cpuTimeMs(pid) - databaseBefore[i] || 0), 0);
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -209,8 +214,9 @@ export async function measure(concurrency: number, seconds: number, task: (worke
     }),
   );
   const cpuMs = cpuOf === undefined ? undefined : (cpuTimeMs(cpuOf) - cpuBefore) / latencies.length;
+  const databaseCpuMs = databasePids ? databaseCpu() / latencies.length : undefined;
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length, failures, cpuMs };
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length, failures, cpuMs, databaseCpuMs };
 }
 
 export type Measured = Awaited<ReturnType<typeof measure>>;

@@ -223,11 +223,6 @@ export class BlockDocument {
       .join('\n'));
   }
 
-  /** The canonical JSON text of blocks `from` to `to` (excluded), as a JSON array. */
-  jsonTextOf(from: number, to: number): string {
-    return `[${this.blockList.slice(from, to).map((block) => block.jsonText).join(',')}]`;
-  }
-
   /** A rough size, in characters, for bounding what a cache of documents holds. */
   get chars(): number {
     return this.blockList.reduce((sum, block) => sum + block.jsonText.length, 0);

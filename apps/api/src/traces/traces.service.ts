@@ -153,36 +153,6 @@ class SavedContents {
   }
 }
 
-/**
- * How to turn `before` into `after`: keep `prefix` characters, then `middle`, then the last
- * `suffix` characters. Counted in code points, as PostgreSQL's `left` and `right` count a UTF-8
- * text's characters; never splitting a surrogate pair.
- */
-export function textSplice(before: string, after: string): { prefix: number; middle: string; suffix: number } {
-  const max = Math.min(before.length, after.length);
-  // Compared a stretch at a time (native string equality), then character by character.
-  const STRETCH = 512;
-  let start = 0;
-  while (start + STRETCH <= max && before.slice(start, start + STRETCH) === after.slice(start, start + STRETCH)) start += STRETCH;
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  // The kept beginning must not end on the first half of a pair.
-  if (start > 0 && (isLowSurrogate(before.charCodeAt(start)) || isLowSurrogate(after.charCodeAt(start)))) start--;
-  const room = max - start;
-  let end = 0;
-  while (end + STRETCH <= room && before.slice(before.length - end - STRETCH, before.length - end) === after.slice(after.length - end - STRETCH, after.length - end)) end += STRETCH;
-  while (end < room && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
-  // The kept end must not begin on the second half of a pair.
-  if (end > 0 && isLowSurrogate(after.charCodeAt(after.length - end))) end--;
-  return { prefix: codePoints(after.slice(0, start)), middle: after.slice(start, after.length - end), suffix: codePoints(after.slice(after.length - end)) };
-}
-
-const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
-
-/** A text's length in code points: its UTF-16 length less the second halves of its pairs. */
-const codePoints = (text: string) => text.length - (LOW_SURROGATE.test(text) ? text.match(LOW_SURROGATES)!.length : 0);
-const LOW_SURROGATE = /[\uDC00-\uDFFF]/;
-const LOW_SURROGATES = /[\uDC00-\uDFFF]/g;
-
 const { start: MARK_START, end: MARK_END } = SNIPPET_MARKS;
 
 @Injectable()
@@ -268,8 +238,8 @@ export class TracesService {
    *
    * The content comes whole (`content`) or as the blocks that changed since the version named
    * (`contentDelta`): the delta is applied to that version's content (remembered from the last
-   * save, else read), checked as a whole document would be, and sent to PostgreSQL as a splice of
-   * the stored JSON array and plain text, so a save of one paragraph sends one paragraph.
+   * save, else read) and checked as a whole document would be: a save of one paragraph sends one
+   * paragraph over the network, and PostgreSQL writes the document it makes.
    */
   async update(auth: AuthContext, id: string, expectedVersion: number, body: UpdateTraceBody, answer: { content: boolean } = { content: true }): Promise<TraceView> {
     if (body.content !== undefined && body.contentDelta !== undefined) {
@@ -295,13 +265,10 @@ export class TracesService {
       competences: body.competences,
       familles: body.familles,
       stageId: body.stageId,
-      content: content && { jsonText: content.jsonText, text: content.text },
-      delta: delta && {
-        ...delta.range,
-        inserted: delta.blocks.jsonTextOf(delta.range.from, delta.blocks.length - (delta.base.blocks.length - delta.range.to)),
-        baseBlocks: delta.base.blocks.length,
-        text: textSplice(delta.base.text, delta.text),
-      },
+      // A delta is sent to PostgreSQL as the whole document it makes, joined from the blocks' JSON
+      // texts already at hand: rebuilding the stored JSON around the changed blocks in SQL cost
+      // the database more than reading the whole text (docs/benchmarks.md, issue 28).
+      content: content ? { jsonText: content.jsonText, text: content.text } : delta && { jsonText: delta.blocks.jsonText, text: delta.text },
       // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
       returning: content || delta || !answer.content ? 'metadata' : 'all',
     };
@@ -316,13 +283,6 @@ export class TracesService {
         return traceView(sent && answer.content ? { ...saved, content: sent } : saved, 'owner');
       }
       await this.whyNotSaved(auth, id, expectedVersion);
-      if (delta) {
-        // At the version named and editable, yet not as remembered: never guessed at.
-        this.saved.forget(id);
-        throw new DomainError(ErrorCode.InvalidInput, 'Les changements ne s’appliquent pas à la version enregistrée : envoyez le document entier.', [
-          { path: 'contentDelta', message: 'version enregistrée différente' },
-        ]);
-      }
       if (attempt === 3) throw new DomainError(ErrorCode.TraceLocked, 'La trace change d’état en ce moment : réessayez dans un instant.');
     }
   }

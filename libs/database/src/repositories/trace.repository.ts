@@ -68,9 +68,7 @@ export type TraceReadRow = Trace & { relation: TraceRelation | null; attachments
 /**
  * An autosave: the changes (each optional) to the trace `id` of the intern `internId`, in their
  * faculty, if it is still at `expectedVersion` and editable. The content comes whole
- * (`content`: the canonical JSON and its plain text) or as a splice (`delta`: blocks `from`..`to`
- * of the stored array replaced by `inserted`, a JSON array; the plain text spliced; the stored
- * array checked to have `baseBlocks` blocks).
+ * (`content`: the canonical JSON and its plain text), a delta already applied by the caller.
  */
 export interface TraceSave {
   id: string;
@@ -84,7 +82,6 @@ export interface TraceSave {
   familles?: string[];
   stageId?: string | null;
   content?: { jsonText: string; text: string };
-  delta?: { from: number; to: number; inserted: string; baseBlocks: number; text: { prefix: number; middle: string; suffix: number } };
   /** `all`: the saved row with its content; `metadata`: without it. */
   returning: 'all' | 'metadata';
 }
@@ -164,34 +161,20 @@ export class TraceRepository {
   async saveIfCurrent(save: TraceSave, tx?: Tx): Promise<Trace | undefined> {
     const params = new SqlParams();
     const set = [`version = t.version + 1`, `updated_at = ${params.add(save.updatedAt)}`];
-    const where: string[] = [];
     if (save.title !== undefined) set.push(`title = ${params.add(save.title)}`);
     if (save.kind !== undefined) set.push(`kind = ${params.add(save.kind)}`);
     if (save.competences !== undefined) set.push(`competences = ${params.add(save.competences)}`);
     if (save.familles !== undefined) set.push(`familles = ${params.add(save.familles)}`);
     if (save.stageId !== undefined) set.push(`stage_id = ${params.add(save.stageId)}`);
-    const { content, delta } = save;
+    const { content } = save;
     if (content) set.push(`content = ${params.add(content.jsonText)}::jsonb`, `content_text = ${params.add(content.text)}`);
-    if (delta) {
-      // The stored blocks before and after the change stay where they are; the database is sent
-      // only the changed blocks and the changed stretch of plain text.
-      const [start, end] = [params.add(delta.from), params.add(delta.to)];
-      const inserted = params.add(delta.inserted);
-      set.push(`content = jsonb_build_object('type', 'doc', 'content', (SELECT jsonb_agg(b.e ORDER BY b.part, b.o) FROM (
-          SELECT CASE WHEN s.o <= ${start} THEN 0 ELSE 2 END AS part, s.o, s.e FROM jsonb_array_elements(t.content -> 'content') WITH ORDINALITY AS s(e, o) WHERE s.o <= ${start} OR s.o > ${end}
-          UNION ALL SELECT 1, i.o, i.e FROM jsonb_array_elements(${inserted}::jsonb) WITH ORDINALITY AS i(e, o)) b))`);
-      const text = delta.text;
-      set.push(`content_text = left(t.content_text, ${params.add(text.prefix)}) || ${params.add(text.middle)} || right(t.content_text, ${params.add(text.suffix)})`);
-      // What the delta was computed against, checked where it is stored.
-      where.push(`jsonb_array_length(t.content -> 'content') = ${params.add(delta.baseBlocks)}`);
-    }
     // The search vector is not recomputed here: the worker does it once the trace rests, and a
     // search computes a stale one itself (SEARCH_VECTOR).
-    if (content || delta || save.title !== undefined) set.push(`search_stale = true`);
+    if (content || save.title !== undefined) set.push(`search_stale = true`);
     // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
     const sql = `UPDATE trace t SET ${set.join(', ')}
       WHERE t.id = ${params.add(save.id)} AND t.intern_id = ${params.add(save.internId)} AND t.faculty_id = ${params.add(save.facultyId)} AND t.version = ${params.add(save.expectedVersion)}
-        AND t.status IN (${EDITABLE_SQL})${where.map((condition) => ` AND ${condition}`).join('')}
+        AND t.status IN (${EDITABLE_SQL})
       RETURNING ${save.returning === 'metadata' ? this.metadataColumns : this.access.traceColumns}`;
     const [saved] = await this.db.prepared<Trace>(sql, params.values, tx);
     return saved;
