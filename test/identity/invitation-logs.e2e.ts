@@ -36,7 +36,7 @@ it('logs neither the link of a new user nor the page it opens, at info in produc
 });
 
 /** The request log's lines of a run, parsed (pino writes one JSON object a line); the same production run serves this check. */
-function requestLines(output: string): { msg: string; req: { id: string; method: string; url: string; headers: Record<string, string> }; res: { statusCode: number }; responseTime: number }[] {
+function requestLines(output: string): { msg: string; reqId: string; req: { id: string; method: string; url: string; headers: Record<string, string> }; res: { statusCode: number }; responseTime: number }[] {
   return output
     .split('\n')
     .filter((line) => line.startsWith('{') && line.includes('"req":'))
@@ -57,6 +57,8 @@ it('writes one line per API request, its secrets redacted, and none for the heal
   expect(typeof line.responseTime).toBe('number');
   // The id an ingress gave the request ties this line to the audit entries it writes.
   expect(line.req.id).toBe(marker);
+  // …as every line the request's own code writes does.
+  expect(line.reqId).toBe(marker);
   expect(run.output()).not.toContain('a-secret-cookie');
   expect(run.output()).not.toContain('a-secret-token');
   expect(requestLines(run.output()).filter((l) => l.req.url === `/api/me?m=${marker}`)).toHaveLength(1);

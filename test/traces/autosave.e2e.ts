@@ -1,3 +1,4 @@
+import { ExportRepository } from '@carnet/database';
 import { canonicalJson, sha256Hex } from '@carnet/editor';
 import { SearchIndexProcessor } from '../../apps/worker/src/search/search-index.processor';
 import { actor, Actor } from '../support/actors';
@@ -156,6 +157,52 @@ describe('search while writing', () => {
     expect(result.items[0].snippet).toContain('<mark>zona</mark>');
     await workerCaughtUp();
     expect(await found('ophtalmique', tutor)).toEqual([trace.id]);
+  });
+});
+
+describe('while an intern types', () => {
+  // A trace last changed 30 s ago, as after the previous minute of typing.
+  const changedAgo = async (id: string, seconds: number) =>
+    (await api.dataSource.query(`UPDATE trace SET updated_at = now() - make_interval(secs => $2) WHERE id = $1 RETURNING updated_at`, [id, seconds]))[0][0].updated_at as Date;
+
+  it('moves the trace in the lists once a minute, not at every save; the version moves at every save', async () => {
+    const [older, trace] = [await draft(), await draft()];
+    const before = await changedAgo(trace.id, 30);
+    await changedAgo(older.id, 10);
+    const saved = await autosave(trace.id, 1, { content: paragraphs('Une phrase de plus.') }).expect(200);
+    expect(saved.body.version).toBe(2);
+    expect(new Date(saved.body.updatedAt)).toEqual(before);
+    const listed = async () => ((await api.http.get('/api/traces').query({ internId: intern.user.id }).set('Authorization', intern.bearer).expect(200)).body.items as { id: string }[]).map((t) => t.id);
+    expect((await listed()).indexOf(older.id)).toBeLessThan((await listed()).indexOf(trace.id));
+
+    // Past the minute, the next save moves it to the top.
+    await changedAgo(trace.id, 61);
+    const moved = await autosave(trace.id, 2, { content: paragraphs('Une phrase de plus, et une autre.') }).expect(200);
+    expect(Date.now() - new Date(moved.body.updatedAt).getTime()).toBeLessThan(10_000);
+    expect((await listed())[0]).toBe(trace.id);
+  });
+
+  it('indexes the text for search once the intern stops typing, not while they type', async () => {
+    const trace = await draft(paragraphs('Une consultation pour une angine.'));
+    await changedAgo(trace.id, 30);
+    await autosave(trace.id, 1, { content: paragraphs('Une consultation pour une otite.') }).expect(200);
+    // Saved just now: left for later by an indexer waiting 10 s of quiet, found by a search at once.
+    await api.worker!.get(SearchIndexProcessor).indexStale(10_000);
+    const [{ search_stale: stale }] = await api.dataSource.query(`SELECT search_stale FROM trace WHERE id = $1`, [trace.id]);
+    expect(stale).toBe(true);
+    expect(await found('otite')).toContain(trace.id);
+  });
+
+  it('gives every save a new portfolio state, so an export asked after it is made again', async () => {
+    const trace = await draft();
+    await changedAgo(trace.id, 30);
+    const exports = api.app.get(ExportRepository);
+    const first = await exports.portfolioStamp(intern.user.id);
+    await autosave(trace.id, 1, { content: paragraphs('Une correction.') }).expect(200);
+    const second = await exports.portfolioStamp(intern.user.id);
+    await autosave(trace.id, 2, { content: paragraphs('Une autre correction.') }).expect(200);
+    const third = await exports.portfolioStamp(intern.user.id);
+    expect(new Set([first, second, third]).size).toBe(3);
   });
 });
 

@@ -8,8 +8,8 @@ type RequestLogger = PinoLogger['logger'];
 /**
  * The request log, as a Fastify hook rather than Nest middleware: the same line per request as
  * pino-http's (`req`, `res`, `responseTime`, « request completed », « request aborted » or
- * « request errored » with `err`, through the root logger's serializers and redaction), and the
- * same logging context for what the request's own code logs (its lines carry `req`), without the
+ * « request errored » with `err`, through the root logger's serializers and redaction), and a
+ * logging context for what the request's own code logs (its lines carry `reqId`), without the
  * middleware bridge (@fastify/middie and Nest's wrapper around each middleware, which matched the
  * path twice and copied the request's address, host and query onto Node's request).
  *
@@ -25,7 +25,9 @@ export function logRequests(instance: FastifyInstance, logger: PinoLogger): void
     raw.id = request.id;
     raw.query = request.query;
     logger.runInContext(() => {
-      logger.assign({ req: raw });
+      // What the request's own code logs carries its id (pino-http's `quietReqLogger`): the
+      // request itself, headers and all, is serialized once, on the request's own line.
+      logger.assign({ reqId: request.id });
       logCompletion(raw, reply.raw, logger.logger, raw.url !== '/api/health');
       done();
     });
@@ -59,10 +61,10 @@ function logCompletion(request: IncomingMessage, response: ServerResponse, log: 
     response.removeListener('error', complete);
     const responseTime = Date.now() - startedAt;
     if (err || response.statusCode >= 500) {
-      log.info({ res: response, err: err ?? new Error(`failed with status code ${response.statusCode}`), responseTime }, 'request errored');
+      log.info({ req: request, res: response, err: err ?? new Error(`failed with status code ${response.statusCode}`), responseTime }, 'request errored');
       return;
     }
-    log.info({ res: response, responseTime }, !request.readableAborted && response.writableEnded ? 'request completed' : 'request aborted');
+    log.info({ req: request, res: response, responseTime }, !request.readableAborted && response.writableEnded ? 'request completed' : 'request aborted');
   };
   if (autoLog) {
     response.on('close', complete);

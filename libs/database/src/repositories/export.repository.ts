@@ -21,10 +21,14 @@ export interface ExportKey {
 export class ExportRepository {
   constructor(private readonly db: Database) {}
 
-  /** The state of the intern's portfolio: it changes with every trace written and every file attached. */
+  /**
+   * The state of the intern's portfolio: it changes with every trace written (each write moves
+   * its version on; `updated_at` alone stays put over an intern's autosaves within a minute) and
+   * every file attached.
+   */
   async portfolioStamp(internId: string, tx?: Tx): Promise<string> {
     const [{ stamp }] = await this.db.query<{ stamp: string }>(
-      `SELECT concat_ws(':', count(t.id), max(t.updated_at), max(a.created_at)) AS stamp
+      `SELECT concat_ws(':', count(t.id), sum(t.version), max(t.updated_at), max(a.created_at)) AS stamp
          FROM trace t LEFT JOIN attachment a ON a.trace_id = t.id WHERE t.intern_id = $1`,
       [internId],
       tx,

@@ -26,7 +26,7 @@ export class SearchIndexRepository {
   staleVectors(quietMs: number, limit: number, tx?: Tx): Promise<ComputedVector[]> {
     return this.db.query(
       `SELECT id, version, trace_search_vector(title, content_text)::text AS search FROM trace
-            WHERE search_stale AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
+            WHERE search_stale AND coalesce(saved_at, updated_at) <= now() - make_interval(secs => $1::double precision / 1000)
             ORDER BY updated_at LIMIT ${Math.trunc(limit)}`,
       [quietMs],
       tx,

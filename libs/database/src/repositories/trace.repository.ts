@@ -160,7 +160,15 @@ export class TraceRepository {
    */
   async saveIfCurrent(save: TraceSave, tx?: Tx): Promise<Trace | undefined> {
     const params = new SqlParams();
-    const set = [`version = t.version + 1`, `updated_at = ${params.add(save.updatedAt)}`];
+    // An autosave within a minute of the last change leaves `updated_at` (the lists' order, in
+    // four indexes) as it is, so that the row's new version is heap-only (migration 41): while
+    // an intern types, the trace moves in the lists once a minute, never back. `saved_at` is exact.
+    const now = params.add(save.updatedAt);
+    const set = [
+      `version = t.version + 1`,
+      `updated_at = CASE WHEN t.updated_at > ${now}::timestamptz - interval '1 minute' THEN t.updated_at ELSE ${now}::timestamptz END`,
+      `saved_at = ${now}`,
+    ];
     if (save.title !== undefined) set.push(`title = ${params.add(save.title)}`);
     if (save.kind !== undefined) set.push(`kind = ${params.add(save.kind)}`);
     if (save.competences !== undefined) set.push(`competences = ${params.add(save.competences)}`);
