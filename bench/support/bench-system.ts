@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
+import { withServerNodeOptions } from '../../apps/launcher/src/node-options';
 
 export const BENCH_PASSWORD = 'benchmark password';
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -125,7 +126,8 @@ export async function startBenchSystem(options: { databaseName?: string; keepDat
   };
   const children: ChildProcess[] = [];
   const run = (entry: string, extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'dist', entry)], { env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'inherit'] });
+    // As the launcher and the image run them (SERVER_NODE_OPTIONS), BENCH_NODE_ARGS after.
+    const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, 'scripts/run.js'), path.join(ROOT, 'dist', entry)], { env: withServerNodeOptions({ ...env, ...extra }), stdio: ['ignore', 'ignore', 'inherit'] });
     children.push(child);
     return child;
   };

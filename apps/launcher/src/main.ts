@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit } from '@carnet/config';
 import { EMBEDDED_ENV, openDatabase, startEmbeddedPostgres } from '@carnet/database';
+import { withServerNodeOptions } from './node-options';
 
 /**
  * `npm start`: the whole product on one machine. Without DATABASE_URL it starts the embedded
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   };
 
   for (const app of ['api', 'worker']) {
-    const child = spawn(process.execPath, [runner, path.join(dist, `apps/${app}/src/main.js`)], { env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [runner, path.join(dist, `apps/${app}/src/main.js`)], { env: withServerNodeOptions(env), stdio: 'inherit' });
     child.once('exit', (code, signal) => {
       if (!stopping) {
         process.stderr.write(`Carnet ${app} stopped (${signal ?? `exit code ${code}`}); stopping everything.\n`);
