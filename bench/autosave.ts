@@ -16,6 +16,7 @@
  * p50/p99/throughput, with 20 and with 100 concurrent editors, ratios against each baseline.
  *
  *   npm run bench:autosave            (BENCH_DATABASE_URL, default the local PostgreSQL server)
+ *   BENCH_DATABASE=carnet_bench_16000 npm run bench:autosave   (on the national data set of bench:seed)
  *   BENCH_SECONDS=10 BENCH_EDITORS=20,100 npm run bench:autosave
  */
 import 'reflect-metadata';
@@ -24,6 +25,8 @@ import { plainText, validateDocument } from '@carnet/editor';
 import { measure, Measured, startBenchSystem } from './support/bench-system';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** A seeded database to measure on (`npm run bench:seed -- --interns 16000` makes `carnet_bench_16000`), kept after; default a fresh one. */
+const DATABASE = process.env.BENCH_DATABASE;
 const EDITORS = (process.env.BENCH_EDITORS ?? '20,100').split(',').map(Number);
 /** The API's ways of saving measured (`BENCH_MODES=delta` to profile the web editor's alone). */
 const MODES = (process.env.BENCH_MODES ?? 'delta,minimal,full').split(',') as ('delta' | 'minimal' | 'full')[];
@@ -78,15 +81,27 @@ function print(editors: number, rows: Row[], real: Measured, bare: Measured): vo
 }
 
 async function main(): Promise<void> {
-  const system = await startBenchSystem();
+  const system = await startBenchSystem(DATABASE ? { databaseName: DATABASE, keepDatabase: true } : {});
   // The worker indexes what the editors type for search, a few seconds behind them: its work
   // runs on the same cores, inside the measured window, as it does in production.
   const worker = system.startWorker();
   try {
     await settled(worker.pid!);
     await system.pool.query(`INSERT INTO promotion (year) VALUES (2025) ON CONFLICT DO NOTHING`);
-    await system.pool.query(`INSERT INTO app_user (email, last_name, first_name, roles, promotion, password_hash) VALUES ('bench@dumg.test', 'Bench', 'Interne', '{intern}', 2025, $1)`, [await system.passwordHash()]);
+    // In the first faculty (a seeded database has 35); on a kept database, the one of a run before.
+    const [{ id: benchUser }] = (
+      await system.pool.query<{ id: string }>(
+        `INSERT INTO app_user (email, last_name, first_name, roles, promotion, password_hash, faculty_id)
+         VALUES ('bench@dumg.test', 'Bench', 'Interne', '{intern}', 2025, $1, (SELECT id FROM faculty ORDER BY created_at, code LIMIT 1))
+         ON CONFLICT (faculty_id, email) DO UPDATE SET password_hash = EXCLUDED.password_hash RETURNING id`,
+        [await system.passwordHash()],
+      )
+    ).rows;
+    await system.pool.query(`DROP TABLE IF EXISTS bench_bare_row`);
     await system.pool.query(`CREATE TABLE bench_bare_row (id integer PRIMARY KEY, body jsonb NOT NULL, version integer NOT NULL DEFAULT 1)`);
+    const [{ traces: tracesInDatabase, size }] = (
+      await system.pool.query<{ traces: string; size: string }>(`SELECT (SELECT reltuples::bigint FROM pg_class WHERE relname = 'trace') AS traces, pg_size_pretty(pg_database_size(current_database())) AS size`)
+    ).rows;
     const token = await system.login('bench@dumg.test');
     const bodies = Array.from({ length: 8 }, (_, i) => JSON.stringify({ content: document50k(i) }));
     // The baselines send the same document, already validated, as the API writes it.
@@ -97,6 +112,7 @@ async function main(): Promise<void> {
     const blockCount = (JSON.parse(bodies[0]).content.content as unknown[]).length;
     const typed = 'Nous reprenons ensemble l’observance, les objectifs tensionnels et la surveillance du rein';
     console.log(`payload: ${(Buffer.byteLength(bodies[0]) / 1024).toFixed(1)} KB per whole-document PATCH, ${blockCount} blocks; editors: ${EDITORS.join(', ')}; ${SECONDS} s per measure; PostgreSQL ${(await system.pool.query('SHOW server_version')).rows[0].server_version}`);
+    console.log(`database: ${DATABASE ?? 'a fresh one'}, ${size}, about ${Math.max(0, Number(tracesInDatabase)).toLocaleString('en')} traces`);
     const create = async () => {
       const response = await system.request('POST', '/api/traces', {
         token,
@@ -186,6 +202,8 @@ async function main(): Promise<void> {
       console.log(`Preference-Applied: return=minimal on ${measured.map(({ mode, applied }) => `${(applied * 100).toFixed(0)} % (${mode})`).join(', ')}; asked by delta and minimal, not by full`);
     }
     await system.pool.query(`DROP TABLE bench_bare_row`);
+    // A kept database loses the traces the editors wrote (their search vectors, revisions, files cascade).
+    if (DATABASE) await system.pool.query(`DELETE FROM trace WHERE intern_id = $1`, [benchUser]);
   } finally {
     await system.stop();
   }
