@@ -34,10 +34,14 @@ async function validatedTrace(title: string) {
 describe('the right of access', () => {
   it('gives a user all their data as a JSON file, and audits it', async () => {
     const id = await validatedTrace('Ma trace');
+    const draft = await api.http.post('/api/traces').set('Authorization', intern.bearer).send({ kind: 'trace', title: 'Un brouillon', competences: ['relation'], familles: ['social'], content: paragraph('Début.') }).expect(201);
+    await api.http.patch(`/api/traces/${draft.body.id}`).set('Authorization', intern.bearer).set('If-Match', '"1"').send({ content: paragraph('Début, suite.') }).expect(200);
     const response = await api.http.get('/api/me/data').set('Authorization', intern.bearer).expect(200);
     expect(response.headers['content-disposition']).toMatch(/attachment; filename="carnet-mes-donnees-/);
     expect(response.body.profile).toMatchObject({ email: intern.email, first_name: 'Inès', last_name: 'Benoît', upp: 'nimes', promotion: 2025 });
     expect(response.body.traces.map((t: { id: string }) => t.id)).toContain(id);
+    // The exact time of the last autosave too (the lists' `updated_at` moves once a minute while typing).
+    expect(response.body.traces.find((t: { id: string }) => t.id === draft.body.id).saved_at).toEqual(expect.any(String));
     expect(response.body.revisions.length).toBeGreaterThan(0);
     expect(response.body.attachments[0]).toMatchObject({ filename: 'piece.pdf', size: PDF.length });
     expect(response.body.activity.some((a: { action: string }) => a.action === 'auth.login')).toBe(true);

@@ -37,7 +37,7 @@ export class PrivacyRepository {
     return {
       profile,
       tutorships: await q(`SELECT id, tutor_id, intern_id, promotion, started_at, ended_at, end_reason FROM tutorship WHERE tutor_id = $1 OR intern_id = $1 ORDER BY started_at`),
-      traces: await q(`SELECT id, kind, title, content, competences, familles, stage_id, status, version, created_at, updated_at, submitted_at, validated_at, validated_by, validated_sha256 FROM trace WHERE intern_id = $1 ORDER BY created_at`),
+      traces: await q(`SELECT id, kind, title, content, competences, familles, stage_id, status, version, created_at, updated_at, saved_at, submitted_at, validated_at, validated_by, validated_sha256 FROM trace WHERE intern_id = $1 ORDER BY created_at`),
       revisions: await q(`SELECT r.trace_id, r.number, r.title, r.content, r.sha256, r.created_at FROM trace_revision r JOIN trace t ON t.id = r.trace_id WHERE t.intern_id = $1 ORDER BY r.trace_id, r.number`),
       commentsWritten: await q(`SELECT id, trace_id, parent_id, body, anchor_quote, created_at, resolved_at FROM trace_comment WHERE author_id = $1 ORDER BY created_at`),
       attachments: await q(`SELECT a.id, a.trace_id, a.filename, a.mime_type, a.size, a.sha256, a.created_at FROM attachment a WHERE a.uploaded_by = $1 ORDER BY a.created_at`),
