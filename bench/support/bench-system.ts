@@ -176,10 +176,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux; 10 ms resolution). */
-function cpuTimeMs(pid: number): number {
+function cpuTimeMs(pid: number, which: 'all' | 'system' = 'all'): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    return ((which === 'all' ? Number(fields[11]) + Number(fields[12]) : Number(fields[12])) * 1000) / 100;
   } catch {
     return NaN;
   }
@@ -187,7 +187,8 @@ function cpuTimeMs(pid: number): number {
 
 /**
  * Runs `task` from `concurrency` loops for `seconds`; latencies in ms, sorted. `cpuOf`: a server
- * process whose CPU time per request over the measured window is reported (`cpuMs`);
+ * process whose CPU time per request over the measured window is reported (`cpuMs`, of which
+ * `systemCpuMs` in the kernel);
  * `databasePids`: the PostgreSQL backends serving the task, read once warm (`databaseCpuMs`).
  */
 export async function measure(concurrency: number, seconds: number, task: (worker: number, n: number) => Promise<boolean>, cpuOf?: number, databasePids?: () => Promise<number[]>) {
@@ -200,8 +201,9 @@ export async function measure(concurrency: number, seconds: number, task: (worke
   const latencies: number[] = [];
   let failures = 0;
   const cpuBefore = cpuOf === undefined ? NaN : cpuTimeMs(cpuOf);
+  const systemBefore = cpuOf === undefined ? NaN : cpuTimeMs(cpuOf, 'system');
   const backends = databasePids ? await databasePids() : [];
-  const databaseBefore = backends.map(cpuTimeMs);
+  const databaseBefore = backends.map((pid) => cpuTimeMs(pid));
   // A backend that ends within the window (a pool's idle connection closed) is left out.
   const databaseCpu = () => backends.reduce((sum, pid, i) => sum + (cpuTimeMs(pid) - databaseBefore[i] || 0), 0);
   const deadline = Date.now() + seconds * 1000;
@@ -216,9 +218,11 @@ export async function measure(concurrency: number, seconds: number, task: (worke
     }),
   );
   const cpuMs = cpuOf === undefined ? undefined : (cpuTimeMs(cpuOf) - cpuBefore) / latencies.length;
+  // Of which in the kernel (the sockets' writes and reads, the polling).
+  const systemCpuMs = cpuOf === undefined ? undefined : (cpuTimeMs(cpuOf, 'system') - systemBefore) / latencies.length;
   const databaseCpuMs = databasePids ? databaseCpu() / latencies.length : undefined;
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length, failures, cpuMs, databaseCpuMs };
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length, failures, cpuMs, systemCpuMs, databaseCpuMs };
 }
 
 export type Measured = Awaited<ReturnType<typeof measure>>;

@@ -53,6 +53,9 @@ describe('a block delta, computed by the editor and applied by the server', () =
         expect(delta.insert.length).toBeLessThanOrEqual(next.content.length);
         const saved = documents.apply(documents.validate(base).blocks, JSON.parse(JSON.stringify(delta)));
         expect({ jsonText: saved.jsonText, text: saved.text }).toEqual(stored(next));
+        // The bytes a server sends its database, block by block: the same texts in UTF-8.
+        expect(Buffer.concat(saved.jsonUtf8Pieces()).toString('utf8')).toBe(stored(next).jsonText);
+        expect(Buffer.concat(saved.textUtf8Pieces()).toString('utf8')).toBe(stored(next).text);
       });
     }
   }
@@ -69,7 +72,12 @@ describe('a block delta, computed by the editor and applied by the server', () =
   });
 
   it('keeps the plain text of a whole document, block by block', () => {
-    for (const base of [rsca, rscaTemplate(), rich]) expect(documents.validate(base).blocks.text).toBe(stored(base).text);
+    for (const base of [rsca, rscaTemplate(), rich]) {
+      const { blocks } = documents.validate(base);
+      expect(blocks.text).toBe(stored(base).text);
+      expect(Buffer.concat(blocks.textUtf8Pieces()).toString('utf8')).toBe(stored(base).text);
+      expect(Buffer.concat(blocks.jsonUtf8Pieces()).toString('utf8')).toBe(stored(base).jsonText);
+    }
   });
 
   it('refuses a delta against another idea of the version, or out of the document, with the path of the fault', () => {

@@ -175,12 +175,16 @@ export interface CheckedDocument {
   readonly blocks: BlockDocument;
 }
 
-/** A checked top-level block: its node, its canonical JSON text, and its plain text once asked for. */
+/** A checked top-level block: its node, its canonical JSON text, and its plain text and their UTF-8 bytes once asked for. */
 interface Block {
   node: ProseMirrorNode;
   jsonText: string;
   plain?: { text: string; separated: boolean };
+  jsonBytes?: Buffer;
+  plainBytes?: Buffer;
 }
+
+const [DOC_OPEN, COMMA, DOC_CLOSE, LINE] = ['{"type":"doc","content":[', ',', ']}', '\n'].map((text) => Buffer.from(text));
 
 function plainOf(block: Block): { text: string; separated: boolean } {
   if (!block.plain) {
@@ -221,6 +225,33 @@ export class BlockDocument {
       .filter((plain) => plain.separated)
       .map((plain) => plain.text)
       .join('\n'));
+  }
+
+  /**
+   * `jsonText` in UTF-8, as pieces to concatenate: each block's bytes are encoded once and shared
+   * by every document that holds the block, so a server sending a document to its database
+   * neither joins nor encodes its whole text again at each save.
+   */
+  jsonUtf8Pieces(): Buffer[] {
+    const pieces: Buffer[] = [DOC_OPEN];
+    this.blockList.forEach((block, i) => {
+      if (i > 0) pieces.push(COMMA);
+      pieces.push((block.jsonBytes ??= Buffer.from(block.jsonText)));
+    });
+    pieces.push(DOC_CLOSE);
+    return pieces;
+  }
+
+  /** `text` in UTF-8, as pieces to concatenate (see `jsonUtf8Pieces`). */
+  textUtf8Pieces(): Buffer[] {
+    const pieces: Buffer[] = [];
+    for (const block of this.blockList) {
+      const plain = plainOf(block);
+      if (!plain.separated) continue;
+      if (pieces.length) pieces.push(LINE);
+      pieces.push((block.plainBytes ??= Buffer.from(plain.text)));
+    }
+    return pieces;
   }
 
   /** A rough size, in characters, for bounding what a cache of documents holds. */
@@ -279,7 +310,9 @@ export class DocumentValidatorCache {
     let json: TiptapJson | undefined;
     return {
       node,
-      jsonText: document.jsonText,
+      get jsonText() {
+        return document.jsonText;
+      },
       blocks: document,
       get json() {
         return (json ??= node.toJSON() as TiptapJson);

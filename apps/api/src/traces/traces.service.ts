@@ -4,7 +4,7 @@ import { ResolvedConfig } from '@carnet/infrastructure';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AttachmentRepository, Page, pageOf, PortfolioTransferRepository, SNIPPET_MARKS, Tenancy, Trace, TraceRepository, TraceSave, Transactions } from '@carnet/database';
 import { assertDeletable, assertEditable, COMPETENCES, DomainError, ErrorCode, EXTRA_FAMILLE, EXTRA_FAMILLE_LABEL, FAMILLES, notFound, TRACE_KINDS } from '@carnet/domain';
-import { BlockDocument, DocumentValidatorCache, emptyDocument, InvalidDocumentError, plainText, rscaTemplate } from '@carnet/editor';
+import { BlockDocument, DocumentValidatorCache, emptyDocument, InvalidDocumentError, rscaTemplate } from '@carnet/editor';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
 import { escapeHtml } from '@carnet/editor';
@@ -70,15 +70,17 @@ export function traceView(trace: TraceFields, relation: TraceRelation, attachmen
 const documents = new DocumentValidatorCache();
 
 /**
- * Turns a schema refusal into the API's 422 / 413 with the path of each fault. `jsonText` is the
+ * Turns a schema refusal into the API's 422 / 413 with the path of each fault. `blocks` is the
  * canonical document as stored; `json` is made only when asked for (an answer that carries it).
  */
-export function checkedContent(content: unknown): { readonly json: Record<string, unknown>; jsonText: string; text: string; blocks: BlockDocument } {
+export function checkedContent(content: unknown): { readonly json: Record<string, unknown>; readonly text: string; blocks: BlockDocument } {
   return refusedAsProblem(() => {
     const checked = documents.validate(content);
     return {
-      jsonText: checked.jsonText,
-      text: plainText(checked.node),
+      // Block by block, as a save sends it (plainText gives the same).
+      get text() {
+        return checked.blocks.text;
+      },
       blocks: checked.blocks,
       get json() {
         return checked.json as unknown as Record<string, unknown>;
@@ -102,11 +104,10 @@ function refusedAsProblem<T>(check: () => T): T {
   }
 }
 
-/** A trace's content as saved at one version: its blocks, and its plain text exactly as stored. */
+/** A trace's content as saved at one version: its blocks. */
 interface SavedContent {
   version: number;
   blocks: BlockDocument;
-  text: string;
 }
 
 /**
@@ -128,7 +129,7 @@ class SavedContents {
 
   remember(id: string, saved: SavedContent): void {
     this.forget(id);
-    const chars = saved.blocks.chars + saved.text.length;
+    const chars = saved.blocks.chars;
     this.byTrace.set(id, { ...saved, chars });
     this.chars += chars;
     for (const [key, entry] of this.byTrace) {
@@ -209,7 +210,7 @@ export class TracesService {
       await this.audit.record(auth, { action: 'trace.created', subjectType: 'trace', subjectId: trace.id, details: { kind: trace.kind } }, tx);
       return traceView(trace, 'owner', []);
     });
-    this.saved.remember(created.id, { version: created.version, blocks: content.blocks, text: content.text });
+    this.saved.remember(created.id, { version: created.version, blocks: content.blocks });
     return created;
   }
 
@@ -248,12 +249,12 @@ export class TracesService {
     const content = body.content === undefined ? undefined : checkedContent(body.content);
     this.assertFamillesAllowed(body.familles);
     await this.assertOwnStage(auth, body.stageId);
-    let delta: { base: SavedContent; blocks: BlockDocument; text: string; range: { from: number; to: number } } | undefined;
+    let applied: BlockDocument | undefined;
     if (body.contentDelta !== undefined) {
       const base = this.saved.at(id, expectedVersion) ?? (await this.savedContent(auth, id, expectedVersion));
-      const blocks = refusedAsProblem(() => documents.apply(base.blocks, body.contentDelta));
-      delta = { base, blocks, text: blocks.text, range: { from: body.contentDelta.from, to: body.contentDelta.to } };
+      applied = refusedAsProblem(() => documents.apply(base.blocks, body.contentDelta));
     }
+    const written = content?.blocks ?? applied;
     const save: TraceSave = {
       id,
       internId: auth.userId,
@@ -265,21 +266,20 @@ export class TracesService {
       competences: body.competences,
       familles: body.familles,
       stageId: body.stageId,
-      // A delta is sent to PostgreSQL as the whole document it makes, joined from the blocks' JSON
-      // texts already at hand: rebuilding the stored JSON around the changed blocks in SQL cost
-      // the database more than reading the whole text (docs/benchmarks.md, issue 28).
-      content: content ? { jsonText: content.jsonText, text: content.text } : delta && { jsonText: delta.blocks.jsonText, text: delta.text },
+      // The whole document goes to PostgreSQL, delta or not, as the blocks' UTF-8 bytes already at
+      // hand: rebuilding the stored JSON around the changed blocks in SQL cost the database more
+      // than reading the whole text, and joining and encoding it cost the API (ADR 0012).
+      content: written && { json: written.jsonUtf8Pieces(), text: written.textUtf8Pieces() },
       // A saved content is not sent back from the database: the caller holds it (up to 2 MB).
-      returning: content || delta || !answer.content ? 'metadata' : 'all',
+      returning: written || !answer.content ? 'metadata' : 'all',
     };
     // A second try only if the trace was made editable again between the two statements.
     for (let attempt = 1; ; attempt++) {
       const saved = await Tenancy.asSystem(() => this.traces.saveIfCurrent(save));
       if (saved) {
-        if (content) this.saved.remember(id, { version: saved.version, blocks: content.blocks, text: content.text });
-        else if (delta) this.saved.remember(id, { version: saved.version, blocks: delta.blocks, text: delta.text });
+        if (written) this.saved.remember(id, { version: saved.version, blocks: written });
         else this.saved.moved(id, expectedVersion, saved.version);
-        const sent = content ? content.json : delta && answer.content ? (delta.blocks.node().toJSON() as Record<string, unknown>) : undefined;
+        const sent = content ? content.json : applied && answer.content ? (applied.node().toJSON() as Record<string, unknown>) : undefined;
         return traceView(sent && answer.content ? { ...saved, content: sent } : saved, 'owner');
       }
       await this.whyNotSaved(auth, id, expectedVersion);
@@ -307,7 +307,7 @@ export class TracesService {
       await this.whyNotSaved(auth, id, version);
       throw new DomainError(ErrorCode.TraceLocked, 'La trace change d’état en ce moment : réessayez dans un instant.');
     }
-    const saved = { version, blocks: checkedContent(JSON.parse(row.content)).blocks, text: row.text };
+    const saved = { version, blocks: checkedContent(JSON.parse(row.content)).blocks };
     this.saved.remember(id, saved);
     return saved;
   }

@@ -67,8 +67,8 @@ export type TraceReadRow = Trace & { relation: TraceRelation | null; attachments
 
 /**
  * An autosave: the changes (each optional) to the trace `id` of the intern `internId`, in their
- * faculty, if it is still at `expectedVersion` and editable. The content comes whole
- * (`content`: the canonical JSON and its plain text), a delta already applied by the caller.
+ * faculty, if it is still at `expectedVersion` and editable. The content comes whole, a delta
+ * already applied by the caller.
  */
 export interface TraceSave {
   id: string;
@@ -81,7 +81,8 @@ export interface TraceSave {
   competences?: string[];
   familles?: string[];
   stageId?: string | null;
-  content?: { jsonText: string; text: string };
+  /** The canonical JSON and its plain text, in UTF-8, as pieces to concatenate. */
+  content?: { json: readonly Uint8Array[]; text: readonly Uint8Array[] };
   /** `all`: the saved row with its content; `metadata`: without it. */
   returning: 'all' | 'metadata';
 }
@@ -93,6 +94,9 @@ export type NewTrace = Pick<
   | 'createdAt' | 'updatedAt' | 'submittedAt' | 'validatedAt' | 'validatedBy' | 'validatedSha256'
 >;
 
+
+/** The first byte of `jsonb`'s binary input: its format's version. */
+const JSONB_BINARY_VERSION = Buffer.from([1]);
 
 /** The statuses in which an owner edits a trace, as SQL literals. */
 const EDITABLE_SQL = EDITABLE_STATUSES.map((status) => literalOf(status, TRACE_STATUSES)).join(', ');
@@ -175,7 +179,10 @@ export class TraceRepository {
     if (save.familles !== undefined) set.push(`familles = ${params.add(save.familles)}`);
     if (save.stageId !== undefined) set.push(`stage_id = ${params.add(save.stageId)}`);
     const { content } = save;
-    if (content) set.push(`content = ${params.add(content.jsonText)}::jsonb`, `content_text = ${params.add(content.text)}`);
+    // Sent in PostgreSQL's binary format (a Buffer parameter): `jsonb`'s is a version byte and
+    // the JSON text, `text`'s the text itself; so the pieces are concatenated once, and neither
+    // joined as a string nor encoded again.
+    if (content) set.push(`content = ${params.add(Buffer.concat([JSONB_BINARY_VERSION, ...content.json]))}::jsonb`, `content_text = ${params.add(Buffer.concat(content.text))}::text`);
     // The search vector is not recomputed here: the worker does it once the trace rests, and a
     // search computes a stale one itself (SEARCH_VECTOR).
     if (content || save.title !== undefined) set.push(`search_stale = true`);
@@ -188,10 +195,10 @@ export class TraceRepository {
     return saved;
   }
 
-  /** The content the intern's trace has at `version` while editable (JSON text and plain text), or undefined. */
-  async editableContentAt(id: string, internId: string, version: number, tx?: Tx): Promise<{ content: string; text: string } | undefined> {
-    const [row] = await this.db.prepared<{ content: string; text: string }>(
-      `SELECT t.content::text AS content, t.content_text AS text FROM trace t WHERE t.id = $1 AND t.intern_id = $2 AND t.version = $3 AND t.status IN (${EDITABLE_SQL})`,
+  /** The content the intern's trace has at `version` while editable (its JSON text), or undefined. */
+  async editableContentAt(id: string, internId: string, version: number, tx?: Tx): Promise<{ content: string } | undefined> {
+    const [row] = await this.db.prepared<{ content: string }>(
+      `SELECT t.content::text AS content FROM trace t WHERE t.id = $1 AND t.intern_id = $2 AND t.version = $3 AND t.status IN (${EDITABLE_SQL})`,
       [id, internId, version],
       tx,
     );
