@@ -175,7 +175,11 @@ export interface CheckedDocument {
   readonly blocks: BlockDocument;
 }
 
-/** A checked top-level block: its node, its canonical JSON text, and its plain text and their UTF-8 bytes once asked for. */
+/**
+ * A checked top-level block: its node, its canonical JSON text, and its plain text and the UTF-8
+ * bytes of both once asked for (so a remembered block holds about twice what its text counts
+ * towards a cache's bound: the bound stays proportional).
+ */
 interface Block {
   node: ProseMirrorNode;
   jsonText: string;
@@ -184,7 +188,10 @@ interface Block {
   plainBytes?: Buffer;
 }
 
-const [DOC_OPEN, COMMA, DOC_CLOSE, LINE] = ['{"type":"doc","content":[', ',', ']}', '\n'].map((text) => Buffer.from(text));
+/** A document's canonical JSON around its blocks' (joined by commas), as text and as UTF-8 bytes. */
+const [DOC_OPEN_TEXT, DOC_CLOSE_TEXT] = ['{"type":"doc","content":[', ']}'];
+const DOC_FRAME_CHARS = DOC_OPEN_TEXT.length + DOC_CLOSE_TEXT.length;
+const [DOC_OPEN, COMMA, DOC_CLOSE, LINE] = [DOC_OPEN_TEXT, ',', DOC_CLOSE_TEXT, '\n'].map((text) => Buffer.from(text));
 
 function plainOf(block: Block): { text: string; separated: boolean } {
   if (!block.plain) {
@@ -215,15 +222,13 @@ export class BlockDocument {
 
   /** The canonical JSON text of the whole document. */
   get jsonText(): string {
-    return (this.jsonTextMemo ??= `{"type":"doc","content":[${this.blockList.map((block) => block.jsonText).join(',')}]}`);
+    return (this.jsonTextMemo ??= `${DOC_OPEN_TEXT}${this.blockList.map((block) => block.jsonText).join(',')}${DOC_CLOSE_TEXT}`);
   }
 
   /** The document's plain text, as `plainText` gives it. */
   get text(): string {
-    return (this.textMemo ??= this.blockList
-      .map(plainOf)
-      .filter((plain) => plain.separated)
-      .map((plain) => plain.text)
+    return (this.textMemo ??= this.textBlocks()
+      .map((block) => plainOf(block).text)
       .join('\n'));
   }
 
@@ -245,13 +250,16 @@ export class BlockDocument {
   /** `text` in UTF-8, as pieces to concatenate (see `jsonUtf8Pieces`). */
   textUtf8Pieces(): Buffer[] {
     const pieces: Buffer[] = [];
-    for (const block of this.blockList) {
-      const plain = plainOf(block);
-      if (!plain.separated) continue;
+    for (const block of this.textBlocks()) {
       if (pieces.length) pieces.push(LINE);
-      pieces.push((block.plainBytes ??= Buffer.from(plain.text)));
+      pieces.push((block.plainBytes ??= Buffer.from(plainOf(block).text)));
     }
     return pieces;
+  }
+
+  /** The blocks that give the plain text a line (a rule gives none), as `plainText` counts them. */
+  private textBlocks(): Block[] {
+    return this.blockList.filter((block) => plainOf(block).separated);
   }
 
   /** A rough size, in characters, for bounding what a cache of documents holds. */
@@ -292,7 +300,7 @@ export class DocumentValidatorCache {
     const blocks = doc!.content as unknown[];
     // The size `validateDocument` measures: the whole document's JSON, which is its blocks' joined
     // (counted in bytes only when its length could exceed the bound: a character is 3 bytes at most).
-    const frame = '{"type":"doc","content":[]}'.length + blocks.length - 1;
+    const frame = DOC_FRAME_CHARS + blocks.length - 1;
     const texts = blocks.map((block) => JSON.stringify(block) as string | undefined);
     const chars = texts.reduce((sum, text) => sum + (text ?? 'null').length, frame);
     if (chars * 3 > MAX_DOCUMENT_BYTES && texts.reduce((sum, text) => sum + Buffer.byteLength(text ?? 'null'), frame) > MAX_DOCUMENT_BYTES) return this.fallback(input, path);
@@ -348,7 +356,7 @@ export class DocumentValidatorCache {
     const document = new BlockDocument([...base.blocksBetween(0, from), ...inserted, ...base.blocksBetween(to, base.length)]);
     const node = document.node();
     if (!node.type.validContent(node.content)) throw new InvalidDocumentError([{ path, message: 'le document doit garder au moins un bloc' }]);
-    const chars = document.chars + '{"type":"doc","content":[]}'.length + document.length;
+    const chars = document.chars + DOC_FRAME_CHARS + document.length;
     if (chars * 3 > MAX_DOCUMENT_BYTES) {
       const bytes = Buffer.byteLength(document.jsonText);
       if (bytes > MAX_DOCUMENT_BYTES) throw new InvalidDocumentError([{ path, message: `document trop volumineux (${bytes} octets, 2 Mo au plus)` }], true);

@@ -5,10 +5,9 @@ const COLUMNS = ['content', 'content_text', 'search'];
 
 /**
  * A trace's content, its plain text and its search vector are compressed with LZ4 instead of
- * PostgreSQL's default, pglz. An autosave rewrites the content and the plain text whole
- * (PostgreSQL compresses every value over 2 KB as it stores it), and a delta save reads the
- * stored content back first: pglz's compression was the largest part of the database's work per
- * save (docs/benchmarks.md, issue 28). LZ4 compresses and decompresses several times faster, at a
+ * PostgreSQL's default, pglz. An autosave rewrites the content and the plain text whole, and
+ * PostgreSQL compresses every value over 2 KB as it stores it: pglz's compression was the largest
+ * part of the database's work per save (docs/benchmarks.md, issue 28). LZ4 compresses and decompresses several times faster, at a
  * ratio as good on this text.
  *
  * Only where the server was built with LZ4 (every packaged PostgreSQL from 14 on; not PGlite, the
