@@ -49,6 +49,7 @@ it('writes one line per API request, its secrets redacted, and none for the heal
   const me = await fetch(`${run.base}/api/me?m=${marker}`, { headers: { Cookie: 'carnet_session=a-secret-cookie', Authorization: 'Bearer a-secret-token', 'X-Request-Id': marker } });
   expect(me.status).toBe(401);
   expect((await fetch(`${run.base}/api/health`)).status).toBe(200);
+  expect((await fetch(`${run.base}/api/health/live`)).status).toBe(200);
   expect((await fetch(`${run.base}/`)).status).toBe(200);
   const line = await until('the request line', async () => requestLines(run.output()).find((l) => l.req.url === `/api/me?m=${marker}`), 10_000, 50);
   expect(line).toMatchObject({ msg: 'request completed', req: { method: 'GET' }, res: { statusCode: 401 } });
@@ -62,5 +63,5 @@ it('writes one line per API request, its secrets redacted, and none for the heal
   expect(run.output()).not.toContain('a-secret-cookie');
   expect(run.output()).not.toContain('a-secret-token');
   expect(requestLines(run.output()).filter((l) => l.req.url === `/api/me?m=${marker}`)).toHaveLength(1);
-  expect(requestLines(run.output()).some((l) => l.req.url === '/api/health' || l.req.url === '/')).toBe(false);
+  expect(requestLines(run.output()).some((l) => l.req.url.startsWith('/api/health') || l.req.url === '/')).toBe(false);
 });

@@ -181,10 +181,9 @@ export class GeptService {
     return meeting;
   }
 
-  private async nameMap(ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const users = await this.users.byIds(ids);
-    return new Map(users.map((u) => [u.id, displayName(u)]));
+  /** Display names, read as every other page reads them (UserRepository.namesOf: names only). */
+  private nameMap(ids: string[]): Promise<Map<string, string>> {
+    return this.users.namesOf(ids);
   }
 
   private async names(ids: string[]): Promise<string[]> {

@@ -15,7 +15,7 @@ type RequestLogger = PinoLogger['logger'];
  *
  * Logged: the paths Nest's middleware covered, `/api` and below (after the router's own
  * normalisation: `/API/me/` and `/%61pi/me` are `/api/me`) and `/metrics`; the web app's page
- * and its files are not. `/api/health` keeps its context but writes no line.
+ * and its files are not. `/api/health` and its probes (`/live`, `/ready`) keep their context but write no line.
  */
 export function logRequests(instance: FastifyInstance, logger: PinoLogger): void {
   instance.addHook('onRequest', (request, reply, done) => {
@@ -28,13 +28,15 @@ export function logRequests(instance: FastifyInstance, logger: PinoLogger): void
       // What the request's own code logs carries its id (pino-http's `quietReqLogger`): the
       // request itself, headers and all, is serialized once, on the request's own line.
       logger.assign({ reqId: request.id });
-      logCompletion(raw, reply.raw, logger.logger, raw.url !== '/api/health');
+      logCompletion(raw, reply.raw, logger.logger, !HEALTH_PATH.test(raw.url ?? ''));
       done();
     });
   });
 }
 
 const LOGGED_PATH = /^\/(?:api(?:\/|$)|metrics\/?$)/;
+/** The probes' paths (`/api/health`, `/live`, `/ready`): context, no line. */
+const HEALTH_PATH = /^\/api\/health(?:[/?]|$)/;
 
 /** The path as the router matches it: without the query, decoded (not `%2F` and the like), lower-cased. */
 function isLogged(url: string): boolean {

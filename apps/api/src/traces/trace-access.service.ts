@@ -18,15 +18,6 @@ export class TraceAccessService {
     private readonly tutorships: TutorshipRepository,
   ) {}
 
-  /**
-   * What the caller may see beyond their own traces, fetched once per request in one round trip
-   * (none for a plain intern): their tutees, their former tutees, the interns of the open jury
-   * sessions they sit on.
-   */
-  visibleSets(tx: Tx | undefined, auth: AuthContext): Promise<VisibleSets> {
-    return this.traces.visibleSets(auth, tx);
-  }
-
   /** The caller's relation to a trace without loading it (its content may weigh megabytes), or 404: for every check that needs only the relation. */
   async relationTo(tx: Tx | undefined, auth: AuthContext, id: string): Promise<TraceRelation> {
     const relation = await this.traces.relationTo(auth, id, tx);
