@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AssessmentRepository, PortfolioTransferRepository, Transactions, TutorshipRepository, UserRepository } from '@carnet/database';
-import { assertLevelsFit, COMPETENCE_CODES, displayName, DomainError, ErrorCode, LEVELS } from '@carnet/domain';
+import { assertLevelsFit, COMPETENCE_CODES, DomainError, ErrorCode, LEVELS } from '@carnet/domain';
 import type { OriginView } from '@carnet/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AuthContext } from '../auth/auth-context';
@@ -82,16 +82,10 @@ export class AssessmentsService {
     if (!ids.length) return [];
     const assessments = await this.assessments.byIds(ids);
     const revisions = await this.assessments.revisionsOf(ids);
-    const tutors = new Map((await this.people.byIds(assessments.map((a) => a.tutorId))).map((u) => [u.id, displayName(u)]));
-    // A tutor of the faculty an assessment came from is named as they were there.
+    // A tutor of the faculty an assessment came from is named as they were there (namesOf).
+    const tutors = await this.people.namesOf(assessments.map((a) => a.tutorId));
     const moved = assessments.filter((a) => a.originFacultyId);
-    const elsewhere = moved.length
-      ? await this.transfers.namesKeptAtMove(
-          moved.map((a) => a.originFacultyId!),
-          moved.map((a) => a.tutorId),
-        )
-      : { faculties: {}, people: {} };
-    for (const [id, name] of Object.entries(elsewhere.people)) if (!tutors.has(id)) tutors.set(id, name);
+    const elsewhere = moved.length ? await this.transfers.namesKeptAtMove(moved.map((a) => a.originFacultyId!), []) : { faculties: {} as Record<string, string> };
     const frozen = new Map<string, boolean>();
     for (const a of assessments) frozen.set(`${a.internId}:${a.phase}`, await this.assessments.phaseDecided(a.internId, a.phase));
     return assessments.map((a) => ({
