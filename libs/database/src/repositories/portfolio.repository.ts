@@ -4,6 +4,7 @@ import { exportedStatuses, MandatorySession, Phase, PhaseRules, PortfolioRelatio
 import { exportedTraceFilter, INTERN_AND_TIES_SQL } from '../access-sql';
 import { Assessment, Attachment, Trace, Tutorship, User } from '../entities';
 import { Database, Tx } from './database';
+import { sessionExpects } from './teaching.repository';
 
 /**
  * The statuses as a predicate on `column`, from the domain's lists (one status: an equality, as
@@ -72,11 +73,9 @@ const PROGRESS_OF_STAGE_SQL = progressSql('stage_id = $3');
 const MANDATORY_SESSIONS_SQL = `SELECT s.id, s.title, s.kind, s.starts_at AS "startsAt", s.ends_at AS "endsAt", a.status AS attendance
   FROM teaching_session s JOIN app_user u ON u.id = $1
   LEFT JOIN teaching_attendance a ON a.session_id = s.id AND a.intern_id = $1
- WHERE s.mandatory AND s.phase = $2 AND s.starts_at >= $3 AND s.starts_at < $4
-   -- The workers' sweeps run outside any faculty's scope: the intern's faculty only, said here.
-   AND s.faculty_id = u.faculty_id
-   AND (cardinality(s.promotions) = 0 OR u.promotion = ANY (s.promotions))
-   AND (cardinality(s.upp_ids) = 0 OR u.upp_id = ANY (s.upp_ids))`;
+ WHERE s.phase = $2 AND s.starts_at >= $3 AND s.starts_at < $4
+   -- The workers' sweeps run outside any faculty's scope: the intern's faculty is in the rule.
+   AND ${sessionExpects('s', 'u')}`;
 
 /** What the progress statement returns: JSON built by PostgreSQL, parsed once by the driver. */
 export interface ProgressRow {
@@ -202,9 +201,7 @@ export class PortfolioRepository {
       `SELECT s.id, s.title, s.kind, s.phase, s.starts_at AS "startsAt", s.ends_at AS "endsAt", a.status AS attendance
          FROM teaching_session s JOIN app_user u ON u.id = $1
          LEFT JOIN teaching_attendance a ON a.session_id = s.id AND a.intern_id = $1
-        WHERE s.mandatory AND s.faculty_id = u.faculty_id
-          AND (cardinality(s.promotions) = 0 OR u.promotion = ANY (s.promotions))
-          AND (cardinality(s.upp_ids) = 0 OR u.upp_id = ANY (s.upp_ids))
+        WHERE ${sessionExpects('s', 'u')}
         ORDER BY s.starts_at, s.id`,
       [internId],
     );

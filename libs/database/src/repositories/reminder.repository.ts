@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EVALUATION_OPENS_DAYS_BEFORE_END, Phase, StageKind } from '@carnet/domain';
 import { Database } from './database';
+import { sessionExpects } from './teaching.repository';
 import { PROGRESS_STATUSES, statusesSql } from './portfolio.repository';
 
 /** Who a reminder goes to, selected with each candidate. */
@@ -33,10 +34,8 @@ export type MissedSessionRow = RecipientRow & {
 /** A stage's end-of-stage forms are open on `$1` (a day): from 14 days before its end up to 60 days after it. */
 const STAGE_FORMS_OPEN = `s.ends_on - ${EVALUATION_OPENS_DAYS_BEFORE_END} <= $1::date AND s.ends_on >= $1::date - 60`;
 
-/** Session `s` expects intern `u`: mandatory, of their faculty, their promotion and UPP (or everyone): progress's rule. */
-const expects = (s: string) => `${s}.mandatory AND ${s}.faculty_id = u.faculty_id
-          AND (cardinality(${s}.promotions) = 0 OR u.promotion = ANY (${s}.promotions))
-          AND (cardinality(${s}.upp_ids) = 0 OR u.upp_id = ANY (${s}.upp_ids))`;
+/** Session `s` expects the intern `u` (progress's rule). */
+const expects = (s: string) => sessionExpects(s, 'u');
 
 /**
  * The daily reminders' sweeps (each selects its candidates with their recipient) and their claims

@@ -100,6 +100,15 @@ const ATTENDANCE_COLUMNS = `intern_id, status, via, marked_at, reason, document_
  * Teaching sessions, their registrations and their attendance (the absences' reasons and
  * documents with it: the callers decide who reads them).
  */
+/**
+ * Session `s` expects intern `u` (both SQL aliases): mandatory, of the intern's faculty, for their
+ * promotion and UPP or for everyone. Progress, the PDF, the reminders and the attendance history
+ * all judge by it; `libs/domain`'s teaching rule says the same in TypeScript.
+ */
+export const sessionExpects = (s: string, u: string) => `${s}.mandatory AND ${s}.faculty_id = ${u}.faculty_id
+          AND (cardinality(${s}.promotions) = 0 OR ${u}.promotion = ANY (${s}.promotions))
+          AND (cardinality(${s}.upp_ids) = 0 OR ${u}.upp_id = ANY (${s}.upp_ids))`;
+
 @Injectable()
 export class TeachingRepository {
   constructor(private readonly db: Database) {}
@@ -278,7 +287,7 @@ export class TeachingRepository {
            FROM teaching_session s JOIN app_user u ON u.id = $1
            LEFT JOIN teaching_attendance a ON a.session_id = s.id AND a.intern_id = $1
           WHERE a.intern_id IS NOT NULL OR EXISTS (SELECT 1 FROM teaching_registration r WHERE r.session_id = s.id AND r.intern_id = $1)
-             OR (s.mandatory AND (cardinality(s.promotions) = 0 OR u.promotion = ANY (s.promotions)) AND (cardinality(s.upp_ids) = 0 OR u.upp_id = ANY (s.upp_ids)))
+             OR (${sessionExpects('s', 'u')})
           ORDER BY s.starts_at`,
       [internId],
     );
