@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { OneTimeTokenRepository, PrivacyRepository, Transactions, UserRepository } from '@carnet/database';
+import { AttachmentRepository, OneTimeTokenRepository, PrivacyRepository, Transactions, UserRepository } from '@carnet/database';
 import { DomainError, ErrorCode, notFound } from '@carnet/domain';
 import { STORAGE_DRIVER, StorageDriver } from '@carnet/storage';
 import { AuditService } from '../audit/audit.service';
@@ -17,6 +17,7 @@ export class PrivacyService {
   constructor(
     private readonly transactions: Transactions,
     private readonly privacy: PrivacyRepository,
+    private readonly attachments: AttachmentRepository,
     private readonly users: UserRepository,
     private readonly links: OneTimeTokenRepository,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
@@ -49,7 +50,7 @@ export class PrivacyService {
       await this.links.deleteAllOf(userId, tx);
       await this.privacy.endTutorshipsOf(userId, 'Compte anonymisé', tx);
       const drafts = await this.privacy.draftIdsOf(userId, tx);
-      const attachments = await this.privacy.attachmentsOf(drafts, tx);
+      const attachments = await this.attachments.ofTraces(drafts, tx);
       await this.privacy.deleteTraces(drafts, tx);
       await this.audit.record(auth, { action: 'user.anonymised', subjectType: 'user', subjectId: userId, details: { reason, draftsDeleted: drafts.length } }, tx);
       return { email, keys: attachments.map((a) => a.storageKey) };

@@ -317,7 +317,7 @@ export class TracesService {
       const { trace, relation } = await this.access.load(tx, auth, id, true);
       this.access.assertOwner(relation);
       assertDeletable(trace, auth.userId);
-      const attachments = await this.attachments.ofTrace(id, tx);
+      const attachments = await this.attachments.ofTraces([id], tx);
       await this.traces.remove(id, tx);
       await this.audit.record(auth, { action: 'trace.deleted', subjectType: 'trace', subjectId: id, details: { attachments: attachments.map((a) => a.storageKey) } }, tx);
       return attachments.map((a) => a.storageKey);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARNET_CONFIG, CarnetConfig, softwareVersion } from '@carnet/config';
-import { ExportRepository, PortfolioExport, PortfolioRepository, StageEvaluationRepository, UppRepository, User, UserRepository } from '@carnet/database';
+import { AttachmentRepository, ExportRepository, PortfolioExport, PortfolioRepository, StageEvaluationRepository, UppRepository, User, UserRepository } from '@carnet/database';
 import {
   currentPhase,
   displayName,
@@ -25,6 +25,7 @@ export class PortfolioReader {
 
   constructor(
     private readonly portfolios: PortfolioRepository,
+    private readonly attachments: AttachmentRepository,
     private readonly exports: ExportRepository,
     private readonly users: UserRepository,
     private readonly upps: UppRepository,
@@ -54,7 +55,7 @@ export class PortfolioReader {
     const tutorships = await this.portfolios.tutorshipsOf(intern.id);
     // `mayStillRead` let through "all" for the intern and their tutor only: anyone else is the tutor.
     const traces = (await this.portfolios.exportedTracesOf(intern.id, request.requestedBy === intern.id ? 'self' : 'tutor', request.scope)) ?? [];
-    const attachments = await this.portfolios.attachmentsOf(traces.map((t) => t.id));
+    const attachments = await this.attachments.ofTraces(traces.map((t) => t.id));
     const assessments = await this.portfolios.assessmentsOf(intern.id);
     const validatorIds = [...new Set([...traces.map((t) => t.validatedBy), ...assessments.map((a) => a.tutorId)].filter((id): id is string => Boolean(id)))];
     const validators = new Map((await this.users.byIds(validatorIds)).map((u) => [u.id, displayName(u)]));

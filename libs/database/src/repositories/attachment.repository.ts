@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import type { AttachmentScanView } from '@carnet/contracts';
 import { Attachment } from '../entities';
 import { isoSql } from '../sql/sql-params';
@@ -20,9 +21,9 @@ export class AttachmentRepository {
     return this.db.manager(tx).getRepository(Attachment).findOneBy({ id });
   }
 
-  /** The trace's attachments (their storage keys, for a deletion). */
-  ofTrace(traceId: string, tx?: Tx): Promise<Attachment[]> {
-    return this.db.manager(tx).getRepository(Attachment).findBy({ traceId });
+  /** The traces' attachments, oldest first (an export's files, a deletion's storage keys). */
+  ofTraces(traceIds: string[], tx?: Tx): Promise<Attachment[]> {
+    return traceIds.length ? this.db.manager(tx).find(Attachment, { where: { traceId: In(traceIds) }, order: { createdAt: 'ASC' } }) : Promise.resolve([]);
   }
 
   /** Saves the attachment and its scan, pending: the worker scans it once committed. */

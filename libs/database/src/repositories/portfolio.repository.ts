@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { exportedStatuses, MandatorySession, Phase, PhaseRules, PortfolioRelation, TeachingKind, TraceKind, TraceStatus } from '@carnet/domain';
 import { exportedTraceFilter, INTERN_AND_TIES_SQL } from '../access-sql';
-import { Assessment, Attachment, Trace, Tutorship, User } from '../entities';
+import { Assessment, Trace, Tutorship, User } from '../entities';
 import { Database, Tx } from './database';
 import { sessionExpects } from './teaching.repository';
 
@@ -183,11 +182,6 @@ export class PortfolioRepository {
       where: { internId, ...statuses },
       order: { validatedAt: { direction: 'ASC', nulls: 'LAST' }, createdAt: 'ASC' },
     });
-  }
-
-  /** The attachments of these traces, oldest first. */
-  attachmentsOf(traceIds: string[]): Promise<Attachment[]> {
-    return traceIds.length ? this.db.manager().find(Attachment, { where: { traceId: In(traceIds) }, order: { createdAt: 'ASC' } }) : Promise.resolve([]);
   }
 
   /** The intern's assessments, oldest first. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
-import { Attachment, Trace, Tutorship } from '../entities';
+import { Trace, Tutorship } from '../entities';
 import { Database, Tx } from './database';
 
 type Rows = Record<string, unknown>[];
@@ -67,11 +67,6 @@ export class PrivacyRepository {
   async draftIdsOf(internId: string, tx?: Tx): Promise<string[]> {
     const drafts = await this.db.manager(tx).getRepository(Trace).find({ where: { internId, everSubmitted: false }, select: { id: true } });
     return drafts.map((d) => d.id);
-  }
-
-  /** The attachments of these traces. */
-  async attachmentsOf(traceIds: string[], tx?: Tx): Promise<Attachment[]> {
-    return traceIds.length ? this.db.manager(tx).getRepository(Attachment).find({ where: traceIds.map((traceId) => ({ traceId })) }) : [];
   }
 
   /** Deletes these traces. */
